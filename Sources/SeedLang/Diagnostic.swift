@@ -1,0 +1,117 @@
+/// SeedLang owns the seed language: its lexer, parser, compiler to closures, values,
+/// builtins and diagnostics. It knows nothing of files, HTTP or terminals; the host hands
+/// it module sources and receives its outputs.
+
+/// A piece of source text that diagnostics point into: a notebook cell, a module, a REPL line.
+public final class SourceText: Sendable {
+  /// The file the text came from, as the user named it (`notebooks/hello.seednb`).
+  public let file: String
+  /// The part of the file, when the file holds several (`cell 3`, `cell setup`).
+  public let unit: String?
+  public let text: String
+  /// The line in `file` on which `text` starts; diagnostics report file lines.
+  public let firstLine: Int
+
+  public init(file: String, unit: String? = nil, text: String, firstLine: Int = 1) {
+    self.file = file
+    self.unit = unit
+    self.text = text
+    self.firstLine = firstLine
+  }
+
+  /// The text of the given file line, without its line break, if the text holds it.
+  public func line(_ number: Int) -> String? {
+    let index = number - firstLine
+    guard index >= 0 else { return nil }
+    var current = 0
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if current == index {
+        return line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+      }
+      current += 1
+    }
+    return nil
+  }
+
+  /// `file:unit` as diagnostics print it.
+  public var label: String { unit.map { "\(file):\($0)" } ?? file }
+}
+
+/// A 1-based line and column inside a source text.
+public struct SourceLocation: Sendable {
+  public let source: SourceText
+  public let line: Int
+  public let column: Int
+
+  public init(source: SourceText, line: Int, column: Int) {
+    self.source = source
+    self.line = line
+    self.column = column
+  }
+
+  public var description: String { "\(source.label):\(line):\(column)" }
+}
+
+/// One error the user sees: what is wrong and where, with the call stack for runtime errors.
+public struct Diagnostic: Error, Sendable, CustomStringConvertible {
+  public enum Kind: String, Sendable {
+    case syntax = "syntax error"
+    case runtime = "error"
+    /// A notebook, front matter, parameter or import that is malformed outside the code itself.
+    case format = "format error"
+  }
+
+  /// A call the error passed through, innermost first.
+  public struct StackEntry: Sendable {
+    public let function: String
+    public let location: SourceLocation
+  }
+
+  public var kind: Kind
+  public var message: String
+  public var location: SourceLocation?
+  public var callStack: [StackEntry] = []
+
+  public init(_ kind: Kind, _ message: String, at location: SourceLocation?) {
+    self.kind = kind
+    self.message = message
+    self.location = location
+  }
+
+  /// The error as `seednb` prints it: `file:cell 2:7:12: error: message`, the source line with
+  /// a caret under the column, then the calls that led there.
+  public func rendered() -> String {
+    guard let location else { return "\(kind.rawValue): \(message)" }
+    var out = "\(location.description): \(kind.rawValue): \(message)"
+    out += Diagnostic.excerpt(of: location)
+    if !callStack.isEmpty {
+      out += "\ncall stack (innermost first):"
+      for entry in callStack {
+        out += "\n  in \(entry.function) at \(entry.location.description)"
+      }
+    }
+    return out
+  }
+
+  public var description: String { rendered() }
+
+  /// The source line of a location and a caret under its column, or nothing if the line is unknown.
+  static func excerpt(of location: SourceLocation) -> String {
+    guard let text = location.source.line(location.line) else { return "" }
+    let gutter = String(location.line)
+    let pad = String(repeating: " ", count: gutter.count)
+    // Tabs stay tabs so the caret lines up under what the terminal shows.
+    let lead = text.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+    return "\n \(gutter) | \(text)\n \(pad) | \(lead)^"
+  }
+}
+
+/// Every syntax error found in one source text; the parser recovers to report them all.
+public struct DiagnosticList: Error, Sendable, CustomStringConvertible {
+  public var diagnostics: [Diagnostic]
+
+  public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+
+  public func rendered() -> String { diagnostics.map { $0.rendered() }.joined(separator: "\n") }
+  public var description: String { rendered() }
+}
