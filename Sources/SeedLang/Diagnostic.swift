@@ -71,6 +71,8 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
   public var message: String
   public var location: SourceLocation?
   public var callStack: [StackEntry] = []
+  /// The error is that the input stopped early; a REPL reads another line instead of failing.
+  public var atEndOfInput = false
 
   public init(_ kind: Kind, _ message: String, at location: SourceLocation?) {
     self.kind = kind
@@ -113,5 +115,8 @@ public struct DiagnosticList: Error, Sendable, CustomStringConvertible {
   public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 
   public func rendered() -> String { diagnostics.map { $0.rendered() }.joined(separator: "\n") }
+
+  /// Whether more input could complete the text: every error is at its end.
+  public var isIncompleteInput: Bool { !diagnostics.isEmpty && diagnostics.allSatisfy(\.atEndOfInput) }
   public var description: String { rendered() }
 }

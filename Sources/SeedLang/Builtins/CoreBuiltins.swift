@@ -1,0 +1,140 @@
+/// Output, conversion and checking: `print`, `display` and the output makers, `str`, `int`,
+/// `float`, `type`, `len`, `assert`, `error`.
+enum CoreBuiltins {
+  static let functions: [(String, NativeFunction)] = [
+    ("print", print),
+    ("display", display),
+    ("table", table),
+    ("markdown", { args in try args.expect(1); return .output(.markdown(try args.string(0))) }),
+    ("html", { args in try args.expect(1); return .output(.html(try args.string(0))) }),
+    ("json", { args in try args.expect(1); return .output(.json(try JSONBuiltins.encode(args[0], indent: 2))) }),
+    ("type", { args in try args.expect(1); return .string(args[0].typeName) }),
+    ("str", { args in try args.expect(1); return .string(args[0].description) }),
+    ("repr", { args in try args.expect(1); return .string(args[0].literalDescription) }),
+    ("int", toInt),
+    ("float", toFloat),
+    ("len", length),
+    ("assert", assert),
+    ("error", { args in try args.expect(1); throw RuntimeFailure(args[0].description) }),
+  ]
+
+  // print(items..., separator: " ", terminator: "\n")
+  static func print(_ args: inout Arguments) throws -> Value {
+    try args.checkLabels(["separator", "terminator"])
+    let separator = try args.named("separator").map { try text($0, "separator") } ?? " "
+    let terminator = try args.named("terminator").map { try text($0, "terminator") } ?? "\n"
+    let line = (0..<args.positionalCount).map { args[$0].description }.joined(separator: separator)
+    args.interpreter.outputHandler(.text(line + terminator))
+    return .nil
+  }
+
+  private static func text(_ value: Value, _ label: String) throws -> String {
+    guard case .string(let s) = value else { throw RuntimeFailure("print(): '\(label)' must be a string") }
+    return s
+  }
+
+  // display(items...): records each as an output of the current cell.
+  static func display(_ args: inout Arguments) throws -> Value {
+    try args.checkLabels([])
+    for index in 0..<args.count {
+      args.interpreter.outputHandler(outputItem(for: args[index]))
+    }
+    return .nil
+  }
+
+  /// What `display` shows for a value: rich items as they are, strings as text, other values
+  /// as their literal.
+  public static func outputItem(for value: Value) -> OutputItem {
+    switch value {
+    case .output(let item): return item
+    case .string(let s): return .text(s)
+    default: return .text(value.literalDescription)
+    }
+  }
+
+  // table(rows, headers: [...]): rows are lists, or dicts whose keys become the headers.
+  static func table(_ args: inout Arguments) throws -> Value {
+    try args.checkLabels(["headers"])
+    try args.expect(1)
+    let rows = try args.list(0).items
+    var headers: [String] = []
+    if let given = args.named("headers") {
+      guard case .list(let list) = given else { throw RuntimeFailure("table(): headers must be a list of strings") }
+      headers = list.items.map(\.description)
+    }
+    var cells: [[String]] = []
+    for (index, row) in rows.enumerated() {
+      switch row {
+      case .list(let list):
+        cells.append(list.items.map(\.description))
+      case .dict(let dict):
+        if headers.isEmpty { headers = dict.entries.keys.map { $0.value.description } }
+        cells.append(headers.map { dict[$0]?.description ?? "" })
+      default:
+        throw RuntimeFailure("table(): row \(index) is a \(row.typeName); each row must be a list or a dict")
+      }
+    }
+    return .output(.table(headers: headers, rows: cells))
+  }
+
+  static func toInt(_ args: inout Arguments) throws -> Value {
+    try args.expect(1)
+    switch args[0] {
+    case .int: return args[0]
+    case .bool(let b): return .int(b ? 1 : 0)
+    case .float(let f):
+      guard let i = Int(exactly: f.rounded(.towardZero)) else {
+        throw RuntimeFailure("int(): \(Value.formatFloat(f)) does not fit in an int")
+      }
+      return .int(i)
+    case .string(let s):
+      guard let i = Int(s.trimmingSpaces()) else { throw RuntimeFailure("int(): \(Value.quoted(s)) is not an integer") }
+      return .int(i)
+    default:
+      throw args.failure(0, expected: "a number or a string")
+    }
+  }
+
+  static func toFloat(_ args: inout Arguments) throws -> Value {
+    try args.expect(1)
+    switch args[0] {
+    case .float: return args[0]
+    case .int(let i): return .float(Double(i))
+    case .string(let s):
+      guard let f = Double(s.trimmingSpaces()) else { throw RuntimeFailure("float(): \(Value.quoted(s)) is not a number") }
+      return .float(f)
+    default:
+      throw args.failure(0, expected: "a number or a string")
+    }
+  }
+
+  static func length(_ args: inout Arguments) throws -> Value {
+    try args.expect(1)
+    switch args[0] {
+    case .list(let list): return .int(list.items.count)
+    case .dict(let dict): return .int(dict.entries.count)
+    case .string(let string): return .int(string.count)
+    case .vector(let vector): return .int(vector.items.count)
+    case .range(let low, let high): return .int(high - low)
+    default: throw args.failure(0, expected: "a list, dict, string, vector or range")
+    }
+  }
+
+  static func assert(_ args: inout Arguments) throws -> Value {
+    try args.expect(1...2)
+    guard case .bool(let ok) = args[0] else { throw args.failure(0, expected: "a bool") }
+    if !ok {
+      throw RuntimeFailure(args.positionalCount > 1 ? "assertion failed: \(args[1].description)" : "assertion failed")
+    }
+    return .nil
+  }
+}
+
+extension String {
+  func trimmingSpaces() -> String {
+    var s = Substring(self)
+    while let c = s.first, c.isWhitespace { s.removeFirst() }
+    while let c = s.last, c.isWhitespace { s.removeLast() }
+    return String(s)
+  }
+}

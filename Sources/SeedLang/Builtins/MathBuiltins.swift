@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Numbers: `abs`, `min`, `max`, `sum`, rounding, roots, powers, logarithms and trigonometry.
+enum MathBuiltins {
+  static let functions: [(String, NativeFunction)] = [
+    ("abs", absolute),
+    ("min", { args in try extreme(&args, wantsLess: true) }),
+    ("max", { args in try extreme(&args, wantsLess: false) }),
+    ("sum", sum),
+    ("round", roundNumber),
+    ("floor", { args in try args.expect(1); return .float(try args.number(0).rounded(.down)) }),
+    ("ceil", { args in try args.expect(1); return .float(try args.number(0).rounded(.up)) }),
+    ("sqrt", { args in
+      try args.expect(1)
+      let x = try args.number(0)
+      if x < 0 { throw RuntimeFailure("sqrt() of a negative number (\(Value.formatFloat(x)))") }
+      return .float(x.squareRoot())
+    }),
+    ("pow", power),
+    ("exp", { args in try args.expect(1); return .float(Glibc.exp(try args.number(0))) }),
+    ("log", { args in
+      try args.expect(1)
+      let x = try args.number(0)
+      if x <= 0 { throw RuntimeFailure("log() needs a positive number, got \(Value.formatFloat(x))") }
+      return .float(Glibc.log(x))
+    }),
+    ("sin", { args in try args.expect(1); return .float(Glibc.sin(try args.number(0))) }),
+    ("cos", { args in try args.expect(1); return .float(Glibc.cos(try args.number(0))) }),
+    ("tan", { args in try args.expect(1); return .float(Glibc.tan(try args.number(0))) }),
+    ("atan2", { args in try args.expect(2); return .float(Glibc.atan2(try args.number(0), try args.number(1))) }),
+    ("pi", { args in try args.expect(0); return .float(Double.pi) }),
+  ]
+
+  static func absolute(_ args: inout Arguments) throws -> Value {
+    try args.expect(1)
+    switch args[0] {
+    case .int(let i):
+      guard i != Int.min else { throw RuntimeFailure("integer overflow: abs(\(i)) does not fit in 64 bits") }
+      return .int(Swift.abs(i))
+    case .float(let f): return .float(Swift.abs(f))
+    default: throw args.failure(0, expected: "a number")
+    }
+  }
+
+  /// min/max of several arguments, or of the items of one sequence.
+  static func extreme(_ args: inout Arguments, wantsLess: Bool) throws -> Value {
+    try args.checkLabels([])
+    let items: [Value]
+    if args.count == 1 {
+      items = try Iteration.items(of: args[0], for: args.function)
+    } else {
+      items = (0..<args.count).map { args[$0] }
+    }
+    guard var best = items.first else { throw RuntimeFailure("\(args.function)() of an empty sequence") }
+    for item in items.dropFirst() {
+      let order = try Operators.compare(item, best)
+      if wantsLess ? order < 0 : order > 0 { best = item }
+    }
+    return best
+  }
+
+  static func sum(_ args: inout Arguments) throws -> Value {
+    try args.expect(1)
+    var total: Value = .int(0)
+    switch args[0] {
+    case .vector(let vector): return .float(vector.items.reduce(0, +))
+    default:
+      for item in try Iteration.items(of: args[0], for: "sum") {
+        guard item.asDouble != nil else { throw RuntimeFailure("sum() needs numbers, found a \(item.typeName)") }
+        total = try Operators.add(total, item)
+      }
+    }
+    return total
+  }
+
+  // round(x) or round(x, digits): a float, rounded half away from zero.
+  static func roundNumber(_ args: inout Arguments) throws -> Value {
+    try args.expect(1...2)
+    let x = try args.number(0)
+    guard args.positionalCount == 2 else { return .float(x.rounded()) }
+    let digits = try args.int(1)
+    guard (-15...15).contains(digits) else { throw RuntimeFailure("round(): digits must be between -15 and 15") }
+    let scale = Glibc.pow(10.0, Double(digits))
+    return .float((x * scale).rounded() / scale)
+  }
+
+  static func power(_ args: inout Arguments) throws -> Value {
+    try args.expect(2)
+    if case .int(let base) = args[0], case .int(let exponent) = args[1], exponent >= 0 {
+      // Squaring keeps the work logarithmic in the exponent.
+      var result = 1, factor = base, remaining = exponent
+      let overflow = RuntimeFailure("integer overflow: pow(\(base), \(exponent)) does not fit in 64 bits")
+      while remaining > 0 {
+        if remaining & 1 == 1 {
+          let (product, over) = result.multipliedReportingOverflow(by: factor)
+          if over { throw overflow }
+          result = product
+        }
+        remaining >>= 1
+        if remaining > 0 {
+          let (square, over) = factor.multipliedReportingOverflow(by: factor)
+          if over { throw overflow }
+          factor = square
+        }
+      }
+      return .int(result)
+    }
+    return .float(Glibc.pow(try args.number(0), try args.number(1)))
+  }
+}

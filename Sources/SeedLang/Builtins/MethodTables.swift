@@ -1,0 +1,69 @@
+/// The methods of each built-in type, by name: natives, and functions of the core library
+/// written in seed (`map`, `filter`, ...). A method receives its receiver as argument 1.
+struct MethodTables {
+  var list: [String: Value] = [:]
+  var string: [String: Value] = [:]
+  var dict: [String: Value] = [:]
+  var vector: [String: Value] = [:]
+  var range: [String: Value] = [:]
+
+  func table(for value: Value) -> [String: Value]? {
+    switch value {
+    case .list: return list
+    case .string: return string
+    case .dict: return dict
+    case .vector: return vector
+    case .range: return range
+    default: return nil
+    }
+  }
+
+  func lookup(_ name: String, for value: Value) -> Value? { table(for: value)?[name] }
+
+  func missing(_ name: String, for value: Value) -> String {
+    guard let table = table(for: value) else { return "a \(value.typeName) has no method '\(name)'" }
+    let known = table.keys.sorted().joined(separator: ", ")
+    if case .dict = value {
+      return "dict has no key \"\(name)\" holding a function, and dicts have no method '\(name)' (methods: \(known))"
+    }
+    return "a \(value.typeName) has no method '\(name)' (methods: \(known))"
+  }
+}
+
+/// A native function as the builtin tables list it.
+typealias NativeFunction = (inout Arguments) throws -> Value
+
+extension Interpreter {
+  /// Installs every native function and method; called once per session.
+  func registerBuiltins() {
+    for (name, body) in CoreBuiltins.functions + MathBuiltins.functions + CollectionBuiltins.functions
+      + StringBuiltins.functions + JSONBuiltins.functions + VectorBuiltins.functions
+    {
+      defineBuiltin(name, body)
+    }
+    func install(_ entries: [(String, NativeFunction)], into table: inout [String: Value]) {
+      for (name, body) in entries { table[name] = .builtin(Builtin(name: name, body: body)) }
+    }
+    install(CollectionBuiltins.listMethods, into: &methods.list)
+    install(CollectionBuiltins.dictMethods, into: &methods.dict)
+    install(StringBuiltins.methods, into: &methods.string)
+    install(VectorBuiltins.methods, into: &methods.vector)
+    install(CollectionBuiltins.rangeMethods, into: &methods.range)
+  }
+
+  /// Runs the core library, written in seed, and makes its sequence functions methods too.
+  func loadCoreLibrary() {
+    do {
+      try run(SourceText(file: "<core>", text: CoreLibrary.source))
+    } catch {
+      preconditionFailure("the core library does not compile: \(error)")
+    }
+    for name in CoreLibrary.sequenceMethods {
+      guard let function = global(name) else { continue }
+      methods.list[name] = function
+      methods.range[name] = function
+      methods.vector[name] = function
+      methods.string[name] = function
+    }
+  }
+}

@@ -1,0 +1,943 @@
+/// Compiles the syntax tree into a tree of Swift closures, once, before running it.
+///
+/// Every name is resolved here: a local becomes a slot in its function's frame, a variable
+/// captured by a closure becomes a shared box, and anything else a global cell. Running code
+/// therefore never looks a name up by its spelling.
+final class Compiler {
+  let interpreter: Interpreter
+  let source: SourceText
+  private var scope: FunctionScope
+  private var diagnostics: [Diagnostic] = []
+
+  private init(interpreter: Interpreter, source: SourceText, scope: FunctionScope) {
+    self.interpreter = interpreter
+    self.source = source
+    self.scope = scope
+  }
+
+  /// Compiles a cell or module. Its outermost declarations become globals; its last
+  /// expression statement leaves its value in slot 0.
+  static func compileScript(_ program: [Stmt], source: SourceText, interpreter: Interpreter) throws -> FunctionProto {
+    let proto = FunctionProto(name: source.unit ?? "<script>")
+    let scope = FunctionScope(parent: nil, proto: proto, isScript: true, body: program, parameters: [])
+    let compiler = Compiler(interpreter: interpreter, source: source, scope: scope)
+    var statements = program.dropLast().map { compiler.statement($0) }
+    if case .expression(let expr)? = program.last {
+      let value = compiler.expression(expr)
+      statements.append { frame in
+        frame.slots[0] = try value(frame)
+        return .next
+      }
+    } else if let last = program.last {
+      statements.append(compiler.statement(last))
+    }
+    proto.body = Compiler.sequence(statements)
+    proto.slotCount = scope.slotCount
+    if !compiler.diagnostics.isEmpty { throw DiagnosticList(compiler.diagnostics) }
+    return proto
+  }
+
+  private func location(_ loc: Loc) -> SourceLocation {
+    SourceLocation(source: source, line: loc.line, column: loc.column)
+  }
+
+  private func error(_ message: String, _ loc: Loc) {
+    diagnostics.append(Diagnostic(.syntax, message, at: location(loc)))
+  }
+
+  // MARK: - Scopes
+
+  private struct Local {
+    let slot: Int
+    let boxed: Bool
+    let mutable: Bool
+    let line: Int
+  }
+
+  private enum Resolved {
+    case local(Local)
+    case capture(index: Int, mutable: Bool)
+    case global(GlobalCell)
+  }
+
+  /// The compile-time state of one function: its block scopes and its captures.
+  private final class FunctionScope {
+    let parent: FunctionScope?
+    let proto: FunctionProto
+    let isScript: Bool
+    /// Names used inside functions nested in this one; locals with these names are boxed.
+    let capturedNames: Set<String>
+    var blocks: [[String: Local]] = [[:]]
+    var captureNames: [String] = []
+    var captureMutable: [Bool] = []
+    var slotCount = 1
+    var loopDepth = 0
+
+    init(parent: FunctionScope?, proto: FunctionProto, isScript: Bool, body: [Stmt], parameters: [Parameter]) {
+      self.parent = parent
+      self.proto = proto
+      self.isScript = isScript
+      var collector = CapturedNameCollector()
+      collector.statements(body, nested: false)
+      for parameter in parameters {
+        if let value = parameter.defaultValue { collector.expression(value, nested: false) }
+      }
+      capturedNames = collector.names
+    }
+
+    /// True where a declaration makes a global: the outermost block of a cell or module.
+    var declaresGlobals: Bool { isScript && blocks.count == 1 }
+
+    func lookup(_ name: String) -> Local? {
+      for block in blocks.reversed() {
+        if let local = block[name] { return local }
+      }
+      return nil
+    }
+
+    /// The index of `name` among this function's captures, adding it (and to every
+    /// function in between) if an enclosing function has it as a local.
+    func captureIndex(_ name: String) -> (index: Int, mutable: Bool)? {
+      if let index = captureNames.firstIndex(of: name) { return (index, captureMutable[index]) }
+      guard let parent else { return nil }
+      if let local = parent.lookup(name), local.boxed {
+        return addCapture(name, .local(local.slot), mutable: local.mutable)
+      }
+      if let (index, mutable) = parent.captureIndex(name) {
+        return addCapture(name, .capture(index), mutable: mutable)
+      }
+      return nil
+    }
+
+    private func addCapture(_ name: String, _ source: FunctionProto.CaptureSource, mutable: Bool) -> (Int, Bool) {
+      captureNames.append(name)
+      captureMutable.append(mutable)
+      proto.captures.append(source)
+      return (captureNames.count - 1, mutable)
+    }
+  }
+
+  private func beginBlock() { scope.blocks.append([:]) }
+  private func endBlock() { scope.blocks.removeLast() }
+
+  private func declareLocal(_ name: String, mutable: Bool, _ loc: Loc) -> Local {
+    if let existing = scope.blocks[scope.blocks.count - 1][name] {
+      error("'\(name)' is already declared in this scope (at line \(existing.line))", loc)
+    }
+    let local = Local(slot: scope.slotCount, boxed: scope.capturedNames.contains(name), mutable: mutable, line: loc.line)
+    scope.slotCount += 1
+    scope.blocks[scope.blocks.count - 1][name] = local
+    return local
+  }
+
+  private func resolve(_ name: String) -> Resolved {
+    if let local = scope.lookup(name) { return .local(local) }
+    if let (index, mutable) = scope.captureIndex(name) { return .capture(index: index, mutable: mutable) }
+    return .global(interpreter.globalCell(name))
+  }
+
+  // MARK: - Statements
+
+  static func sequence(_ statements: [Execute]) -> Execute {
+    switch statements.count {
+    case 0: return { _ in .next }
+    case 1: return statements[0]
+    case 2:
+      let first = statements[0], second = statements[1]
+      return { frame in
+        let flow = try first(frame)
+        if flow != .next { return flow }
+        return try second(frame)
+      }
+    default:
+      return { frame in
+        for statement in statements {
+          let flow = try statement(frame)
+          if flow != .next { return flow }
+        }
+        return .next
+      }
+    }
+  }
+
+  private func block(_ statements: [Stmt]) -> Execute {
+    beginBlock()
+    defer { endBlock() }
+    return Compiler.sequence(statements.map(statement))
+  }
+
+  private func statement(_ stmt: Stmt) -> Execute {
+    switch stmt {
+    case .expression(let expr):
+      let value = expression(expr)
+      return { frame in
+        _ = try value(frame)
+        return .next
+      }
+    case .declaration(let name, let mutable, let value, let loc):
+      return declaration(name, mutable: mutable, value: value, loc)
+    case .function(let decl):
+      return functionDeclaration(decl)
+    case .assignment(let target, let op, let value, let loc):
+      return assignment(target, op, value, loc)
+    case .ifChain(let clauses, let elseBody, _):
+      return ifChain(clauses, elseBody)
+    case .forIn(let names, let sequence, let body, let loc):
+      return forIn(names, sequence, body, loc)
+    case .whileLoop(let condition, let body, _):
+      let test = self.condition(condition)
+      scope.loopDepth += 1
+      let run = block(body)
+      scope.loopDepth -= 1
+      return { frame in
+        while try test(frame) {
+          switch try run(frame) {
+          case .breakLoop: return .next
+          case .returned: return .returned
+          case .next, .continueLoop: continue
+          }
+        }
+        return .next
+      }
+    case .returnStmt(let value, let loc):
+      if scope.isScript { error("'return' outside a function", loc) }
+      guard let value else {
+        return { frame in
+          frame.slots[0] = .nil
+          return .returned
+        }
+      }
+      let result = expression(value)
+      return { frame in
+        frame.slots[0] = try result(frame)
+        return .returned
+      }
+    case .breakStmt(let loc):
+      if scope.loopDepth == 0 { error("'break' outside a loop", loc) }
+      return { _ in .breakLoop }
+    case .continueStmt(let loc):
+      if scope.loopDepth == 0 { error("'continue' outside a loop", loc) }
+      return { _ in .continueLoop }
+    case .importStmt(let name, let loc):
+      let interpreter = self.interpreter
+      let at = location(loc)
+      return { _ in
+        try interpreter.importModule(name, at: at)
+        return .next
+      }
+    }
+  }
+
+  private func declaration(_ name: String, mutable: Bool, value: Expr?, _ loc: Loc) -> Execute {
+    // The value is compiled first: in `let x = x + 1` the right side sees the outer x.
+    let initial = value.map(expression) ?? { _ in .nil }
+    if scope.declaresGlobals {
+      let cell = interpreter.globalCell(name)
+      return { frame in
+        cell.value = try initial(frame)
+        cell.isDefined = true
+        cell.isConstant = !mutable
+        return .next
+      }
+    }
+    let local = declareLocal(name, mutable: mutable, loc)
+    let slot = local.slot
+    if local.boxed {
+      return { frame in
+        frame.slots[slot] = .box(Box(try initial(frame)))
+        return .next
+      }
+    }
+    return { frame in
+      frame.slots[slot] = try initial(frame)
+      return .next
+    }
+  }
+
+  private func functionDeclaration(_ decl: FunctionDecl) -> Execute {
+    if scope.declaresGlobals {
+      let cell = interpreter.globalCell(decl.name)
+      let proto = function(decl)
+      return { frame in
+        cell.value = .closure(Compiler.makeClosure(proto, frame))
+        cell.isDefined = true
+        cell.isConstant = false
+        return .next
+      }
+    }
+    // Declared before its body is compiled, so that it can call itself.
+    let local = declareLocal(decl.name, mutable: false, decl.loc)
+    let proto = function(decl)
+    let slot = local.slot
+    if local.boxed {
+      return { frame in
+        let box = Box(.nil)
+        frame.slots[slot] = .box(box)
+        box.value = .closure(Compiler.makeClosure(proto, frame))
+        return .next
+      }
+    }
+    return { frame in
+      frame.slots[slot] = .closure(Compiler.makeClosure(proto, frame))
+      return .next
+    }
+  }
+
+  /// Compiles a function body in a scope of its own.
+  private func function(_ decl: FunctionDecl) -> FunctionProto {
+    let proto = FunctionProto(name: decl.name)
+    let outer = scope
+    scope = FunctionScope(parent: outer, proto: proto, isScript: false, body: decl.body, parameters: decl.parameters)
+    defer { scope = outer }
+    var parameters: [FunctionProto.ParameterInfo] = []
+    for (index, parameter) in decl.parameters.enumerated() {
+      // A default sees only the parameters before it.
+      let defaultValue = parameter.defaultValue.map(expression)
+      let local = declareLocal(parameter.name, mutable: false, parameter.loc)
+      if local.boxed { proto.boxedParameters.append(local.slot) }
+      parameters.append(.init(name: parameter.name, defaultValue: defaultValue))
+      proto.parameterIndex[parameter.name] = index
+    }
+    proto.parameters = parameters
+    // A body that is one expression returns its value, as in Swift.
+    if decl.body.count == 1, case .expression(let expr) = decl.body[0] {
+      let value = expression(expr)
+      proto.body = { frame in
+        frame.slots[0] = try value(frame)
+        return .returned
+      }
+    } else {
+      proto.body = block(decl.body)
+    }
+    proto.slotCount = scope.slotCount
+    return proto
+  }
+
+  static func makeClosure(_ proto: FunctionProto, _ frame: Frame) -> Closure {
+    if proto.captures.isEmpty { return Closure(proto: proto, captures: []) }
+    let captures = proto.captures.map { source -> Box in
+      switch source {
+      case .local(let slot):
+        if case .box(let box) = frame.slots[slot] { return box }
+        // Not yet declared when the closure was made; share a box from now on.
+        let box = Box(frame.slots[slot])
+        frame.slots[slot] = .box(box)
+        return box
+      case .capture(let index):
+        return frame.closure.unsafelyUnwrapped.captures[index]
+      }
+    }
+    return Closure(proto: proto, captures: captures)
+  }
+
+  private func ifChain(_ clauses: [IfClause], _ elseBody: [Stmt]?) -> Execute {
+    let tests = clauses.map { condition($0.condition) }
+    let bodies = clauses.map { block($0.body) }
+    let otherwise = elseBody.map(block)
+    if tests.count == 1 {
+      let test = tests[0], body = bodies[0]
+      if let otherwise {
+        return { frame in try test(frame) ? try body(frame) : try otherwise(frame) }
+      }
+      return { frame in try test(frame) ? try body(frame) : .next }
+    }
+    return { frame in
+      for index in 0..<tests.count where try tests[index](frame) {
+        return try bodies[index](frame)
+      }
+      return try otherwise?(frame) ?? .next
+    }
+  }
+
+  private func forIn(_ names: [String], _ sequence: Expr, _ body: [Stmt], _ loc: Loc) -> Execute {
+    // `for i in a..<b` counts without making a range value.
+    if names.count == 1, case .range(let lower?, let upper?, let closed, let rangeLoc) = sequence {
+      let low = expression(lower), high = expression(upper)
+      let at = location(rangeLoc)
+      beginBlock()
+      let variable = declareLocal(names[0], mutable: false, loc)
+      scope.loopDepth += 1
+      let run = block(body)
+      scope.loopDepth -= 1
+      endBlock()
+      let slot = variable.slot, boxed = variable.boxed
+      return { frame in
+        guard case .int(let start) = try low(frame), case .int(var end) = try high(frame) else {
+          throw Diagnostic(.runtime, "a range's bounds must be ints", at: at)
+        }
+        if closed {
+          guard end < Int.max else { throw Diagnostic(.runtime, "integer overflow: the range ends past \(Int.max)", at: at) }
+          end += 1
+        }
+        var i = start
+        while i < end {
+          frame.slots[slot] = boxed ? .box(Box(.int(i))) : .int(i)
+          switch try run(frame) {
+          case .breakLoop: return .next
+          case .returned: return .returned
+          case .next, .continueLoop: i += 1
+          }
+        }
+        return .next
+      }
+    }
+    let items = expression(sequence)
+    let at = location(sequence.loc)
+    beginBlock()
+    let variables = names.map { declareLocal($0, mutable: false, loc) }
+    scope.loopDepth += 1
+    let run = block(body)
+    scope.loopDepth -= 1
+    endBlock()
+    let bind = Compiler.loopBinder(variables.map { ($0.slot, $0.boxed) }, at: at)
+    return { frame in
+      var iterator = try Iteration(try items(frame), at: at)
+      while let item = iterator.next() {
+        try bind(frame, item)
+        switch try run(frame) {
+        case .breakLoop: return .next
+        case .returned: return .returned
+        case .next, .continueLoop: continue
+        }
+      }
+      return .next
+    }
+  }
+
+  /// Stores a loop's item in its variable, or unpacks it into several.
+  private static func loopBinder(_ slots: [(slot: Int, boxed: Bool)], at: SourceLocation) -> (Frame, Value) throws -> Void {
+    if slots.count == 1 {
+      let (slot, boxed) = slots[0]
+      return { frame, item in frame.slots[slot] = boxed ? .box(Box(item)) : item }
+    }
+    return { frame, item in
+      guard case .list(let list) = item, list.items.count == slots.count else {
+        throw Diagnostic(.runtime, "cannot unpack \(item.literalDescription.prefix(60)) into \(slots.count) loop variables", at: at)
+      }
+      for (index, target) in slots.enumerated() {
+        frame.slots[target.slot] = target.boxed ? .box(Box(list.items[index])) : list.items[index]
+      }
+    }
+  }
+
+  // MARK: - Assignment
+
+  private func assignment(_ target: Expr, _ op: BinaryOperator?, _ valueExpr: Expr, _ loc: Loc) -> Execute {
+    let value = expression(valueExpr)
+    let at = location(loc)
+    func combine(_ old: Value, _ new: Value) throws -> Value {
+      guard let op else { return new }
+      do { return try Operators.apply(op, old, new) } catch let failure as RuntimeFailure {
+        throw Diagnostic(.runtime, failure.message, at: at)
+      }
+    }
+    switch target {
+    case .variable(let name, let nameLoc):
+      switch resolve(name) {
+      case .local(let local):
+        if !local.mutable {
+          error("cannot assign to '\(name)': it is a constant (declared with let at line \(local.line)); declare it with var", nameLoc)
+        }
+        let slot = local.slot
+        if local.boxed {
+          return { frame in
+            guard case .box(let box) = frame.slots[slot] else { return .next }
+            box.value = try combine(box.value, try value(frame))
+            return .next
+          }
+        }
+        if op == .add {
+          // `i += 1` on an int local, the commonest update, without a call.
+          return { frame in
+            let new = try value(frame)
+            if case .int(let x) = frame.slots[slot], case .int(let y) = new {
+              let (sum, overflow) = x.addingReportingOverflow(y)
+              if !overflow {
+                frame.slots[slot] = .int(sum)
+                return .next
+              }
+            }
+            frame.slots[slot] = try combine(frame.slots[slot], new)
+            return .next
+          }
+        }
+        return { frame in
+          frame.slots[slot] = try combine(frame.slots[slot], try value(frame))
+          return .next
+        }
+      case .capture(let index, let mutable):
+        if !mutable { error("cannot assign to '\(name)': it is a constant (declared with let); declare it with var", nameLoc) }
+        return { frame in
+          let box = frame.closure.unsafelyUnwrapped.captures[index]
+          box.value = try combine(box.value, try value(frame))
+          return .next
+        }
+      case .global(let cell):
+        let where_ = location(nameLoc)
+        return { frame in
+          guard cell.isDefined else {
+            throw Diagnostic(.runtime, "cannot assign to undefined name '\(name)'; declare it first with var \(name) = ...", at: where_)
+          }
+          if cell.isConstant {
+            throw Diagnostic(.runtime, "cannot assign to '\(name)': it is a constant (declared with let); declare it with var", at: where_)
+          }
+          cell.value = try combine(cell.value, try value(frame))
+          return .next
+        }
+      }
+    case .member(let objectExpr, let name, let memberLoc):
+      let object = expression(objectExpr)
+      let where_ = location(memberLoc)
+      return { frame in
+        let target = try object(frame)
+        guard case .dict(let dict) = target else {
+          throw Diagnostic(.runtime, "cannot set member '\(name)' on a \(target.typeName); only dicts have assignable members", at: where_)
+        }
+        let old = dict[name]
+        if op != nil, old == nil { throw Diagnostic(.runtime, "dict has no key \"\(name)\"", at: where_) }
+        dict[name] = try combine(old ?? .nil, try value(frame))
+        return .next
+      }
+    case .index(let objectExpr, let indexExpr, let indexLoc):
+      let object = expression(objectExpr)
+      let index = expression(indexExpr)
+      let where_ = location(indexLoc)
+      return { frame in
+        let container = try object(frame)
+        let key = try index(frame)
+        do {
+          let old: Value = op == nil ? .nil : try Subscripts.get(container, key)
+          try Subscripts.set(container, key, try combine(old, try value(frame)))
+        } catch let failure as RuntimeFailure {
+          throw Diagnostic(.runtime, failure.message, at: where_)
+        }
+        return .next
+      }
+    default:
+      error("cannot assign to this expression", loc)
+      return { _ in .next }
+    }
+  }
+
+  // MARK: - Expressions
+
+  private func expression(_ expr: Expr) -> Evaluate {
+    switch expr {
+    case .literal(let value, _):
+      return { _ in value }
+    case .interpolated(let parts, _):
+      return interpolation(parts)
+    case .variable(let name, let loc):
+      return variable(name, loc)
+    case .list(let items, _):
+      let values = items.map(expression)
+      return { frame in
+        var out: [Value] = []
+        out.reserveCapacity(values.count)
+        for value in values { out.append(try value(frame)) }
+        return .list(ListObject(out))
+      }
+    case .dict(let entries, _):
+      let pairs = entries.map { (key: expression($0.key), value: expression($0.value), at: location($0.key.loc)) }
+      return { frame in
+        let dict = DictObject()
+        for pair in pairs {
+          let key = try pair.key(frame)
+          guard let dictKey = DictKey(key) else {
+            throw Diagnostic(.runtime, "a dict key must be a string, number, bool or nil, not a \(key.typeName)", at: pair.at)
+          }
+          dict.entries[dictKey] = try pair.value(frame)
+        }
+        return .dict(dict)
+      }
+    case .unary(let op, let operandExpr, let loc):
+      let operand = expression(operandExpr)
+      let at = location(loc)
+      switch op {
+      case .negate:
+        return { frame in
+          do { return try Operators.negate(try operand(frame)) } catch let failure as RuntimeFailure {
+            throw Diagnostic(.runtime, failure.message, at: at)
+          }
+        }
+      case .not:
+        return { frame in
+          let value = try operand(frame)
+          guard case .bool(let b) = value else {
+            throw Diagnostic(.runtime, "'!' needs a bool, got \(value.typeName)", at: at)
+          }
+          return .bool(!b)
+        }
+      }
+    case .binary(let op, let left, let right, let loc):
+      return binary(op, left, right, loc)
+    case .logical(let op, let leftExpr, let rightExpr, let loc):
+      let left = expression(leftExpr), right = expression(rightExpr)
+      let at = location(loc)
+      switch op {
+      case .nilCoalescing:
+        return { frame in
+          let value = try left(frame)
+          if case .nil = value { return try right(frame) }
+          return value
+        }
+      case .and, .or:
+        let isAnd = op == .and
+        return { frame in
+          guard case .bool(let a) = try left(frame) else {
+            throw Diagnostic(.runtime, "'\(op.rawValue)' needs bools on both sides", at: at)
+          }
+          if a != isAnd { return .bool(a) }
+          guard case .bool(let b) = try right(frame) else {
+            throw Diagnostic(.runtime, "'\(op.rawValue)' needs bools on both sides", at: at)
+          }
+          return .bool(b)
+        }
+      }
+    case .conditional(let testExpr, let thenExpr, let elseExpr, _):
+      let test = condition(testExpr)
+      let then = expression(thenExpr), otherwise = expression(elseExpr)
+      return { frame in try test(frame) ? try then(frame) : try otherwise(frame) }
+    case .range(let lowerExpr, let upperExpr, let closed, let loc):
+      guard let lowerExpr, let upperExpr else {
+        error("a one-sided range such as 2... or ..<3 can only be used in a subscript", loc)
+        return { _ in .nil }
+      }
+      let lower = expression(lowerExpr), upper = expression(upperExpr)
+      let at = location(loc)
+      return { frame in
+        guard case .int(let low) = try lower(frame), case .int(let high) = try upper(frame) else {
+          throw Diagnostic(.runtime, "a range's bounds must be ints", at: at)
+        }
+        if closed {
+          guard high < Int.max else { throw Diagnostic(.runtime, "integer overflow: the range ends past \(Int.max)", at: at) }
+          return .range(low, max(low, high + 1))
+        }
+        return .range(low, max(low, high))
+      }
+    case .call(let callee, let arguments, let loc):
+      return call(callee, arguments, loc)
+    case .member(let objectExpr, let name, let loc):
+      let object = expression(objectExpr)
+      let at = location(loc)
+      return { frame in
+        do { return try Members.get(try object(frame), name) } catch let failure as RuntimeFailure {
+          throw Diagnostic(.runtime, failure.message, at: at)
+        }
+      }
+    case .index(let objectExpr, let indexExpr, let loc):
+      return subscriptExpression(objectExpr, indexExpr, loc)
+    case .function(let decl):
+      let proto = function(decl)
+      return { frame in .closure(Compiler.makeClosure(proto, frame)) }
+    }
+  }
+
+  private func variable(_ name: String, _ loc: Loc) -> Evaluate {
+    switch resolve(name) {
+    case .local(let local):
+      let slot = local.slot
+      if local.boxed {
+        return { frame in
+          if case .box(let box) = frame.slots[slot] { return box.value }
+          return frame.slots[slot]
+        }
+      }
+      return { frame in frame.slots[slot] }
+    case .capture(let index, _):
+      return { frame in frame.closure.unsafelyUnwrapped.captures[index].value }
+    case .global(let cell):
+      let at = location(loc)
+      return { _ in
+        if cell.isDefined { return cell.value }
+        throw Diagnostic(.runtime, "undefined name '\(name)'", at: at)
+      }
+    }
+  }
+
+  private enum Piece {
+    case text(String)
+    case value(Evaluate)
+  }
+
+  private func interpolation(_ parts: [StringPart]) -> Evaluate {
+    let pieces: [Piece] = parts.map {
+      switch $0 {
+      case .text(let text): return .text(text)
+      case .expr(let expr): return .value(expression(expr))
+      }
+    }
+    return { frame in
+      var out = ""
+      for piece in pieces {
+        switch piece {
+        case .text(let text): out += text
+        case .value(let value):
+          let v = try value(frame)
+          if case .string(let s) = v { out += s } else { out += v.description }
+        }
+      }
+      return .string(out)
+    }
+  }
+
+  /// Compiles a condition to a Bool, so comparisons in `if` and `while` box no value.
+  private func condition(_ expr: Expr) -> (Frame) throws -> Bool {
+    if case .binary(let op, let leftExpr, let rightExpr, let loc) = expr,
+      [.less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual].contains(op)
+    {
+      let left = expression(leftExpr), right = expression(rightExpr)
+      let at = location(loc)
+      return { frame in
+        let a = try left(frame), b = try right(frame)
+        if case .int(let x) = a, case .int(let y) = b {
+          switch op {
+          case .less: return x < y
+          case .lessEqual: return x <= y
+          case .greater: return x > y
+          case .greaterEqual: return x >= y
+          case .equal: return x == y
+          default: return x != y
+          }
+        }
+        do {
+          guard case .bool(let result) = try Operators.apply(op, a, b) else { return false }
+          return result
+        } catch let failure as RuntimeFailure {
+          throw Diagnostic(.runtime, failure.message, at: at)
+        }
+      }
+    }
+    let value = expression(expr)
+    let at = location(expr.loc)
+    return { frame in
+      let result = try value(frame)
+      if case .bool(let b) = result { return b }
+      throw Diagnostic(.runtime, "a condition must be a bool, got \(result.typeName)", at: at)
+    }
+  }
+
+  private func binary(_ op: BinaryOperator, _ leftExpr: Expr, _ rightExpr: Expr, _ loc: Loc) -> Evaluate {
+    let left = expression(leftExpr), right = expression(rightExpr)
+    let at = location(loc)
+    func slow(_ a: Value, _ b: Value) throws -> Value {
+      do { return try Operators.apply(op, a, b) } catch let failure as RuntimeFailure {
+        throw Diagnostic(.runtime, failure.message, at: at)
+      }
+    }
+    // Int with int is the common case; it is handled here without a call.
+    switch op {
+    case .add:
+      return { frame in
+        let a = try left(frame), b = try right(frame)
+        if case .int(let x) = a, case .int(let y) = b {
+          let (r, overflow) = x.addingReportingOverflow(y)
+          if !overflow { return .int(r) }
+        } else if case .float(let x) = a, case .float(let y) = b {
+          return .float(x + y)
+        }
+        return try slow(a, b)
+      }
+    case .subtract:
+      return { frame in
+        let a = try left(frame), b = try right(frame)
+        if case .int(let x) = a, case .int(let y) = b {
+          let (r, overflow) = x.subtractingReportingOverflow(y)
+          if !overflow { return .int(r) }
+        } else if case .float(let x) = a, case .float(let y) = b {
+          return .float(x - y)
+        }
+        return try slow(a, b)
+      }
+    case .multiply:
+      return { frame in
+        let a = try left(frame), b = try right(frame)
+        if case .int(let x) = a, case .int(let y) = b {
+          let (r, overflow) = x.multipliedReportingOverflow(by: y)
+          if !overflow { return .int(r) }
+        } else if case .float(let x) = a, case .float(let y) = b {
+          return .float(x * y)
+        }
+        return try slow(a, b)
+      }
+    case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
+      let test = condition(.binary(op, leftExpr, rightExpr, loc))
+      return { frame in .bool(try test(frame)) }
+    case .divide, .remainder:
+      return { frame in try slow(try left(frame), try right(frame)) }
+    }
+  }
+
+  private func subscriptExpression(_ objectExpr: Expr, _ indexExpr: Expr, _ loc: Loc) -> Evaluate {
+    let object = expression(objectExpr)
+    let at = location(loc)
+    // `xs[2...]` and `xs[..<3]`: one-sided ranges exist only here.
+    if case .range(let lowerExpr, let upperExpr, let closed, _) = indexExpr, lowerExpr == nil || upperExpr == nil {
+      let lower = lowerExpr.map(expression), upper = upperExpr.map(expression)
+      return { frame in
+        let container = try object(frame)
+        do {
+          let low = try lower.map { try Subscripts.bound(try $0(frame)) }
+          var high = try upper.map { try Subscripts.bound(try $0(frame)) }
+          if closed, let h = high { high = h == -1 ? nil : h + 1 }
+          return try Subscripts.slice(container, low, high)
+        } catch let failure as RuntimeFailure {
+          throw Diagnostic(.runtime, failure.message, at: at)
+        }
+      }
+    }
+    let index = expression(indexExpr)
+    return { frame in
+      let container = try object(frame), key = try index(frame)
+      if case .list(let list) = container, case .int(let i) = key, i >= 0, i < list.items.count {
+        return list.items[i]
+      }
+      do { return try Subscripts.get(container, key) } catch let failure as RuntimeFailure {
+        throw Diagnostic(.runtime, failure.message, at: at)
+      }
+    }
+  }
+
+  // MARK: - Calls
+
+  private func call(_ calleeExpr: Expr, _ arguments: [Argument], _ loc: Loc) -> Evaluate {
+    let values = arguments.map { expression($0.value) }
+    let labels: [String?]? = arguments.contains { $0.label != nil } ? arguments.map(\.label) : nil
+    let at = location(loc)
+    let interpreter = self.interpreter
+    if case .member(let receiverExpr, let name, _) = calleeExpr {
+      return methodCall(expression(receiverExpr), name, values, labels, at)
+    }
+    let callee = expression(calleeExpr)
+    let count = values.count
+    return { frame in
+      let function = try callee(frame)
+      // The common call: a closure with positional arguments, evaluated straight into its frame.
+      if labels == nil, case .closure(let closure) = function, closure.proto.parameters.count == count {
+        let proto = closure.proto
+        let base = try interpreter.pushFrame(proto, at: at)
+        defer { interpreter.popFrame(base, proto) }
+        for index in 0..<count { base[1 + index] = try values[index](frame) }
+        return try interpreter.invoke(proto, frame: Frame(slots: base, closure: closure), at: at)
+      }
+      return try Compiler.callWithStackArguments(interpreter, function, receiver: nil, values, labels, frame, at)
+    }
+  }
+
+  /// Evaluates the arguments onto the value stack and calls through the general path.
+  private static func callWithStackArguments(
+    _ interpreter: Interpreter, _ function: Value, receiver: Value?, _ values: [Evaluate], _ labels: [String?]?,
+    _ frame: Frame, _ at: SourceLocation
+  ) throws -> Value {
+    let count = values.count + (receiver == nil ? 0 : 1)
+    let base = interpreter.top
+    guard base + count <= interpreter.stackEnd else {
+      throw Diagnostic(.runtime, "stack overflow: the value stack is full", at: at)
+    }
+    interpreter.top = base + count
+    defer {
+      for index in 0..<count { base[index] = .nil }
+      interpreter.top = base
+    }
+    var next = 0
+    if let receiver {
+      base[0] = receiver
+      next = 1
+    }
+    for value in values {
+      base[next] = try value(frame)
+      next += 1
+    }
+    let allLabels = receiver == nil ? labels : labels.map { [nil] + $0 }
+    return try interpreter.callValue(function, arguments: base, count: count, labels: allLabels, at: at)
+  }
+
+  /// `x.name(args)`: a function stored in a dict under `name`, else the method of x's type.
+  private func methodCall(_ receiver: @escaping Evaluate, _ name: String, _ values: [Evaluate], _ labels: [String?]?, _ at: SourceLocation) -> Evaluate {
+    let interpreter = self.interpreter
+    return { frame in
+      let object = try receiver(frame)
+      if case .dict(let dict) = object, let stored = dict[name] {
+        return try Compiler.callWithStackArguments(interpreter, stored, receiver: nil, values, labels, frame, at)
+      }
+      guard let method = interpreter.methods.lookup(name, for: object) else {
+        throw Diagnostic(.runtime, interpreter.methods.missing(name, for: object), at: at)
+      }
+      return try Compiler.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
+    }
+  }
+}
+
+/// Collects the names used inside functions nested in a body: the locals that closures may
+/// capture. Over-approximating by name is safe; a boxed local that is never captured only
+/// costs a box.
+private struct CapturedNameCollector {
+  var names: Set<String> = []
+
+  mutating func statements(_ statements: [Stmt], nested: Bool) {
+    for statement in statements { self.statement(statement, nested: nested) }
+  }
+
+  mutating func function(_ decl: FunctionDecl) {
+    names.insert(decl.name)
+    for parameter in decl.parameters {
+      if let value = parameter.defaultValue { expression(value, nested: true) }
+    }
+    statements(decl.body, nested: true)
+  }
+
+  mutating func statement(_ statement: Stmt, nested: Bool) {
+    switch statement {
+    case .expression(let expr): expression(expr, nested: nested)
+    case .declaration(_, _, let value, _): if let value { expression(value, nested: nested) }
+    case .function(let decl): function(decl)
+    case .assignment(let target, _, let value, _):
+      expression(target, nested: nested)
+      expression(value, nested: nested)
+    case .ifChain(let clauses, let elseBody, _):
+      for clause in clauses {
+        expression(clause.condition, nested: nested)
+        statements(clause.body, nested: nested)
+      }
+      if let elseBody { statements(elseBody, nested: nested) }
+    case .forIn(_, let sequence, let body, _):
+      expression(sequence, nested: nested)
+      statements(body, nested: nested)
+    case .whileLoop(let condition, let body, _):
+      expression(condition, nested: nested)
+      statements(body, nested: nested)
+    case .returnStmt(let value, _): if let value { expression(value, nested: nested) }
+    case .breakStmt, .continueStmt, .importStmt: break
+    }
+  }
+
+  mutating func expression(_ expr: Expr, nested: Bool) {
+    switch expr {
+    case .literal: break
+    case .variable(let name, _): if nested { names.insert(name) }
+    case .interpolated(let parts, _):
+      for case .expr(let e) in parts { expression(e, nested: nested) }
+    case .list(let items, _): for item in items { expression(item, nested: nested) }
+    case .dict(let entries, _):
+      for entry in entries {
+        expression(entry.key, nested: nested)
+        expression(entry.value, nested: nested)
+      }
+    case .unary(_, let e, _), .member(let e, _, _): expression(e, nested: nested)
+    case .binary(_, let a, let b, _), .logical(_, let a, let b, _), .index(let a, let b, _):
+      expression(a, nested: nested)
+      expression(b, nested: nested)
+    case .conditional(let a, let b, let c, _):
+      expression(a, nested: nested)
+      expression(b, nested: nested)
+      expression(c, nested: nested)
+    case .range(let a, let b, _, _):
+      if let a { expression(a, nested: nested) }
+      if let b { expression(b, nested: nested) }
+    case .call(let callee, let arguments, _):
+      expression(callee, nested: nested)
+      for argument in arguments { expression(argument.value, nested: nested) }
+    case .function(let decl): function(decl)
+    }
+  }
+}

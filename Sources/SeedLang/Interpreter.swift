@@ -1,0 +1,319 @@
+/// One interpreter session: the globals every cell shares, the value stack that holds the
+/// locals of running functions, and the host's hooks (outputs, modules).
+public final class Interpreter {
+  /// Where `import NAME` finds a module's source.
+  public enum ModuleLookup {
+    case found(SourceText)
+    /// Not found; the places looked in, for the error message.
+    case notFound(searched: [String])
+  }
+
+  /// Receives each output item that `print` and `display` record.
+  public var outputHandler: (OutputItem) -> Void = { _ in }
+  /// Finds the source of `import NAME`; without one, every import fails.
+  public var moduleLoader: (String) -> ModuleLookup = { _ in .notFound(searched: []) }
+
+  /// Calls nested deeper than this end in a "stack overflow" error instead of a crash.
+  public var maxCallDepth = 2_000
+
+  var globals: [String: GlobalCell] = [:]
+  var methods = MethodTables()
+  private var importedModules: Set<String> = []
+
+  // The value stack: each running function's locals are a window onto it.
+  let stack: UnsafeMutablePointer<Value>
+  let stackEnd: UnsafeMutablePointer<Value>
+  var top: UnsafeMutablePointer<Value>
+  var depth = 0
+  static let stackCapacity = 1 << 18
+
+  public init() {
+    stack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.stackCapacity)
+    stack.initialize(repeating: .nil, count: Interpreter.stackCapacity)
+    stackEnd = stack + Interpreter.stackCapacity
+    top = stack
+    registerBuiltins()
+    loadCoreLibrary()
+  }
+
+  deinit {
+    stack.deinitialize(count: Interpreter.stackCapacity)
+    stack.deallocate()
+  }
+
+  // MARK: - Globals
+
+  /// The cell of a global name, made (undefined) on first mention so code can refer to
+  /// names defined later.
+  func globalCell(_ name: String) -> GlobalCell {
+    if let cell = globals[name] { return cell }
+    let cell = GlobalCell(name: name)
+    globals[name] = cell
+    return cell
+  }
+
+  /// Binds a global, as parameters and host builtins are bound.
+  public func define(_ name: String, _ value: Value, constant: Bool = false) {
+    let cell = globalCell(name)
+    cell.value = value
+    cell.isDefined = true
+    cell.isConstant = constant
+  }
+
+  /// A global's value, or nil if the name is not defined.
+  public func global(_ name: String) -> Value? {
+    guard let cell = globals[name], cell.isDefined else { return nil }
+    return cell.value
+  }
+
+  /// The names defined so far, sorted; for completion and `:help`.
+  public var globalNames: [String] { globals.values.filter(\.isDefined).map(\.name).sorted() }
+
+  /// Registers a host function as a global.
+  public func defineBuiltin(_ name: String, _ body: @escaping (inout Arguments) throws -> Value) {
+    define(name, .builtin(Builtin(name: name, body: body)))
+  }
+
+  // MARK: - Running code
+
+  /// Compiles and runs a source text in the session. Returns the value of its last statement
+  /// when that is an expression, for a REPL or notebook to show.
+  @discardableResult
+  public func run(_ source: SourceText) throws -> Value {
+    let program = try Parser.parse(source)
+    let script = try Compiler.compileScript(program, source: source, interpreter: self)
+    return try runScript(script)
+  }
+
+  func runScript(_ proto: FunctionProto) throws -> Value {
+    let base = top
+    guard base + proto.slotCount <= stackEnd else {
+      throw Diagnostic(.runtime, "stack overflow: the value stack is full", at: nil)
+    }
+    top = base + proto.slotCount
+    defer {
+      for index in 0..<proto.slotCount { base[index] = .nil }
+      top = base
+    }
+    let frame = Frame(slots: base, closure: nil)
+    _ = try proto.body(frame)
+    return base[0]
+  }
+
+  func importModule(_ name: String, at location: SourceLocation) throws {
+    guard !importedModules.contains(name) else { return }
+    switch moduleLoader(name) {
+    case .notFound(let searched):
+      let places = searched.isEmpty ? "" : " (looked for \(name).seed in: \(searched.joined(separator: ", ")))"
+      throw Diagnostic(.runtime, "no module named '\(name)'\(places)", at: location)
+    case .found(let source):
+      // Marked first, so that modules importing each other do not loop.
+      importedModules.insert(name)
+      do {
+        try run(source)
+      } catch {
+        importedModules.remove(name)
+        throw error
+      }
+    }
+  }
+
+  // MARK: - Calls
+
+  /// Calls a function value with positional arguments; for builtins that take callbacks.
+  public func call(_ callee: Value, _ arguments: [Value]) throws -> Value {
+    let base = top
+    guard base + arguments.count <= stackEnd else { throw RuntimeFailure("stack overflow: the value stack is full") }
+    top = base + arguments.count
+    defer {
+      for index in 0..<arguments.count { base[index] = .nil }
+      top = base
+    }
+    for (index, argument) in arguments.enumerated() { base[index] = argument }
+    return try callValue(callee, arguments: base, count: arguments.count, labels: nil, at: nil)
+  }
+
+  /// Calls `callee` with `count` arguments already on the value stack at `arguments`.
+  func callValue(
+    _ callee: Value, arguments: UnsafeMutablePointer<Value>, count: Int, labels: [String?]?, at location: SourceLocation?
+  ) throws -> Value {
+    switch callee {
+    case .closure(let closure):
+      return try callClosure(closure, arguments: arguments, count: count, labels: labels, at: location)
+    case .builtin(let builtin):
+      var args = Arguments(interpreter: self, values: arguments, count: count, labels: labels, function: builtin.name)
+      do {
+        return try builtin.body(&args)
+      } catch let failure as RuntimeFailure {
+        throw Diagnostic(.runtime, failure.message, at: location)
+      } catch var diagnostic as Diagnostic {
+        if let location { diagnostic.callStack.append(.init(function: builtin.name, location: location)) }
+        throw diagnostic
+      }
+    default:
+      let message = "cannot call a value of type \(callee.typeName)"
+      if location == nil { throw RuntimeFailure(message) }
+      throw Diagnostic(.runtime, message, at: location)
+    }
+  }
+
+  func callClosure(
+    _ closure: Closure, arguments: UnsafeMutablePointer<Value>, count: Int, labels: [String?]?, at location: SourceLocation?
+  ) throws -> Value {
+    let proto = closure.proto
+    let base = try pushFrame(proto, at: location)
+    defer { popFrame(base, proto) }
+    let frame = Frame(slots: base, closure: closure)
+    try bind(proto, frame: frame, arguments: arguments, count: count, labels: labels, at: location)
+    return try invoke(proto, frame: frame, at: location)
+  }
+
+  /// Reserves a frame's slots on the value stack.
+  @inline(__always)
+  func pushFrame(_ proto: FunctionProto, at location: SourceLocation?) throws -> UnsafeMutablePointer<Value> {
+    let base = top
+    guard depth < maxCallDepth, base + proto.slotCount <= stackEnd else {
+      let message = "stack overflow: more than \(maxCallDepth) nested calls (does a recursion lack its base case?)"
+      if location == nil { throw RuntimeFailure(message) }
+      throw Diagnostic(.runtime, message, at: location)
+    }
+    top = base + proto.slotCount
+    depth += 1
+    return base
+  }
+
+  @inline(__always)
+  func popFrame(_ base: UnsafeMutablePointer<Value>, _ proto: FunctionProto) {
+    // Clearing the slots releases what the locals held.
+    for index in 0..<proto.slotCount { base[index] = .nil }
+    top = base
+    depth -= 1
+  }
+
+  /// Runs a bound frame's body and returns its result; errors gain the call on their stack.
+  @inline(__always)
+  func invoke(_ proto: FunctionProto, frame: Frame, at location: SourceLocation?) throws -> Value {
+    for slot in proto.boxedParameters { frame.slots[slot] = .box(Box(frame.slots[slot])) }
+    do {
+      _ = try proto.body(frame)
+    } catch var diagnostic as Diagnostic {
+      if let location { diagnostic.callStack.append(.init(function: proto.name, location: location)) }
+      throw diagnostic
+    }
+    return frame.slots[0]
+  }
+
+  /// Binds positional and named arguments to parameters and fills in defaults.
+  func bind(
+    _ proto: FunctionProto, frame: Frame, arguments: UnsafeMutablePointer<Value>, count: Int, labels: [String?]?,
+    at location: SourceLocation?
+  ) throws {
+    func failure(_ message: String) -> Error {
+      location.map { Diagnostic(.runtime, message, at: $0) } ?? RuntimeFailure(message)
+    }
+    let parameters = proto.parameters
+    var bound = [Bool](repeating: false, count: parameters.count)
+    for index in 0..<count {
+      if let label = labels?[index] {
+        guard let position = proto.parameterIndex[label] else {
+          let names = parameters.map(\.name).joined(separator: ", ")
+          throw failure("\(proto.name)() has no parameter named '\(label)' (its parameters: \(names.isEmpty ? "none" : names))")
+        }
+        if bound[position] { throw failure("\(proto.name)() got two values for parameter '\(label)'") }
+        frame.slots[1 + position] = arguments[index]
+        bound[position] = true
+      } else {
+        guard index < parameters.count else {
+          throw failure("\(proto.name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s") but \(count) were given")
+        }
+        frame.slots[1 + index] = arguments[index]
+        bound[index] = true
+      }
+    }
+    for (position, parameter) in parameters.enumerated() where !bound[position] {
+      guard let defaultValue = parameter.defaultValue else {
+        throw failure("\(proto.name)() is missing the argument '\(parameter.name)'")
+      }
+      frame.slots[1 + position] = try defaultValue(frame)
+    }
+  }
+}
+
+/// A global variable. Compiled code holds its cell directly, so reading a global is one load.
+final class GlobalCell {
+  let name: String
+  var value: Value = .nil
+  var isDefined = false
+  var isConstant = false
+
+  init(name: String) { self.name = name }
+}
+
+/// A running function's window onto the value stack; slot 0 holds its result.
+struct Frame {
+  let slots: UnsafeMutablePointer<Value>
+  let closure: Closure?
+}
+
+/// What a statement tells the block around it to do next.
+enum Flow {
+  case next, breakLoop, continueLoop, returned
+}
+
+typealias Evaluate = (Frame) throws -> Value
+typealias Execute = (Frame) throws -> Flow
+
+/// A compiled function: its parameters, how many slots its frame needs, and its body.
+final class FunctionProto {
+  struct ParameterInfo {
+    let name: String
+    /// Evaluated in the callee's frame, so a default may use the parameters before it.
+    let defaultValue: Evaluate?
+  }
+
+  /// Where a closure finds a captured variable when it is made.
+  enum CaptureSource {
+    /// The boxed local in this slot of the enclosing frame.
+    case local(Int)
+    /// The enclosing closure's own capture at this index.
+    case capture(Int)
+  }
+
+  let name: String
+  var parameters: [ParameterInfo] = []
+  var parameterIndex: [String: Int] = [:]
+  var boxedParameters: [Int] = []
+  var captures: [CaptureSource] = []
+  var slotCount = 1
+  var body: Execute = { _ in .next }
+
+  init(name: String) { self.name = name }
+}
+
+public final class Closure {
+  let proto: FunctionProto
+  let captures: [Box]
+
+  init(proto: FunctionProto, captures: [Box]) {
+    self.proto = proto
+    self.captures = captures
+  }
+
+  public var name: String { proto.name }
+}
+
+public final class Builtin {
+  public let name: String
+  let body: (inout Arguments) throws -> Value
+
+  public init(name: String, body: @escaping (inout Arguments) throws -> Value) {
+    self.name = name
+    self.body = body
+  }
+}
+
+/// An error a builtin raises; the call site adds the location.
+public struct RuntimeFailure: Error {
+  public let message: String
+  public init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,179 @@
+/// The arithmetic and comparison operators on every pair of operand types. Compiled code
+/// handles int-with-int inline and falls back here.
+enum Operators {
+  static func failure(_ op: BinaryOperator, _ a: Value, _ b: Value) -> RuntimeFailure {
+    var message = "cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)"
+    if op == .add, case .string = a { message += "; to join text, write \"\\(x)\" or str(x)" }
+    return RuntimeFailure(message)
+  }
+
+  static func overflow(_ op: BinaryOperator, _ x: Int, _ y: Int) -> RuntimeFailure {
+    RuntimeFailure("integer overflow: \(x) \(op.rawValue) \(y) does not fit in 64 bits; use float(...) for larger numbers")
+  }
+
+  static func apply(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
+    switch op {
+    case .add: return try add(a, b)
+    case .subtract: return try subtract(a, b)
+    case .multiply: return try multiply(a, b)
+    case .divide: return try divide(a, b)
+    case .remainder: return try remainder(a, b)
+    case .equal: return .bool(a.isEqual(to: b))
+    case .notEqual: return .bool(!a.isEqual(to: b))
+    case .less: return .bool(try compare(a, b, op) < 0)
+    case .lessEqual: return .bool(try compare(a, b, op) <= 0)
+    case .greater: return .bool(try compare(a, b, op) > 0)
+    case .greaterEqual: return .bool(try compare(a, b, op) >= 0)
+    }
+  }
+
+  static func add(_ a: Value, _ b: Value) throws -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      let (sum, overflow) = x.addingReportingOverflow(y)
+      if overflow { throw Operators.overflow(.add, x, y) }
+      return .int(sum)
+    case (.float(let x), .float(let y)): return .float(x + y)
+    case (.int(let x), .float(let y)): return .float(Double(x) + y)
+    case (.float(let x), .int(let y)): return .float(x + Double(y))
+    case (.string(let x), .string(let y)): return .string(x + y)
+    case (.list(let x), .list(let y)): return .list(ListObject(x.items + y.items))
+    default: return try vectorArithmetic(.add, a, b, +)
+    }
+  }
+
+  static func subtract(_ a: Value, _ b: Value) throws -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      let (difference, overflow) = x.subtractingReportingOverflow(y)
+      if overflow { throw Operators.overflow(.subtract, x, y) }
+      return .int(difference)
+    case (.float(let x), .float(let y)): return .float(x - y)
+    case (.int(let x), .float(let y)): return .float(Double(x) - y)
+    case (.float(let x), .int(let y)): return .float(x - Double(y))
+    default: return try vectorArithmetic(.subtract, a, b, -)
+    }
+  }
+
+  static func multiply(_ a: Value, _ b: Value) throws -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      let (product, overflow) = x.multipliedReportingOverflow(by: y)
+      if overflow { throw Operators.overflow(.multiply, x, y) }
+      return .int(product)
+    case (.float(let x), .float(let y)): return .float(x * y)
+    case (.int(let x), .float(let y)): return .float(Double(x) * y)
+    case (.float(let x), .int(let y)): return .float(x * Double(y))
+    case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
+      guard n >= 0 else { throw RuntimeFailure("cannot repeat a string a negative number of times (\(n))") }
+      guard s.utf8.count.multipliedReportingOverflow(by: n).partialValue <= 1 << 28 else {
+        throw RuntimeFailure("string repetition would be larger than 256 MB")
+      }
+      return .string(String(repeating: s, count: n))
+    default: return try vectorArithmetic(.multiply, a, b, *)
+    }
+  }
+
+  static func divide(_ a: Value, _ b: Value) throws -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      if y == 0 { throw RuntimeFailure("division by zero: \(x) / 0") }
+      let (quotient, overflow) = x.dividedReportingOverflow(by: y)
+      if overflow { throw Operators.overflow(.divide, x, y) }
+      return .int(quotient)
+    case (.float, .float), (.int, .float), (.float, .int):
+      let x = a.asDouble!, y = b.asDouble!
+      if y == 0 { throw RuntimeFailure("division by zero: \(Value.formatFloat(x)) / 0") }
+      return .float(x / y)
+    default:
+      if let y = b.asDouble, y == 0, case .vector = a { throw RuntimeFailure("division by zero: vector / 0") }
+      return try vectorArithmetic(.divide, a, b, /)
+    }
+  }
+
+  static func remainder(_ a: Value, _ b: Value) throws -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      if y == 0 { throw RuntimeFailure("division by zero: \(x) % 0") }
+      let (remainder, overflow) = x.remainderReportingOverflow(dividingBy: y)
+      if overflow { throw Operators.overflow(.remainder, x, y) }
+      return .int(remainder)
+    case (.float, .float), (.int, .float), (.float, .int):
+      let x = a.asDouble!, y = b.asDouble!
+      if y == 0 { throw RuntimeFailure("division by zero: \(Value.formatFloat(x)) % 0") }
+      return .float(x.truncatingRemainder(dividingBy: y))
+    default: throw failure(.remainder, a, b)
+    }
+  }
+
+  /// Element-wise arithmetic of two vectors of one length, or of a vector and a number.
+  static func vectorArithmetic(
+    _ op: BinaryOperator, _ a: Value, _ b: Value, _ f: (Double, Double) -> Double
+  ) throws -> Value {
+    switch (a, b) {
+    case (.vector(let x), .vector(let y)):
+      guard x.items.count == y.items.count else {
+        throw RuntimeFailure("cannot apply '\(op.rawValue)' to vectors of lengths \(x.items.count) and \(y.items.count)")
+      }
+      var out = [Double](repeating: 0, count: x.items.count)
+      x.items.withUnsafeBufferPointer { xs in
+        y.items.withUnsafeBufferPointer { ys in
+          for i in 0..<xs.count { out[i] = f(xs[i], ys[i]) }
+        }
+      }
+      return .vector(VectorObject(out))
+    case (.vector(let x), _):
+      guard let y = b.asDouble else { throw failure(op, a, b) }
+      return .vector(VectorObject(x.items.map { f($0, y) }))
+    case (_, .vector(let y)) where op == .add || op == .multiply:
+      guard let x = a.asDouble else { throw failure(op, a, b) }
+      return .vector(VectorObject(y.items.map { f(x, $0) }))
+    default:
+      throw failure(op, a, b)
+    }
+  }
+
+  /// Orders numbers, strings, bools and lists of those; -1, 0 or 1.
+  static func compare(_ a: Value, _ b: Value, _ op: BinaryOperator = .less) throws -> Int {
+    switch (a, b) {
+    case (.int(let x), .int(let y)): return x < y ? -1 : x == y ? 0 : 1
+    case (.string(let x), .string(let y)): return x < y ? -1 : x == y ? 0 : 1
+    case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
+    case (.list(let x), .list(let y)):
+      for (p, q) in zip(x.items, y.items) {
+        let order = try compare(p, q, op)
+        if order != 0 { return order }
+      }
+      return x.items.count < y.items.count ? -1 : x.items.count == y.items.count ? 0 : 1
+    default:
+      guard let x = a.asDouble, let y = b.asDouble else {
+        throw RuntimeFailure("cannot compare \(a.typeName) and \(b.typeName) with '\(op.rawValue)'")
+      }
+      if x.isNaN || y.isNaN { throw RuntimeFailure("cannot order nan") }
+      return x < y ? -1 : x == y ? 0 : 1
+    }
+  }
+
+  static func negate(_ a: Value) throws -> Value {
+    switch a {
+    case .int(let x):
+      let (negated, overflow) = (0).subtractingReportingOverflow(x)
+      if overflow { throw RuntimeFailure("integer overflow: -(\(x)) does not fit in 64 bits") }
+      return .int(negated)
+    case .float(let x): return .float(-x)
+    case .vector(let v): return .vector(VectorObject(v.items.map { -$0 }))
+    default: throw RuntimeFailure("cannot negate a \(a.typeName)")
+    }
+  }
+}
+
+extension Value {
+  /// An int or float as a Double; nil for anything else.
+  public var asDouble: Double? {
+    switch self {
+    case .int(let i): return Double(i)
+    case .float(let f): return f
+    default: return nil
+    }
+  }
+}

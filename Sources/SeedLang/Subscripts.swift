@@ -1,0 +1,181 @@
+/// Reading and writing `container[key]`, and slicing with ranges. Negative indices count
+/// from the end, as in Python; slices clamp to the container instead of failing.
+enum Subscripts {
+  static func bound(_ value: Value) throws -> Int {
+    guard case .int(let i) = value else { throw RuntimeFailure("a slice bound must be an int, got \(value.typeName)") }
+    return i
+  }
+
+  /// The position `index` names in a container of `count` items, or an error.
+  static func position(_ index: Int, count: Int, of kind: String) throws -> Int {
+    let position = index < 0 ? count + index : index
+    guard position >= 0 && position < count else {
+      throw RuntimeFailure("index \(index) is out of range for a \(kind) of \(count) item\(count == 1 ? "" : "s")")
+    }
+    return position
+  }
+
+  static func get(_ container: Value, _ key: Value) throws -> Value {
+    switch (container, key) {
+    case (.list(let list), .int(let i)):
+      return list.items[try position(i, count: list.items.count, of: "list")]
+    case (.dict(let dict), _):
+      guard let dictKey = DictKey(key) else {
+        throw RuntimeFailure("a dict key must be a string, number, bool or nil, not a \(key.typeName)")
+      }
+      // A missing key gives nil, as in Swift; write d[k] ?? default.
+      return dict.entries[dictKey] ?? .nil
+    case (.string(let string), .int(let i)):
+      let characters = Array(string)
+      return .string(String(characters[try position(i, count: characters.count, of: "string")]))
+    case (.vector(let vector), .int(let i)):
+      return .float(vector.items[try position(i, count: vector.items.count, of: "vector")])
+    case (.range(let low, let high), .int(let i)):
+      return .int(low + (try position(i, count: high - low, of: "range")))
+    case (_, .range(let low, let high)):
+      return try slice(container, low, high)
+    default:
+      throw RuntimeFailure("cannot subscript a \(container.typeName) with a \(key.typeName)")
+    }
+  }
+
+  static func set(_ container: Value, _ key: Value, _ value: Value) throws {
+    switch (container, key) {
+    case (.list(let list), .int(let i)):
+      list.items[try position(i, count: list.items.count, of: "list")] = value
+    case (.dict(let dict), _):
+      guard let dictKey = DictKey(key) else {
+        throw RuntimeFailure("a dict key must be a string, number, bool or nil, not a \(key.typeName)")
+      }
+      dict.entries[dictKey] = value
+    case (.vector(let vector), .int(let i)):
+      guard let number = value.asDouble else { throw RuntimeFailure("a vector holds numbers, not a \(value.typeName)") }
+      vector.items[try position(i, count: vector.items.count, of: "vector")] = number
+    case (.string, _):
+      throw RuntimeFailure("strings cannot be changed in place; build a new one")
+    default:
+      throw RuntimeFailure("cannot assign to a subscript of a \(container.typeName) with a \(key.typeName)")
+    }
+  }
+
+  /// `container[low..<high]` with either bound left open.
+  static func slice(_ container: Value, _ low: Int?, _ high: Int?) throws -> Value {
+    func clamp(_ count: Int) -> Range<Int> {
+      func resolve(_ bound: Int?, _ fallback: Int) -> Int {
+        guard let bound else { return fallback }
+        return Swift.min(Swift.max(bound < 0 ? count + bound : bound, 0), count)
+      }
+      let lower = resolve(low, 0)
+      return lower..<Swift.max(lower, resolve(high, count))
+    }
+    switch container {
+    case .list(let list): return .list(ListObject(Array(list.items[clamp(list.items.count)])))
+    case .string(let string):
+      let characters = Array(string)
+      return .string(String(characters[clamp(characters.count)]))
+    case .vector(let vector): return .vector(VectorObject(Array(vector.items[clamp(vector.items.count)])))
+    case .range(let start, let end):
+      let range = clamp(end - start)
+      return .range(start + range.lowerBound, start + range.upperBound)
+    default:
+      throw RuntimeFailure("cannot slice a \(container.typeName)")
+    }
+  }
+}
+
+/// `value.name` without a call: a dict's entry, or a property every collection has.
+enum Members {
+  static func get(_ value: Value, _ name: String) throws -> Value {
+    if case .dict(let dict) = value, let entry = dict[name] { return entry }
+    switch (value, name) {
+    case (.list(let list), "count"): return .int(list.items.count)
+    case (.list(let list), "isEmpty"): return .bool(list.items.isEmpty)
+    case (.list(let list), "first"): return list.items.first ?? .nil
+    case (.list(let list), "last"): return list.items.last ?? .nil
+    case (.string(let string), "count"): return .int(string.count)
+    case (.string(let string), "isEmpty"): return .bool(string.isEmpty)
+    case (.dict(let dict), "count"): return .int(dict.entries.count)
+    case (.dict(let dict), "isEmpty"): return .bool(dict.entries.isEmpty)
+    case (.vector(let vector), "count"): return .int(vector.items.count)
+    case (.range(let low, let high), "count"): return .int(high - low)
+    case (.range(let low, _), "lowerBound"): return .int(low)
+    case (.range(_, let high), "upperBound"): return .int(high)
+    case (.dict(let dict), _):
+      let keys = dict.entries.keys.prefix(8).map { $0.value.literalDescription }.joined(separator: ", ")
+      throw RuntimeFailure("dict has no key \"\(name)\"" + (keys.isEmpty ? " (it is empty)" : " (its keys: \(keys)\(dict.entries.count > 8 ? ", ..." : ""))"))
+    default:
+      throw RuntimeFailure("a \(value.typeName) has no member '\(name)'")
+    }
+  }
+}
+
+/// Walks the items of a list, dict (its keys), string (its characters), vector or range.
+struct Iteration {
+  private enum Source {
+    case list(ListObject)
+    case values([Value])
+    case characters(String.Iterator)
+    case vector(VectorObject)
+    case range(Int)
+  }
+
+  private var source: Source
+  private var index = 0
+  private var end = 0
+
+  init(_ value: Value, at location: SourceLocation) throws {
+    switch value {
+    case .list(let list): source = .list(list)
+    // Keys are taken up front, so the loop may change the dict.
+    case .dict(let dict): source = .values(dict.entries.keys.map(\.value))
+    case .string(let string): source = .characters(string.makeIterator())
+    case .vector(let vector): source = .vector(vector)
+    case .range(let low, let high):
+      source = .range(low)
+      end = high
+      index = low
+    default:
+      throw Diagnostic(.runtime, "cannot iterate over a \(value.typeName)", at: location)
+    }
+  }
+
+  mutating func next() -> Value? {
+    switch source {
+    case .list(let list):
+      // The list is read live, by position, so appending while looping is safe.
+      guard index < list.items.count else { return nil }
+      index += 1
+      return list.items[index - 1]
+    case .values(let values):
+      guard index < values.count else { return nil }
+      index += 1
+      return values[index - 1]
+    case .characters(var iterator):
+      guard let character = iterator.next() else { return nil }
+      source = .characters(iterator)
+      return .string(String(character))
+    case .vector(let vector):
+      guard index < vector.items.count else { return nil }
+      index += 1
+      return .float(vector.items[index - 1])
+    case .range:
+      guard index < end else { return nil }
+      index += 1
+      return .int(index - 1)
+    }
+  }
+
+  /// Every item, for builtins that take any sequence.
+  static func items(of value: Value, for function: String) throws -> [Value] {
+    switch value {
+    case .list(let list): return list.items
+    case .dict(let dict): return dict.entries.keys.map(\.value)
+    case .string(let string): return string.map { .string(String($0)) }
+    case .vector(let vector): return vector.items.map { .float($0) }
+    case .range(let low, let high):
+      guard high - low <= 100_000_000 else { throw RuntimeFailure("\(function)(): range \(low)..<\(high) is too large to list") }
+      return (low..<high).map { .int($0) }
+    default: throw RuntimeFailure("\(function)() needs a list, dict, string, vector or range, got \(value.typeName)")
+    }
+  }
+}

@@ -1,0 +1,215 @@
+import OrderedCollections
+
+/// A seed value. Scalars are stored inline; lists, dictionaries, vectors and functions are
+/// references, so passing them around never copies their contents.
+public enum Value {
+  case `nil`
+  case bool(Bool)
+  case int(Int)
+  case float(Double)
+  case string(String)
+  case list(ListObject)
+  case dict(DictObject)
+  /// A dense vector of floats, for embeddings: native dot product, norm and arithmetic.
+  case vector(VectorObject)
+  /// The integers `lower ..< upper`.
+  case range(Int, Int)
+  case closure(Closure)
+  case builtin(Builtin)
+  /// A rich output item made by `table`, `markdown`, `html` or `json`, ready for `display`.
+  case output(OutputItem)
+  /// A variable captured by a closure. Only the compiler's slots hold these; programs never see one.
+  case box(Box)
+
+  public var typeName: String {
+    switch self {
+    case .nil: return "nil"
+    case .bool: return "bool"
+    case .int: return "int"
+    case .float: return "float"
+    case .string: return "string"
+    case .list: return "list"
+    case .dict: return "dict"
+    case .vector: return "vector"
+    case .range: return "range"
+    case .closure, .builtin: return "function"
+    case .output: return "output"
+    case .box: return "box"
+    }
+  }
+}
+
+public final class ListObject {
+  public var items: [Value]
+  public init(_ items: [Value]) { self.items = items }
+}
+
+public final class DictObject {
+  public var entries: OrderedDictionary<DictKey, Value>
+  public init(_ entries: OrderedDictionary<DictKey, Value> = [:]) { self.entries = entries }
+
+  public subscript(key: String) -> Value? {
+    get { entries[DictKey(unchecked: .string(key))] }
+    set { entries[DictKey(unchecked: .string(key))] = newValue }
+  }
+}
+
+public final class VectorObject {
+  public var items: [Double]
+  public init(_ items: [Double]) { self.items = items }
+}
+
+public final class Box {
+  public var value: Value
+  init(_ value: Value) { self.value = value }
+}
+
+/// A dictionary key: nil, a bool, a number or a string. Equal numbers are equal keys,
+/// so `d[1]` and `d[1.0]` are the same entry.
+public struct DictKey: Hashable {
+  public let value: Value
+
+  public init?(_ value: Value) {
+    switch value {
+    case .nil, .bool, .int, .float, .string: self.value = value
+    default: return nil
+    }
+  }
+
+  init(unchecked value: Value) { self.value = value }
+
+  public static func == (a: DictKey, b: DictKey) -> Bool { a.value.isEqual(to: b.value) }
+
+  public func hash(into hasher: inout Hasher) {
+    switch value {
+    case .nil: hasher.combine(0)
+    case .bool(let b): hasher.combine(b)
+    case .int(let i): hasher.combine(i)
+    case .float(let f):
+      if let i = Int(exactly: f) { hasher.combine(i) } else { hasher.combine(f) }
+    case .string(let s): hasher.combine(s)
+    default: hasher.combine(-1)
+    }
+  }
+}
+
+extension Value {
+  /// Deep equality: `1 == 1.0`, lists and dictionaries compare by contents, functions by identity.
+  public func isEqual(to other: Value) -> Bool {
+    switch (self, other) {
+    case (.nil, .nil): return true
+    case (.bool(let a), .bool(let b)): return a == b
+    case (.int(let a), .int(let b)): return a == b
+    case (.float(let a), .float(let b)): return a == b
+    case (.int(let a), .float(let b)): return Double(a) == b
+    case (.float(let a), .int(let b)): return a == Double(b)
+    case (.string(let a), .string(let b)): return a == b
+    case (.list(let a), .list(let b)):
+      if a === b { return true }
+      guard a.items.count == b.items.count else { return false }
+      for (x, y) in zip(a.items, b.items) where !x.isEqual(to: y) { return false }
+      return true
+    case (.dict(let a), .dict(let b)):
+      if a === b { return true }
+      guard a.entries.count == b.entries.count else { return false }
+      for (key, value) in a.entries {
+        guard let match = b.entries[key], value.isEqual(to: match) else { return false }
+      }
+      return true
+    case (.vector(let a), .vector(let b)): return a === b || a.items == b.items
+    case (.range(let a, let b), .range(let c, let d)): return a == c && b == d
+    case (.closure(let a), .closure(let b)): return a === b
+    case (.builtin(let a), .builtin(let b)): return a === b
+    case (.output(let a), .output(let b)): return a == b
+    default: return false
+    }
+  }
+}
+
+// MARK: - Printing
+
+extension Value: CustomStringConvertible {
+  /// The value as `print` shows it: strings bare, everything else as its literal.
+  public var description: String {
+    if case .string(let s) = self { return s }
+    var out = ""
+    var visiting: [ObjectIdentifier] = []
+    Value.write(self, to: &out, visiting: &visiting)
+    return out
+  }
+
+  /// The value as a literal would write it: strings quoted, as inside a list.
+  public var literalDescription: String {
+    var out = ""
+    var visiting: [ObjectIdentifier] = []
+    Value.write(self, to: &out, visiting: &visiting)
+    return out
+  }
+
+  static func formatFloat(_ f: Double) -> String {
+    if f.isNaN { return "nan" }
+    if f.isInfinite { return f < 0 ? "-inf" : "inf" }
+    return f.description
+  }
+
+  static func quoted(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\r": out += "\\r"
+      case "\0": out += "\\0"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out + "\""
+  }
+
+  private static func write(_ value: Value, to out: inout String, visiting: inout [ObjectIdentifier]) {
+    switch value {
+    case .nil: out += "nil"
+    case .bool(let b): out += b ? "true" : "false"
+    case .int(let i): out += String(i)
+    case .float(let f): out += formatFloat(f)
+    case .string(let s): out += quoted(s)
+    case .list(let list):
+      let id = ObjectIdentifier(list)
+      if visiting.contains(id) { out += "[...]"; return }
+      visiting.append(id)
+      out += "["
+      for (index, item) in list.items.enumerated() {
+        if index > 0 { out += ", " }
+        write(item, to: &out, visiting: &visiting)
+      }
+      out += "]"
+      visiting.removeLast()
+    case .dict(let dict):
+      let id = ObjectIdentifier(dict)
+      if visiting.contains(id) { out += "[...]"; return }
+      if dict.entries.isEmpty { out += "[:]"; return }
+      visiting.append(id)
+      out += "["
+      for (index, (key, item)) in dict.entries.enumerated() {
+        if index > 0 { out += ", " }
+        write(key.value, to: &out, visiting: &visiting)
+        out += ": "
+        write(item, to: &out, visiting: &visiting)
+      }
+      out += "]"
+      visiting.removeLast()
+    case .vector(let vector):
+      // Embeddings have hundreds of dimensions: show the ends, as numpy does.
+      let items = vector.items
+      let shown = items.count <= 8 ? items.map(formatFloat) : items.prefix(3).map(formatFloat) + ["..."] + items.suffix(3).map(formatFloat)
+      out += "vector(\(items.count))[" + shown.joined(separator: ", ") + "]"
+    case .range(let lower, let upper): out += "\(lower)..<\(upper)"
+    case .closure(let closure): out += "<func \(closure.proto.name)>"
+    case .builtin(let builtin): out += "<builtin \(builtin.name)>"
+    case .output(let item): out += "<\(item.kindName) output>"
+    case .box(let box): write(box.value, to: &out, visiting: &visiting)
+    }
+  }
+}
