@@ -35,6 +35,7 @@ let package = Package(
       dependencies: [
         "SeedLang", "SeedNotebook",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
     .testTarget(name: "SeedLangTests", dependencies: ["SeedLang"], resources: [.copy("Fixtures")]),

@@ -85,6 +85,11 @@ public final class Interpreter {
     return try runScript(script)
   }
 
+  /// Parses and compiles a source text without running it; throws its syntax errors.
+  public func check(_ source: SourceText) throws {
+    _ = try Compiler.compileScript(try Parser.parse(source), source: source, interpreter: self)
+  }
+
   func runScript(_ proto: FunctionProto) throws -> Value {
     let base = top
     guard base + proto.slotCount <= stackEnd else {

@@ -50,13 +50,13 @@ public struct Cell: Equatable, Sendable {
   /// must start a line. If a line of the new code would close the fence, both fences grow
   /// longer than it, as CommonMark allows, so the document still parses back to this cell.
   mutating func replaceSource(with newSource: String) {
-    let lineBreak = Line.split(openingFence).first?.lineBreak ?? "\n"
+    let opening = Line.split(openingFence).first
     var source = newSource
     if let last = source.unicodeScalars.last, last != "\n" {
-      source += lineBreak.isEmpty ? "\n" : lineBreak
+      source += opening?.lineBreak == "\r\n" ? "\r\n" : "\n"
     }
     self.source = source
-    guard let fence = Fence(opening: Line.split(openingFence).first?.text ?? "") else { return }
+    guard let opening, let fence = Fence(opening: opening.text) else { return }
     let longest = fence.longestClosingRun(in: Line.split(source))
     guard longest >= fence.length else { return }
     let marker = String(repeating: fence.character, count: longest + 1)

@@ -120,6 +120,12 @@ struct FrontMatterReader {
     case .scanner(let context, let problem, let mark, _),
       .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
+      if problem == "but found another document" {
+        fail(
+          "front matter: a line starting with '---' begins a second YAML document; front matter is one mapping, closed by a line that is just '---'",
+          at: mark)
+        return
+      }
       var message = "front matter: invalid YAML: \(problem)"
       if let context {
         message += " (\(context.text) at line \(context.mark.line + yamlFirstLine - 1))"
@@ -174,5 +180,4 @@ struct FrontMatterReader {
     }
     diagnostics.append(.format(message, in: source, line: line, column: characterColumn))
   }
-
 }

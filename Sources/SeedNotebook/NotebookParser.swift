@@ -4,7 +4,6 @@ import SeedLang
 /// finds so that one run reports them all.
 struct NotebookParser {
   private let file: String
-  private let text: String
   private let hasByteOrderMark: Bool
   private let lines: [Line]
   /// The text diagnostics quote lines from: LF line breaks, no byte order mark, so that
@@ -19,8 +18,7 @@ struct NotebookParser {
     var body = Substring(text)
     hasByteOrderMark = body.unicodeScalars.first == "\u{FEFF}"
     if hasByteOrderMark { body = Substring(body.unicodeScalars.dropFirst()) }
-    self.text = String(body)
-    lines = Line.split(self.text)
+    lines = Line.split(String(body))
     source = SourceText(file: file, text: lines.map(\.text).joined(separator: "\n"))
   }
 
@@ -30,12 +28,10 @@ struct NotebookParser {
     var frontMatter: FrontMatter?
     if let first = lines.first, FrontMatter.isFence(first, closing: false) {
       guard let close = lines.dropFirst().firstIndex(where: { FrontMatter.isFence($0, closing: true) }) else {
-        diagnostics.append(
-          .format(
-            "unterminated front matter: the '---' on line 1 opens it but no '---' line closes it; add one after the YAML, or start the file with something else",
-            in: source, line: 1, column: 1))
-        try Diagnostic.throwIfAny(diagnostics)
-        return Notebook(file: file, frontMatter: nil, blocks: [], hasByteOrderMark: hasByteOrderMark)
+        // The YAML would swallow the whole file, so nothing after it can be checked.
+        throw Diagnostic.format(
+          "unterminated front matter: the '---' on line 1 opens it but no '---' line closes it; add one after the YAML, or start the file with something else",
+          in: source, line: 1, column: 1)
       }
       frontMatter = FrontMatter.parse(lines[0...close], source: source, diagnostics: &diagnostics)
       index = close + 1
@@ -46,8 +42,8 @@ struct NotebookParser {
     return Notebook(file: file, frontMatter: frontMatter, blocks: blocks, hasByteOrderMark: hasByteOrderMark)
   }
 
-  /// body -> { prose-line | fenced-block } ; a fenced block whose language is `seed` is a cell,
-  /// any other stays prose with everything inside it.
+  /// body -> { prose-line | html-comment | fenced-block } ; a fenced block whose language is
+  /// `seed` is a cell, any other stays prose with everything inside it.
   private mutating func body(from start: Int) -> [Notebook.Block] {
     var blocks: [Notebook.Block] = []
     var prose = ""
@@ -55,6 +51,14 @@ struct NotebookParser {
     var index = start
     while index < lines.count {
       let line = lines[index]
+      if Self.opensHTMLComment(line.text) {
+        // CommonMark reads fences inside an HTML comment as raw HTML, and people comment a cell
+        // out this way, so a commented cell is prose. The comment ends at the first `-->`.
+        let end = lines[index...].firstIndex { $0.text.contains("-->") } ?? lines.count - 1
+        prose += lines[index...end].map(\.raw).joined()
+        index = end + 1
+        continue
+      }
       guard let fence = Fence(opening: line.text) else {
         prose += line.raw
         index += 1
@@ -81,6 +85,12 @@ struct NotebookParser {
     }
     if !prose.isEmpty { blocks.append(.prose(prose)) }
     return blocks
+  }
+
+  /// html-comment-start -> ' '{0,3} '<!--'
+  private static func opensHTMLComment(_ text: String) -> Bool {
+    let indent = text.prefix { $0 == " " }.count
+    return indent <= 3 && text.dropFirst(indent).hasPrefix("<!--")
   }
 
   /// cell -> opening-fence { code-line } closing-fence

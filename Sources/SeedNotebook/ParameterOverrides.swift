@@ -68,22 +68,25 @@ public struct ParameterOverrides {
     // Throws only for an int too large for 64 bits.
     let scalar = try? CoreSchema.value(ofPlainScalar: trimmed)
     let tooLarge = ", which does not fit in a 64-bit int"
+    let typed = scalar.map { $0 == .string(trimmed) ? "" : ", which is \($0.typeNameWithArticle)" } ?? tooLarge
+    switch defaultValue {
+    case .int, .float, .bool, .list, .dict:
+      if trimmed.isEmpty { throw mismatch(", which is empty") }
+    case .string, .null:
+      break
+    }
     switch defaultValue {
     case .string:
       return .string(text)
     case .int:
-      switch scalar {
-      case .int(let value)?: return .int(value)
-      case nil: throw mismatch(tooLarge)
-      case .string?: throw mismatch()
-      case let other?: throw mismatch(", which is \(other.typeNameWithArticle)")
-      }
+      guard case .int(let value)? = scalar else { throw mismatch(typed) }
+      return .int(value)
     case .float:
       switch scalar {
       case .float(let value)?: return .float(value)
       case .int(let value)?: return .float(Double(value))
       case nil: return .float(Double(trimmed) ?? .infinity)
-      default: throw mismatch()
+      default: throw mismatch(typed)
       }
     case .bool:
       guard case .bool(let value)? = scalar else { throw mismatch(": use true or false") }
@@ -112,7 +115,7 @@ public struct ParameterOverrides {
     let node: Node?
     do {
       node = try CoreSchema.parse(text)
-    } catch let error as YamlError {
+    } catch {
       throw mismatch(", which is not valid YAML: \(problem(in: error))")
     }
     guard let node else { throw mismatch(", which is empty") }
@@ -126,7 +129,8 @@ public struct ParameterOverrides {
 
   /// What went wrong in a YAML error, without libyaml's positions, which mean little on a
   /// command line.
-  private static func problem(in error: YamlError) -> String {
+  private static func problem(in error: Error) -> String {
+    guard let error = error as? YamlError else { return "\(error)" }
     switch error {
     case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _),
       .reader(let problem, _, _, _):

@@ -1,16 +1,18 @@
-import SeedLang
+import ArgumentParser
 import Foundation
 
-let path = CommandLine.arguments[1]
-let text = try String(contentsOfFile: path, encoding: .utf8)
-let interpreter = Interpreter()
-interpreter.outputHandler = { item in
-  if case .text(let t) = item { FileHandle.standardOutput.write(t.data(using: .utf8)!) } else { print(item.plainText) }
-}
+// Exit codes are part of seednb's interface: 2 means bad usage, whatever the parser's own.
 do {
-  try interpreter.run(SourceText(file: path, text: text))
-} catch let e as Diagnostic {
-  print(e.rendered())
-} catch let e as DiagnosticList {
-  print(e.rendered())
+  var command = try Seednb.parseAsRoot()
+  try command.run()
+} catch {
+  let code = Seednb.exitCode(for: error)
+  if code == .success {
+    Seednb.exit(withError: error)
+  }
+  if code == .validationFailure {
+    FileHandle.standardError.write(Data((Seednb.fullMessage(for: error) + "\n").utf8))
+    Foundation.exit(ExitStatus.usage)
+  }
+  Seednb.exit(withError: error)
 }

@@ -17,7 +17,7 @@ final class CellAttributeTests: XCTestCase {
   }
 
   func testQuotedValuesUnescapeQuoteAndBackslashOnly() throws {
-    let found = try attributes(#"```seed a="say \"hi\"" b="back\\slash" c="C:\temp" d="" e="="#)
+    let found = try attributes(#"```seed a="say \"hi\"" b="back\\slash" c="C:\temp" d="" e="=" f=1"#)
     XCTAssertEqual(found["a"], #"say "hi""#)
     XCTAssertEqual(found["b"], #"back\slash"#)
     XCTAssertEqual(found["c"], #"C:\temp"#)
@@ -120,6 +120,10 @@ final class CellAttributeTests: XCTestCase {
       "1️⃣": "cell id '42' is all digits, which would clash with cell positions (cell 42): start it with a letter, e.g. 'step42'"
     ])
     assertParseErrors("```seed 1️⃣id\nx\n```\n", ["1️⃣": "attribute 'id' needs a value: write id=name"])
+    // ASCII only, so ids work unchanged in file names, URLs and command lines.
+    assertParseErrors("```seed 1️⃣id=café\nx\n```\n", [
+      "1️⃣": "cell id 'café' may only hold letters, digits, '_' and '-'"
+    ])
   }
 
   func testColumnsCountCharactersAfterIndentAndUnicode() {

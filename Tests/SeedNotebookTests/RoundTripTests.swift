@@ -26,7 +26,7 @@ final class RoundTripTests: XCTestCase {
     ("only a byte order mark", "\u{FEFF}"),
     ("trailing spaces", "prose   \n```seed   \nx  \n```   \n  \n"),
     ("tabs", "\tindented prose\n```seed\tid=t\n\tlet x = 1\n```\n"),
-    ("unicode", "# Über ✨\n\n```seed id=café-ok\nprint(\"héllo 👋🏽 世界\")\n```\nFin — ça va?\n"),
+    ("unicode", "# Über ✨\n\n```seed id=cafe-ok\nprint(\"héllo 👋🏽 世界\")\n```\nFin — ça va?\n"),
     ("longer fences", "````seed\n```\nnot a close\n```\n````\n"),
     ("nested markdown block", "````markdown\n```seed\nnot a cell\n```\n````\n```seed\nreal\n```\n"),
     ("tildes", "~~~seed\nprint(\"```\")\n~~~\n~~~~\n```seed\n~~~\n~~~~\n"),
@@ -152,6 +152,26 @@ final class RoundTripTests: XCTestCase {
     let notebook = try XCTUnwrap(parse(text))
     XCTAssertTrue(notebook.cells.isEmpty)
     XCTAssertEqual(notebook.blocks, [.prose(text)])
+  }
+
+  func testCellsInsideHTMLCommentsAreCommentedOut() throws {
+    let text = """
+      <!--
+      ```seed id=old
+      print("disabled")
+      ```
+      -->
+      <!-- one line --> ```seed
+      ```seed id=live
+      print("runs")
+      ```
+       <!-- unterminated
+      ```seed
+      """
+    let notebook = try XCTUnwrap(parse(text))
+    XCTAssertEqual(notebook.cells.map(\.identity), ["live"])
+    XCTAssertEqual(notebook.cells.first?.fenceLine, 7)
+    XCTAssertEqual(notebook.printed(), text)
   }
 
   func testLongerAndTildeFencesHoldShorterOnes() throws {

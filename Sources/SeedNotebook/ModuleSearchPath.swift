@@ -1,0 +1,51 @@
+import Foundation
+import SeedLang
+
+/// Where `import NAME` looks for `NAME.seed`: the standard library first, then the
+/// notebook's own folder.
+public struct ModuleSearchPath: Sendable {
+  public var directories: [String]
+
+  public init(directories: [String]) { self.directories = directories }
+
+  /// The standard library beside the notebook's folder search: `$SEEDNB_STDLIB`, else the
+  /// `stdlib` folder of the checkout or installation the running executable belongs to.
+  public static func standardLibrary(executable: String = CommandLine.arguments.first ?? "") -> String? {
+    if let configured = ProcessInfo.processInfo.environment["SEEDNB_STDLIB"], !configured.isEmpty {
+      return configured
+    }
+    var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+    // A build puts the executable in .build/<triple>/<config>/; an install in <prefix>/bin/.
+    for _ in 0..<6 {
+      for candidate in ["stdlib", "share/seednb/stdlib"] {
+        let path = directory.appendingPathComponent(candidate).path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+          return path
+        }
+      }
+      directory.deleteLastPathComponent()
+    }
+    return nil
+  }
+
+  /// The search path for a notebook: the standard library, then the notebook's folder.
+  public static func forNotebook(at file: String) -> ModuleSearchPath {
+    let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
+    return ModuleSearchPath(directories: [standardLibrary()].compactMap { $0 } + [folder])
+  }
+
+  public func lookup(_ name: String) -> Interpreter.ModuleLookup {
+    var searched: [String] = []
+    for directory in directories {
+      let path = (directory as NSString).appendingPathComponent(name + ".seed")
+      searched.append(directory)
+      guard FileManager.default.fileExists(atPath: path) else { continue }
+      guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        continue
+      }
+      return .found(SourceText(file: path, text: text))
+    }
+    return .notFound(searched: searched)
+  }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import SeedLang
+
+/// Writes to standard output and error, with colour only on a terminal and never when
+/// NO_COLOR is set.
+struct Terminal {
+  let colors: Bool
+
+  init() {
+    colors = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+  }
+
+  func out(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+
+  func err(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+
+  func styled(_ text: String, _ code: String) -> String {
+    colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+}
+
+/// Prints a cell's outputs as they arrive, keeping separate items on separate lines.
+final class OutputPrinter {
+  let terminal: Terminal
+  private var atLineStart = true
+
+  init(terminal: Terminal) { self.terminal = terminal }
+
+  func header(for label: String) {
+    finishLine()
+    terminal.out(terminal.styled("── \(label) ──", "1;36") + "\n")
+  }
+
+  func print(_ item: OutputItem) {
+    switch item {
+    case .text(let text):
+      guard !text.isEmpty else { return }
+      terminal.out(text)
+      atLineStart = text.hasSuffix("\n")
+    default:
+      finishLine()
+      terminal.out(item.plainText + "\n")
+    }
+  }
+
+  func finishLine() {
+    if !atLineStart {
+      terminal.out("\n")
+      atLineStart = true
+    }
+  }
+}
