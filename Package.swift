@@ -40,7 +40,7 @@ let package = Package(
     ),
     .testTarget(name: "SeedLangTests", dependencies: ["SeedLang"], resources: [.copy("Fixtures")]),
     .testTarget(name: "SeedNotebookTests", dependencies: ["SeedNotebook"]),
-    .testTarget(name: "seednbTests", dependencies: ["SeedNotebook"]),
+    .testTarget(name: "seednbTests", dependencies: ["seednb"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -23,10 +23,12 @@ public final class SourceText: Sendable {
   public func line(_ number: Int) -> String? {
     let index = number - firstLine
     guard index >= 0 else { return nil }
+    // Lines are split on UTF-8 bytes: as Characters, "\r\n" is one and would hide the break.
     var current = 0
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       if current == index {
-        return line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        let bytes = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
+        return String(decoding: bytes, as: UTF8.self)
       }
       current += 1
     }

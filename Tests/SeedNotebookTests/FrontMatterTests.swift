@@ -106,7 +106,6 @@ final class FrontMatterTests: XCTestCase {
   }
 
   func testEmptyAndCommentOnlyFrontMatter() throws {
-    XCTAssertEqual(try frontMatter(""), try frontMatter(""))
     let empty = try frontMatter("")
     XCTAssertNil(empty.title)
     XCTAssertEqual(empty.params, [:])

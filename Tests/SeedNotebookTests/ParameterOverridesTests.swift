@@ -72,6 +72,13 @@ final class ParameterOverridesTests: XCTestCase {
     XCTAssertEqual(try resolve("anything=[1, {a: 2}]")["anything"], .list([.int(1), .dict(["a": .int(2)])]))
   }
 
+  func testResolvesAgainstAParsedNotebook() throws {
+    let notebook = try Notebook.parse("---\nparams:\n  seed: 123\n  temperature: 0.0\n---\n", file: "n.seednb")
+    let declared = try XCTUnwrap(notebook.frontMatter?.params)
+    let resolved = try ParameterOverrides.resolve(["temperature=0.5"], declared: declared)
+    XCTAssertEqual(resolved, ["seed": .int(123), "temperature": .float(0.5)])
+  }
+
   func testLaterOverrideWins() throws {
     XCTAssertEqual(try resolve("n=1", "n=2", "n=3")["n"], .int(3))
   }

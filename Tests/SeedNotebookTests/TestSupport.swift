@@ -79,15 +79,6 @@ func assertParseErrors(
   }
 }
 
-/// Asserts that parsing fails with one diagnostic carrying this message, wherever it is.
-func assertParseError(
-  _ text: String, message: String, file: StaticString = #filePath, line: UInt = #line
-) {
-  XCTAssertThrowsError(try Notebook.parse(text, file: "test.seednb"), file: file, line: line) { error in
-    XCTAssertEqual(diagnostics(in: error)?.map(\.message), [message], file: file, line: line)
-  }
-}
-
 /// Parses text that must be valid, failing the test with the diagnostics if it is not.
 func parse(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Notebook? {
   do {

@@ -1,0 +1,282 @@
+import Foundation
+import XCTest
+
+/// Runs the built `seednb` on small notebooks and checks what a user sees: standard output,
+/// standard error and the exit status.
+final class CommandLineTests: XCTestCase {
+  /// Bytes read on another thread, handed over after it is done.
+  final class Collected: @unchecked Sendable {
+    var data = Data()
+  }
+
+  struct Outcome {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  var folder: URL!
+
+  override func setUpWithError() throws {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  }
+
+  override func tearDownWithError() throws {
+    try? FileManager.default.removeItem(at: folder)
+  }
+
+  /// The seednb executable beside this test bundle in the build's products folder.
+  static var executable: URL {
+    var products = Bundle.main.bundleURL
+    if products.pathExtension == "xctest" { products.deleteLastPathComponent() }
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+      products = bundle.bundleURL.deletingLastPathComponent()
+    }
+    return products.appendingPathComponent("seednb")
+  }
+
+  @discardableResult
+  func write(_ name: String, _ text: String) throws -> String {
+    let url = folder.appendingPathComponent(name)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+  }
+
+  func seednb(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    let executable = CommandLineTests.executable
+    guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+      throw XCTSkip("seednb is not built at \(executable.path); run `swift build` first")
+    }
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = nil
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes while the process runs, so that a large output cannot block it.
+    let stdoutData = Collected()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      stdoutData.data = out.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return Outcome(
+      status: process.terminationStatus, stdout: String(decoding: stdoutData.data, as: UTF8.self),
+      stderr: String(decoding: stderrData, as: UTF8.self))
+  }
+
+  // MARK: - Running
+
+  func testRunsCellsInOrderInOneSessionWithHeaders() throws {
+    let nb = try write(
+      "two.seednb",
+      """
+      # Two cells
+
+      ```seed id=define
+      func square(x) { x * x }
+      print("defined")
+      ```
+
+      Some prose.
+
+      ```seed
+      print(square(7))
+      display(table([[1, "a"], [22, "bb"]], headers: ["n", "s"]))
+      ```
+      """)
+    let outcome = try seednb(["run", nb])
+    XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    XCTAssertEqual(
+      outcome.stdout,
+      """
+      ── cell define ──
+      defined
+      ── cell 2 ──
+      49
+      n  | s
+      ---+---
+      1  | a
+      22 | bb
+
+      """)
+    XCTAssertEqual(outcome.stderr, "")
+  }
+
+  func testShowsTheValueOfACellsLastExpression() throws {
+    let nb = try write("last.seednb", "```seed\nlet x = [\"a\": 1]\nx\n```\n```seed\nprint(\"nil is not shown\")\nnil\n```\n")
+    let outcome = try seednb(["run", nb])
+    XCTAssertEqual(outcome.stdout, "── cell 1 ──\n[\"a\": 1]\n── cell 2 ──\nnil is not shown\n")
+  }
+
+  func testParametersComeFromFrontMatterAndDashP() throws {
+    let nb = try write(
+      "params.seednb",
+      """
+      ---
+      title: Params
+      params:
+        name: world
+        n: 2
+        ratio: 0.5
+        flags: [1, 2]
+      ---
+      ```seed
+      print(name, n, ratio, flags, type(ratio))
+      ```
+      """)
+    XCTAssertEqual(try seednb(["run", nb]).stdout, "── cell 1 ──\nworld 2 0.5 [1, 2] float\n")
+    let overridden = try seednb(["run", nb, "-p", "name=you there", "-p", "n=5", "-p", "ratio=2", "-p", "flags=[3]"])
+    XCTAssertEqual(overridden.status, 0, overridden.stderr)
+    XCTAssertEqual(overridden.stdout, "── cell 1 ──\nyou there 5 2.0 [3] float\n")
+  }
+
+  func testBadParametersAreUsageErrors() throws {
+    let nb = try write("p.seednb", "---\nparams:\n  n: 2\n---\n```seed\nprint(n)\n```\n")
+    let wrongType = try seednb(["run", nb, "-p", "n=abc"])
+    XCTAssertEqual(wrongType.status, 2)
+    XCTAssertTrue(wrongType.stderr.contains("parameter 'n' expects an int (its default is 2), got 'abc'"), wrongType.stderr)
+    XCTAssertEqual(wrongType.stdout, "")
+    let unknown = try seednb(["run", nb, "-p", "m=1"])
+    XCTAssertEqual(unknown.status, 2)
+    XCTAssertTrue(unknown.stderr.contains("'m'"), unknown.stderr)
+    let noEquals = try seednb(["run", nb, "-p", "n"])
+    XCTAssertEqual(noEquals.status, 2)
+    XCTAssertTrue(noEquals.stderr.contains("key=value"), noEquals.stderr)
+  }
+
+  // MARK: - Failures
+
+  func testAFailingCellStopsTheRunWithLocationCaretAndStack() throws {
+    let nb = try write(
+      "fail.seednb",
+      """
+      ```seed id=first
+      print("first ran")
+      ```
+
+      ```seed id=second
+      func divide(a, b) {
+        return a / b
+      }
+      func twice(x) { divide(x, 0) * 2 }
+      print("before")
+      twice(10)
+      ```
+
+      ```seed id=third
+      print("must not run")
+      ```
+      """)
+    let outcome = try seednb(["run", nb])
+    XCTAssertEqual(outcome.status, 1)
+    XCTAssertEqual(outcome.stdout, "── cell first ──\nfirst ran\n── cell second ──\nbefore\n")
+    XCTAssertEqual(
+      outcome.stderr,
+      """
+      \(nb):cell second:7:12: error: division by zero: 10 / 0
+       7 |   return a / b
+         |            ^
+      call stack (innermost first):
+        in divide at \(nb):cell second:9:23
+        in twice at \(nb):cell second:11:6
+
+      """)
+  }
+
+  func testSyntaxErrorsInAnyCellAreReportedBeforeAnythingRuns() throws {
+    let nb = try write(
+      "syntax.seednb",
+      """
+      ```seed
+      print("would run")
+      ```
+      ```seed
+      let x = 1 + )
+      let y = 3 +* 4
+      ```
+      """)
+    let outcome = try seednb(["run", nb])
+    XCTAssertEqual(outcome.status, 2)
+    XCTAssertEqual(outcome.stdout, "")
+    XCTAssertTrue(outcome.stderr.contains("\(nb):cell 2:5:"), outcome.stderr)
+    XCTAssertTrue(outcome.stderr.contains("\(nb):cell 2:6:"), outcome.stderr)
+    XCTAssertTrue(outcome.stderr.contains("2 syntax errors; nothing was run"), outcome.stderr)
+  }
+
+  func testMalformedNotebooksAreUsageErrors() throws {
+    let unterminated = try write("fence.seednb", "# T\n\n```seed\nprint(1)\n")
+    let fence = try seednb(["run", unterminated])
+    XCTAssertEqual(fence.status, 2)
+    XCTAssertTrue(fence.stderr.contains("\(unterminated):3:1:"), fence.stderr)
+    XCTAssertTrue(fence.stderr.contains("unterminated"), fence.stderr)
+
+    let frontMatter = try write("fm.seednb", "---\ntitle: [unclosed\n---\n```seed\nprint(1)\n```\n")
+    let badYAML = try seednb(["run", frontMatter])
+    XCTAssertEqual(badYAML.status, 2)
+    XCTAssertTrue(badYAML.stderr.contains(frontMatter), badYAML.stderr)
+    XCTAssertEqual(badYAML.stdout, "")
+  }
+
+  func testUsageErrorsExitWithTwo() throws {
+    XCTAssertEqual(try seednb([]).status, 0, "no subcommand prints the help")
+    let missing = try seednb(["run", "no-such.seednb"])
+    XCTAssertEqual(missing.status, 2)
+    XCTAssertEqual(missing.stderr, "seednb: cannot read 'no-such.seednb': no such file\n")
+    XCTAssertEqual(try seednb(["run"]).status, 2)
+    XCTAssertEqual(try seednb(["run", "x.seednb", "--no-such-flag"]).status, 2)
+    XCTAssertEqual(try seednb(["frobnicate"]).status, 2)
+    let folderRun = try seednb(["run", folder.path])
+    XCTAssertEqual(folderRun.status, 2)
+    XCTAssertTrue(folderRun.stderr.contains("it is a folder"), folderRun.stderr)
+  }
+
+  func testRunawayRecursionIsAnErrorNotACrash() throws {
+    let nb = try write("deep.seednb", "```seed\nfunc down(n) { down(n + 1) }\ndown(0)\n```\n")
+    let outcome = try seednb(["run", nb])
+    XCTAssertEqual(outcome.status, 1)
+    XCTAssertTrue(outcome.stderr.contains("stack overflow"), outcome.stderr)
+  }
+
+  func testImportsLookInTheStandardLibraryThenBesideTheNotebook() throws {
+    let stdlib = folder.appendingPathComponent("lib")
+    try write("lib/shared.seed", "func from_stdlib() { \"stdlib\" }\n")
+    try write("nb/local.seed", "func from_folder() { \"folder\" }\n")
+    let nb = try write("nb/imports.seednb", "```seed\nimport shared\nimport local\nprint(from_stdlib(), from_folder())\n```\n")
+    let outcome = try seednb(["run", nb], environment: ["SEEDNB_STDLIB": stdlib.path])
+    XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    XCTAssertEqual(outcome.stdout, "── cell 1 ──\nstdlib folder\n")
+
+    let missing = try write("nb/missing.seednb", "```seed\nimport nowhere\n```\n")
+    let failed = try seednb(["run", missing], environment: ["SEEDNB_STDLIB": stdlib.path])
+    XCTAssertEqual(failed.status, 1)
+    XCTAssertTrue(failed.stderr.contains("no module named 'nowhere' (looked for nowhere.seed in: \(stdlib.path), "), failed.stderr)
+  }
+
+  func testPipedOutputHasNoColorCodes() throws {
+    let nb = try write("plain.seednb", "```seed\nprint(\"x\")\n```\n```seed\nprint(1/0)\n```\n")
+    let outcome = try seednb(["run", nb])
+    XCTAssertFalse(outcome.stdout.contains("\u{1B}["))
+    XCTAssertFalse(outcome.stderr.contains("\u{1B}["))
+  }
+
+  func testTheHelloNotebookRuns() throws {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let outcome = try seednb(["run", repository.appendingPathComponent("notebooks/hello.seednb").path, "-p", "repeats=1"])
+    XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    XCTAssertTrue(outcome.stdout.hasPrefix("── cell greet ──\nHello, world!\n── cell table ──\n"), outcome.stdout)
+  }
+}
