@@ -321,6 +321,8 @@ struct Lexer {
   private mutating func finish(_ string: StringInProgress) {
     var segments = string.rawSegments
     if string.multiline {
+      // Line breaks in the source become "\n" whatever the file uses, as in Swift.
+      segments = segments.map { $0.replacing("\r\n", with: "\n") }
       // The closing quotes' indentation is removed from every line, as in Swift.
       let last = segments[segments.count - 1]
       guard let newline = last.lastIndex(of: "\n") else {
