@@ -21,15 +21,16 @@ final class Compiler {
     let proto = FunctionProto(name: source.unit ?? "<script>")
     let scope = FunctionScope(parent: nil, proto: proto, isScript: true, body: program, parameters: [])
     let compiler = Compiler(interpreter: interpreter, source: source, scope: scope)
-    var statements = program.dropLast().map { compiler.statement($0) }
+    var statements = program.dropLast().map { CompiledStatement(execute: compiler.statement($0)) }
     if case .expression(let expr)? = program.last {
       let value = compiler.expression(expr)
-      statements.append { frame in
-        frame.slots[0] = try value(frame)
-        return .next
-      }
+      statements.append(
+        CompiledStatement { frame in
+          frame.slots[0] = try value(frame)
+          return .next
+        })
     } else if let last = program.last {
-      statements.append(compiler.statement(last))
+      statements.append(CompiledStatement(execute: compiler.statement(last)))
     }
     proto.body = Compiler.sequence(statements)
     proto.slotCount = scope.slotCount
@@ -138,32 +139,26 @@ final class Compiler {
 
   // MARK: - Statements
 
-  static func sequence(_ statements: [Execute]) -> Execute {
-    switch statements.count {
-    case 0: return { _ in .next }
-    case 1: return statements[0]
-    case 2:
-      let first = statements[0], second = statements[1]
-      return { frame in
-        let flow = try first(frame)
+  /// Chains statements into nested pairs. Closures kept in an array would be called through
+  /// a reabstraction thunk each time; a chain of captured closures is called directly.
+  static func sequence(_ statements: [CompiledStatement]) -> Execute {
+    guard var chain = statements.last?.execute else { return { _ in .next } }
+    for compiled in statements.dropLast().reversed() {
+      let statement = compiled.execute
+      let rest = chain
+      chain = { frame in
+        let flow = try statement(frame)
         if flow != .next { return flow }
-        return try second(frame)
-      }
-    default:
-      return { frame in
-        for statement in statements {
-          let flow = try statement(frame)
-          if flow != .next { return flow }
-        }
-        return .next
+        return try rest(frame)
       }
     }
+    return chain
   }
 
   private func block(_ statements: [Stmt]) -> Execute {
     beginBlock()
     defer { endBlock() }
-    return Compiler.sequence(statements.map(statement))
+    return Compiler.sequence(statements.map { CompiledStatement(execute: statement($0)) })
   }
 
   private func statement(_ stmt: Stmt) -> Execute {
@@ -230,7 +225,8 @@ final class Compiler {
 
   private func declaration(_ name: String, mutable: Bool, value: Expr?, _ loc: Loc) -> Execute {
     // The value is compiled first: in `let x = x + 1` the right side sees the outer x.
-    let initial = value.map(expression) ?? { _ in .nil }
+    var initial: Evaluate = { _ in .nil }
+    if let value { initial = expression(value) }
     if scope.declaresGlobals {
       let cell = interpreter.globalCell(name)
       return { frame in
@@ -331,22 +327,14 @@ final class Compiler {
   }
 
   private func ifChain(_ clauses: [IfClause], _ elseBody: [Stmt]?) -> Execute {
-    let tests = clauses.map { condition($0.condition) }
-    let bodies = clauses.map { block($0.body) }
-    let otherwise = elseBody.map(block)
-    if tests.count == 1 {
-      let test = tests[0], body = bodies[0]
-      if let otherwise {
-        return { frame in try test(frame) ? try body(frame) : try otherwise(frame) }
-      }
-      return { frame in try test(frame) ? try body(frame) : .next }
+    // Folded from the last clause back, so each `else` is the next test's closure.
+    var chain: Execute = { _ in .next }
+    if let elseBody { chain = block(elseBody) }
+    for clause in clauses.reversed() {
+      let test = condition(clause.condition), body = block(clause.body), otherwise = chain
+      chain = { frame in try test(frame) ? try body(frame) : try otherwise(frame) }
     }
-    return { frame in
-      for index in 0..<tests.count where try tests[index](frame) {
-        return try bodies[index](frame)
-      }
-      return try otherwise?(frame) ?? .next
-    }
+    return chain
   }
 
   private func forIn(_ names: [String], _ sequence: Expr, _ body: [Stmt], _ loc: Loc) -> Execute {
@@ -530,15 +518,15 @@ final class Compiler {
     case .variable(let name, let loc):
       return variable(name, loc)
     case .list(let items, _):
-      let values = items.map(expression)
+      let values = items.map { CompiledExpression(evaluate: expression($0)) }
       return { frame in
         var out: [Value] = []
         out.reserveCapacity(values.count)
-        for value in values { out.append(try value(frame)) }
+        for value in values { out.append(try value.evaluate(frame)) }
         return .list(ListObject(out))
       }
     case .dict(let entries, _):
-      let pairs = entries.map { (key: expression($0.key), value: expression($0.value), at: location($0.key.loc)) }
+      let pairs = entries.map { CompiledEntry(key: expression($0.key), value: expression($0.value), at: location($0.key.loc)) }
       return { frame in
         let dict = DictObject()
         for pair in pairs {
@@ -681,31 +669,39 @@ final class Compiler {
     }
   }
 
+  /// An operand read in place when it is an unboxed local or a constant.
+  private func operand(_ expr: Expr) -> Operand {
+    switch expr {
+    case .literal(let value, _): return .constant(value)
+    case .variable(let name, _):
+      if case .local(let local) = resolve(name), !local.boxed { return .slot(local.slot) }
+      return .computed(expression(expr))
+    default: return .computed(expression(expr))
+    }
+  }
+
   /// Compiles a condition to a Bool, so comparisons in `if` and `while` box no value.
   private func condition(_ expr: Expr) -> (Frame) throws -> Bool {
     if case .binary(let op, let leftExpr, let rightExpr, let loc) = expr,
       [.less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual].contains(op)
     {
-      let left = expression(leftExpr), right = expression(rightExpr)
+      let left = operand(leftExpr), right = operand(rightExpr)
       let at = location(loc)
-      return { frame in
-        let a = try left(frame), b = try right(frame)
-        if case .int(let x) = a, case .int(let y) = b {
-          switch op {
-          case .less: return x < y
-          case .lessEqual: return x <= y
-          case .greater: return x > y
-          case .greaterEqual: return x >= y
-          case .equal: return x == y
-          default: return x != y
-          }
-        }
+      let slow: (Value, Value) throws -> Bool = { a, b in
         do {
           guard case .bool(let result) = try Operators.apply(op, a, b) else { return false }
           return result
         } catch let failure as RuntimeFailure {
           throw Diagnostic(.runtime, failure.message, at: at)
         }
+      }
+      switch op {
+      case .less: return FastPath.comparison(LessThan.self, left, right, slow: slow)
+      case .lessEqual: return FastPath.comparison(LessOrEqual.self, left, right, slow: slow)
+      case .greater: return FastPath.comparison(GreaterThan.self, left, right, slow: slow)
+      case .greaterEqual: return FastPath.comparison(GreaterOrEqual.self, left, right, slow: slow)
+      case .equal: return FastPath.comparison(Equal.self, left, right, slow: slow)
+      default: return FastPath.comparison(NotEqual.self, left, right, slow: slow)
       }
     }
     let value = expression(expr)
@@ -718,52 +714,21 @@ final class Compiler {
   }
 
   private func binary(_ op: BinaryOperator, _ leftExpr: Expr, _ rightExpr: Expr, _ loc: Loc) -> Evaluate {
-    let left = expression(leftExpr), right = expression(rightExpr)
     let at = location(loc)
-    func slow(_ a: Value, _ b: Value) throws -> Value {
+    let slow: (Value, Value) throws -> Value = { a, b in
       do { return try Operators.apply(op, a, b) } catch let failure as RuntimeFailure {
         throw Diagnostic(.runtime, failure.message, at: at)
       }
     }
-    // Int with int is the common case; it is handled here without a call.
     switch op {
-    case .add:
-      return { frame in
-        let a = try left(frame), b = try right(frame)
-        if case .int(let x) = a, case .int(let y) = b {
-          let (r, overflow) = x.addingReportingOverflow(y)
-          if !overflow { return .int(r) }
-        } else if case .float(let x) = a, case .float(let y) = b {
-          return .float(x + y)
-        }
-        return try slow(a, b)
-      }
-    case .subtract:
-      return { frame in
-        let a = try left(frame), b = try right(frame)
-        if case .int(let x) = a, case .int(let y) = b {
-          let (r, overflow) = x.subtractingReportingOverflow(y)
-          if !overflow { return .int(r) }
-        } else if case .float(let x) = a, case .float(let y) = b {
-          return .float(x - y)
-        }
-        return try slow(a, b)
-      }
-    case .multiply:
-      return { frame in
-        let a = try left(frame), b = try right(frame)
-        if case .int(let x) = a, case .int(let y) = b {
-          let (r, overflow) = x.multipliedReportingOverflow(by: y)
-          if !overflow { return .int(r) }
-        } else if case .float(let x) = a, case .float(let y) = b {
-          return .float(x * y)
-        }
-        return try slow(a, b)
-      }
+    case .add: return FastPath.arithmetic(Addition.self, operand(leftExpr), operand(rightExpr), slow: slow)
+    case .subtract: return FastPath.arithmetic(Subtraction.self, operand(leftExpr), operand(rightExpr), slow: slow)
+    case .multiply: return FastPath.arithmetic(Multiplication.self, operand(leftExpr), operand(rightExpr), slow: slow)
     case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
       let test = condition(.binary(op, leftExpr, rightExpr, loc))
       return { frame in .bool(try test(frame)) }
     case .divide, .remainder:
+      let left = expression(leftExpr), right = expression(rightExpr)
       return { frame in try slow(try left(frame), try right(frame)) }
     }
   }
@@ -801,15 +766,16 @@ final class Compiler {
   // MARK: - Calls
 
   private func call(_ calleeExpr: Expr, _ arguments: [Argument], _ loc: Loc) -> Evaluate {
-    let values = arguments.map { expression($0.value) }
+    let values = arguments.map { CompiledExpression(evaluate: expression($0.value)) }
     let labels: [String?]? = arguments.contains { $0.label != nil } ? arguments.map(\.label) : nil
     let at = location(loc)
     let interpreter = self.interpreter
     if case .member(let receiverExpr, let name, _) = calleeExpr {
       return methodCall(expression(receiverExpr), name, values, labels, at)
     }
-    let callee = expression(calleeExpr)
+    let callee = calleeValue(calleeExpr)
     let count = values.count
+    let bindArguments = Compiler.argumentBinder(values)
     return { frame in
       let function = try callee(frame)
       // The common call: a closure with positional arguments, evaluated straight into its frame.
@@ -817,16 +783,56 @@ final class Compiler {
         let proto = closure.proto
         let base = try interpreter.pushFrame(proto, at: at)
         defer { interpreter.popFrame(base, proto) }
-        for index in 0..<count { base[1 + index] = try values[index](frame) }
+        try bindArguments(base, frame)
         return try interpreter.invoke(proto, frame: Frame(slots: base, closure: closure), at: at)
       }
       return try Compiler.callWithStackArguments(interpreter, function, receiver: nil, values, labels, frame, at)
     }
   }
 
+  /// Evaluates positional arguments into a new frame's parameter slots. Calls of up to three
+  /// arguments hold their closures directly, not in an array.
+  private static func argumentBinder(_ values: [CompiledExpression]) -> (UnsafeMutablePointer<Value>, Frame) throws -> Void {
+    switch values.count {
+    case 0: return { _, _ in }
+    case 1:
+      let a = values[0].evaluate
+      return { base, frame in base[1] = try a(frame) }
+    case 2:
+      let a = values[0].evaluate, b = values[1].evaluate
+      return { base, frame in
+        base[1] = try a(frame)
+        base[2] = try b(frame)
+      }
+    case 3:
+      let a = values[0].evaluate, b = values[1].evaluate, c = values[2].evaluate
+      return { base, frame in
+        base[1] = try a(frame)
+        base[2] = try b(frame)
+        base[3] = try c(frame)
+      }
+    default:
+      return { base, frame in
+        for index in 0..<values.count { base[1 + index] = try values[index].evaluate(frame) }
+      }
+    }
+  }
+
+  /// The callee of a call; a global function, the common case, is read from its cell in place.
+  private func calleeValue(_ expr: Expr) -> Evaluate {
+    guard case .variable(let name, let loc) = expr, case .global(let cell) = resolve(name) else {
+      return expression(expr)
+    }
+    let at = location(loc)
+    return { _ in
+      if cell.isDefined { return cell.value }
+      throw Diagnostic(.runtime, "undefined name '\(name)'", at: at)
+    }
+  }
+
   /// Evaluates the arguments onto the value stack and calls through the general path.
   private static func callWithStackArguments(
-    _ interpreter: Interpreter, _ function: Value, receiver: Value?, _ values: [Evaluate], _ labels: [String?]?,
+    _ interpreter: Interpreter, _ function: Value, receiver: Value?, _ values: [CompiledExpression], _ labels: [String?]?,
     _ frame: Frame, _ at: SourceLocation
   ) throws -> Value {
     let count = values.count + (receiver == nil ? 0 : 1)
@@ -845,7 +851,7 @@ final class Compiler {
       next = 1
     }
     for value in values {
-      base[next] = try value(frame)
+      base[next] = try value.evaluate(frame)
       next += 1
     }
     let allLabels = receiver == nil ? labels : labels.map { [nil] + $0 }
@@ -853,7 +859,7 @@ final class Compiler {
   }
 
   /// `x.name(args)`: a function stored in a dict under `name`, else the method of x's type.
-  private func methodCall(_ receiver: @escaping Evaluate, _ name: String, _ values: [Evaluate], _ labels: [String?]?, _ at: SourceLocation) -> Evaluate {
+  private func methodCall(_ receiver: @escaping Evaluate, _ name: String, _ values: [CompiledExpression], _ labels: [String?]?, _ at: SourceLocation) -> Evaluate {
     let interpreter = self.interpreter
     return { frame in
       let object = try receiver(frame)
@@ -866,6 +872,22 @@ final class Compiler {
       return try Compiler.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
     }
   }
+}
+
+/// Compiled code kept in an array. A closure stored directly in an array (or an Optional)
+/// is called through a reabstraction thunk; wrapped in a struct it is called directly.
+struct CompiledStatement {
+  let execute: Execute
+}
+
+struct CompiledExpression {
+  let evaluate: Evaluate
+}
+
+struct CompiledEntry {
+  let key: Evaluate
+  let value: Evaluate
+  let at: SourceLocation
 }
 
 /// Collects the names used inside functions nested in a body: the locals that closures may

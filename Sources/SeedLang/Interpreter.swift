@@ -198,7 +198,9 @@ public final class Interpreter {
   /// Runs a bound frame's body and returns its result; errors gain the call on their stack.
   @inline(__always)
   func invoke(_ proto: FunctionProto, frame: Frame, at location: SourceLocation?) throws -> Value {
-    for slot in proto.boxedParameters { frame.slots[slot] = .box(Box(frame.slots[slot])) }
+    if !proto.boxedParameters.isEmpty {
+      for slot in proto.boxedParameters { frame.slots[slot] = .box(Box(frame.slots[slot])) }
+    }
     do {
       _ = try proto.body(frame)
     } catch var diagnostic as Diagnostic {

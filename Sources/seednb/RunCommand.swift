@@ -9,6 +9,8 @@ struct RunCommand: ParsableCommand {
     commandName: "run",
     abstract: "Run every cell of a notebook in order and print their outputs.",
     discussion: """
+      A plain .seed file runs as one script, without cell headers.
+
       Exit status: 0 when every cell ran, 1 when a cell failed (later cells are not run),
       2 for bad usage or a notebook that does not parse.
       """
@@ -22,6 +24,11 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let terminal = Terminal()
+    if notebook.hasSuffix(".seed") {
+      let status = try ScriptRunner.run(path: notebook, terminal: terminal)
+      if status != ExitStatus.ok { throw ExitCode(status) }
+      return
+    }
     let loaded: LoadedNotebook
     do {
       loaded = try LoadedNotebook(path: notebook, overrides: parameters)

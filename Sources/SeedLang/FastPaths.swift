@@ -1,0 +1,142 @@
+/// Specialised closures for the operators that dominate loops and recursion. An operand
+/// that is a local slot or a constant is read in place instead of through a closure call,
+/// and int (or float) operands are computed inline; anything else takes the general path.
+///
+/// Each operator is a type, so the generic builders below are specialised per operator at
+/// compile time and the arithmetic is inlined into the closure.
+
+/// How compiled code gets an operand.
+enum Operand {
+  /// An unboxed local; no expression can change it between its read and its use.
+  case slot(Int)
+  case constant(Value)
+  case computed(Evaluate)
+
+  var evaluate: Evaluate {
+    switch self {
+    case .slot(let slot): return { frame in frame.slots[slot] }
+    case .constant(let value): return { _ in value }
+    case .computed(let evaluate): return evaluate
+    }
+  }
+}
+
+protocol ArithmeticOperator {
+  /// The result, or nil on overflow (the general path then reports it).
+  static func ints(_ x: Int, _ y: Int) -> Int?
+  static func floats(_ x: Double, _ y: Double) -> Double
+}
+
+enum Addition: ArithmeticOperator {
+  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Int? {
+    let (r, overflow) = x.addingReportingOverflow(y)
+    return overflow ? nil : r
+  }
+  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double { x + y }
+}
+
+enum Subtraction: ArithmeticOperator {
+  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Int? {
+    let (r, overflow) = x.subtractingReportingOverflow(y)
+    return overflow ? nil : r
+  }
+  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double { x - y }
+}
+
+enum Multiplication: ArithmeticOperator {
+  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Int? {
+    let (r, overflow) = x.multipliedReportingOverflow(by: y)
+    return overflow ? nil : r
+  }
+  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double { x * y }
+}
+
+protocol ComparisonOperator {
+  static func ints(_ x: Int, _ y: Int) -> Bool
+}
+
+enum LessThan: ComparisonOperator {
+  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x < y }
+}
+enum LessOrEqual: ComparisonOperator {
+  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x <= y }
+}
+enum GreaterThan: ComparisonOperator {
+  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x > y }
+}
+enum GreaterOrEqual: ComparisonOperator {
+  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x >= y }
+}
+enum Equal: ComparisonOperator {
+  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x == y }
+}
+enum NotEqual: ComparisonOperator {
+  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x != y }
+}
+
+enum FastPath {
+  static func arithmetic<Op: ArithmeticOperator>(
+    _: Op.Type, _ left: Operand, _ right: Operand, slow: @escaping (Value, Value) throws -> Value
+  ) -> Evaluate {
+    @inline(__always) func compute(_ a: Value, _ b: Value) throws -> Value {
+      if case .int(let x) = a, case .int(let y) = b, let r = Op.ints(x, y) { return .int(r) }
+      if case .float(let x) = a, case .float(let y) = b { return .float(Op.floats(x, y)) }
+      return try slow(a, b)
+    }
+    switch (left, right) {
+    case (.slot(let i), .constant(.int(let k))):
+      return { frame in
+        if case .int(let x) = frame.slots[i], let r = Op.ints(x, k) { return .int(r) }
+        return try slow(frame.slots[i], .int(k))
+      }
+    case (.slot(let i), .slot(let j)):
+      return { frame in try compute(frame.slots[i], frame.slots[j]) }
+    case (.computed(let l), .constant(.int(let k))):
+      return { frame in
+        let a = try l(frame)
+        if case .int(let x) = a, let r = Op.ints(x, k) { return .int(r) }
+        return try slow(a, .int(k))
+      }
+    case (.slot(let i), .computed(let r)):
+      return { frame in
+        let b = try r(frame)
+        return try compute(frame.slots[i], b)
+      }
+    case (.computed(let l), .slot(let j)):
+      return { frame in try compute(try l(frame), frame.slots[j]) }
+    default:
+      let l = left.evaluate, r = right.evaluate
+      return { frame in try compute(try l(frame), try r(frame)) }
+    }
+  }
+
+  static func comparison<Op: ComparisonOperator>(
+    _: Op.Type, _ left: Operand, _ right: Operand, slow: @escaping (Value, Value) throws -> Bool
+  ) -> (Frame) throws -> Bool {
+    switch (left, right) {
+    case (.slot(let i), .constant(.int(let k))):
+      return { frame in
+        if case .int(let x) = frame.slots[i] { return Op.ints(x, k) }
+        return try slow(frame.slots[i], .int(k))
+      }
+    case (.slot(let i), .slot(let j)):
+      return { frame in
+        if case .int(let x) = frame.slots[i], case .int(let y) = frame.slots[j] { return Op.ints(x, y) }
+        return try slow(frame.slots[i], frame.slots[j])
+      }
+    case (.computed(let l), .constant(.int(let k))):
+      return { frame in
+        let a = try l(frame)
+        if case .int(let x) = a { return Op.ints(x, k) }
+        return try slow(a, .int(k))
+      }
+    default:
+      let l = left.evaluate, r = right.evaluate
+      return { frame in
+        let a = try l(frame), b = try r(frame)
+        if case .int(let x) = a, case .int(let y) = b { return Op.ints(x, y) }
+        return try slow(a, b)
+      }
+    }
+  }
+}

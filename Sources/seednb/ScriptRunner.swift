@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import SeedLang
+import SeedNotebook
+
+/// `seednb run script.seed`: a plain seed file run as one piece, as `python script.py` runs.
+enum ScriptRunner {
+  static func run(path: String, terminal: Terminal) throws -> Int32 {
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      terminal.err("seednb: cannot read '\(path)'\n")
+      return ExitStatus.usage
+    }
+    let modules = ModuleSearchPath.forNotebook(at: path)
+    return LargeStack.run {
+      let interpreter = Interpreter()
+      interpreter.moduleLoader = { modules.lookup($0) }
+      let printer = OutputPrinter(terminal: terminal)
+      interpreter.outputHandler = { printer.print($0) }
+      let source = SourceText(file: path, text: text)
+      do {
+        try interpreter.check(source)
+      } catch let list as DiagnosticList {
+        terminal.err(list.rendered() + "\n")
+        return ExitStatus.usage
+      } catch {
+        terminal.err("\(error)\n")
+        return ExitStatus.usage
+      }
+      do {
+        try interpreter.run(source)
+        printer.finishLine()
+        return ExitStatus.ok
+      } catch {
+        printer.finishLine()
+        terminal.err(terminal.styled("\(error)", "31") + "\n")
+        return ExitStatus.cellFailed
+      }
+    }
+  }
+}
