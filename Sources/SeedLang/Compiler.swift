@@ -184,8 +184,11 @@ final class Compiler {
       scope.loopDepth += 1
       let run = block(body)
       scope.loopDepth -= 1
+      let interpreter = self.interpreter
+      let at = location(condition.loc)
       return { frame in
         while try test(frame) {
+          try interpreter.checkInterrupt(at: at)
           switch try run(frame) {
           case .breakLoop: return .next
           case .returned: return .returned
@@ -349,6 +352,7 @@ final class Compiler {
       scope.loopDepth -= 1
       endBlock()
       let slot = variable.slot, boxed = variable.boxed
+      let interpreter = self.interpreter
       return { frame in
         guard case .int(let start) = try low(frame), case .int(var end) = try high(frame) else {
           throw Diagnostic(.runtime, "a range's bounds must be ints", at: at)
@@ -359,6 +363,7 @@ final class Compiler {
         }
         var i = start
         while i < end {
+          try interpreter.checkInterrupt(at: at)
           frame.slots[slot] = boxed ? .box(Box(.int(i))) : .int(i)
           switch try run(frame) {
           case .breakLoop: return .next
@@ -378,9 +383,11 @@ final class Compiler {
     scope.loopDepth -= 1
     endBlock()
     let bind = Compiler.loopBinder(variables.map { ($0.slot, $0.boxed) }, at: at)
+    let interpreter = self.interpreter
     return { frame in
       var iterator = try Iteration(try items(frame), at: at)
       while let item = iterator.next() {
+        try interpreter.checkInterrupt(at: at)
         try bind(frame, item)
         switch try run(frame) {
         case .breakLoop: return .next

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One interpreter session: the globals every cell shares, the value stack that holds the
 /// locals of running functions, and the host's hooks (outputs, modules).
 public final class Interpreter {
@@ -15,6 +17,21 @@ public final class Interpreter {
 
   /// Calls nested deeper than this end in a "stack overflow" error instead of a crash.
   public var maxCallDepth = 2_000
+
+  /// Set from any thread (Ctrl-C, a timeout) to stop the running code at its next loop
+  /// iteration or call with an "interrupted" error.
+  private let interruptFlag = Atomic<Bool>(false)
+
+  public func interrupt() { interruptFlag.store(true, ordering: .relaxed) }
+
+  /// Checked at every loop iteration and call; one relaxed load when nothing is pending.
+  @inline(__always)
+  func checkInterrupt(at location: SourceLocation?) throws {
+    if interruptFlag.load(ordering: .relaxed) {
+      interruptFlag.store(false, ordering: .relaxed)
+      throw Diagnostic(.runtime, "interrupted", at: location)
+    }
+  }
 
   var globals: [String: GlobalCell] = [:]
   var methods = MethodTables()
@@ -176,6 +193,7 @@ public final class Interpreter {
   /// Reserves a frame's slots on the value stack.
   @inline(__always)
   func pushFrame(_ proto: FunctionProto, at location: SourceLocation?) throws -> UnsafeMutablePointer<Value> {
+    try checkInterrupt(at: location)
     let base = top
     guard depth < maxCallDepth, base + proto.slotCount <= stackEnd else {
       let message = "stack overflow: more than \(maxCallDepth) nested calls (does a recursion lack its base case?)"

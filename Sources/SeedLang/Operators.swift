@@ -18,8 +18,8 @@ enum Operators {
     case .multiply: return try multiply(a, b)
     case .divide: return try divide(a, b)
     case .remainder: return try remainder(a, b)
-    case .equal: return .bool(a.isEqual(to: b))
-    case .notEqual: return .bool(!a.isEqual(to: b))
+    case .equal: return .bool(try a.equals(b, depth: 0))
+    case .notEqual: return .bool(!(try a.equals(b, depth: 0)))
     case .less: return .bool(try compare(a, b, op) < 0)
     case .lessEqual: return .bool(try compare(a, b, op) <= 0)
     case .greater: return .bool(try compare(a, b, op) > 0)
@@ -134,14 +134,17 @@ enum Operators {
   }
 
   /// Orders numbers, strings, bools and lists of those; -1, 0 or 1.
-  static func compare(_ a: Value, _ b: Value, _ op: BinaryOperator = .less) throws -> Int {
+  static func compare(_ a: Value, _ b: Value, _ op: BinaryOperator = .less, depth: Int = 0) throws -> Int {
+    guard depth < Value.maxComparisonDepth else {
+      throw RuntimeFailure("cannot compare values nested more than \(Value.maxComparisonDepth) levels deep")
+    }
     switch (a, b) {
     case (.int(let x), .int(let y)): return x < y ? -1 : x == y ? 0 : 1
     case (.string(let x), .string(let y)): return x < y ? -1 : x == y ? 0 : 1
     case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
     case (.list(let x), .list(let y)):
       for (p, q) in zip(x.items, y.items) {
-        let order = try compare(p, q, op)
+        let order = try compare(p, q, op, depth: depth + 1)
         if order != 0 { return order }
       }
       return x.items.count < y.items.count ? -1 : x.items.count == y.items.count ? 0 : 1

@@ -173,7 +173,7 @@ struct Iteration {
     case .string(let string): return string.map { .string(String($0)) }
     case .vector(let vector): return vector.items.map { .float($0) }
     case .range(let low, let high):
-      guard high - low <= 100_000_000 else { throw RuntimeFailure("\(function)(): range \(low)..<\(high) is too large to list") }
+      guard high - low <= 10_000_000 else { throw RuntimeFailure("\(function)(): range \(low)..<\(high) is too large to list") }
       return (low..<high).map { .int($0) }
     default: throw RuntimeFailure("\(function)() needs a list, dict, string, vector or range, got \(value.typeName)")
     }

@@ -94,8 +94,21 @@ public struct DictKey: Hashable {
 }
 
 extension Value {
-  /// Deep equality: `1 == 1.0`, lists and dictionaries compare by contents, functions by identity.
+  /// Containers nested deeper than this are not compared; only a list that contains itself
+  /// gets there.
+  static let maxComparisonDepth = 10_000
+
+  /// Deep equality: `1 == 1.0`, lists and dictionaries compare by contents, functions by
+  /// identity. Structures nested past the limit compare unequal; `==` reports them instead.
   public func isEqual(to other: Value) -> Bool {
+    (try? equals(other, depth: 0)) ?? false
+  }
+
+  /// Deep equality that fails on structures nested past the limit.
+  func equals(_ other: Value, depth: Int) throws -> Bool {
+    guard depth < Value.maxComparisonDepth else {
+      throw RuntimeFailure("cannot compare values nested more than \(Value.maxComparisonDepth) levels deep (does a list contain itself?)")
+    }
     switch (self, other) {
     case (.nil, .nil): return true
     case (.bool(let a), .bool(let b)): return a == b
@@ -107,13 +120,13 @@ extension Value {
     case (.list(let a), .list(let b)):
       if a === b { return true }
       guard a.items.count == b.items.count else { return false }
-      for (x, y) in zip(a.items, b.items) where !x.isEqual(to: y) { return false }
+      for (x, y) in zip(a.items, b.items) where !(try x.equals(y, depth: depth + 1)) { return false }
       return true
     case (.dict(let a), .dict(let b)):
       if a === b { return true }
       guard a.entries.count == b.entries.count else { return false }
       for (key, value) in a.entries {
-        guard let match = b.entries[key], value.isEqual(to: match) else { return false }
+        guard let match = b.entries[key], try value.equals(match, depth: depth + 1) else { return false }
       }
       return true
     case (.vector(let a), .vector(let b)): return a === b || a.items == b.items
