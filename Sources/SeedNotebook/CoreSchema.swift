@@ -27,8 +27,8 @@ enum CoreSchema {
     // swiftlint:enable force_try
   }()
 
-  /// At most this many YAML nodes become values, so that aliases that expand exponentially
-  /// ("billion laughs") end in an error instead of a hang.
+  /// At most this many YAML nodes become values; front matter is for a few settings, and a
+  /// larger one is more likely a mistake than data.
   static let nodeBudget = 100_000
 
   /// Parses one YAML document; nil for an empty one.
@@ -47,7 +47,7 @@ enum CoreSchema {
   static func value(of node: Node, budget: inout Int) throws -> ParameterValue {
     budget -= 1
     guard budget >= 0 else {
-      throw Failure(message: "more than \(nodeBudget) values (are aliases expanding?)", mark: node.mark)
+      throw Failure(message: "more than \(nodeBudget) values; keep large data in a file beside the notebook", mark: node.mark)
     }
     switch node {
     case .scalar(let scalar):

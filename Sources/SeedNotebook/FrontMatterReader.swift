@@ -20,6 +20,12 @@ struct FrontMatterReader {
   mutating func read() -> FrontMatter {
     var frontMatter = FrontMatter(raw: lines.map(\.raw).joined())
     let yaml = lines.dropFirst().dropLast().map(\.raw).joined()
+    if let (line, column) = FrontMatterReader.firstAnchorOrAlias(in: yaml) {
+      fail(
+        "front matter: YAML anchors and aliases (&name, *name) are not supported; write the value out",
+        yamlLine: line, column: column)
+      return frontMatter
+    }
     let root: Node?
     do {
       root = try CoreSchema.parse(yaml)
@@ -162,6 +168,62 @@ struct FrontMatterReader {
 
   /// Adds a diagnostic at a YAML position, which counts lines from the YAML's first line and
   /// columns in Unicode scalars; diagnostics count file lines and Characters.
+  /// The 1-based line and column of the first `&anchor` or `*alias` outside quotes and
+  /// comments. Aliases can expand a few lines into billions of nodes, and Yams compares
+  /// expanded mapping keys before any budget applies, so they are refused up front; front
+  /// matter has no need of them.
+  static func firstAnchorOrAlias(in yaml: String) -> (line: Int, column: Int)? {
+    var line = 1, column = 0
+    var quote: Character?
+    var inComment = false
+    var previous: Character = "\n"
+    var iterator = yaml.makeIterator()
+    var next = iterator.next()
+    while let character = next {
+      next = iterator.next()
+      column += 1
+      defer { previous = character }
+      if character == "\n" || character == "\r\n" {
+        line += 1
+        column = 0
+        inComment = false
+        continue
+      }
+      if inComment { continue }
+      if let open = quote {
+        if character == open {
+          // In single quotes '' is an escaped quote, not the end.
+          if open == "'" && next == "'" {
+            next = iterator.next()
+            column += 1
+          } else {
+            quote = nil
+          }
+        }
+        if open == "\"" && character == "\\" {
+          next = iterator.next()
+          column += 1
+        }
+        continue
+      }
+      switch character {
+      case "'", "\"":
+        if previous.isWhitespace || "[{,:-?".contains(previous) { quote = character }
+      case "#":
+        if previous.isWhitespace { inComment = true }
+      case "&", "*":
+        // An anchor or alias starts a node and is followed by its name.
+        let startsNode = previous.isWhitespace || "[{,".contains(previous)
+        if startsNode, let name = next, !name.isWhitespace, !"[]{},".contains(name) {
+          return (line, column)
+        }
+      default:
+        break
+      }
+    }
+    return nil
+  }
+
   private mutating func fail(_ message: String, at mark: Mark?) {
     fail(message, yamlLine: mark?.line, column: mark?.column)
   }

@@ -139,8 +139,25 @@ final class FrontMatterTests: XCTestCase {
     assertParseErrors("---\ntitle: a\n1️⃣\tbad: tab\n---\n", [
       "1️⃣": "front matter: invalid YAML: found a tab character that violates indentation (while scanning a plain scalar at line 2)"
     ])
-    assertParseErrors("---\nx: 1️⃣*nope\n---\n", ["1️⃣": "front matter: invalid YAML: found undefined alias"])
     assertParseErrors("---\ntitle: 1️⃣\u{7}\n---\n", ["1️⃣": "front matter: invalid YAML: control characters are not allowed"])
+  }
+
+  func testAnchorsAndAliasesAreRefusedBeforeTheyCanExpand() {
+    let refused = "front matter: YAML anchors and aliases (&name, *name) are not supported; write the value out"
+    assertParseErrors("---\nx: 1️⃣*nope\n---\n", ["1️⃣": refused])
+    // A "billion laughs" whose expansion hides in mapping keys would hang Yams' key checks.
+    assertParseErrors(
+      "---\ntitle: 1️⃣&a [x, x, x, x, x, x, x, x, x]\nparams:\n  ? [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  : 1\n---\n",
+      ["1️⃣": refused])
+    assertParseErrors("---\nparams:\n  list: [1️⃣&first 1, *first]\n---\n", ["1️⃣": refused])
+  }
+
+  func testAmpersandsAndStarsInTextAreNotAnchors() throws {
+    let front = try frontMatter("title: \"Tom & *Jerry\"\nparams:\n  q: Q&A  # a &comment\n  s: 'it''s *bold*'\n  m: a*b\n")
+    XCTAssertEqual(front.title, "Tom & *Jerry")
+    XCTAssertEqual(front.params["q"], .string("Q&A"))
+    XCTAssertEqual(front.params["s"], .string("it's *bold*"))
+    XCTAssertEqual(front.params["m"], .string("a*b"))
   }
 
   func testSecondYAMLDocument() {
@@ -211,10 +228,7 @@ final class FrontMatterTests: XCTestCase {
     ])
   }
 
-  func testAliasesAreFollowedButCannotExplode() throws {
-    let front = try frontMatter("params:\n  a: &base [1, 2]\n  b: *base\n")
-    XCTAssertEqual(front.params["b"], .list([.int(1), .int(2)]))
-
+  func testAliasesInValuesAreRefusedTooSoNoneCanExplode() throws {
     // Nine levels of ten aliases each would be a billion values.
     var yaml = "params:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
     for level in 1...9 {
@@ -223,7 +237,7 @@ final class FrontMatterTests: XCTestCase {
     }
     XCTAssertThrowsError(try Notebook.parse("---\n\(yaml)---\n", file: "f")) { error in
       let messages = diagnostics(in: error)?.map(\.message) ?? []
-      XCTAssertTrue(messages.contains { $0.contains("more than 100000 values") }, "\(messages)")
+      XCTAssertEqual(messages, ["front matter: YAML anchors and aliases (&name, *name) are not supported; write the value out"])
     }
   }
 
