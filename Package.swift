@@ -4,7 +4,8 @@ import PackageDescription
 let package = Package(
   name: "seednb",
   products: [
-    .executable(name: "seednb", targets: ["seednb"])
+    .executable(name: "seednb", targets: ["seednb"]),
+    .executable(name: "openai-loopback", targets: ["openai-loopback"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,10 +23,17 @@ let package = Package(
         .unsafeFlags(["-enforce-exclusivity=unchecked"])
       ]
     ),
+    .systemLibrary(
+      name: "CCurl",
+      pkgConfig: "libcurl",
+      providers: [.apt(["libcurl4-openssl-dev"])]
+    ),
+    // OpenAI-compatible HTTP over one libcurl multi handle; knows nothing of the language.
+    .target(name: "SeedLLM", dependencies: ["CCurl"]),
     .target(
       name: "SeedNotebook",
       dependencies: [
-        "SeedLang",
+        "SeedLang", "SeedLLM",
         .product(name: "Yams", package: "Yams"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
@@ -33,14 +41,19 @@ let package = Package(
     .executableTarget(
       name: "seednb",
       dependencies: [
-        "SeedLang", "SeedNotebook",
+        "SeedLang", "SeedNotebook", "SeedLLM",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
+    // A deterministic OpenAI-compatible server on loopback, with fault injection, for tests
+    // and benchmarks.
+    .target(name: "LoopbackOpenAI"),
+    .executableTarget(name: "openai-loopback", dependencies: ["LoopbackOpenAI"]),
     .testTarget(name: "SeedLangTests", dependencies: ["SeedLang"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "SeedNotebookTests", dependencies: ["SeedNotebook"]),
-    .testTarget(name: "seednbTests", dependencies: ["seednb"]),
+    .testTarget(name: "SeedNotebookTests", dependencies: ["SeedNotebook", "LoopbackOpenAI"]),
+    .testTarget(name: "SeedLLMTests", dependencies: ["SeedLLM", "LoopbackOpenAI"]),
+    .testTarget(name: "seednbTests", dependencies: ["seednb", "LoopbackOpenAI"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// One interpreter session: the globals every cell shares, the value stack that holds the
@@ -24,11 +25,14 @@ public final class Interpreter {
 
   public func interrupt() { interruptFlag.store(true, ordering: .relaxed) }
 
+  /// Whether an interrupt is pending; it stays so until the next top-level `run`, so that
+  /// every `parallel` worker stops, not just the first to notice.
+  public var isInterrupted: Bool { interruptFlag.load(ordering: .relaxed) }
+
   /// Checked at every loop iteration and call; one relaxed load when nothing is pending.
   @inline(__always)
   func checkInterrupt(at location: SourceLocation?) throws {
     if interruptFlag.load(ordering: .relaxed) {
-      interruptFlag.store(false, ordering: .relaxed)
       throw Diagnostic(.runtime, "interrupted", at: location)
     }
   }
@@ -38,24 +42,33 @@ public final class Interpreter {
   private var importedModules: Set<String> = []
 
   // The value stack: each running function's locals are a window onto it.
-  let stack: UnsafeMutablePointer<Value>
-  let stackEnd: UnsafeMutablePointer<Value>
+  // The value stack of the thread running code now; `parallel` gives each worker its own.
+  var stack: UnsafeMutablePointer<Value>
+  var stackEnd: UnsafeMutablePointer<Value>
   var top: UnsafeMutablePointer<Value>
   var depth = 0
+  private let mainStack: UnsafeMutablePointer<Value>
   static let stackCapacity = 1 << 18
 
+  /// Held by whichever thread runs seed code while `parallel` workers exist.
+  let executionLock = NSLock()
+  /// How many `parallel` calls are running; while above zero, threads share the interpreter.
+  var sharingDepth = 0
+  private var runDepth = 0
+
   public init() {
-    stack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.stackCapacity)
-    stack.initialize(repeating: .nil, count: Interpreter.stackCapacity)
-    stackEnd = stack + Interpreter.stackCapacity
-    top = stack
+    mainStack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.stackCapacity)
+    mainStack.initialize(repeating: .nil, count: Interpreter.stackCapacity)
+    stack = mainStack
+    stackEnd = mainStack + Interpreter.stackCapacity
+    top = mainStack
     registerBuiltins()
     loadCoreLibrary()
   }
 
   deinit {
-    stack.deinitialize(count: Interpreter.stackCapacity)
-    stack.deallocate()
+    mainStack.deinitialize(count: Interpreter.stackCapacity)
+    mainStack.deallocate()
   }
 
   // MARK: - Globals
@@ -97,6 +110,9 @@ public final class Interpreter {
   /// when that is an expression, for a REPL or notebook to show.
   @discardableResult
   public func run(_ source: SourceText) throws -> Value {
+    if runDepth == 0 { interruptFlag.store(false, ordering: .relaxed) }
+    runDepth += 1
+    defer { runDepth -= 1 }
     let program = try Parser.parse(source)
     let script = try Compiler.compileScript(program, source: source, interpreter: self)
     return try runScript(script)

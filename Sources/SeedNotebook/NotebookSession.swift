@@ -26,10 +26,14 @@ public final class NotebookSession {
     public var error: CellError?
   }
 
-  public init(notebook: Notebook, parameters: OrderedDictionary<String, ParameterValue>, modules: ModuleSearchPath) {
+  public init(
+    notebook: Notebook, parameters: OrderedDictionary<String, ParameterValue>, modules: ModuleSearchPath,
+    llm: LLMBindings? = nil
+  ) {
     self.notebook = notebook
     interpreter = Interpreter()
     interpreter.moduleLoader = { modules.lookup($0) }
+    llm?.install(in: interpreter)
     for (name, value) in parameters { interpreter.define(name, value.value) }
   }
 

@@ -42,7 +42,10 @@ struct RunCommand: ParsableCommand {
 
   static func execute(_ loaded: LoadedNotebook, terminal: Terminal) -> Int32 {
     let session = NotebookSession(
-      notebook: loaded.notebook, parameters: loaded.parameters, modules: .forNotebook(at: loaded.notebook.file))
+      notebook: loaded.notebook, parameters: loaded.parameters, modules: .forNotebook(at: loaded.notebook.file),
+      llm: Backend.bindings(model: loaded.notebook.frontMatter?.model))
+    let interruption = Interruption { session.interpreter }
+    defer { withExtendedLifetime(interruption) {} }
     let syntaxErrors = session.syntaxErrors()
     if !syntaxErrors.isEmpty {
       terminal.err(syntaxErrors.map { $0.rendered() }.joined(separator: "\n") + "\n")

@@ -14,6 +14,9 @@ enum ScriptRunner {
     return LargeStack.run {
       let interpreter = Interpreter()
       interpreter.moduleLoader = { modules.lookup($0) }
+      Backend.bindings(model: nil).install(in: interpreter)
+      let interruption = Interruption { interpreter }
+      defer { withExtendedLifetime(interruption) {} }
       let printer = OutputPrinter(terminal: terminal)
       interpreter.outputHandler = { printer.print($0) }
       let source = SourceText(file: path, text: text)

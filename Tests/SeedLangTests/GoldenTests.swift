@@ -41,7 +41,7 @@ final class GoldenRunnerTests: XCTestCase {
       f()                 // error at column 3: another
       // error at line 2, column 4: both
       // stack: inner, outer
-      let s = "// expect: inside a string" // expect: real
+      print("real") /* ok */ // expect: real
       """
     let expectations = Golden.Expectations.parse(text)
     XCTAssertEqual(expectations.problems, [])
@@ -77,11 +77,11 @@ final class GoldenRunnerTests: XCTestCase {
       "print(1)\nprint(2) // expect: 2",
       "print(1) // expect: 1\n// expect: 2",
       "print(1 / 0) // error: division by zero: 1 / 1",
-      "\nprint(1 / 0)\n// error at line 2: division by zero: 1 / 0",
+      "\nprint(1 / 0)\n// error at line 3: division by zero: 1 / 0",
       "print(1 / 0) // error at column 1: division by zero: 1 / 0",
       "print(1) // error: something",
       "let x = ) // error: expected an expression, found ')'\nlet y = ]",
-      "func f() { 1 / 0 }\nf() // error: division by zero: 1 / 0\n// stack: g",
+      "func f() { 1 / 0 } // error: division by zero: 1 / 0\nf()\n// stack: g",
       "",
       "print(1) // expect 1",
     ]
@@ -97,7 +97,7 @@ final class GoldenRunnerTests: XCTestCase {
       "print(1, terminator: \"\")\nprint(2) // expect: 12",
       "print(1 / 0) // error at column 9: division by zero: 1 / 0",
       "\nprint(1 / 0)\n// error at line 2, column 9: division by zero: 1 / 0",
-      "func f() { 1 / 0 }\nf() // error: division by zero: 1 / 0\n// stack: f",
+      "func f() { 1 / 0 } // error: division by zero: 1 / 0\nf()\n// stack: f",
       "let x = ) // error: expected an expression, found ')'\nlet y = ] // error: expected an expression, found ']'",
     ]
     for text in right {

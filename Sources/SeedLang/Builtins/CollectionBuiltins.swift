@@ -29,94 +29,114 @@ enum CollectionBuiltins {
     }),
   ]
 
-  static let listMethods: [(String, NativeFunction)] = [
-    ("append", { args in
-      try args.expect(2)
-      try args.list(0).items.append(args[1])
+  static let listMethods: [(String, NativeMethod)] = [
+    ("append", { receiver, args in
+      try args.expect(1)
+      try Receiver.list(receiver).items.append(args[0])
       return .nil
     }),
-    ("extend", { args in
-      try args.expect(2)
-      let list = try args.list(0)
-      list.items.append(contentsOf: try Iteration.items(of: args[1], for: "extend"))
+    ("extend", { receiver, args in
+      try args.expect(1)
+      let list = try Receiver.list(receiver)
+      list.items.append(contentsOf: try Iteration.items(of: args[0], for: "extend"))
       return .nil
     }),
-    ("insert", { args in
-      try args.expect(3)
-      let list = try args.list(0)
-      let index = try args.int(2)
+    // xs.insert(item, index): index may be count, to append.
+    ("insert", { receiver, args in
+      try args.expect(2)
+      let list = try Receiver.list(receiver)
+      let index = try args.int(1)
       guard index >= 0 && index <= list.items.count else {
         throw RuntimeFailure("insert(): index \(index) is out of range for a list of \(list.items.count) items")
       }
-      list.items.insert(args[1], at: index)
+      list.items.insert(args[0], at: index)
       return .nil
     }),
-    ("pop", { args in
-      try args.expect(1...2)
-      let list = try args.list(0)
+    ("pop", { receiver, args in
+      try args.expect(0...1)
+      let list = try Receiver.list(receiver)
       guard !list.items.isEmpty else { throw RuntimeFailure("pop() from an empty list") }
-      let index = args.positionalCount == 2 ? try Subscripts.position(try args.int(1), count: list.items.count, of: "list") : list.items.count - 1
+      let index =
+        args.positionalCount == 1
+        ? try Subscripts.position(try args.int(0), count: list.items.count, of: "list") : list.items.count - 1
       return list.items.remove(at: index)
     }),
-    ("remove_at", { args in
-      try args.expect(2)
-      let list = try args.list(0)
-      return list.items.remove(at: try Subscripts.position(try args.int(1), count: list.items.count, of: "list"))
+    ("remove_at", { receiver, args in
+      try args.expect(1)
+      let list = try Receiver.list(receiver)
+      return list.items.remove(at: try Subscripts.position(try args.int(0), count: list.items.count, of: "list"))
     }),
-    ("contains", { args in try args.expect(2); return .bool(try contains(args[0], args[1])) }),
-    ("index_of", { args in
-      try args.expect(2)
-      guard let index = try args.list(0).items.firstIndex(where: { $0.isEqual(to: args[1]) }) else { return .nil }
+    ("contains", { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) }),
+    ("index_of", { receiver, args in
+      try args.expect(1)
+      guard let index = try Receiver.list(receiver).items.firstIndex(where: { $0.isEqual(to: args[0]) }) else { return .nil }
       return .int(index)
     }),
-    ("sorted", sorted),
-    ("sort", { args in
-      let list = try args.list(0)
-      guard case .list(let result) = try sorted(&args) else { return .nil }
-      list.items = result.items
+    ("sorted", { receiver, args in
+      try args.expect(0)
+      return .list(ListObject(try sortedItems(receiver, args)))
+    }),
+    ("sort", { receiver, args in
+      try args.expect(0)
+      let list = try Receiver.list(receiver)
+      list.items = try sortedItems(receiver, args)
       return .nil
     }),
-    ("reversed", { args in try args.expect(1); return .list(ListObject(try args.list(0).items.reversed())) }),
-    ("join", { args in
+    ("reversed", { receiver, args in try args.expect(0); return .list(ListObject(try Receiver.list(receiver).items.reversed())) }),
+    ("join", { receiver, args in
+      try args.expect(0...1)
+      let separator = args.positionalCount == 1 ? try args.string(0) : ""
+      return .string(try Receiver.list(receiver).items.map(\.description).joined(separator: separator))
+    }),
+    ("copy", { receiver, args in try args.expect(0); return .list(ListObject(try Receiver.list(receiver).items)) }),
+    ("sum", { receiver, args in try args.expect(0); return try MathBuiltins.total(of: receiver) }),
+    ("min", { receiver, args in
+      try args.expect(0)
+      return try MathBuiltins.extreme(of: try Receiver.list(receiver).items, wantsLess: true, function: "min")
+    }),
+    ("max", { receiver, args in
+      try args.expect(0)
+      return try MathBuiltins.extreme(of: try Receiver.list(receiver).items, wantsLess: false, function: "max")
+    }),
+  ]
+
+  static let dictMethods: [(String, NativeMethod)] = [
+    ("keys", { receiver, args in
+      try args.expect(0)
+      return .list(ListObject(try Receiver.dict(receiver).entries.keys.map(\.value)))
+    }),
+    ("values", { receiver, args in
+      try args.expect(0)
+      return .list(ListObject(Array(try Receiver.dict(receiver).entries.values)))
+    }),
+    ("items", { receiver, args in
+      try args.expect(0)
+      return .list(ListObject(try Receiver.dict(receiver).entries.map { .list(ListObject([$0.key.value, $0.value])) }))
+    }),
+    // d.get(key) or d.get(key, default): nil or the default when the key is missing.
+    ("get", { receiver, args in
       try args.expect(1...2)
-      let separator = args.positionalCount == 2 ? try args.string(1) : ""
-      return .string(try args.list(0).items.map(\.description).joined(separator: separator))
+      let fallback = args.positionalCount == 2 ? args[1] : .nil
+      guard let key = DictKey(args[0]) else { return fallback }
+      return try Receiver.dict(receiver).entries[key] ?? fallback
     }),
-    ("copy", { args in try args.expect(1); return .list(ListObject(try args.list(0).items)) }),
-    ("sum", MathBuiltins.sum),
-    ("min", { args in try MathBuiltins.extreme(&args, wantsLess: true) }),
-    ("max", { args in try MathBuiltins.extreme(&args, wantsLess: false) }),
-  ]
-
-  static let dictMethods: [(String, NativeFunction)] = [
-    ("keys", { args in try args.expect(1); return .list(ListObject(try args.dict(0).entries.keys.map(\.value))) }),
-    ("values", { args in try args.expect(1); return .list(ListObject(Array(try args.dict(0).entries.values))) }),
-    ("items", { args in
+    ("contains", { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) }),
+    ("remove", { receiver, args in
       try args.expect(1)
-      return .list(ListObject(try args.dict(0).entries.map { .list(ListObject([$0.key.value, $0.value])) }))
+      guard let key = DictKey(args[0]) else { return .nil }
+      return try Receiver.dict(receiver).entries.removeValue(forKey: key) ?? .nil
     }),
-    ("get", { args in
-      try args.expect(2...3)
-      guard let key = DictKey(args[1]) else { return args.positionalCount == 3 ? args[2] : .nil }
-      return try args.dict(0).entries[key] ?? (args.positionalCount == 3 ? args[2] : .nil)
-    }),
-    ("contains", { args in try args.expect(2); return .bool(try contains(args[0], args[1])) }),
-    ("remove", { args in
-      try args.expect(2)
-      guard let key = DictKey(args[1]) else { return .nil }
-      return try args.dict(0).entries.removeValue(forKey: key) ?? .nil
-    }),
-    ("merge", { args in
-      try args.expect(2)
-      let target = try args.dict(0)
-      for (key, value) in try args.dict(1).entries { target.entries[key] = value }
+    ("merge", { receiver, args in
+      try args.expect(1)
+      let target = try Receiver.dict(receiver)
+      for (key, value) in try args.dict(0).entries { target.entries[key] = value }
       return .nil
     }),
-    ("copy", { args in try args.expect(1); return .dict(DictObject(try args.dict(0).entries)) }),
+    ("copy", { receiver, args in try args.expect(0); return .dict(DictObject(try Receiver.dict(receiver).entries)) }),
   ]
 
-  static let rangeMethods: [(String, NativeFunction)] = [
-    ("contains", { args in try args.expect(2); return .bool(try contains(args[0], args[1])) })
+  static let rangeMethods: [(String, NativeMethod)] = [
+    ("contains", { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) })
   ]
 
   /// Membership: an item of a list, a key of a dict, a substring of a string, an int in a range.
@@ -141,37 +161,38 @@ enum CollectionBuiltins {
   static func sorted(_ args: inout Arguments) throws -> Value {
     try args.checkLabels(["by", "key", "reverse"])
     try args.expect(1)
+    return .list(ListObject(try sortedItems(args[0], args)))
+  }
+
+  /// The items of a sequence in order, as the `by`, `key` and `reverse` arguments ask. The sort
+  /// is stable: items that compare equal keep their order, also when reversed.
+  static func sortedItems(_ sequence: Value, _ args: Arguments) throws -> [Value] {
+    try args.checkLabels(["by", "key", "reverse"])
     let interpreter = args.interpreter
-    var items = try Iteration.items(of: args[0], for: args.function)
+    let items = try Iteration.items(of: sequence, for: args.function)
     var reverse = false
     if let flag = args.named("reverse") {
       guard case .bool(let b) = flag else { throw RuntimeFailure("\(args.function)(): reverse must be a bool") }
       reverse = b
     }
+    // Positions are sorted, ties broken by position, so equal items keep their order; Swift's
+    // sort is stable too, so `by:` needs only its arguments swapped to reverse.
+    let order: [Int]
     if let by = args.named("by") {
-      try items.sort { a, b in
-        let result = try interpreter.call(by, [a, b])
+      order = try Array(items.indices).sorted { a, b in
+        let result = try interpreter.call(by, reverse ? [items[b], items[a]] : [items[a], items[b]])
         guard case .bool(let less) = result else {
-          throw RuntimeFailure("sorted(by:) must return a bool, got \(result.typeName)")
+          throw RuntimeFailure("\(args.function)(by:) must return a bool, got \(result.typeName)")
         }
         return less
       }
-    } else if let key = args.named("key") {
-      let keys = try items.map { try interpreter.call(key, [$0]) }
-      // Sorting the positions keeps equal keys in their original order.
-      let order = try Array(items.indices).sorted { a, b in
-        let comparison = try Operators.compare(keys[a], keys[b])
-        return comparison < 0 || (comparison == 0 && a < b)
-      }
-      items = order.map { items[$0] }
     } else {
-      let order = try Array(items.indices).sorted { a, b in
-        let comparison = try Operators.compare(items[a], items[b])
-        return comparison < 0 || (comparison == 0 && a < b)
+      let keys = try args.named("key").map { key in try items.map { try interpreter.call(key, [$0]) } } ?? items
+      order = try Array(items.indices).sorted { a, b in
+        let comparison = try Operators.compare(keys[a], keys[b])
+        return (reverse ? comparison > 0 : comparison < 0) || (comparison == 0 && a < b)
       }
-      items = order.map { items[$0] }
     }
-    if reverse { items.reverse() }
-    return .list(ListObject(items))
+    return order.map { items[$0] }
   }
 }

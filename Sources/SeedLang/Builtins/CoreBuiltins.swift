@@ -16,7 +16,22 @@ enum CoreBuiltins {
     ("len", length),
     ("assert", assert),
     ("error", { args in try args.expect(1); throw RuntimeFailure(args[0].description) }),
+    ("parallel", parallel),
   ]
+
+  // parallel(items, limit: 64) { item in ... }: the closure for every item, concurrently.
+  static func parallel(_ args: inout Arguments) throws -> Value {
+    try args.checkLabels(["limit"])
+    try args.expect(2)
+    let items = try Iteration.items(of: args[0], for: "parallel")
+    let body = try args.function(1)
+    var limit = 64
+    if let given = args.named("limit") {
+      guard case .int(let n) = given, n >= 1 else { throw RuntimeFailure("parallel(): limit must be a positive int") }
+      limit = min(n, 256)
+    }
+    return .list(ListObject(try args.interpreter.parallelMap(items, limit: limit, body: body)))
+  }
 
   // print(items..., separator: " ", terminator: "\n")
   static func print(_ args: inout Arguments) throws -> Value {
@@ -43,12 +58,13 @@ enum CoreBuiltins {
   }
 
   /// What `display` shows for a value: rich items as they are, strings as text, other values
-  /// as their literal.
+  /// as their literal. Text ends with a line break: a notebook joins adjacent text outputs into
+  /// one stream, and each displayed value is an output of its own.
   public static func outputItem(for value: Value) -> OutputItem {
     switch value {
     case .output(let item): return item
-    case .string(let s): return .text(s)
-    default: return .text(value.literalDescription)
+    case .string(let s): return .text(s + "\n")
+    default: return .text(value.literalDescription + "\n")
     }
   }
 
@@ -115,7 +131,10 @@ enum CoreBuiltins {
     case .dict(let dict): return .int(dict.entries.count)
     case .string(let string): return .int(string.count)
     case .vector(let vector): return .int(vector.items.count)
-    case .range(let low, let high): return .int(high - low)
+    case .range(let low, let high):
+      let (count, overflow) = high.subtractingReportingOverflow(low)
+      if overflow { throw RuntimeFailure("len(): the range \(low)..<\(high) has more than \(Int.max) items") }
+      return .int(count)
     default: throw args.failure(0, expected: "a list, dict, string, vector or range")
     }
   }

@@ -55,9 +55,13 @@ enum MathBuiltins {
     } else {
       items = (0..<args.count).map { args[$0] }
     }
-    guard var best = items.first else { throw RuntimeFailure("\(args.function)() of an empty sequence") }
+    return try extreme(of: items, wantsLess: wantsLess, function: args.function)
+  }
+
+  static func extreme(of items: [Value], wantsLess: Bool, function: String) throws -> Value {
+    guard var best = items.first else { throw RuntimeFailure("\(function)() of an empty sequence") }
     for item in items.dropFirst() {
-      let order = try Operators.compare(item, best)
+      let order = try Operators.compare(item, best, wantsLess ? .less : .greater)
       if wantsLess ? order < 0 : order > 0 { best = item }
     }
     return best
@@ -65,14 +69,16 @@ enum MathBuiltins {
 
   static func sum(_ args: inout Arguments) throws -> Value {
     try args.expect(1)
+    return try total(of: args[0])
+  }
+
+  /// The sum of a sequence of numbers; 0 when it is empty.
+  static func total(of sequence: Value) throws -> Value {
+    if case .vector(let vector) = sequence { return .float(vector.items.reduce(0, +)) }
     var total: Value = .int(0)
-    switch args[0] {
-    case .vector(let vector): return .float(vector.items.reduce(0, +))
-    default:
-      for item in try Iteration.items(of: args[0], for: "sum") {
-        guard item.asDouble != nil else { throw RuntimeFailure("sum() needs numbers, found a \(item.typeName)") }
-        total = try Operators.add(total, item)
-      }
+    for item in try Iteration.items(of: sequence, for: "sum") {
+      guard item.asDouble != nil else { throw RuntimeFailure("sum() needs numbers, found a \(item.typeName)") }
+      total = try Operators.add(total, item)
     }
     return total
   }

@@ -33,6 +33,47 @@ struct MethodTables {
 /// A native function as the builtin tables list it.
 typealias NativeFunction = (inout Arguments) throws -> Value
 
+/// A native method: its receiver, and the arguments of the call as the user wrote them, so
+/// that `xs.append()` reports "takes 1 argument but 0 were given" and argument numbers in
+/// messages count from the first one inside the parentheses.
+typealias NativeMethod = (Value, inout Arguments) throws -> Value
+
+extension Arguments {
+  /// The arguments after the receiver, which a method call passes first.
+  func droppingReceiver() -> Arguments {
+    Arguments(
+      interpreter: interpreter, values: values + 1, count: count - 1, labels: labels.map { Array($0.dropFirst()) },
+      function: function)
+  }
+}
+
+/// The receiver of a native method, of the type whose table holds the method.
+enum Receiver {
+  static func failure(_ value: Value, _ expected: String) -> RuntimeFailure {
+    RuntimeFailure("a method of \(expected) was called on a \(value.typeName)")
+  }
+
+  static func list(_ value: Value) throws -> ListObject {
+    if case .list(let list) = value { return list }
+    throw failure(value, "lists")
+  }
+
+  static func dict(_ value: Value) throws -> DictObject {
+    if case .dict(let dict) = value { return dict }
+    throw failure(value, "dicts")
+  }
+
+  static func string(_ value: Value) throws -> String {
+    if case .string(let string) = value { return string }
+    throw failure(value, "strings")
+  }
+
+  static func vector(_ value: Value) throws -> [Double] {
+    if case .vector(let vector) = value { return vector.items }
+    throw failure(value, "vectors")
+  }
+}
+
 extension Interpreter {
   /// Installs every native function and method; called once per session.
   func registerBuiltins() {
@@ -41,8 +82,15 @@ extension Interpreter {
     {
       defineBuiltin(name, body)
     }
-    func install(_ entries: [(String, NativeFunction)], into table: inout [String: Value]) {
-      for (name, body) in entries { table[name] = .builtin(Builtin(name: name, body: body)) }
+    func install(_ entries: [(String, NativeMethod)], into table: inout [String: Value]) {
+      for (name, body) in entries {
+        table[name] = .builtin(
+          Builtin(name: name) { args in
+            guard args.count > 0 else { throw RuntimeFailure("\(name)() is a method: call it as x.\(name)(...)") }
+            var rest = args.droppingReceiver()
+            return try body(args[0], &rest)
+          })
+      }
     }
     install(CollectionBuiltins.listMethods, into: &methods.list)
     install(CollectionBuiltins.dictMethods, into: &methods.dict)

@@ -1,49 +1,67 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Text: the string methods (`split`, `upper`, `replace`, ...) and `format` for numbers.
 enum StringBuiltins {
   static let functions: [(String, NativeFunction)] = [
     ("format", format)
   ]
 
-  static let methods: [(String, NativeFunction)] = [
-    ("split", { args in
-      try args.expect(1...2)
-      let string = try args.string(0)
-      if args.positionalCount == 1 {
-        // Without a separator: split on runs of whitespace, as Python does.
+  static let methods: [(String, NativeMethod)] = [
+    // s.split() splits on runs of whitespace, as Python does; s.split(sep) on each sep.
+    ("split", { receiver, args in
+      try args.expect(0...1)
+      let string = try Receiver.string(receiver)
+      if args.positionalCount == 0 {
         return .list(ListObject(string.split(whereSeparator: \.isWhitespace).map { .string(String($0)) }))
       }
-      let separator = try args.string(1)
+      let separator = try args.string(0)
       guard !separator.isEmpty else { throw RuntimeFailure("split(): the separator cannot be empty") }
       return .list(ListObject(string.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) }))
     }),
-    ("join", { args in
-      try args.expect(2)
-      let separator = try args.string(0)
-      return .string(try Iteration.items(of: args[1], for: "join").map(\.description).joined(separator: separator))
+    // separator.join(items)
+    ("join", { receiver, args in
+      try args.expect(1)
+      let separator = try Receiver.string(receiver)
+      return .string(try Iteration.items(of: args[0], for: "join").map(\.description).joined(separator: separator))
     }),
-    ("upper", { args in try args.expect(1); return .string(try args.string(0).uppercased()) }),
-    ("lower", { args in try args.expect(1); return .string(try args.string(0).lowercased()) }),
-    ("trim", { args in try args.expect(1); return .string(try args.string(0).trimmingSpaces()) }),
-    ("replace", { args in
-      try args.expect(3)
-      let target = try args.string(1)
+    ("upper", { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).uppercased()) }),
+    ("lower", { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).lowercased()) }),
+    ("trim", { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).trimmingSpaces()) }),
+    ("replace", { receiver, args in
+      try args.expect(2)
+      let target = try args.string(0)
       guard !target.isEmpty else { throw RuntimeFailure("replace(): the text to replace cannot be empty") }
-      return .string(try args.string(0).replacing(target, with: try args.string(2)))
+      return .string(try Receiver.string(receiver).replacing(target, with: try args.string(1)))
     }),
-    ("starts_with", { args in try args.expect(2); return .bool(try args.string(0).hasPrefix(try args.string(1))) }),
-    ("ends_with", { args in try args.expect(2); return .bool(try args.string(0).hasSuffix(try args.string(1))) }),
-    ("contains", { args in try args.expect(2); return .bool(try CollectionBuiltins.contains(args[0], args[1])) }),
-    ("index_of", { args in
-      try args.expect(2)
-      let string = try args.string(0)
-      guard let range = string.firstRange(of: try args.string(1)) else { return .nil }
+    ("starts_with", { receiver, args in
+      try args.expect(1)
+      return .bool(try Receiver.string(receiver).hasPrefix(try args.string(0)))
+    }),
+    ("ends_with", { receiver, args in
+      try args.expect(1)
+      return .bool(try Receiver.string(receiver).hasSuffix(try args.string(0)))
+    }),
+    ("contains", { receiver, args in try args.expect(1); return .bool(try CollectionBuiltins.contains(receiver, args[0])) }),
+    // The position, in characters, of the first occurrence; nil when there is none.
+    ("index_of", { receiver, args in
+      try args.expect(1)
+      let string = try Receiver.string(receiver)
+      guard let range = string.firstRange(of: try args.string(0)) else { return .nil }
       return .int(string.distance(from: string.startIndex, to: range.lowerBound))
     }),
-    ("lines", { args in
-      try args.expect(1)
-      return .list(ListObject(try args.string(0).split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }))
+    ("lines", { receiver, args in
+      try args.expect(0)
+      let string = try Receiver.string(receiver)
+      return .list(ListObject(string.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }))
     }),
-    ("chars", { args in try args.expect(1); return .list(ListObject(try args.string(0).map { .string(String($0)) })) }),
+    ("chars", { receiver, args in
+      try args.expect(0)
+      return .list(ListObject(try Receiver.string(receiver).map { .string(String($0)) }))
+    }),
   ]
 
   // format(x, digits): a number with a fixed count of decimals.
@@ -61,8 +79,9 @@ enum StringBuiltins {
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let scaled = (Swift.abs(x) * scale).rounded()
-    // Beyond 2^53 a double has no fractional digits to show.
-    guard scaled < 9.0e15 else { return (x < 0 ? "-" : "") + String(Int(Swift.abs(x).rounded())) + (digits > 0 ? "." + String(repeating: "0", count: digits) : "") }
+    // Past 2^53 the scaled number no longer holds every digit (and past 2^63 it does not
+    // fit in an Int); printf writes the exact value of the double instead.
+    guard scaled < 9.0e15 else { return printed(x, digits: digits) }
     let whole = Int(scaled) / Int(scale)
     let fraction = Int(scaled) % Int(scale)
     var text = String(whole)
@@ -71,5 +90,15 @@ enum StringBuiltins {
       text += "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
     }
     return (x < 0 && scaled != 0 ? "-" : "") + text
+  }
+
+  /// `x` with `digits` decimals as C's printf writes it: the double's exact binary value,
+  /// correctly rounded, without exponent.
+  static func printed(_ x: Double, digits: Int) -> String {
+    // The longest result, -1.8e308 with 17 decimals, has 327 characters.
+    var buffer = [CChar](repeating: 0, count: 400)
+    let length = withVaList([Int32(digits), x]) { vsnprintf(&buffer, buffer.count, "%.*f", $0) }
+    guard length > 0 && Int(length) < buffer.count else { return Value.formatFloat(x) }
+    return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 }

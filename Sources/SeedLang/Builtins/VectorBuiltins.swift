@@ -17,11 +17,17 @@ enum VectorBuiltins {
     ("norm", { args in try args.expect(1); return .float(norm(try vector(args, 0))) }),
   ]
 
-  static let methods: [(String, NativeFunction)] = [
-    ("dot", { args in try args.expect(2); return .float(try dot(try vector(args, 0), try vector(args, 1))) }),
-    ("norm", { args in try args.expect(1); return .float(norm(try vector(args, 0))) }),
-    ("to_list", { args in try args.expect(1); return .list(ListObject(try vector(args, 0).map { .float($0) })) }),
-    ("sum", MathBuiltins.sum),
+  static let methods: [(String, NativeMethod)] = [
+    ("dot", { receiver, args in
+      try args.expect(1)
+      return .float(try dot(try Receiver.vector(receiver), try vector(args, 0)))
+    }),
+    ("norm", { receiver, args in try args.expect(0); return .float(norm(try Receiver.vector(receiver))) }),
+    ("to_list", { receiver, args in
+      try args.expect(0)
+      return .list(ListObject(try Receiver.vector(receiver).map { .float($0) }))
+    }),
+    ("sum", { receiver, args in try args.expect(0); return try MathBuiltins.total(of: receiver) }),
   ]
 
   static func doubles(of value: Value, for function: String) throws -> [Double] {

@@ -1,0 +1,42 @@
+// libcurl for Swift. curl_easy_setopt and curl_multi_setopt are variadic, which Swift cannot
+// call, so each argument type gets a typed wrapper here.
+#ifndef SEEDNB_CCURL_SHIM_H
+#define SEEDNB_CCURL_SHIM_H
+
+#include <curl/curl.h>
+
+static inline CURLcode seednb_easy_setopt_long(CURL *handle, CURLoption option, long value) {
+  return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode seednb_easy_setopt_string(CURL *handle, CURLoption option, const char *value) {
+  return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode seednb_easy_setopt_pointer(CURL *handle, CURLoption option, void *value) {
+  return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode seednb_easy_setopt_off(CURL *handle, CURLoption option, curl_off_t value) {
+  return curl_easy_setopt(handle, option, value);
+}
+
+typedef size_t (*seednb_data_callback)(char *data, size_t size, size_t count, void *context);
+
+static inline CURLcode seednb_easy_setopt_data_callback(CURL *handle, CURLoption option, seednb_data_callback callback) {
+  return curl_easy_setopt(handle, option, callback);
+}
+
+static inline CURLcode seednb_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
+  return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLcode seednb_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **value) {
+  return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLMcode seednb_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
+  return curl_multi_setopt(handle, option, value);
+}
+
+#endif

@@ -1,0 +1,73 @@
+import Foundation
+
+/// An HTTP request as the transport sends it.
+public struct HTTPRequest: Sendable {
+  public var method: String
+  public var url: String
+  public var headers: [(name: String, value: String)]
+  public var body: Data?
+  /// Seconds to wait for a connection, and for the whole exchange.
+  public var connectTimeout: Double
+  public var timeout: Double
+
+  public init(
+    method: String, url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
+    connectTimeout: Double = 10, timeout: Double = 600
+  ) {
+    self.method = method
+    self.url = url
+    self.headers = headers
+    self.body = body
+    self.connectTimeout = connectTimeout
+    self.timeout = timeout
+  }
+}
+
+/// An HTTP response: status, headers (names lowercased) and body.
+public struct HTTPResponse: Sendable {
+  public var status: Int
+  public var headers: [String: String]
+  public var body: Data
+
+  public init(status: Int, headers: [String: String], body: Data) {
+    self.status = status
+    self.headers = headers
+    self.body = body
+  }
+}
+
+/// Why an exchange produced no response.
+public enum TransportFailure: Error, Equatable, Sendable {
+  case refused
+  case timedOut(seconds: Double)
+  case tls(String)
+  /// The connection broke or closed before the whole answer arrived.
+  case truncated(String)
+  case unresolvedHost(String)
+  case cancelled
+  case other(String)
+
+  /// Whether a new attempt may succeed.
+  var isRetryable: Bool {
+    switch self {
+    case .refused, .timedOut, .truncated, .other: return true
+    case .tls, .unresolvedHost, .cancelled: return false
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .refused: return "connection refused"
+    case .timedOut(let seconds): return "timed out after \(TransportFailure.format(seconds)) s"
+    case .tls(let detail): return "TLS error: \(detail)"
+    case .truncated(let detail): return "the connection broke before the whole answer arrived (\(detail))"
+    case .unresolvedHost(let host): return "cannot resolve host \(host)"
+    case .cancelled: return "cancelled"
+    case .other(let detail): return detail
+    }
+  }
+
+  static func format(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.3g", seconds)
+  }
+}

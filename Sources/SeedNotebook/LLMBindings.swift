@@ -1,0 +1,204 @@
+import Foundation
+import SeedLLM
+import SeedLang
+
+/// The LLM builtins a notebook's code calls: `chat` and `embed`. Each blocks only its own
+/// thread, with the interpreter released, so that calls inside `parallel` are in flight at
+/// the same time.
+public struct LLMBindings: Sendable {
+  public let client: OpenAIClient
+  public var defaultChatModel: String
+  public var defaultEmbeddingModel: String
+
+  public init(client: OpenAIClient, defaultChatModel: String = "gpt-4o-mini", defaultEmbeddingModel: String = "text-embedding-3-small") {
+    self.client = client
+    self.defaultChatModel = defaultChatModel
+    self.defaultEmbeddingModel = defaultEmbeddingModel
+  }
+
+  public func install(in interpreter: Interpreter) {
+    let bindings = self
+    interpreter.defineBuiltin("chat") { args in try bindings.chat(&args) }
+    interpreter.defineBuiltin("embed") { args in try bindings.embed(&args) }
+  }
+
+  static let chatParameters: Set<String> = [
+    "model", "messages", "system", "seed", "temperature", "top_p", "max_tokens", "n", "stop",
+    "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs",
+  ]
+
+  /// A request to OpenAI itself needs a key; saying so beats sending one that must fail.
+  private func checkConfigured() throws {
+    let configuration = client.configuration
+    if configuration.apiKey == nil && configuration.baseURL == OpenAIClient.Configuration.defaultBaseURL {
+      throw RuntimeFailure(
+        "no LLM backend is configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for any OpenAI-compatible server")
+    }
+  }
+
+  // chat(prompt?, model:, messages:, system:, seed:, temperature:, top_p:, max_tokens:, n:, stop:, ...)
+  func chat(_ args: inout Arguments) throws -> Value {
+    try args.checkLabels(LLMBindings.chatParameters)
+    try args.expect(0...1)
+    var messages: [ChatMessage] = []
+    if let system = args.named("system") {
+      messages.append(ChatMessage(role: "system", content: try text(system, "system")))
+    }
+    if let given = args.named("messages") {
+      messages += try LLMBindings.messages(from: given)
+    }
+    if args.positionalCount == 1 {
+      messages.append(ChatMessage(role: "user", content: try text(args[0], "the prompt")))
+    }
+    guard !messages.isEmpty else {
+      throw RuntimeFailure("chat() needs a prompt or messages: chat(\"...\") or chat(messages: [[\"role\": \"user\", \"content\": \"...\"]])")
+    }
+    var request = ChatRequest(model: try args.named("model").map { try text($0, "model") } ?? defaultChatModel, messages: messages)
+    request.seed = try args.named("seed").flatMap { try optionalInt($0, "seed") }
+    request.temperature = try args.named("temperature").flatMap { try optionalNumber($0, "temperature") }
+    request.topP = try args.named("top_p").flatMap { try optionalNumber($0, "top_p") }
+    request.maxTokens = try args.named("max_tokens").flatMap { try optionalInt($0, "max_tokens") }
+    request.n = try args.named("n").flatMap { try optionalInt($0, "n") }
+    request.presencePenalty = try args.named("presence_penalty").flatMap { try optionalNumber($0, "presence_penalty") }
+    request.frequencyPenalty = try args.named("frequency_penalty").flatMap { try optionalNumber($0, "frequency_penalty") }
+    request.topLogprobs = try args.named("top_logprobs").flatMap { try optionalInt($0, "top_logprobs") }
+    if let logprobs = args.named("logprobs") {
+      guard case .bool(let flag) = logprobs else { throw RuntimeFailure("chat(): logprobs must be a bool") }
+      request.logprobs = flag
+    }
+    if let stop = args.named("stop") {
+      switch stop {
+      case .nil: break
+      case .string(let s): request.stop = [s]
+      case .list(let list): request.stop = try list.items.map { try text($0, "stop") }
+      default: throw RuntimeFailure("chat(): stop must be a string or a list of strings")
+      }
+    }
+    try checkConfigured()
+    let client = self.client
+    let answer = try args.interpreter.blocking {
+      do { return try client.chat(request) } catch let error as LLMError { throw RuntimeFailure(error.description) }
+    }
+    return LLMBindings.record(of: answer, for: request)
+  }
+
+  // embed(text or [texts], model:, dimensions:): a vector, or a list of vectors.
+  func embed(_ args: inout Arguments) throws -> Value {
+    try args.checkLabels(["model", "dimensions"])
+    try args.expect(1)
+    let single: Bool
+    let inputs: [String]
+    switch args[0] {
+    case .string(let s):
+      single = true
+      inputs = [s]
+    case .list(let list):
+      single = false
+      inputs = try list.items.enumerated().map { index, item in
+        guard case .string(let s) = item else { throw RuntimeFailure("embed(): item \(index) is a \(item.typeName), not a string") }
+        return s
+      }
+    default:
+      throw args.failure(0, expected: "a string or a list of strings")
+    }
+    if inputs.isEmpty { return .list(ListObject([])) }
+    var request = EmbeddingRequest(model: try args.named("model").map { try text($0, "model") } ?? defaultEmbeddingModel, input: inputs)
+    request.dimensions = try args.named("dimensions").flatMap { try optionalInt($0, "dimensions") }
+    try checkConfigured()
+    let client = self.client
+    let answer = try args.interpreter.blocking {
+      do { return try client.embeddings(request) } catch let error as LLMError { throw RuntimeFailure(error.description) }
+    }
+    let ordered = answer.body.data.sorted { $0.index < $1.index }
+    guard ordered.count == inputs.count else {
+      throw RuntimeFailure("embed(): the server returned \(ordered.count) embeddings for \(inputs.count) inputs")
+    }
+    let vectors = ordered.map { Value.vector(VectorObject($0.embedding)) }
+    return single ? vectors[0] : .list(ListObject(vectors))
+  }
+
+  /// messages -> list of ["role": text, "content": text]
+  static func messages(from value: Value) throws -> [ChatMessage] {
+    guard case .list(let list) = value else { throw RuntimeFailure("chat(): messages must be a list of dicts") }
+    return try list.items.enumerated().map { index, item in
+      guard case .dict(let dict) = item, case .string(let role)? = dict["role"], case .string(let content)? = dict["content"] else {
+        throw RuntimeFailure("chat(): message \(index) must be a dict with a string \"role\" and a string \"content\"")
+      }
+      var name: String?
+      if case .string(let given)? = dict["name"] { name = given }
+      return ChatMessage(role: role, content: content, name: name)
+    }
+  }
+
+  /// The record `chat` returns: the first choice's content and finish reason at the top,
+  /// with the fingerprint, usage, the model that answered, the seed sent and the latency.
+  static func record(of answer: OpenAIClient.Answer<ChatResponse>, for request: ChatRequest) -> Value {
+    let response = answer.body
+    let record = DictObject()
+    let first = response.choices.first
+    record["content"] = .string(first?.message?.content ?? "")
+    record["finish_reason"] = first?.finishReason.map(Value.string) ?? .nil
+    record["system_fingerprint"] = response.systemFingerprint.map(Value.string) ?? .nil
+    record["usage"] = usage(response.usage)
+    record["model"] = .string(response.model ?? request.model)
+    record["requested_model"] = .string(request.model)
+    record["seed"] = request.seed.map(Value.int) ?? .nil
+    record["temperature"] = request.temperature.map(Value.float) ?? .nil
+    record["latency"] = .float(answer.latency)
+    record["cached"] = .bool(false)
+    record["id"] = response.id.map(Value.string) ?? .nil
+    record["created"] = response.created.map(Value.int) ?? .nil
+    record["choices"] = .list(
+      ListObject(
+        response.choices.enumerated().map { position, choice in
+          let entry = DictObject()
+          entry["index"] = .int(choice.index ?? position)
+          entry["content"] = .string(choice.message?.content ?? "")
+          entry["finish_reason"] = choice.finishReason.map(Value.string) ?? .nil
+          if let tokens = choice.logprobs?.content {
+            entry["logprobs"] = .list(
+              ListObject(
+                tokens.map { token in
+                  let item = DictObject()
+                  item["token"] = .string(token.token)
+                  item["logprob"] = .float(token.logprob)
+                  return .dict(item)
+                }))
+          }
+          return .dict(entry)
+        }))
+    return .dict(record)
+  }
+
+  static func usage(_ usage: Usage?) -> Value {
+    let dict = DictObject()
+    dict["prompt_tokens"] = .int(usage?.promptTokens ?? 0)
+    dict["completion_tokens"] = .int(usage?.completionTokens ?? 0)
+    dict["total_tokens"] = .int(usage?.totalTokens ?? (usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0))
+    if let cached = usage?.promptTokensDetails?.cachedTokens { dict["cached_tokens"] = .int(cached) }
+    if let reasoning = usage?.completionTokensDetails?.reasoningTokens { dict["reasoning_tokens"] = .int(reasoning) }
+    return .dict(dict)
+  }
+}
+
+private func text(_ value: Value, _ what: String) throws -> String {
+  guard case .string(let s) = value else { throw RuntimeFailure("chat(): \(what) must be a string, got \(value.typeName)") }
+  return s
+}
+
+private func optionalInt(_ value: Value, _ what: String) throws -> Int? {
+  switch value {
+  case .nil: return nil
+  case .int(let i): return i
+  default: throw RuntimeFailure("\(what) must be an int, got \(value.typeName)")
+  }
+}
+
+private func optionalNumber(_ value: Value, _ what: String) throws -> Double? {
+  switch value {
+  case .nil: return nil
+  case .int(let i): return Double(i)
+  case .float(let f): return f
+  default: throw RuntimeFailure("\(what) must be a number, got \(value.typeName)")
+  }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import SeedLLM
+import SeedLang
+
+/// Ctrl-C stops the running code and cancels the requests in flight; a second Ctrl-C
+/// exits at once.
+final class Interruption: @unchecked Sendable {
+  private let source: DispatchSourceSignal
+  private var count = 0
+
+  init(interpreter: @escaping () -> Interpreter?) {
+    signal(SIGINT, SIG_IGN)
+    source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    source.setEventHandler { [unowned self] in
+      count += 1
+      if count > 1 { exit(130) }
+      interpreter()?.interrupt()
+      HTTPTransport.shared.cancelAll()
+    }
+    source.resume()
+  }
+
+  deinit {
+    source.cancel()
+    signal(SIGINT, SIG_DFL)
+  }
+}
