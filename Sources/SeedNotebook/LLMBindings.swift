@@ -95,7 +95,7 @@ public struct LLMBindings: Sendable {
     case .list(let list):
       single = false
       inputs = try list.items.enumerated().map { index, item in
-        guard case .string(let s) = item else { throw RuntimeFailure("embed(): item \(index) is a \(item.typeName), not a string") }
+        guard case .string(let s) = item else { throw RuntimeFailure("embed(): item \(index) must be a string, got \(item.typeName)") }
         return s
       }
     default:
