@@ -10,14 +10,16 @@ extension ChatCompletion {
     for (index, choice) in choices.enumerated() {
       for (position, word) in choice.words.enumerated() {
         let content = JSONValue.string(position == 0 ? word : " " + word)
-        let delta: JSONValue = position == 0 ? ["role": "assistant", "content": content] : ["content": content]
+        let delta: JSONValue =
+          position == 0 ? ["role": "assistant", "content": content] : ["content": content]
         chunks.append(chunk(choice: index, delta: delta, finishReason: .null))
       }
       chunks.append(chunk(choice: index, delta: [:], finishReason: .string(choice.finishReason)))
     }
     if includeUsage {
       // OpenAI's usage chunk has no choices.
-      chunks.append(.object(header(object: "chat.completion.chunk") + [("choices", []), ("usage", usage)]))
+      chunks.append(
+        .object(header(object: "chat.completion.chunk") + [("choices", []), ("usage", usage)]))
     }
     return chunks.map { Self.event($0.text) } + [Self.event("[DONE]")]
   }

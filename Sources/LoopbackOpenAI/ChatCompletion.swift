@@ -31,7 +31,7 @@ struct ChatCompletion {
       }
       return Choice(words: Array(words.prefix(limit)), finishReason: "length")
     }
-    id = "chatcmpl-loopback\(String(SplitMix64.unseeded().next(), radix: 36))"
+    id = "chatcmpl-loopback\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
     created = Int(Date().timeIntervalSince1970)
     model = options.model ?? request.model
     fingerprint = options.fingerprint
@@ -69,6 +69,7 @@ struct ChatCompletion {
         "finish_reason": .string(choice.finishReason),
       ]
     }
-    return .object(header(object: "chat.completion") + [("choices", .array(choiceObjects)), ("usage", usage)])
+    return .object(
+      header(object: "chat.completion") + [("choices", .array(choiceObjects)), ("usage", usage)])
   }
 }

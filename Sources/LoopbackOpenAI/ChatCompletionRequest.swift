@@ -9,7 +9,10 @@ struct ChatCompletionRequest: Decodable {
     var content: String
 
     private enum CodingKeys: String, CodingKey { case role, content }
-    private struct Part: Decodable { var type: String; var text: String? }
+    private struct Part: Decodable {
+      var type: String
+      var text: String?
+    }
 
     init(from decoder: Decoder) throws {
       let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -60,10 +63,12 @@ struct ChatCompletionRequest: Decodable {
     n = try container.decodeIfPresent(Int.self, forKey: .n) ?? 1
     stream = try container.decodeIfPresent(Bool.self, forKey: .stream) ?? false
     includeUsage =
-      try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)?.includeUsage ?? false
+      try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)?.includeUsage
+      ?? false
 
     if messages.isEmpty {
-      throw OpenAIError.invalidRequest("'messages' must contain at least one message.", param: "messages")
+      throw OpenAIError.invalidRequest(
+        "'messages' must contain at least one message.", param: "messages")
     }
     if let maxTokens, maxTokens < 1 {
       throw OpenAIError.invalidRequest("'max_tokens' must be at least 1.", param: "max_tokens")
@@ -78,7 +83,8 @@ struct ChatCompletionRequest: Decodable {
   /// request always gets the same text; nil when the request has no seed.
   var answerSeed: UInt64? {
     guard let seed else { return nil }
-    var key = "seed=\(seed)\nmodel=\(model)\ntemperature=\(temperature.map { "\($0)" } ?? "default")\n"
+    var key =
+      "seed=\(seed)\nmodel=\(model)\ntemperature=\(temperature.map { "\($0)" } ?? "default")\n"
     for message in messages {
       // Each field ends in NUL, so ("ab", "c") and ("a", "bc") hash differently.
       key += "\(message.role)\u{0}\(message.content)\u{0}"

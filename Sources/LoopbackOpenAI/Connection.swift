@@ -1,3 +1,5 @@
+import Foundation
+
 /// One client connection, served on its own thread: requests in order, each answered
 /// normally or with the next queued fault, until either side closes.
 struct Connection {
@@ -34,7 +36,8 @@ struct Connection {
   }
 
   private func answer(
-    _ request: LoopbackOpenAIServer.RecordedRequest, fault: LoopbackOpenAIServer.Fault?, keepAlive: Bool
+    _ request: LoopbackOpenAIServer.RecordedRequest, fault: LoopbackOpenAIServer.Fault?,
+    keepAlive: Bool
   ) -> Ending {
     if case .closeWithoutAnswer = fault { return .close }
     var delay = state.options.delay
@@ -53,7 +56,7 @@ struct Connection {
     case .notJSON:
       let html = HTTPResponse(
         status: 200, headers: [("content-type", "application/json")],
-        body: .whole(Array("<html>upstream error</html>".utf8).data))
+        body: .whole(Data("<html>upstream error</html>".utf8)))
       sent = send(html, keepAlive: keepAlive)
     case .resetMidBody:
       sendHalf(of: normal())

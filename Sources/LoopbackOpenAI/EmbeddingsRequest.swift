@@ -26,13 +26,15 @@ struct EmbeddingsRequest: Decodable {
       inputs = try container.decode([String].self, forKey: .input)
     }
     dimensions = try container.decodeIfPresent(Int.self, forKey: .dimensions)
-    encodingFormat = try container.decodeIfPresent(EncodingFormat.self, forKey: .encodingFormat) ?? .float
+    encodingFormat =
+      try container.decodeIfPresent(EncodingFormat.self, forKey: .encodingFormat) ?? .float
 
     if inputs.isEmpty {
       throw OpenAIError.invalidRequest("'input' must not be empty.", param: "input")
     }
     if let dimensions, !(1...8192).contains(dimensions) {
-      throw OpenAIError.invalidRequest("'dimensions' must be between 1 and 8192.", param: "dimensions")
+      throw OpenAIError.invalidRequest(
+        "'dimensions' must be between 1 and 8192.", param: "dimensions")
     }
   }
 }

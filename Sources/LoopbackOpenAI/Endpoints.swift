@@ -3,7 +3,8 @@ import Foundation
 /// The endpoints the server answers, in one table: path, method, and the function that
 /// turns a request into an answer.
 enum Endpoints {
-  typealias Answer = (LoopbackOpenAIServer.RecordedRequest, LoopbackOpenAIServer.Options) throws(OpenAIError)
+  typealias Answer = (LoopbackOpenAIServer.RecordedRequest, LoopbackOpenAIServer.Options)
+    throws(OpenAIError)
     -> HTTPResponse
 
   struct Endpoint {

@@ -75,7 +75,8 @@ struct HTTPRequestReader {
     buffer.removeFirst(bodyLength)
 
     let connection = headers["connection"]?.lowercased() ?? ""
-    let keepAlive = version == "HTTP/1.1" ? !connection.contains("close") : connection.contains("keep-alive")
+    let keepAlive =
+      version == "HTTP/1.1" ? !connection.contains("close") : connection.contains("keep-alive")
     let request = LoopbackOpenAIServer.RecordedRequest(
       method: method, path: target, headers: headers, body: body)
     return .request(request, keepAlive: keepAlive)

@@ -13,7 +13,9 @@ struct HTTPResponse {
   var headers: [(name: String, value: String)]
   var body: Body
 
-  static func json(_ value: JSONValue, status: Int = 200, headers: [(name: String, value: String)] = [])
+  static func json(
+    _ value: JSONValue, status: Int = 200, headers: [(name: String, value: String)] = []
+  )
     -> HTTPResponse
   {
     HTTPResponse(
@@ -33,9 +35,13 @@ struct HTTPResponse {
   func wireWrites(keepAlive: Bool) -> [[UInt8]] {
     switch body {
     case .whole(let data):
-      return [head(framing: ("content-length", String(data.count)), keepAlive: keepAlive) + Array(data)]
+      return [
+        head(framing: ("content-length", String(data.count)), keepAlive: keepAlive) + Array(data)
+      ]
     case .events(let events):
-      let chunks = events.map { event in Array((String(event.count, radix: 16) + "\r\n").utf8) + Array(event) + Self.crlf }
+      let chunks = events.map { event in
+        Array((String(event.count, radix: 16) + "\r\n").utf8) + Array(event) + Self.crlf
+      }
       let last = Array("0\r\n\r\n".utf8)
       let first = head(framing: ("transfer-encoding", "chunked"), keepAlive: keepAlive)
       return [first] + chunks + [last]

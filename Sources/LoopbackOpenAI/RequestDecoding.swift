@@ -2,7 +2,8 @@ import Foundation
 
 /// Decodes a JSON request body, turning decoding errors into the 400 OpenAI would send,
 /// with the offending field named.
-func decodeRequestBody<Request: Decodable>(_ type: Request.Type, from body: Data) throws(OpenAIError)
+func decodeRequestBody<Request: Decodable>(_ type: Request.Type, from body: Data)
+  throws(OpenAIError)
   -> Request
 {
   do {

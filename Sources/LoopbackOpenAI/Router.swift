@@ -10,7 +10,9 @@ struct Router {
       guard !atPath.isEmpty else { throw OpenAIError.notFound(request.method, path) }
       guard let endpoint = atPath.first(where: { $0.method == request.method }) else {
         let allowed = atPath.map(\.method).joined(separator: ", ")
-        return OpenAIError.methodNotAllowed(request.method, path).response(extraHeaders: [("allow", allowed)])
+        return OpenAIError.methodNotAllowed(request.method, path).response(extraHeaders: [
+          ("allow", allowed)
+        ])
       }
       return try endpoint.answer(request, options)
     } catch {

@@ -11,7 +11,7 @@ final class ServerState: @unchecked Sendable {
   private var accepted = 0
   /// Connections not yet closed, so stop() can wake their threads.
   private var open: [Int32: Socket] = [:]
-  private(set) var isStopped = false
+  private var stopped = false
 
   init(options: LoopbackOpenAIServer.Options) { self.options = options }
 
@@ -25,6 +25,7 @@ final class ServerState: @unchecked Sendable {
 
   var requests: [LoopbackOpenAIServer.RecordedRequest] { locked { recorded } }
   var connectionsAccepted: Int { locked { accepted } }
+  var isStopped: Bool { locked { stopped } }
 
   /// Records a request and hands back the fault it must suffer, if one is queued. One step,
   /// so the n-th request recorded is the one that took the n-th fault.
@@ -38,7 +39,7 @@ final class ServerState: @unchecked Sendable {
   /// Adopts a new connection; false when the server is stopping and it must be closed.
   func adopt(_ connection: Socket) -> Bool {
     locked {
-      guard !isStopped else { return false }
+      guard !stopped else { return false }
       accepted += 1
       open[connection.descriptor] = connection
       return true
@@ -59,8 +60,8 @@ final class ServerState: @unchecked Sendable {
   func pause(_ seconds: Double) -> Bool {
     let deadline = Date(timeIntervalSinceNow: max(0, seconds))
     return locked {
-      while !isStopped && condition.wait(until: deadline) {}
-      return !isStopped
+      while !stopped && seconds > 0 && condition.wait(until: deadline) {}
+      return !stopped
     }
   }
 
@@ -68,7 +69,7 @@ final class ServerState: @unchecked Sendable {
   /// (up to `timeout`) for the connection threads to close their sockets.
   func stop(timeout: Double) {
     locked {
-      isStopped = true
+      stopped = true
       condition.broadcast()
       for connection in open.values { connection.shutdownBoth() }
       let deadline = Date(timeIntervalSinceNow: timeout)

@@ -13,18 +13,6 @@
   private let sendFlags: Int32 = 0
 #endif
 
-/// Why the server could not start.
-public struct LoopbackServerError: Error, CustomStringConvertible, Sendable {
-  public let description: String
-
-  init(_ description: String) { self.description = description }
-
-  /// A failed POSIX call, named with the errno text it left.
-  static func posix(_ call: String) -> LoopbackServerError {
-    LoopbackServerError("\(call): \(String(cString: strerror(errno)))")
-  }
-}
-
 /// A TCP socket's file descriptor and the few calls the server makes on it. A plain value:
 /// whoever owns the connection closes it, once.
 struct Socket: Sendable {
@@ -32,7 +20,9 @@ struct Socket: Sendable {
 
   /// A socket listening on 127.0.0.1; `port` 0 lets the kernel pick a free one.
   static func listenOnLoopback(port: Int) throws -> (socket: Socket, port: Int) {
-    guard (0...65535).contains(port) else { throw LoopbackServerError("port \(port) is out of range") }
+    guard (0...65535).contains(port) else {
+      throw LoopbackServerError("port \(port) is out of range")
+    }
     let descriptor = socket(AF_INET, streamSocketType, 0)
     guard descriptor >= 0 else { throw LoopbackServerError.posix("socket") }
     let listener = Socket(descriptor: descriptor)

@@ -1,0 +1,124 @@
+"""Runs seednb's benchmarks side by side with their peers, in one run, and reports ratios.
+
+Whole processes are timed with hyperfine (median of several runs after a warm-up); a
+benchmark's peers run in the same hyperfine call, so that a ratio compares like with like
+on a noisy machine. Every program's output is checked to be the same as its peers'.
+The table is printed and written to bench/results.md.
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+SEEDNB = str(ROOT / ".build/release/seednb")
+LOOPBACK = str(ROOT / ".build/release/openai-loopback")
+KEY = "sk-bench-not-a-real-key"
+
+rows = []  # (benchmark, seed, peer, ratio text, goal, met)
+
+
+def medians(commands, runs=5, env=None):
+    """Median wall seconds of each command, timed in one alternating hyperfine run."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as export:
+        subprocess.run(
+            ["hyperfine", "-N", "--warmup", "1", "--runs", str(runs), "--export-json", export.name] + commands,
+            env=env, check=True, capture_output=True)
+        return [result["median"] for result in json.load(open(export.name))["results"]]
+
+
+def output(command, env=None):
+    return " ".join(subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout.split())
+
+
+def interpreter_suite():
+    ratios = []
+    for name in ["fib", "loop", "strings", "dicts", "cosine", "closures"]:
+        programs = {
+            "seed": f"{SEEDNB} run {BENCH}/interpreter/{name}.seed",
+            "python3": f"python3 {BENCH}/interpreter/{name}.py",
+            "lua5.4": f"lua5.4 {BENCH}/interpreter/{name}.lua",
+        }
+        results = {language: output(command.split()) for language, command in programs.items()}
+        if len(set(results.values())) != 1:
+            sys.exit(f"{name}: the programs disagree: {results}")
+        seed, python, lua = medians(list(programs.values()))
+        ratios.append(seed / python)
+        rows.append((f"{name} (vs CPython)", f"{seed:.3f} s", f"{python:.3f} s", f"{seed / python:.2f}", "≤ 1.0", seed <= python))
+        rows.append((f"{name} (vs Lua 5.4)", f"{seed:.3f} s", f"{lua:.3f} s", f"{seed / lua:.2f}", "anchor", None))
+    mean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    rows.append(("geometric mean seed / CPython", "", "", f"{mean:.2f}", "≤ 0.5", mean <= 0.5))
+
+
+class Loopback:
+    """The loopback OpenAI server as a process, for the duration of a with-block."""
+
+    def __init__(self, delay_ms):
+        self.delay_ms = delay_ms
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [LOOPBACK, "--delay-ms", str(self.delay_ms)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline().strip()
+        if not line.startswith("listening on "):
+            sys.exit(f"openai-loopback did not start: {line!r}")
+        self.address = line.removeprefix("listening on ")
+        self.env = dict(os.environ, OPENAI_BASE_URL=f"http://{self.address}/v1", OPENAI_API_KEY=KEY)
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait()
+
+
+def llm_suite():
+    with Loopback(delay_ms=200) as server:
+        parallel, empty = medians(
+            [f"{SEEDNB} run {BENCH}/llm/parallel16.seed", f"{SEEDNB} run {BENCH}/llm/empty.seed"], env=server.env)
+        calls = parallel - empty
+        rows.append(("16 chat calls in parallel, 200 ms each", f"{calls * 1000:.0f} ms", "200 ms (one call)",
+                     f"{calls / 0.2:.2f}", "≤ 1.25", calls / 0.2 <= 1.25))
+    with Loopback(delay_ms=0) as server, tempfile.TemporaryDirectory() as folder:
+        count = 500
+        body = Path(folder) / "body.json"
+        body.write_text(json.dumps({"messages": [{"content": "hello", "role": "user"}], "model": "gpt-4o-mini", "seed": 1},
+                                   separators=(",", ":"), sort_keys=True))
+        def config(n):
+            path = Path(folder) / f"curl-{n}.cfg"
+            request = (f'url = "http://{server.address}/v1/chat/completions"\n'
+                       'header = "Content-Type: application/json"\n'
+                       f'header = "Authorization: Bearer {KEY}"\n'
+                       f'data = "@{body}"\noutput = "/dev/null"\n')
+            path.write_text("next\n".join([request] * n))
+            return str(path)
+        many, one = config(count), config(1)
+        seed_many, seed_empty, curl_many, curl_one = medians(
+            [f"{SEEDNB} run {BENCH}/llm/sequential.seed", f"{SEEDNB} run {BENCH}/llm/empty.seed",
+             f"curl -s -K {many}", f"curl -s -K {one}"], env=server.env)
+        seed_each = (seed_many - seed_empty) / count
+        curl_each = (curl_many - curl_one) / (count - 1)
+        rows.append(("chat call overhead, server answers at once", f"{seed_each * 1e6:.0f} µs", f"{curl_each * 1e6:.0f} µs (curl)",
+                     f"{seed_each / curl_each:.2f}", "≤ 1.05 and < 1 ms", seed_each / curl_each <= 1.05 and seed_each < 0.001))
+
+
+def main():
+    interpreter_suite()
+    llm_suite()
+    lines = ["| benchmark | seednb | peer | ratio | goal | met |", "|---|---|---|---|---|---|"]
+    for name, seed, peer, ratio, goal, met in rows:
+        verdict = "" if met is None else ("yes" if met else "no")
+        lines.append(f"| {name} | {seed} | {peer} | {ratio} | {goal} | {verdict} |")
+    table = "\n".join(lines)
+    print(table)
+    machine = subprocess.run(["uname", "-srm"], capture_output=True, text=True).stdout.strip()
+    (BENCH / "results.md").write_text(
+        "# Benchmark results\n\nWritten by `bench/run`; medians of whole-process wall times, peers timed in the same run"
+        f" on {machine} with {os.cpu_count()} cores.\n\n{table}\n")
+
+
+if __name__ == "__main__":
+    main()
