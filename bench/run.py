@@ -1,5 +1,7 @@
 """Runs seednb's benchmarks side by side with their peers, in one run, and reports ratios.
 
+Usage: bench/run [suite ...]   (suites: interpreter, llm; all by default)
+
 Whole processes are timed with hyperfine (median of several runs after a warm-up); a
 benchmark's peers run in the same hyperfine call, so that a ratio compares like with like
 on a noisy machine. Every program's output is checked to be the same as its peers'.
@@ -105,9 +107,15 @@ def llm_suite():
                      f"{seed_each / curl_each:.2f}", "≤ 1.05 and < 1 ms", seed_each / curl_each <= 1.05 and seed_each < 0.001))
 
 
+SUITES = {"interpreter": interpreter_suite, "llm": llm_suite}
+
+
 def main():
-    interpreter_suite()
-    llm_suite()
+    chosen = sys.argv[1:] or list(SUITES)
+    for name in chosen:
+        if name not in SUITES:
+            sys.exit(f"unknown suite {name!r}; the suites are: {', '.join(SUITES)}")
+        SUITES[name]()
     lines = ["| benchmark | seednb | peer | ratio | goal | met |", "|---|---|---|---|---|---|"]
     for name, seed, peer, ratio, goal, met in rows:
         verdict = "" if met is None else ("yes" if met else "no")

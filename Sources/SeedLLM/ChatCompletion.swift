@@ -1,5 +1,6 @@
 /// The Chat Completions request and response, field for field as the OpenAI API names them
-/// (in snake case on the wire). Fields a server leaves out are nil.
+/// (in snake case on the wire, spelled out in CodingKeys: a key strategy converts every key of
+/// every answer and costs more than the rest of decoding). Fields a server leaves out are nil.
 public struct ChatMessage: Codable, Sendable, Equatable {
   public var role: String
   public var content: String
@@ -26,6 +27,12 @@ public struct ChatRequest: Codable, Sendable, Equatable {
   public var logprobs: Bool?
   public var topLogprobs: Int?
 
+  enum CodingKeys: String, CodingKey {
+    case model, messages, seed, temperature, n, stop, logprobs
+    case topP = "top_p", maxTokens = "max_tokens", presencePenalty = "presence_penalty"
+    case frequencyPenalty = "frequency_penalty", topLogprobs = "top_logprobs"
+  }
+
   public init(model: String, messages: [ChatMessage]) {
     self.model = model
     self.messages = messages
@@ -41,11 +48,21 @@ public struct ChatResponse: Codable, Sendable, Equatable {
   public var choices: [Choice]
   public var usage: Usage?
 
+  enum CodingKeys: String, CodingKey {
+    case id, object, created, model, choices, usage
+    case systemFingerprint = "system_fingerprint"
+  }
+
   public struct Choice: Codable, Sendable, Equatable {
     public var index: Int?
     public var message: Message?
     public var finishReason: String?
     public var logprobs: Logprobs?
+
+    enum CodingKeys: String, CodingKey {
+      case index, message, logprobs
+      case finishReason = "finish_reason"
+    }
   }
 
   public struct Message: Codable, Sendable, Equatable {
@@ -62,6 +79,11 @@ public struct ChatResponse: Codable, Sendable, Equatable {
     public var token: String
     public var logprob: Double
     public var topLogprobs: [TopLogprob]?
+
+    enum CodingKeys: String, CodingKey {
+      case token, logprob
+      case topLogprobs = "top_logprobs"
+    }
   }
 
   public struct TopLogprob: Codable, Sendable, Equatable {
@@ -78,9 +100,18 @@ public struct Usage: Codable, Sendable, Equatable {
   public var promptTokensDetails: PromptTokensDetails?
   public var completionTokensDetails: CompletionTokensDetails?
 
+  enum CodingKeys: String, CodingKey {
+    case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
+    case promptTokensDetails = "prompt_tokens_details", completionTokensDetails = "completion_tokens_details"
+  }
+
   public struct PromptTokensDetails: Codable, Sendable, Equatable {
     public var cachedTokens: Int?
     public var audioTokens: Int?
+
+    enum CodingKeys: String, CodingKey {
+      case cachedTokens = "cached_tokens", audioTokens = "audio_tokens"
+    }
   }
 
   public struct CompletionTokensDetails: Codable, Sendable, Equatable {
@@ -88,5 +119,10 @@ public struct Usage: Codable, Sendable, Equatable {
     public var audioTokens: Int?
     public var acceptedPredictionTokens: Int?
     public var rejectedPredictionTokens: Int?
+
+    enum CodingKeys: String, CodingKey {
+      case reasoningTokens = "reasoning_tokens", audioTokens = "audio_tokens"
+      case acceptedPredictionTokens = "accepted_prediction_tokens", rejectedPredictionTokens = "rejected_prediction_tokens"
+    }
   }
 }

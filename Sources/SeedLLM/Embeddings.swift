@@ -8,6 +8,11 @@ public struct EmbeddingRequest: Codable, Sendable, Equatable {
   public var dimensions: Int?
   public var encodingFormat: String
 
+  enum CodingKeys: String, CodingKey {
+    case model, input, dimensions
+    case encodingFormat = "encoding_format"
+  }
+
   public init(model: String, input: [String], dimensions: Int? = nil, encodingFormat: String = "float") {
     self.model = model
     self.input = input

@@ -1,17 +1,25 @@
 import CCurl
 import Foundation
 
-/// All HTTP of a process on one libcurl multi handle, driven by one thread: requests from
-/// any number of threads run concurrently and share the multi handle's connection cache,
-/// with no thread per request.
+/// All HTTP of a process on one libcurl multi handle: requests from any number of threads
+/// run concurrently and share its connection cache, with no thread per request.
+///
+/// No thread is dedicated to the handle. A thread waiting for its response drives the
+/// handle for everyone until its own transfer is done, then hands the role to a waiting
+/// thread (leader and followers). A lone request is thus sent and read by its own thread,
+/// with no hand-off between threads on its path.
 public final class HTTPTransport: @unchecked Sendable {
   public static let shared = HTTPTransport()
 
   private let multi: UnsafeMutableRawPointer
-  private let lock = NSLock()
+  /// Guards everything below, and is what waiting threads sleep on.
+  private let state = NSCondition()
   private var queued: [Transfer] = []
+  private var driving = false
+  /// Bumped by `cancelAll()`; transfers begun before a bump are cancelled.
+  private var cancellations = 0
+  /// Touched only by the driving thread.
   private var active: [UnsafeMutableRawPointer: Transfer] = [:]
-  private var cancelRequested = false
 
   private init() {
     curl_global_init(Int(CURL_GLOBAL_DEFAULT))
@@ -19,83 +27,89 @@ public final class HTTPTransport: @unchecked Sendable {
     self.multi = multi
     // Many requests to one host go over as many connections as needed, each reused.
     _ = seednb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 256)
-    let thread = Thread { [unowned self] in self.drive() }
-    thread.name = "seednb-http"
-    thread.start()
   }
 
   /// Sends a request and waits for its response; other threads' requests proceed meanwhile.
   public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
     let transfer = try Transfer(request)
-    lock.lock()
+    state.lock()
+    transfer.generation = cancellations
     queued.append(transfer)
-    lock.unlock()
+    state.unlock()
+    // A thread blocked in poll admits the new transfer at once.
     curl_multi_wakeup(multi)
-    transfer.done.wait()
-    switch transfer.outcome {
-    case .success(let response)?: return response
-    case .failure(let failure)?: throw failure
-    case nil: throw TransportFailure.other("the transfer ended without an outcome")
+    while true {
+      state.lock()
+      while transfer.outcome == nil && driving { state.wait() }
+      if let outcome = transfer.outcome {
+        state.unlock()
+        switch outcome {
+        case .success(let response): return response
+        case .failure(let failure): throw failure
+        }
+      }
+      driving = true
+      state.unlock()
+      drive(until: transfer)
+      state.lock()
+      driving = false
+      state.broadcast()
+      state.unlock()
     }
   }
 
   /// Ends every request in flight, and every retry being waited for, with
   /// `TransportFailure.cancelled` (Ctrl-C).
   public func cancelAll() {
-    lock.lock()
-    cancelRequested = true
-    lock.unlock()
-    curl_multi_wakeup(multi)
-    pauses.lock()
+    state.lock()
     cancellations += 1
-    pauses.broadcast()
-    pauses.unlock()
+    state.broadcast()
+    state.unlock()
+    curl_multi_wakeup(multi)
   }
-
-  private let pauses = NSCondition()
-  private var cancellations = 0
 
   /// Waits before a retry; `cancelAll()` ends the wait early with `TransportFailure.cancelled`.
   public func pause(_ seconds: Double) throws {
     let deadline = Date().addingTimeInterval(seconds)
-    pauses.lock()
-    defer { pauses.unlock() }
+    state.lock()
+    defer { state.unlock() }
     let generation = cancellations
     while Date() < deadline {
-      _ = pauses.wait(until: deadline)
+      _ = state.wait(until: deadline)
       if cancellations != generation { throw TransportFailure.cancelled }
     }
   }
 
-  // MARK: - The driving thread
+  // MARK: - Driving the multi handle
 
-  private func drive() {
+  private func drive(until own: Transfer) {
     var running: Int32 = 0
     while true {
       admitAndCancel()
       curl_multi_perform(multi, &running)
       collectFinished()
+      state.lock()
+      let done = own.outcome != nil
+      state.unlock()
+      if done { return }
       curl_multi_poll(multi, nil, 0, 1000, nil)
     }
   }
 
   private func admitAndCancel() {
-    lock.lock()
+    state.lock()
     let admitted = queued
     queued.removeAll()
-    let cancelling = cancelRequested
-    cancelRequested = false
-    lock.unlock()
+    let generation = cancellations
+    state.unlock()
     for transfer in admitted {
       active[transfer.easy] = transfer
       curl_multi_add_handle(multi, transfer.easy)
     }
-    if cancelling {
-      for (easy, transfer) in active {
-        curl_multi_remove_handle(multi, easy)
-        transfer.finish(.failure(.cancelled))
-      }
-      active.removeAll()
+    for (easy, transfer) in active where transfer.generation < generation {
+      curl_multi_remove_handle(multi, easy)
+      active[easy] = nil
+      finish(transfer, .failure(.cancelled))
     }
   }
 
@@ -107,8 +121,15 @@ public final class HTTPTransport: @unchecked Sendable {
       else { continue }
       let code = message.pointee.data.result
       curl_multi_remove_handle(multi, easy)
-      transfer.complete(code)
+      finish(transfer, transfer.result(of: code))
     }
+  }
+
+  private func finish(_ transfer: Transfer, _ outcome: Result<HTTPResponse, TransportFailure>) {
+    state.lock()
+    transfer.outcome = outcome
+    state.broadcast()
+    state.unlock()
   }
 }
 
@@ -116,8 +137,9 @@ public final class HTTPTransport: @unchecked Sendable {
 final class Transfer: @unchecked Sendable {
   let easy: UnsafeMutableRawPointer
   let request: HTTPRequest
-  let done = DispatchSemaphore(value: 0)
-  private(set) var outcome: Result<HTTPResponse, TransportFailure>?
+  /// Set and read under the transport's lock.
+  var outcome: Result<HTTPResponse, TransportFailure>?
+  var generation = 0
   private var headerList: UnsafeMutablePointer<curl_slist>?
   private var body = Data()
   private var headerLines: [String] = []
@@ -182,26 +204,22 @@ final class Transfer: @unchecked Sendable {
     }
   }
 
-  func finish(_ result: Result<HTTPResponse, TransportFailure>) {
-    outcome = result
-    done.signal()
-  }
-
-  func complete(_ code: CURLcode) {
-    guard code == CURLE_OK else {
-      finish(.failure(failure(for: code)))
-      return
-    }
+  /// The response, or why there is none, once libcurl is done with the transfer.
+  func result(of code: CURLcode) -> Result<HTTPResponse, TransportFailure> {
+    guard code == CURLE_OK else { return .failure(failure(for: code)) }
     var status = 0
     _ = seednb_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
     var headers: [String: String] = [:]
     for line in headerLines {
-      guard let colon = line.firstIndex(of: ":") else { continue }
+      guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else { continue }
       let name = line[..<colon].lowercased()
-      let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-      headers[name] = value
+      // Header values are ASCII-trimmed by hand: Foundation's trimming costs more than a request.
+      var value = line.utf8[line.utf8.index(after: colon)...]
+      while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
+      while let last = value.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A { value = value.dropLast() }
+      headers[name] = String(decoding: value, as: UTF8.self)
     }
-    finish(.success(HTTPResponse(status: status, headers: headers, body: body)))
+    return .success(HTTPResponse(status: status, headers: headers, body: body))
   }
 
   private func failure(for code: CURLcode) -> TransportFailure {

@@ -70,16 +70,11 @@ public final class OpenAIClient: Sendable {
 
   static let encoder: JSONEncoder = {
     let encoder = JSONEncoder()
-    encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.outputFormatting = [.sortedKeys]
     return encoder
   }()
 
-  static let decoder: JSONDecoder = {
-    let decoder = JSONDecoder()
-    decoder.keyDecodingStrategy = .convertFromSnakeCase
-    return decoder
-  }()
+  static let decoder = JSONDecoder()
 
   /// Posts `body` as JSON, retrying as the policy says, and decodes the answer.
   func send<Body: Encodable, Reply: Decodable & Sendable>(path: String, _ body: Body) throws -> Answer<Reply> {

@@ -734,9 +734,8 @@ final class Compiler {
     case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
       let test = condition(.binary(op, leftExpr, rightExpr, loc))
       return { frame in .bool(try test(frame)) }
-    case .divide, .remainder:
-      let left = expression(leftExpr), right = expression(rightExpr)
-      return { frame in try slow(try left(frame), try right(frame)) }
+    case .divide: return FastPath.arithmetic(Division.self, operand(leftExpr), operand(rightExpr), slow: slow)
+    case .remainder: return FastPath.arithmetic(Remainder.self, operand(leftExpr), operand(rightExpr), slow: slow)
     }
   }
 
@@ -868,14 +867,27 @@ final class Compiler {
   /// `x.name(args)`: a function stored in a dict under `name`, else the method of x's type.
   private func methodCall(_ receiver: @escaping Evaluate, _ name: String, _ values: [CompiledExpression], _ labels: [String?]?, _ at: SourceLocation) -> Evaluate {
     let interpreter = self.interpreter
+    // The method of each type is found once, here; the tables are complete before any
+    // notebook code compiles.
+    let methods = interpreter.methods
+    let listMethod = methods.list[name], stringMethod = methods.string[name], dictMethod = methods.dict[name]
+    let vectorMethod = methods.vector[name], rangeMethod = methods.range[name]
     return { frame in
       let object = try receiver(frame)
-      if case .dict(let dict) = object, let stored = dict[name] {
-        return try Compiler.callWithStackArguments(interpreter, stored, receiver: nil, values, labels, frame, at)
+      let method: Value?
+      switch object {
+      case .list: method = listMethod
+      case .string: method = stringMethod
+      case .dict(let dict):
+        if let stored = dict[name] {
+          return try Compiler.callWithStackArguments(interpreter, stored, receiver: nil, values, labels, frame, at)
+        }
+        method = dictMethod
+      case .vector: method = vectorMethod
+      case .range: method = rangeMethod
+      default: method = nil
       }
-      guard let method = interpreter.methods.lookup(name, for: object) else {
-        throw Diagnostic(.runtime, interpreter.methods.missing(name, for: object), at: at)
-      }
+      guard let method else { throw Diagnostic(.runtime, methods.missing(name, for: object), at: at) }
       return try Compiler.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
     }
   }

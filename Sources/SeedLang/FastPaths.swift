@@ -24,7 +24,8 @@ enum Operand {
 protocol ArithmeticOperator {
   /// The result, or nil on overflow (the general path then reports it).
   static func ints(_ x: Int, _ y: Int) -> Int?
-  static func floats(_ x: Double, _ y: Double) -> Double
+  /// The result, or nil where the general path must decide (division by zero).
+  static func floats(_ x: Double, _ y: Double) -> Double?
 }
 
 enum Addition: ArithmeticOperator {
@@ -32,7 +33,7 @@ enum Addition: ArithmeticOperator {
     let (r, overflow) = x.addingReportingOverflow(y)
     return overflow ? nil : r
   }
-  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double { x + y }
+  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double? { x + y }
 }
 
 enum Subtraction: ArithmeticOperator {
@@ -40,7 +41,7 @@ enum Subtraction: ArithmeticOperator {
     let (r, overflow) = x.subtractingReportingOverflow(y)
     return overflow ? nil : r
   }
-  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double { x - y }
+  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double? { x - y }
 }
 
 enum Multiplication: ArithmeticOperator {
@@ -48,7 +49,27 @@ enum Multiplication: ArithmeticOperator {
     let (r, overflow) = x.multipliedReportingOverflow(by: y)
     return overflow ? nil : r
   }
-  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double { x * y }
+  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double? { x * y }
+}
+
+enum Division: ArithmeticOperator {
+  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Int? {
+    guard y != 0 else { return nil }
+    let (r, overflow) = x.dividedReportingOverflow(by: y)
+    return overflow ? nil : r
+  }
+  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double? { y == 0 ? nil : x / y }
+}
+
+enum Remainder: ArithmeticOperator {
+  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Int? {
+    guard y != 0 else { return nil }
+    let (r, overflow) = x.remainderReportingOverflow(dividingBy: y)
+    return overflow ? nil : r
+  }
+  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double? {
+    y == 0 ? nil : x.truncatingRemainder(dividingBy: y)
+  }
 }
 
 protocol ComparisonOperator {
@@ -80,7 +101,7 @@ enum FastPath {
   ) -> Evaluate {
     @inline(__always) func compute(_ a: Value, _ b: Value) throws -> Value {
       if case .int(let x) = a, case .int(let y) = b, let r = Op.ints(x, y) { return .int(r) }
-      if case .float(let x) = a, case .float(let y) = b { return .float(Op.floats(x, y)) }
+      if case .float(let x) = a, case .float(let y) = b, let r = Op.floats(x, y) { return .float(r) }
       return try slow(a, b)
     }
     switch (left, right) {

@@ -171,6 +171,22 @@ public final class Interpreter {
     return try callValue(callee, arguments: base, count: arguments.count, labels: nil, at: nil)
   }
 
+  /// Calls a function value with one or two positional arguments, without building an array;
+  /// for builtins that call back for every item.
+  public func call(_ callee: Value, _ first: Value, _ second: Value? = nil) throws -> Value {
+    let count = second == nil ? 1 : 2
+    let base = top
+    guard base + count <= stackEnd else { throw RuntimeFailure("stack overflow: the value stack is full") }
+    top = base + count
+    defer {
+      for index in 0..<count { base[index] = .nil }
+      top = base
+    }
+    base[0] = first
+    if let second { base[1] = second }
+    return try callValue(callee, arguments: base, count: count, labels: nil, at: nil)
+  }
+
   /// Calls `callee` with `count` arguments already on the value stack at `arguments`.
   func callValue(
     _ callee: Value, arguments: UnsafeMutablePointer<Value>, count: Int, labels: [String?]?, at location: SourceLocation?
@@ -249,10 +265,15 @@ public final class Interpreter {
     _ proto: FunctionProto, frame: Frame, arguments: UnsafeMutablePointer<Value>, count: Int, labels: [String?]?,
     at location: SourceLocation?
   ) throws {
+    let parameters = proto.parameters
+    // The common case needs no bookkeeping: every parameter given by position.
+    if labels == nil && count == parameters.count {
+      for index in 0..<count { frame.slots[1 + index] = arguments[index] }
+      return
+    }
     func failure(_ message: String) -> Error {
       location.map { Diagnostic(.runtime, message, at: $0) } ?? RuntimeFailure(message)
     }
-    let parameters = proto.parameters
     var bound = [Bool](repeating: false, count: parameters.count)
     for index in 0..<count {
       if let label = labels?[index] {

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackOpenAI
 import XCTest
 
 /// Runs the built `seednb` on small notebooks and checks what a user sees: standard output,
@@ -271,6 +272,73 @@ final class CommandLineTests: XCTestCase {
     let outcome = try seednb(["run", nb])
     XCTAssertFalse(outcome.stdout.contains("\u{1B}["))
     XCTAssertFalse(outcome.stderr.contains("\u{1B}["))
+  }
+
+  // MARK: - LLM calls
+
+  func testChatAgainstAnOpenAICompatibleServerNeverPrintsTheKey() throws {
+    let key = "sk-cli-secret-key-0123456789"
+    var options = LoopbackOpenAIServer.Options()
+    options.requiredKey = key
+    let server = LoopbackOpenAIServer(options: options)
+    try server.start()
+    defer { server.stop() }
+    let nb = try write(
+      "llm.seednb",
+      """
+      ```seed
+      let answers = parallel([1, 2]) { s in chat("Say hi", seed: s, temperature: 0) }
+      print(answers.map { r in r.system_fingerprint }, answers[0].usage.total_tokens > 0)
+      ```
+      ```seed
+      chat("no room to answer", max_tokens: 0)
+      ```
+      """)
+    let good = try seednb(["run", nb], environment: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": key])
+    XCTAssertEqual(good.status, 1)
+    XCTAssertEqual(good.stdout, "── cell 1 ──\n[\"fp_loopback_1\", \"fp_loopback_1\"] true\n── cell 2 ──\n")
+    XCTAssertTrue(good.stderr.hasPrefix("\(nb):cell 2:6:5: error: POST \(server.baseURL)/chat/completions: HTTP 400"), good.stderr)
+
+    let wrongKey = "sk-wrong-but-long-enough-key"
+    let unauthorized = try seednb(["run", nb], environment: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": wrongKey])
+    XCTAssertEqual(unauthorized.status, 1)
+    XCTAssertTrue(unauthorized.stderr.contains("parallel item 0: POST \(server.baseURL)/chat/completions: HTTP 401"), unauthorized.stderr)
+    for outcome in [good, unauthorized] {
+      for secret in [key, wrongKey] {
+        XCTAssertFalse(outcome.stdout.contains(secret) || outcome.stderr.contains(secret), "\(outcome)")
+      }
+    }
+  }
+
+  func testCtrlCCancelsTheRequestInFlight() throws {
+    var options = LoopbackOpenAIServer.Options()
+    options.delay = 30
+    let server = LoopbackOpenAIServer(options: options)
+    try server.start()
+    defer { server.stop() }
+    let nb = try write("slow.seednb", "```seed\nprint(\"asking\")\nchat(\"take your time\")\n```\n")
+    let process = Process()
+    process.executableURL = CommandLineTests.executable
+    process.arguments = ["run", nb]
+    var environment = ProcessInfo.processInfo.environment
+    environment["OPENAI_BASE_URL"] = server.baseURL
+    environment["OPENAI_API_KEY"] = "sk-anything-long-enough"
+    process.environment = environment
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = Pipe()
+    try process.run()
+    // Wait until the request has reached the server, then press Ctrl-C.
+    let deadline = Date().addingTimeInterval(10)
+    while server.requests.isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    XCTAssertFalse(server.requests.isEmpty, "the request never arrived")
+    let interrupted = Date()
+    process.interrupt()
+    process.waitUntilExit()
+    XCTAssertLessThan(Date().timeIntervalSince(interrupted), 5, "Ctrl-C did not cancel the 30 s request")
+    XCTAssertEqual(process.terminationStatus, 1)
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    XCTAssertTrue(stderr.contains("/chat/completions: cancelled"), stderr)
   }
 
   func testTheHelloNotebookRuns() throws {

@@ -159,7 +159,6 @@ enum CollectionBuiltins {
 
   // sorted(xs), sorted(xs, by: { a, b in a < b }), sorted(xs, key: { x in ... }), reverse: true
   static func sorted(_ args: inout Arguments) throws -> Value {
-    try args.checkLabels(["by", "key", "reverse"])
     try args.expect(1)
     return .list(ListObject(try sortedItems(args[0], args)))
   }

@@ -18,8 +18,6 @@ struct MethodTables {
     }
   }
 
-  func lookup(_ name: String, for value: Value) -> Value? { table(for: value)?[name] }
-
   func missing(_ name: String, for value: Value) -> String {
     guard let table = table(for: value) else { return "a \(value.typeName) has no method '\(name)'" }
     let known = table.keys.sorted().joined(separator: ", ")
@@ -28,6 +26,20 @@ struct MethodTables {
     }
     return "a \(value.typeName) has no method '\(name)' (methods: \(known))"
   }
+}
+
+extension MethodTables {
+  /// The argument labels each native function or method takes; any other label is an error,
+  /// so that `round(x, digits: 2)` cannot quietly ignore its digits. A native that reads a
+  /// label with `named(_:)` must be listed here.
+  static let acceptedLabels: [String: Set<String>] = [
+    "print": ["separator", "terminator"],
+    "parallel": ["limit"],
+    "table": ["headers"],
+    "sorted": ["by", "key", "reverse"],
+    "sort": ["by", "key", "reverse"],
+    "json_encode": ["indent"],
+  ]
 }
 
 /// A native function as the builtin tables list it.
@@ -39,6 +51,20 @@ typealias NativeFunction = (inout Arguments) throws -> Value
 typealias NativeMethod = (Value, inout Arguments) throws -> Value
 
 extension Arguments {
+  /// The same arguments with the positional ones first, as natives read them. Only a trailing
+  /// closure comes after named arguments (`parallel(xs, limit: 2) { x in ... }`); it moves to
+  /// the end of the positional ones. The values are reordered in place on the value stack.
+  func positionalFirst() -> Arguments {
+    guard let labels, let firstNamed = labels.firstIndex(where: { $0 != nil }),
+      labels[firstNamed...].contains(where: { $0 == nil })
+    else { return self }
+    let order = labels.indices.filter { labels[$0] == nil } + labels.indices.filter { labels[$0] != nil }
+    let reordered = order.map { values[$0] }
+    for (index, value) in reordered.enumerated() { values[index] = value }
+    return Arguments(
+      interpreter: interpreter, values: values, count: count, labels: order.map { labels[$0] }, function: function)
+  }
+
   /// The arguments after the receiver, which a method call passes first.
   func droppingReceiver() -> Arguments {
     Arguments(
@@ -80,14 +106,20 @@ extension Interpreter {
     for (name, body) in CoreBuiltins.functions + MathBuiltins.functions + CollectionBuiltins.functions
       + StringBuiltins.functions + JSONBuiltins.functions + VectorBuiltins.functions
     {
-      defineBuiltin(name, body)
+      let allowed = MethodTables.acceptedLabels[name] ?? []
+      defineBuiltin(name) { args in
+        try args.checkLabels(allowed)
+        var ordered = args.positionalFirst()
+        return try body(&ordered)
+      }
     }
     func install(_ entries: [(String, NativeMethod)], into table: inout [String: Value]) {
       for (name, body) in entries {
         table[name] = .builtin(
           Builtin(name: name) { args in
             guard args.count > 0 else { throw RuntimeFailure("\(name)() is a method: call it as x.\(name)(...)") }
-            var rest = args.droppingReceiver()
+            var rest = args.droppingReceiver().positionalFirst()
+            try rest.checkLabels(MethodTables.acceptedLabels[name] ?? [])
             return try body(args[0], &rest)
           })
       }
