@@ -51,13 +51,30 @@ final class Compiler {
   private struct Local {
     let slot: Int
     let boxed: Bool
-    let mutable: Bool
+    let role: Role
     let line: Int
+
+    var mutable: Bool { role == .variable }
+  }
+
+  /// What declared a local, for the message when code assigns to one it may not change.
+  private enum Role {
+    case variable, constant, function, parameter, loopVariable
+
+    func whyConstant(line: Int) -> String {
+      switch self {
+      case .variable: return "it is a variable"
+      case .constant: return "it is a constant (declared with let at line \(line)); declare it with var"
+      case .function: return "it is a function (declared at line \(line))"
+      case .parameter: return "it is a parameter; copy it into a var to change it"
+      case .loopVariable: return "it is a loop variable; copy it into a var to change it"
+      }
+    }
   }
 
   private enum Resolved {
     case local(Local)
-    case capture(index: Int, mutable: Bool)
+    case capture(index: Int, local: Local)
     case global(GlobalCell)
   }
 
@@ -70,7 +87,8 @@ final class Compiler {
     let capturedNames: Set<String>
     var blocks: [[String: Local]] = [[:]]
     var captureNames: [String] = []
-    var captureMutable: [Bool] = []
+    /// The local each capture refers to, in whichever function declared it.
+    var capturedLocals: [Local] = []
     var slotCount = 1
     var loopDepth = 0
 
@@ -98,34 +116,34 @@ final class Compiler {
 
     /// The index of `name` among this function's captures, adding it (and to every
     /// function in between) if an enclosing function has it as a local.
-    func captureIndex(_ name: String) -> (index: Int, mutable: Bool)? {
-      if let index = captureNames.firstIndex(of: name) { return (index, captureMutable[index]) }
+    func captureIndex(_ name: String) -> (index: Int, local: Local)? {
+      if let index = captureNames.firstIndex(of: name) { return (index, capturedLocals[index]) }
       guard let parent else { return nil }
       if let local = parent.lookup(name), local.boxed {
-        return addCapture(name, .local(local.slot), mutable: local.mutable)
+        return addCapture(name, .local(local.slot), local)
       }
-      if let (index, mutable) = parent.captureIndex(name) {
-        return addCapture(name, .capture(index), mutable: mutable)
+      if let (index, local) = parent.captureIndex(name) {
+        return addCapture(name, .capture(index), local)
       }
       return nil
     }
 
-    private func addCapture(_ name: String, _ source: FunctionProto.CaptureSource, mutable: Bool) -> (Int, Bool) {
+    private func addCapture(_ name: String, _ source: FunctionProto.CaptureSource, _ local: Local) -> (Int, Local) {
       captureNames.append(name)
-      captureMutable.append(mutable)
+      capturedLocals.append(local)
       proto.captures.append(source)
-      return (captureNames.count - 1, mutable)
+      return (captureNames.count - 1, local)
     }
   }
 
   private func beginBlock() { scope.blocks.append([:]) }
   private func endBlock() { scope.blocks.removeLast() }
 
-  private func declareLocal(_ name: String, mutable: Bool, _ loc: Loc) -> Local {
+  private func declareLocal(_ name: String, _ role: Role, _ loc: Loc) -> Local {
     if let existing = scope.blocks[scope.blocks.count - 1][name] {
       error("'\(name)' is already declared in this scope (at line \(existing.line))", loc)
     }
-    let local = Local(slot: scope.slotCount, boxed: scope.capturedNames.contains(name), mutable: mutable, line: loc.line)
+    let local = Local(slot: scope.slotCount, boxed: scope.capturedNames.contains(name), role: role, line: loc.line)
     scope.slotCount += 1
     scope.blocks[scope.blocks.count - 1][name] = local
     return local
@@ -133,7 +151,7 @@ final class Compiler {
 
   private func resolve(_ name: String) -> Resolved {
     if let local = scope.lookup(name) { return .local(local) }
-    if let (index, mutable) = scope.captureIndex(name) { return .capture(index: index, mutable: mutable) }
+    if let (index, local) = scope.captureIndex(name) { return .capture(index: index, local: local) }
     return .global(interpreter.globalCell(name))
   }
 
@@ -239,7 +257,7 @@ final class Compiler {
         return .next
       }
     }
-    let local = declareLocal(name, mutable: mutable, loc)
+    let local = declareLocal(name, mutable ? .variable : .constant, loc)
     let slot = local.slot
     if local.boxed {
       return { frame in
@@ -265,7 +283,7 @@ final class Compiler {
       }
     }
     // Declared before its body is compiled, so that it can call itself.
-    let local = declareLocal(decl.name, mutable: false, decl.loc)
+    let local = declareLocal(decl.name, .function, decl.loc)
     let proto = function(decl)
     let slot = local.slot
     if local.boxed {
@@ -285,6 +303,7 @@ final class Compiler {
   /// Compiles a function body in a scope of its own.
   private func function(_ decl: FunctionDecl) -> FunctionProto {
     let proto = FunctionProto(name: decl.name)
+    proto.location = location(decl.loc)
     let outer = scope
     scope = FunctionScope(parent: outer, proto: proto, isScript: false, body: decl.body, parameters: decl.parameters)
     defer { scope = outer }
@@ -292,7 +311,7 @@ final class Compiler {
     for (index, parameter) in decl.parameters.enumerated() {
       // A default sees only the parameters before it.
       let defaultValue = parameter.defaultValue.map(expression)
-      let local = declareLocal(parameter.name, mutable: false, parameter.loc)
+      let local = declareLocal(parameter.name, .parameter, parameter.loc)
       if local.boxed { proto.boxedParameters.append(local.slot) }
       parameters.append(.init(name: parameter.name, defaultValue: defaultValue))
       proto.parameterIndex[parameter.name] = index
@@ -346,7 +365,7 @@ final class Compiler {
       let low = expression(lower), high = expression(upper)
       let at = location(rangeLoc)
       beginBlock()
-      let variable = declareLocal(names[0], mutable: false, loc)
+      let variable = declareLocal(names[0], .loopVariable, loc)
       scope.loopDepth += 1
       let run = block(body)
       scope.loopDepth -= 1
@@ -377,7 +396,7 @@ final class Compiler {
     let items = expression(sequence)
     let at = location(sequence.loc)
     beginBlock()
-    let variables = names.map { declareLocal($0, mutable: false, loc) }
+    let variables = names.map { declareLocal($0, .loopVariable, loc) }
     scope.loopDepth += 1
     let run = block(body)
     scope.loopDepth -= 1
@@ -431,7 +450,7 @@ final class Compiler {
       switch resolve(name) {
       case .local(let local):
         if !local.mutable {
-          error("cannot assign to '\(name)': it is a constant (declared with let at line \(local.line)); declare it with var", nameLoc)
+          error("cannot assign to '\(name)': \(local.role.whyConstant(line: local.line))", nameLoc)
         }
         let slot = local.slot
         if local.boxed {
@@ -460,8 +479,8 @@ final class Compiler {
           frame.slots[slot] = try combine(frame.slots[slot], try value(frame))
           return .next
         }
-      case .capture(let index, let mutable):
-        if !mutable { error("cannot assign to '\(name)': it is a constant (declared with let); declare it with var", nameLoc) }
+      case .capture(let index, let local):
+        if !local.mutable { error("cannot assign to '\(name)': \(local.role.whyConstant(line: local.line))", nameLoc) }
         return { frame in
           let box = frame.closure.unsafelyUnwrapped.captures[index]
           box.value = try combine(box.value, try value(frame))
@@ -486,7 +505,7 @@ final class Compiler {
       return { frame in
         let target = try object(frame)
         guard case .dict(let dict) = target else {
-          throw Diagnostic(.runtime, "cannot set member '\(name)' on a \(target.typeName); only dicts have assignable members", at: where_)
+          throw Diagnostic(.runtime, "cannot set member '\(name)' on \(target.aTypeName); only dicts have assignable members", at: where_)
         }
         let old = dict[name]
         if op != nil, old == nil { throw Diagnostic(.runtime, "dict has no key \"\(name)\"", at: where_) }
@@ -539,7 +558,7 @@ final class Compiler {
         for pair in pairs {
           let key = try pair.key(frame)
           guard let dictKey = DictKey(key) else {
-            throw Diagnostic(.runtime, "a dict key must be a string, number, bool or nil, not a \(key.typeName)", at: pair.at)
+            throw Diagnostic(.runtime, "a dict key must be a string, number, bool or nil, not \(key.aTypeName)", at: pair.at)
           }
           dict.entries[dictKey] = try pair.value(frame)
         }
@@ -742,15 +761,17 @@ final class Compiler {
   private func subscriptExpression(_ objectExpr: Expr, _ indexExpr: Expr, _ loc: Loc) -> Evaluate {
     let object = expression(objectExpr)
     let at = location(loc)
-    // `xs[2...]` and `xs[..<3]`: one-sided ranges exist only here.
-    if case .range(let lowerExpr, let upperExpr, let closed, _) = indexExpr, lowerExpr == nil || upperExpr == nil {
+    // A range written in a subscript slices, with negative bounds counted from the end
+    // (`xs[1..<-1]`, `xs[-2...-1]`); one-sided ranges (`xs[2...]`, `xs[..<3]`) exist only here.
+    if case .range(let lowerExpr, let upperExpr, let closed, _) = indexExpr {
       let lower = lowerExpr.map(expression), upper = upperExpr.map(expression)
       return { frame in
         let container = try object(frame)
         do {
           let low = try lower.map { try Subscripts.bound(try $0(frame)) }
           var high = try upper.map { try Subscripts.bound(try $0(frame)) }
-          if closed, let h = high { high = h == -1 ? nil : h + 1 }
+          // A closed range ending at the last item (-1) or at Int.max runs to the end.
+          if closed, let h = high { high = h == -1 || h == Int.max ? nil : h + 1 }
           return try Subscripts.slice(container, low, high)
         } catch let failure as RuntimeFailure {
           throw Diagnostic(.runtime, failure.message, at: at)

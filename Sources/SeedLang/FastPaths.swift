@@ -64,8 +64,7 @@ enum Division: ArithmeticOperator {
 enum Remainder: ArithmeticOperator {
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Int? {
     guard y != 0 else { return nil }
-    let (r, overflow) = x.remainderReportingOverflow(dividingBy: y)
-    return overflow ? nil : r
+    return y == -1 ? 0 : x % y
   }
   @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double? {
     y == 0 ? nil : x.truncatingRemainder(dividingBy: y)

@@ -254,7 +254,8 @@ public final class Interpreter {
     do {
       _ = try proto.body(frame)
     } catch var diagnostic as Diagnostic {
-      if let location { diagnostic.callStack.append(.init(function: proto.name, location: location)) }
+      // A function a builtin called back has no call site in seed code; its own place stands in.
+      if let at = location ?? proto.location { diagnostic.callStack.append(.init(function: proto.name, location: at)) }
       throw diagnostic
     }
     return frame.slots[0]
@@ -275,8 +276,16 @@ public final class Interpreter {
       location.map { Diagnostic(.runtime, message, at: $0) } ?? RuntimeFailure(message)
     }
     var bound = [Bool](repeating: false, count: parameters.count)
+    var trailing: [Int] = []
+    var seenLabel = false
     for index in 0..<count {
+      if labels?[index] == nil && seenLabel {
+        // A trailing closure after named arguments fills the first parameter left unbound.
+        trailing.append(index)
+        continue
+      }
       if let label = labels?[index] {
+        seenLabel = true
         guard let position = proto.parameterIndex[label] else {
           let names = parameters.map(\.name).joined(separator: ", ")
           throw failure("\(proto.name)() has no parameter named '\(label)' (its parameters: \(names.isEmpty ? "none" : names))")
@@ -291,6 +300,13 @@ public final class Interpreter {
         frame.slots[1 + index] = arguments[index]
         bound[index] = true
       }
+    }
+    for index in trailing {
+      guard let position = bound.firstIndex(of: false) else {
+        throw failure("\(proto.name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s") but \(count) were given")
+      }
+      frame.slots[1 + position] = arguments[index]
+      bound[position] = true
     }
     for (position, parameter) in parameters.enumerated() where !bound[position] {
       guard let defaultValue = parameter.defaultValue else {
@@ -342,6 +358,8 @@ final class FunctionProto {
   }
 
   let name: String
+  /// Where the function is written.
+  var location: SourceLocation?
   var parameters: [ParameterInfo] = []
   var parameterIndex: [String: Int] = [:]
   var boxedParameters: [Int] = []

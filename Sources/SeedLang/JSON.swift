@@ -44,7 +44,10 @@ public enum JSON {
     case .vector(let vector):
       try writeArray(vector.items.map { .float($0) }, indent: indent, level: level, newline: newline, closing: closing, to: &out)
     case .range(let low, let high):
-      try writeArray((low..<min(high, low + 10_000_000)).map { .int($0) }, indent: indent, level: level, newline: newline, closing: closing, to: &out)
+      guard try Subscripts.count(low: low, high: high) <= 10_000_000 else {
+        throw RuntimeFailure("cannot encode the range \(low)..<\(high) as JSON: it has more than 10,000,000 items")
+      }
+      try writeArray((low..<high).map { .int($0) }, indent: indent, level: level, newline: newline, closing: closing, to: &out)
     case .dict(let dict):
       if dict.entries.isEmpty { out += "{}"; return }
       out += "{"
@@ -58,7 +61,7 @@ public enum JSON {
       }
       out += closing + "}"
     case .closure, .builtin, .output, .box:
-      throw RuntimeFailure("cannot encode a \(value.typeName) as JSON")
+      throw RuntimeFailure("cannot encode \(value.aTypeName) as JSON")
     }
   }
 
@@ -236,6 +239,8 @@ public enum JSON {
             let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
             out.append(contentsOf: Array(String(Character(scalar)).utf8))
           default:
+            // Point at the backslash, not past the escape.
+            position -= 2
             throw error("invalid escape '\\\(Character(Unicode.Scalar(escaped)))'")
           }
         case 0..<0x20:

@@ -47,7 +47,9 @@ struct Lexer {
       tokens.append(Token(kind: .error, text: "unterminated string literal", line: string.line, column: string.column))
     }
     emit(.newline, "", line, column)
-    tokens.append(Token(kind: .eof, text: "", line: line, column: column))
+    // Errors at the end point just past the last token, not at a line after the text.
+    let end = tokens.last(where: { $0.kind != .newline }).map { (line: $0.line, column: $0.column + $0.text.count) }
+    tokens.append(Token(kind: .eof, text: "", line: end?.line ?? line, column: end?.column ?? column))
     return tokens
   }
 
@@ -267,6 +269,9 @@ struct Lexer {
       }
     } else if let value = Int(digits) {
       emit(.int(value), text, startLine, startColumn)
+    } else if digits == "9223372036854775808" {
+      // Only `-9223372036854775808` (Int.min) can use this literal; the parser checks the minus.
+      emit(.int(Int.min), text, startLine, startColumn)
     } else {
       emit(.error, "integer literal \(text) does not fit in 64 bits (the largest is \(Int.max))", startLine, startColumn)
     }

@@ -66,7 +66,8 @@ enum Operators {
     case (.float(let x), .int(let y)): return .float(x * Double(y))
     case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
       guard n >= 0 else { throw RuntimeFailure("cannot repeat a string a negative number of times (\(n))") }
-      guard s.utf8.count.multipliedReportingOverflow(by: n).partialValue <= 1 << 28 else {
+      let (size, overflow) = s.utf8.count.multipliedReportingOverflow(by: n)
+      guard !overflow, size <= 1 << 28 else {
         throw RuntimeFailure("string repetition would be larger than 256 MB")
       }
       return .string(String(repeating: s, count: n))
@@ -95,9 +96,9 @@ enum Operators {
     switch (a, b) {
     case (.int(let x), .int(let y)):
       if y == 0 { throw RuntimeFailure("division by zero: \(x) % 0") }
-      let (remainder, overflow) = x.remainderReportingOverflow(dividingBy: y)
-      if overflow { throw Operators.overflow(.remainder, x, y) }
-      return .int(remainder)
+      // Int.min % -1 is 0, though the machine division behind it overflows.
+      if y == -1 { return .int(0) }
+      return .int(x % y)
     case (.float, .float), (.int, .float), (.float, .int):
       let x = a.asDouble!, y = b.asDouble!
       if y == 0 { throw RuntimeFailure("division by zero: \(Value.formatFloat(x)) % 0") }
@@ -112,6 +113,9 @@ enum Operators {
   ) throws -> Value {
     switch (a, b) {
     case (.vector(let x), .vector(let y)):
+      if op == .divide, let zero = y.items.firstIndex(of: 0) {
+        throw RuntimeFailure("division by zero: item \(zero) of the divisor vector is 0")
+      }
       guard x.items.count == y.items.count else {
         throw RuntimeFailure("cannot apply '\(op.rawValue)' to vectors of lengths \(x.items.count) and \(y.items.count)")
       }
@@ -165,7 +169,7 @@ enum Operators {
       return .int(negated)
     case .float(let x): return .float(-x)
     case .vector(let v): return .vector(VectorObject(v.items.map { -$0 }))
-    default: throw RuntimeFailure("cannot negate a \(a.typeName)")
+    default: throw RuntimeFailure("cannot negate \(a.aTypeName)")
     }
   }
 }

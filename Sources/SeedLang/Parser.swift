@@ -26,7 +26,12 @@ struct Parser {
     }
     self.tokens = tokens
     self.diagnostics = lexical
+    linesWithLexicalErrors = Set(lexical.compactMap { $0.location?.line })
   }
+
+  /// A lexical error leaves a hole in the tokens; the parser's complaint about the hole
+  /// would only repeat it.
+  private let linesWithLexicalErrors: Set<Int>
 
   /// Parses a whole program; throws every syntax error found.
   static func parse(_ source: SourceText) throws -> [Stmt] {
@@ -69,8 +74,14 @@ struct Parser {
 
   private mutating func error(_ message: String, at token: Token? = nil) -> Failure {
     let token = token ?? peek
-    let found = token.kind == .eof ? "end of input" : token.kind == .newline ? "end of line" : "'\(token.text)'"
-    var diagnostic = Diagnostic(.syntax, "\(message), found \(found)", at: location(token))
+    if linesWithLexicalErrors.contains(token.line) { return Failure() }
+    var text = message
+    // What was found instead helps only when something else was expected.
+    if message.hasPrefix("expected") {
+      let found = token.kind == .eof ? "end of input" : token.kind == .newline ? "end of line" : "'\(token.text)'"
+      text += ", found \(found)"
+    }
+    var diagnostic = Diagnostic(.syntax, text, at: location(token))
     diagnostic.atEndOfInput = token.kind == .eof
     diagnostics.append(diagnostic)
     return Failure()
@@ -371,6 +382,10 @@ struct Parser {
     switch token.kind {
     case .minus:
       advance()
+      if case .int(Int.min) = peek.kind {
+        advance()
+        return .literal(.int(Int.min), loc(token))
+      }
       let operand = try nested(token) { try $0.prefix() }
       // Fold negative literals so that Int.min can be written.
       if case .literal(.int(let value), _) = operand { return .literal(.int(0 &- value), loc(token)) }
@@ -467,6 +482,9 @@ struct Parser {
     let token = peek
     switch token.kind {
     case .int(let value):
+      if value == Int.min {
+        throw error("integer literal \(token.text) does not fit in 64 bits (the largest is \(Int.max))", at: token)
+      }
       advance()
       return .literal(.int(value), loc(token))
     case .float(let value):

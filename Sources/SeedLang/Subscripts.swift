@@ -1,6 +1,13 @@
 /// Reading and writing `container[key]`, and slicing with ranges. Negative indices count
 /// from the end, as in Python; slices clamp to the container instead of failing.
 enum Subscripts {
+  /// How many ints `low ..< high` holds; an error when that does not fit in an int.
+  static func count(low: Int, high: Int) throws -> Int {
+    let (count, overflow) = high.subtractingReportingOverflow(low)
+    guard !overflow else { throw RuntimeFailure("the range \(low)..<\(high) holds more items than an int can count") }
+    return count
+  }
+
   static func bound(_ value: Value) throws -> Int {
     guard case .int(let i) = value else { throw RuntimeFailure("a slice bound must be an int, got \(value.typeName)") }
     return i
@@ -21,7 +28,7 @@ enum Subscripts {
       return list.items[try position(i, count: list.items.count, of: "list")]
     case (.dict(let dict), _):
       guard let dictKey = DictKey(key) else {
-        throw RuntimeFailure("a dict key must be a string, number, bool or nil, not a \(key.typeName)")
+        throw RuntimeFailure("a dict key must be a string, number, bool or nil, not \(key.aTypeName)")
       }
       // A missing key gives nil, as in Swift; write d[k] ?? default.
       return dict.entries[dictKey] ?? .nil
@@ -31,11 +38,11 @@ enum Subscripts {
     case (.vector(let vector), .int(let i)):
       return .float(vector.items[try position(i, count: vector.items.count, of: "vector")])
     case (.range(let low, let high), .int(let i)):
-      return .int(low + (try position(i, count: high - low, of: "range")))
+      return .int(low + (try position(i, count: try count(low: low, high: high), of: "range")))
     case (_, .range(let low, let high)):
       return try slice(container, low, high)
     default:
-      throw RuntimeFailure("cannot subscript a \(container.typeName) with a \(key.typeName)")
+      throw RuntimeFailure("cannot subscript \(container.aTypeName) with \(key.aTypeName)")
     }
   }
 
@@ -45,16 +52,16 @@ enum Subscripts {
       list.items[try position(i, count: list.items.count, of: "list")] = value
     case (.dict(let dict), _):
       guard let dictKey = DictKey(key) else {
-        throw RuntimeFailure("a dict key must be a string, number, bool or nil, not a \(key.typeName)")
+        throw RuntimeFailure("a dict key must be a string, number, bool or nil, not \(key.aTypeName)")
       }
       dict.entries[dictKey] = value
     case (.vector(let vector), .int(let i)):
-      guard let number = value.asDouble else { throw RuntimeFailure("a vector holds numbers, not a \(value.typeName)") }
+      guard let number = value.asDouble else { throw RuntimeFailure("a vector holds numbers, not \(value.aTypeName)") }
       vector.items[try position(i, count: vector.items.count, of: "vector")] = number
     case (.string, _):
       throw RuntimeFailure("strings cannot be changed in place; build a new one")
     default:
-      throw RuntimeFailure("cannot assign to a subscript of a \(container.typeName) with a \(key.typeName)")
+      throw RuntimeFailure("cannot assign to a subscript of \(container.aTypeName) with \(key.aTypeName)")
     }
   }
 
@@ -75,10 +82,10 @@ enum Subscripts {
       return .string(String(characters[clamp(characters.count)]))
     case .vector(let vector): return .vector(VectorObject(Array(vector.items[clamp(vector.items.count)])))
     case .range(let start, let end):
-      let range = clamp(end - start)
+      let range = clamp(try count(low: start, high: end))
       return .range(start + range.lowerBound, start + range.upperBound)
     default:
-      throw RuntimeFailure("cannot slice a \(container.typeName)")
+      throw RuntimeFailure("cannot slice \(container.aTypeName)")
     }
   }
 }
@@ -97,14 +104,14 @@ enum Members {
     case (.dict(let dict), "count"): return .int(dict.entries.count)
     case (.dict(let dict), "isEmpty"): return .bool(dict.entries.isEmpty)
     case (.vector(let vector), "count"): return .int(vector.items.count)
-    case (.range(let low, let high), "count"): return .int(high - low)
+    case (.range(let low, let high), "count"): return .int(try Subscripts.count(low: low, high: high))
     case (.range(let low, _), "lowerBound"): return .int(low)
     case (.range(_, let high), "upperBound"): return .int(high)
     case (.dict(let dict), _):
       let keys = dict.entries.keys.prefix(8).map { $0.value.literalDescription }.joined(separator: ", ")
       throw RuntimeFailure("dict has no key \"\(name)\"" + (keys.isEmpty ? " (it is empty)" : " (its keys: \(keys)\(dict.entries.count > 8 ? ", ..." : ""))"))
     default:
-      throw RuntimeFailure("a \(value.typeName) has no member '\(name)'")
+      throw RuntimeFailure("\(value.aTypeName) has no member '\(name)'")
     }
   }
 }
@@ -135,7 +142,7 @@ struct Iteration {
       end = high
       index = low
     default:
-      throw Diagnostic(.runtime, "cannot iterate over a \(value.typeName)", at: location)
+      throw Diagnostic(.runtime, "cannot iterate over \(value.aTypeName)", at: location)
     }
   }
 
@@ -173,7 +180,7 @@ struct Iteration {
     case .string(let string): return string.map { .string(String($0)) }
     case .vector(let vector): return vector.items.map { .float($0) }
     case .range(let low, let high):
-      guard high - low <= 10_000_000 else { throw RuntimeFailure("\(function)(): range \(low)..<\(high) is too large to list") }
+      guard try Subscripts.count(low: low, high: high) <= 10_000_000 else { throw RuntimeFailure("\(function)(): range \(low)..<\(high) is too large to list") }
       return (low..<high).map { .int($0) }
     default: throw RuntimeFailure("\(function)() needs a list, dict, string, vector or range, got \(value.typeName)")
     }

@@ -37,6 +37,12 @@ public enum Value {
     case .box: return "box"
     }
   }
+
+  /// The type name with its article, for messages: "an int", "a list".
+  public var aTypeName: String {
+    let name = typeName
+    return (name.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + name
+  }
 }
 
 public final class ListObject {
@@ -175,6 +181,8 @@ extension Value: CustomStringConvertible {
       case "\t": out += "\\t"
       case "\r": out += "\\r"
       case "\0": out += "\\0"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+        out += "\\u{\(String(scalar.value, radix: 16))}"
       default: out.unicodeScalars.append(scalar)
       }
     }

@@ -87,7 +87,7 @@ enum CoreBuiltins {
         if headers.isEmpty { headers = dict.entries.keys.map { $0.value.description } }
         cells.append(headers.map { dict[$0]?.description ?? "" })
       default:
-        throw RuntimeFailure("table(): row \(index) is a \(row.typeName); each row must be a list or a dict")
+        throw RuntimeFailure("table(): row \(index) is \(row.aTypeName); each row must be a list or a dict")
       }
     }
     return .output(.table(headers: headers, rows: cells))
@@ -131,10 +131,7 @@ enum CoreBuiltins {
     case .dict(let dict): return .int(dict.entries.count)
     case .string(let string): return .int(string.count)
     case .vector(let vector): return .int(vector.items.count)
-    case .range(let low, let high):
-      let (count, overflow) = high.subtractingReportingOverflow(low)
-      if overflow { throw RuntimeFailure("len(): the range \(low)..<\(high) has more than \(Int.max) items") }
-      return .int(count)
+    case .range(let low, let high): return .int(try Subscripts.count(low: low, high: high))
     default: throw args.failure(0, expected: "a list, dict, string, vector or range")
     }
   }

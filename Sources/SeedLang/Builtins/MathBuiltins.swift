@@ -77,7 +77,7 @@ enum MathBuiltins {
     if case .vector(let vector) = sequence { return .float(vector.items.reduce(0, +)) }
     var total: Value = .int(0)
     for item in try Iteration.items(of: sequence, for: "sum") {
-      guard item.asDouble != nil else { throw RuntimeFailure("sum() needs numbers, found a \(item.typeName)") }
+      guard item.asDouble != nil else { throw RuntimeFailure("sum() needs numbers, found \(item.aTypeName)") }
       total = try Operators.add(total, item)
     }
     return total

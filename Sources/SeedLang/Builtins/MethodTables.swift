@@ -19,12 +19,12 @@ struct MethodTables {
   }
 
   func missing(_ name: String, for value: Value) -> String {
-    guard let table = table(for: value) else { return "a \(value.typeName) has no method '\(name)'" }
+    guard let table = table(for: value) else { return "\(value.aTypeName) has no method '\(name)'" }
     let known = table.keys.sorted().joined(separator: ", ")
     if case .dict = value {
       return "dict has no key \"\(name)\" holding a function, and dicts have no method '\(name)' (methods: \(known))"
     }
-    return "a \(value.typeName) has no method '\(name)' (methods: \(known))"
+    return "\(value.aTypeName) has no method '\(name)' (methods: \(known))"
   }
 }
 
@@ -76,7 +76,7 @@ extension Arguments {
 /// The receiver of a native method, of the type whose table holds the method.
 enum Receiver {
   static func failure(_ value: Value, _ expected: String) -> RuntimeFailure {
-    RuntimeFailure("a method of \(expected) was called on a \(value.typeName)")
+    RuntimeFailure("a method of \(expected) was called on \(value.aTypeName)")
   }
 
   static func list(_ value: Value) throws -> ListObject {

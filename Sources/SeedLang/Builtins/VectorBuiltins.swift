@@ -33,7 +33,7 @@ enum VectorBuiltins {
   static func doubles(of value: Value, for function: String) throws -> [Double] {
     guard case .list(let list) = value else { throw RuntimeFailure("\(function)() needs a list of numbers or a vector, got \(value.typeName)") }
     return try list.items.enumerated().map { index, item in
-      guard let x = item.asDouble else { throw RuntimeFailure("\(function)(): item \(index) is a \(item.typeName), not a number") }
+      guard let x = item.asDouble else { throw RuntimeFailure("\(function)(): item \(index) is \(item.aTypeName), not a number") }
       return x
     }
   }
@@ -45,7 +45,7 @@ enum VectorBuiltins {
   }
 
   static func dot(_ a: [Double], _ b: [Double]) throws -> Double {
-    guard a.count == b.count else { throw RuntimeFailure("dot(): vectors of lengths \(a.count) and \(b.count)") }
+    guard a.count == b.count else { throw RuntimeFailure("dot(): the vectors have different lengths (\(a.count) and \(b.count))") }
     var total = 0.0
     a.withUnsafeBufferPointer { x in
       b.withUnsafeBufferPointer { y in
