@@ -14,9 +14,11 @@ let package = Package(
   ],
   targets: [
     // The language: no files, no network, no terminal; the host hands it builtins.
+    // JSON text to and from a value tree; shared by the language and the LLM client.
+    .target(name: "SeedJSON"),
     .target(
       name: "SeedLang",
-      dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+      dependencies: ["SeedJSON", .product(name: "OrderedCollections", package: "swift-collections")],
       swiftSettings: [
         // The interpreter's hot paths read globals and frames through class references;
         // dynamic exclusivity checks there cost more than the rest of a variable access.
@@ -29,7 +31,7 @@ let package = Package(
       providers: [.apt(["libcurl4-openssl-dev"])]
     ),
     // OpenAI-compatible HTTP over one libcurl multi handle; knows nothing of the language.
-    .target(name: "SeedLLM", dependencies: ["CCurl"]),
+    .target(name: "SeedLLM", dependencies: ["CCurl", "SeedJSON"]),
     .target(
       name: "SeedNotebook",
       dependencies: [

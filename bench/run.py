@@ -85,7 +85,7 @@ def llm_suite():
         rows.append(("16 chat calls in parallel, 200 ms each", f"{calls * 1000:.0f} ms", "200 ms (one call)",
                      f"{calls / 0.2:.2f}", "≤ 1.25", calls / 0.2 <= 1.25))
     with Loopback(delay_ms=0) as server, tempfile.TemporaryDirectory() as folder:
-        count = 500
+        count = 2000
         body = Path(folder) / "body.json"
         body.write_text(json.dumps({"messages": [{"content": "hello", "role": "user"}], "model": "gpt-4o-mini", "seed": 1},
                                    separators=(",", ":"), sort_keys=True))
@@ -100,7 +100,7 @@ def llm_suite():
         many, one = config(count), config(1)
         seed_many, seed_empty, curl_many, curl_one = medians(
             [f"{SEEDNB} run {BENCH}/llm/sequential.seed", f"{SEEDNB} run {BENCH}/llm/empty.seed",
-             f"curl -s -K {many}", f"curl -s -K {one}"], env=server.env)
+             f"curl -s -K {many}", f"curl -s -K {one}"], runs=10, env=server.env)
         seed_each = (seed_many - seed_empty) / count
         curl_each = (curl_many - curl_one) / (count - 1)
         rows.append(("chat call overhead, server answers at once", f"{seed_each * 1e6:.0f} µs", f"{curl_each * 1e6:.0f} µs (curl)",

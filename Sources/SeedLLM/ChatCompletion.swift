@@ -1,7 +1,9 @@
-/// The Chat Completions request and response, field for field as the OpenAI API names them
-/// (in snake case on the wire, spelled out in CodingKeys: a key strategy converts every key of
-/// every answer and costs more than the rest of decoding). Fields a server leaves out are nil.
-public struct ChatMessage: Codable, Sendable, Equatable {
+import SeedJSON
+
+/// The Chat Completions request and response, field for field as the OpenAI API names them.
+/// Fields a server leaves out are nil. Each type reads and writes its own JSON: a
+/// `JSONDecoder` costs more per answer than the rest of a loopback request.
+public struct ChatMessage: Sendable, Equatable {
   public var role: String
   public var content: String
   public var name: String?
@@ -11,9 +13,14 @@ public struct ChatMessage: Codable, Sendable, Equatable {
     self.content = content
     self.name = name
   }
+
+  var json: JSONValue {
+    .object([.init(key: "role", value: .string(role)), .init(key: "content", value: .string(content))]
+      + (name.map { [.init(key: "name", value: .string($0))] } ?? []))
+  }
 }
 
-public struct ChatRequest: Codable, Sendable, Equatable {
+public struct ChatRequest: Sendable, Equatable, JSONRequestBody {
   public var model: String
   public var messages: [ChatMessage]
   public var seed: Int?
@@ -27,19 +34,34 @@ public struct ChatRequest: Codable, Sendable, Equatable {
   public var logprobs: Bool?
   public var topLogprobs: Int?
 
-  enum CodingKeys: String, CodingKey {
-    case model, messages, seed, temperature, n, stop, logprobs
-    case topP = "top_p", maxTokens = "max_tokens", presencePenalty = "presence_penalty"
-    case frequencyPenalty = "frequency_penalty", topLogprobs = "top_logprobs"
-  }
-
   public init(model: String, messages: [ChatMessage]) {
     self.model = model
     self.messages = messages
   }
+
+  /// The request body, with the optional fields that are set, in the API's spelling.
+  public var json: JSONValue {
+    var members: [JSONValue.Member] = [
+      .init(key: "model", value: .string(model)), .init(key: "messages", value: .array(messages.map(\.json))),
+    ]
+    func add(_ key: String, _ value: JSONValue?) {
+      if let value { members.append(.init(key: key, value: value)) }
+    }
+    add("seed", seed.map(JSONValue.int))
+    add("temperature", temperature.map(JSONValue.double))
+    add("top_p", topP.map(JSONValue.double))
+    add("max_tokens", maxTokens.map(JSONValue.int))
+    add("n", n.map(JSONValue.int))
+    add("stop", stop.map { .array($0.map(JSONValue.string)) })
+    add("presence_penalty", presencePenalty.map(JSONValue.double))
+    add("frequency_penalty", frequencyPenalty.map(JSONValue.double))
+    add("logprobs", logprobs.map(JSONValue.bool))
+    add("top_logprobs", topLogprobs.map(JSONValue.int))
+    return .object(members)
+  }
 }
 
-public struct ChatResponse: Codable, Sendable, Equatable {
+public struct ChatResponse: Sendable, Equatable, JSONResponseBody {
   public var id: String?
   public var object: String?
   public var created: Int?
@@ -48,81 +70,101 @@ public struct ChatResponse: Codable, Sendable, Equatable {
   public var choices: [Choice]
   public var usage: Usage?
 
-  enum CodingKeys: String, CodingKey {
-    case id, object, created, model, choices, usage
-    case systemFingerprint = "system_fingerprint"
-  }
-
-  public struct Choice: Codable, Sendable, Equatable {
+  public struct Choice: Sendable, Equatable {
     public var index: Int?
     public var message: Message?
     public var finishReason: String?
-    public var logprobs: Logprobs?
-
-    enum CodingKeys: String, CodingKey {
-      case index, message, logprobs
-      case finishReason = "finish_reason"
-    }
+    public var logprobs: [TokenLogprob]?
   }
 
-  public struct Message: Codable, Sendable, Equatable {
+  public struct Message: Sendable, Equatable {
     public var role: String?
     public var content: String?
     public var refusal: String?
   }
 
-  public struct Logprobs: Codable, Sendable, Equatable {
-    public var content: [TokenLogprob]?
-  }
-
-  public struct TokenLogprob: Codable, Sendable, Equatable {
+  public struct TokenLogprob: Sendable, Equatable {
     public var token: String
     public var logprob: Double
-    public var topLogprobs: [TopLogprob]?
+    public var topLogprobs: [TopLogprob]
+  }
 
-    enum CodingKeys: String, CodingKey {
-      case token, logprob
-      case topLogprobs = "top_logprobs"
+  public struct TopLogprob: Sendable, Equatable {
+    public var token: String
+    public var logprob: Double
+  }
+
+  public init(json: JSONValue) throws {
+    guard case .object = json else { throw ResponseShapeError(path: "the answer", expected: "an object") }
+    id = json["id"]?.string
+    object = json["object"]?.string
+    created = json["created"]?.int
+    model = json["model"]?.string
+    systemFingerprint = json["system_fingerprint"]?.string
+    guard let choices = json["choices"]?.array else { throw ResponseShapeError(path: "choices", expected: "a list") }
+    self.choices = try choices.enumerated().map { position, choice in
+      guard case .object = choice else { throw ResponseShapeError(path: "choices[\(position)]", expected: "an object") }
+      let message = choice["message"].flatMap { message -> Message? in
+        guard case .object = message else { return nil }
+        return Message(role: message["role"]?.string, content: message["content"]?.string, refusal: message["refusal"]?.string)
+      }
+      let logprobs = choice["logprobs"]?["content"]?.array?.compactMap { token -> TokenLogprob? in
+        guard let text = token["token"]?.string, let logprob = token["logprob"]?.double else { return nil }
+        let top = token["top_logprobs"]?.array?.compactMap { alternative -> TopLogprob? in
+          guard let text = alternative["token"]?.string, let logprob = alternative["logprob"]?.double else { return nil }
+          return TopLogprob(token: text, logprob: logprob)
+        }
+        return TokenLogprob(token: text, logprob: logprob, topLogprobs: top ?? [])
+      }
+      return Choice(
+        index: choice["index"]?.int, message: message, finishReason: choice["finish_reason"]?.string, logprobs: logprobs)
     }
-  }
-
-  public struct TopLogprob: Codable, Sendable, Equatable {
-    public var token: String
-    public var logprob: Double
+    usage = json["usage"].flatMap(Usage.init(json:))
   }
 }
 
 /// Token counts, with the details newer servers add.
-public struct Usage: Codable, Sendable, Equatable {
+public struct Usage: Sendable, Equatable {
   public var promptTokens: Int?
   public var completionTokens: Int?
   public var totalTokens: Int?
-  public var promptTokensDetails: PromptTokensDetails?
-  public var completionTokensDetails: CompletionTokensDetails?
+  public var cachedTokens: Int?
+  public var reasoningTokens: Int?
 
-  enum CodingKeys: String, CodingKey {
-    case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
-    case promptTokensDetails = "prompt_tokens_details", completionTokensDetails = "completion_tokens_details"
+  public init(
+    promptTokens: Int? = nil, completionTokens: Int? = nil, totalTokens: Int? = nil, cachedTokens: Int? = nil,
+    reasoningTokens: Int? = nil
+  ) {
+    self.promptTokens = promptTokens
+    self.completionTokens = completionTokens
+    self.totalTokens = totalTokens
+    self.cachedTokens = cachedTokens
+    self.reasoningTokens = reasoningTokens
   }
 
-  public struct PromptTokensDetails: Codable, Sendable, Equatable {
-    public var cachedTokens: Int?
-    public var audioTokens: Int?
-
-    enum CodingKeys: String, CodingKey {
-      case cachedTokens = "cached_tokens", audioTokens = "audio_tokens"
-    }
+  /// nil when the answer has no usage object.
+  init?(json: JSONValue) {
+    guard case .object = json else { return nil }
+    self.init(
+      promptTokens: json["prompt_tokens"]?.int, completionTokens: json["completion_tokens"]?.int,
+      totalTokens: json["total_tokens"]?.int, cachedTokens: json["prompt_tokens_details"]?["cached_tokens"]?.int,
+      reasoningTokens: json["completion_tokens_details"]?["reasoning_tokens"]?.int)
   }
+}
 
-  public struct CompletionTokensDetails: Codable, Sendable, Equatable {
-    public var reasoningTokens: Int?
-    public var audioTokens: Int?
-    public var acceptedPredictionTokens: Int?
-    public var rejectedPredictionTokens: Int?
+/// A body the client sends.
+protocol JSONRequestBody: Sendable {
+  var json: JSONValue { get }
+}
 
-    enum CodingKeys: String, CodingKey {
-      case reasoningTokens = "reasoning_tokens", audioTokens = "audio_tokens"
-      case acceptedPredictionTokens = "accepted_prediction_tokens", rejectedPredictionTokens = "rejected_prediction_tokens"
-    }
-  }
+/// An answer the client reads.
+protocol JSONResponseBody: Sendable {
+  init(json: JSONValue) throws
+}
+
+/// An answer that is JSON but lacks a field the API promises.
+struct ResponseShapeError: Error, CustomStringConvertible {
+  let path: String
+  let expected: String
+  var description: String { "\(path) is missing or not \(expected)" }
 }

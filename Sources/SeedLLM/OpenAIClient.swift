@@ -2,6 +2,7 @@
 /// Chat Completions and Embeddings, one libcurl multi handle for all HTTP, retries, and
 /// error messages that never contain the API key.
 import Foundation
+import SeedJSON
 
 public final class OpenAIClient: Sendable {
   public struct Configuration: Sendable, Equatable {
@@ -68,30 +69,17 @@ public final class OpenAIClient: Sendable {
     try send(path: "/embeddings", request)
   }
 
-  static let encoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return encoder
-  }()
-
-  static let decoder = JSONDecoder()
-
   /// Posts `body` as JSON, retrying as the policy says, and decodes the answer.
-  func send<Body: Encodable, Reply: Decodable & Sendable>(path: String, _ body: Body) throws -> Answer<Reply> {
+  func send<Body: JSONRequestBody, Reply: JSONResponseBody>(path: String, _ body: Body) throws -> Answer<Reply> {
     let url = configuration.baseURL + path
     let endpoint = "POST \(redactor.redact(url))"
-    let payload: Data
-    do {
-      payload = try OpenAIClient.encoder.encode(body)
-    } catch {
-      throw LLMError(endpoint: endpoint, reason: .configuration("cannot encode the request: \(error)"), attempts: 0)
-    }
+    let payload = Data(body.json.serialized().utf8)
     var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("Accept", "application/json")]
     if let key = configuration.apiKey { headers.append(("Authorization", "Bearer \(key)")) }
     let request = HTTPRequest(
       method: "POST", url: url, headers: headers, body: payload,
       connectTimeout: configuration.connectTimeout, timeout: configuration.timeout)
-    let start = Date()
+    let begin = Date()
     var attempt = 0
     while true {
       attempt += 1
@@ -113,11 +101,21 @@ public final class OpenAIClient: Sendable {
       guard (200..<300).contains(response.status) else {
         throw LLMError(endpoint: endpoint, reason: serverError(response), attempts: attempt)
       }
+      let start = redactor.redact(String(decoding: response.body.prefix(200), as: UTF8.self))
+      let json: JSONValue
       do {
-        let reply = try OpenAIClient.decoder.decode(Reply.self, from: response.body)
-        return Answer(body: reply, latency: Date().timeIntervalSince(start), attempts: attempt)
+        json = try JSONValue.parse(bytes: Array(response.body))
       } catch {
-        throw LLMError(endpoint: endpoint, reason: .invalidResponse(describeUndecodable(response.body, error)), attempts: attempt)
+        throw LLMError(
+          endpoint: endpoint, reason: .invalidResponse("the answer is not JSON: \(start.isEmpty ? "(empty body)" : start)"),
+          attempts: attempt)
+      }
+      do {
+        return Answer(body: try Reply(json: json), latency: Date().timeIntervalSince(begin), attempts: attempt)
+      } catch {
+        throw LLMError(
+          endpoint: endpoint, reason: .invalidResponse("the answer is JSON but not the expected shape (\(error)): \(start)"),
+          attempts: attempt)
       }
     }
   }
@@ -140,61 +138,14 @@ public final class OpenAIClient: Sendable {
 
   /// The server's `{"error": {"message", "type", "code"}}`, or the start of its body.
   private func serverError(_ response: HTTPResponse) -> LLMError.Reason {
-    struct Envelope: Decodable {
-      struct Detail: Decodable {
-        var message: String?
-        var type: String?
-        var code: Code?
-      }
-      var error: Detail
-    }
-    /// `code` is a string at OpenAI and a number at some compatible servers.
-    enum Code: Decodable {
-      case text(String)
-      init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
-          self = .text(text)
-        } else if let number = try? container.decode(Int.self) {
-          self = .text(String(number))
-        } else {
-          self = .text("")
-        }
-      }
-    }
-    if let envelope = try? JSONDecoder().decode(Envelope.self, from: response.body) {
-      var code: String?
-      if case .text(let text)? = envelope.error.code, !text.isEmpty { code = redactor.redact(text) }
+    if let error = (try? JSONValue.parse(bytes: Array(response.body)))?["error"], case .object = error {
+      // `code` is a string at OpenAI and a number at some compatible servers.
+      let code = error["code"]?.string ?? error["code"]?.int.map(String.init)
       return .http(
-        status: response.status, message: envelope.error.message.map(redactor.redact),
-        type: envelope.error.type.map(redactor.redact), code: code)
+        status: response.status, message: error["message"]?.string.map(redactor.redact),
+        type: error["type"]?.string.map(redactor.redact), code: code.map(redactor.redact))
     }
     let text = String(decoding: response.body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     return .http(status: response.status, message: text.isEmpty ? nil : redactor.redact(text), type: nil, code: nil)
-  }
-
-  private func describeUndecodable(_ body: Data, _ error: Error) -> String {
-    let start = redactor.redact(String(decoding: body.prefix(200), as: UTF8.self))
-    guard (try? JSONSerialization.jsonObject(with: body)) != nil else {
-      return "the answer is not JSON: \(start.isEmpty ? "(empty body)" : start)"
-    }
-    return "the answer is JSON but not the expected shape (\(OpenAIClient.describe(error))): \(start)"
-  }
-
-  static func describe(_ error: Error) -> String {
-    switch error {
-    case DecodingError.keyNotFound(let key, let context):
-      return "missing \(OpenAIClient.path(context.codingPath + [key]))"
-    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-      return "unexpected value at \(OpenAIClient.path(context.codingPath))"
-    case DecodingError.dataCorrupted(let context):
-      return context.debugDescription
-    default:
-      return "\(error)"
-    }
-  }
-
-  private static func path(_ keys: [CodingKey]) -> String {
-    keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".").description
   }
 }

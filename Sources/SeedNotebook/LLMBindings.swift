@@ -155,7 +155,7 @@ public struct LLMBindings: Sendable {
           entry["index"] = .int(choice.index ?? position)
           entry["content"] = .string(choice.message?.content ?? "")
           entry["finish_reason"] = choice.finishReason.map(Value.string) ?? .nil
-          if let tokens = choice.logprobs?.content {
+          if let tokens = choice.logprobs {
             entry["logprobs"] = .list(
               ListObject(
                 tokens.map { token in
@@ -175,8 +175,8 @@ public struct LLMBindings: Sendable {
     dict["prompt_tokens"] = .int(usage?.promptTokens ?? 0)
     dict["completion_tokens"] = .int(usage?.completionTokens ?? 0)
     dict["total_tokens"] = .int(usage?.totalTokens ?? (usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0))
-    if let cached = usage?.promptTokensDetails?.cachedTokens { dict["cached_tokens"] = .int(cached) }
-    if let reasoning = usage?.completionTokensDetails?.reasoningTokens { dict["reasoning_tokens"] = .int(reasoning) }
+    if let cached = usage?.cachedTokens { dict["cached_tokens"] = .int(cached) }
+    if let reasoning = usage?.reasoningTokens { dict["reasoning_tokens"] = .int(reasoning) }
     return .dict(dict)
   }
 }

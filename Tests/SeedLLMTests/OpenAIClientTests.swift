@@ -65,7 +65,8 @@ final class OpenAIClientTests: XCTestCase {
     XCTAssertNotNil(response.created)
     let usage = try XCTUnwrap(response.usage)
     XCTAssertEqual(usage.totalTokens, (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0))
-    XCTAssertEqual(usage.promptTokensDetails?.cachedTokens, 0)
+    XCTAssertEqual(usage.cachedTokens, 0)
+    XCTAssertEqual(usage.reasoningTokens, 0)
     XCTAssertEqual(first.attempts, 1)
     XCTAssertGreaterThan(first.latency, 0)
     XCTAssertEqual(second.body.choices[0].message?.content, response.choices[0].message?.content)
@@ -202,6 +203,16 @@ final class OpenAIClientTests: XCTestCase {
       XCTAssertEqual(error.description, "POST \(server.baseURL)/chat/completions: the answer is not JSON: <html>upstream error</html>")
     }
     XCTAssertEqual(server.requests.count, 1)
+  }
+
+  func testJSONOfTheWrongShapeSaysWhichFieldIsMissing() {
+    server.enqueue(.status(200, message: "not a completion"))
+    assertError({ _ = try client().chat(chatRequest()) }) { error in
+      XCTAssertTrue(
+        error.description.hasPrefix(
+          "POST \(server.baseURL)/chat/completions: the answer is JSON but not the expected shape (choices is missing or not a list): {"),
+        error.description)
+    }
   }
 
   func testResetsOnEveryAttemptEndInATruncationError() {

@@ -1,0 +1,66 @@
+/// Writes a `JSONValue` as text: on one line, or indented by `indent` spaces a level.
+extension JSONValue {
+  public func serialized(indent: Int? = nil) -> String {
+    var out = ""
+    write(to: &out, indent: indent, level: 0)
+    return out
+  }
+
+  private func write(to out: inout String, indent: Int?, level: Int) {
+    let newline = indent.map { "\n" + String(repeating: " ", count: $0 * (level + 1)) } ?? ""
+    let closing = indent.map { "\n" + String(repeating: " ", count: $0 * level) } ?? ""
+    switch self {
+    case .null: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .int(let i): out += String(i)
+    // Non-finite numbers have no JSON spelling; writers upstream refuse them.
+    case .double(let d): out += d.isFinite ? d.description : "null"
+    case .string(let s): JSONValue.quote(s, into: &out)
+    case .array(let items):
+      if items.isEmpty { out += "[]"; return }
+      out += "["
+      for (index, item) in items.enumerated() {
+        if index > 0 { out += "," }
+        out += newline
+        item.write(to: &out, indent: indent, level: level + 1)
+      }
+      out += closing + "]"
+    case .object(let members):
+      if members.isEmpty { out += "{}"; return }
+      out += "{"
+      for (index, member) in members.enumerated() {
+        if index > 0 { out += "," }
+        out += newline
+        JSONValue.quote(member.key, into: &out)
+        out += indent == nil ? ":" : ": "
+        member.value.write(to: &out, indent: indent, level: level + 1)
+      }
+      out += closing + "}"
+    }
+  }
+
+  /// A string as a JSON string literal.
+  public static func quote(_ s: String) -> String {
+    var out = ""
+    quote(s, into: &out)
+    return out
+  }
+
+  static func quote(_ s: String, into out: inout String) {
+    out += "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.value < 0x20:
+        let hex = String(scalar.value, radix: 16)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    out += "\""
+  }
+}
