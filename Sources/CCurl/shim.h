@@ -31,6 +31,10 @@ static inline CURLcode seednb_easy_getinfo_long(CURL *handle, CURLINFO info, lon
   return curl_easy_getinfo(handle, info, value);
 }
 
+static inline CURLcode seednb_easy_getinfo_double(CURL *handle, CURLINFO info, double *value) {
+  return curl_easy_getinfo(handle, info, value);
+}
+
 static inline CURLcode seednb_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **value) {
   return curl_easy_getinfo(handle, info, value);
 }

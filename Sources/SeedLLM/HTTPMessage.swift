@@ -39,7 +39,8 @@ public struct HTTPResponse: Sendable {
 /// Why an exchange produced no response.
 public enum TransportFailure: Error, Equatable, Sendable {
   case refused
-  case timedOut(seconds: Double)
+  /// No answer in time; `connecting` when the connection (TLS included) was not yet made.
+  case timedOut(seconds: Double, connecting: Bool)
   case tls(String)
   /// The connection broke or closed before the whole answer arrived.
   case truncated(String)
@@ -58,7 +59,8 @@ public enum TransportFailure: Error, Equatable, Sendable {
   public var description: String {
     switch self {
     case .refused: return "connection refused"
-    case .timedOut(let seconds): return "timed out after \(TransportFailure.format(seconds)) s"
+    case .timedOut(let seconds, let connecting):
+      return "timed out \(connecting ? "connecting " : "")after \(TransportFailure.format(seconds)) s"
     case .tls(let detail): return "TLS error: \(detail)"
     case .truncated(let detail): return "the connection broke before the whole answer arrived (\(detail))"
     case .unresolvedHost(let host): return "cannot resolve host \(host)"

@@ -227,7 +227,15 @@ final class Transfer: @unchecked Sendable {
     let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
     switch code {
     case CURLE_COULDNT_CONNECT: return .refused
-    case CURLE_OPERATION_TIMEDOUT: return .timedOut(seconds: request.timeout)
+    case CURLE_OPERATION_TIMEDOUT:
+      // libcurl has one code for both limits; a connection never made is the connect timeout.
+      var appConnected = 0.0
+      _ = seednb_easy_getinfo_double(easy, CURLINFO_APPCONNECT_TIME, &appConnected)
+      var primaryConnected = 0.0
+      _ = seednb_easy_getinfo_double(easy, CURLINFO_CONNECT_TIME, &primaryConnected)
+      let secure = request.url.hasPrefix("https:")
+      let connecting = primaryConnected == 0 || (secure && appConnected == 0)
+      return .timedOut(seconds: connecting ? request.connectTimeout : request.timeout, connecting: connecting)
     case CURLE_COULDNT_RESOLVE_HOST: return .unresolvedHost(text)
     case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
       CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND:

@@ -240,6 +240,29 @@ final class OpenAIClientTests: XCTestCase {
     }
   }
 
+  func testTLSToAServerThatAnswersInPlainTextIsATLSError() throws {
+    let server = try RawServer(reply: Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8))
+    defer { server.stop() }
+    let url = "https://127.0.0.1:\(server.port)/v1"
+    assertError({ _ = try client(retries: 0, baseURL: url).chat(chatRequest()) }) { error in
+      guard case .transport(.tls) = error.reason else { return XCTFail("\(error)") }
+      XCTAssertTrue(error.description.hasPrefix("POST \(url)/chat/completions: TLS error: "), error.description)
+    }
+  }
+
+  func testAHandshakeThatNeverEndsIsAConnectTimeout() throws {
+    let server = try RawServer(reply: nil)
+    defer { server.stop() }
+    let url = "https://127.0.0.1:\(server.port)/v1"
+    let retry = RetryPolicy(maxRetries: 0)
+    let client = OpenAIClient(configuration: .init(baseURL: url, apiKey: nil, retry: retry, connectTimeout: 0.5, timeout: 30))
+    let start = Date()
+    assertError({ _ = try client.chat(chatRequest()) }) { error in
+      XCTAssertEqual(error.description, "POST \(url)/chat/completions: timed out connecting after 0.5 s")
+    }
+    XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+  }
+
   // MARK: - One multi handle
 
   func testSequentialRequestsReuseOneConnection() throws {
@@ -321,4 +344,45 @@ final class Failures: @unchecked Sendable {
   private var errors: [Error] = []
   func add(_ error: Error) { lock.withLock { errors.append(error) } }
   var all: [Error] { lock.withLock { errors } }
+}
+
+/// A TCP listener on loopback that answers every connection with fixed bytes and keeps it
+/// open (or says nothing at all): a peer that does not speak TLS.
+final class RawServer: @unchecked Sendable {
+  let port: Int
+  private let listener: Int32
+  private var connections: [Int32] = []
+  private let lock = NSLock()
+
+  init(reply: [UInt8]?) throws {
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    self.listener = listener
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+    }
+    port = Int(UInt16(bigEndian: address.sin_port))
+    Thread { [weak self] in
+      while true {
+        let connection = accept(listener, nil, nil)
+        guard connection >= 0 else { return }
+        self?.lock.withLock { self?.connections.append(connection) }
+        if let reply { _ = reply.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, 0) } }
+      }
+    }.start()
+  }
+
+  func stop() {
+    shutdown(listener, Int32(SHUT_RDWR))
+    close(listener)
+    lock.withLock { connections.forEach { close($0) } }
+  }
 }
