@@ -6,14 +6,20 @@ import SeedLang
 /// thread, with the interpreter released, so that calls inside `parallel` are in flight at
 /// the same time.
 public struct LLMBindings: Sendable {
-  public let client: OpenAIClient
+  public let backend: LLMBackend
   public var defaultChatModel: String
   public var defaultEmbeddingModel: String
 
-  public init(client: OpenAIClient, defaultChatModel: String = "gpt-4o-mini", defaultEmbeddingModel: String = "text-embedding-3-small") {
-    self.client = client
+  public init(
+    backend: LLMBackend, defaultChatModel: String = "gpt-4o-mini", defaultEmbeddingModel: String = "text-embedding-3-small"
+  ) {
+    self.backend = backend
     self.defaultChatModel = defaultChatModel
     self.defaultEmbeddingModel = defaultEmbeddingModel
+  }
+
+  public init(client: OpenAIClient) {
+    self.init(backend: .remote(client))
   }
 
   public func install(in interpreter: Interpreter) {
@@ -27,14 +33,6 @@ public struct LLMBindings: Sendable {
     "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs",
   ]
 
-  /// A request to OpenAI itself needs a key; saying so beats sending one that must fail.
-  private func checkConfigured() throws {
-    let configuration = client.configuration
-    if configuration.apiKey == nil && configuration.baseURL == OpenAIClient.Configuration.defaultBaseURL {
-      throw RuntimeFailure(
-        "no LLM backend is configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for any OpenAI-compatible server")
-    }
-  }
 
   // chat(prompt?, model:, messages:, system:, seed:, temperature:, top_p:, max_tokens:, n:, stop:, ...)
   func chat(_ args: inout Arguments) throws -> Value {
@@ -74,12 +72,13 @@ public struct LLMBindings: Sendable {
       default: throw RuntimeFailure("chat(): stop must be a string or a list of strings")
       }
     }
-    try checkConfigured()
-    let client = self.client
+    let requestedModel = request.model
+    let randomSeed = backend.adapt(&request)
+    let backend = self.backend
     let answer = try args.interpreter.blocking {
-      do { return try client.chat(request) } catch let error as LLMError { throw RuntimeFailure(error.description) }
+      do { return try backend.client().chat(request) } catch let error as LLMError { throw RuntimeFailure(error.description) }
     }
-    return LLMBindings.record(of: answer, for: request)
+    return LLMBindings.record(of: answer, for: request, requestedModel: requestedModel, randomSeed: randomSeed)
   }
 
   // embed(text or [texts], model:, dimensions:): a vector, or a list of vectors.
@@ -104,10 +103,12 @@ public struct LLMBindings: Sendable {
     if inputs.isEmpty { return .list(ListObject([])) }
     var request = EmbeddingRequest(model: try args.named("model").map { try text($0, "model") } ?? defaultEmbeddingModel, input: inputs)
     request.dimensions = try args.named("dimensions").flatMap { try optionalInt($0, "dimensions") }
-    try checkConfigured()
-    let client = self.client
+    backend.adapt(&request)
+    let backend = self.backend
     let answer = try args.interpreter.blocking {
-      do { return try client.embeddings(request) } catch let error as LLMError { throw RuntimeFailure(error.description) }
+      do { return try backend.client().embeddings(request) } catch let error as LLMError {
+        throw RuntimeFailure(error.description)
+      }
     }
     let ordered = answer.body.data.sorted { $0.index < $1.index }
     guard ordered.count == inputs.count else {
@@ -132,7 +133,9 @@ public struct LLMBindings: Sendable {
 
   /// The record `chat` returns: the first choice's content and finish reason at the top,
   /// with the fingerprint, usage, the model that answered, the seed sent and the latency.
-  static func record(of answer: OpenAIClient.Answer<ChatResponse>, for request: ChatRequest) -> Value {
+  static func record(
+    of answer: OpenAIClient.Answer<ChatResponse>, for request: ChatRequest, requestedModel: String, randomSeed: Bool
+  ) -> Value {
     let response = answer.body
     let record = DictObject()
     let first = response.choices.first
@@ -141,8 +144,9 @@ public struct LLMBindings: Sendable {
     record["system_fingerprint"] = response.systemFingerprint.map(Value.string) ?? .nil
     record["usage"] = usage(response.usage)
     record["model"] = .string(response.model ?? request.model)
-    record["requested_model"] = .string(request.model)
+    record["requested_model"] = .string(requestedModel)
     record["seed"] = request.seed.map(Value.int) ?? .nil
+    record["random_seed"] = .bool(randomSeed)
     record["temperature"] = request.temperature.map(Value.float) ?? .nil
     record["latency"] = .float(answer.latency)
     record["cached"] = .bool(false)

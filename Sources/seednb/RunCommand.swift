@@ -22,28 +22,41 @@ struct RunCommand: ParsableCommand {
   @Option(name: .customShort("p"), help: ArgumentHelp("Set a parameter declared in the front matter.", valueName: "key=value"))
   var parameters: [String] = []
 
+  @Option(help: ArgumentHelp("The LLM backend: local or openai (default: the front matter's, else openai when OPENAI_BASE_URL or OPENAI_API_KEY is set, else local).", valueName: "name"))
+  var backend: String?
+
   func run() throws {
     let terminal = Terminal()
     if notebook.hasSuffix(".seed") {
-      let status = try ScriptRunner.run(path: notebook, terminal: terminal)
+      let chosen: Backend
+      do { chosen = try Backend.choose(flag: backend, frontMatter: nil) } catch let error as Backend.UnknownBackend {
+        terminal.err(error.description + "\n")
+        throw ExitCode(ExitStatus.usage)
+      }
+      let status = try ScriptRunner.run(path: notebook, backend: chosen, terminal: terminal)
       if status != ExitStatus.ok { throw ExitCode(status) }
       return
     }
     let loaded: LoadedNotebook
+    let chosen: Backend
     do {
       loaded = try LoadedNotebook(path: notebook, overrides: parameters)
+      chosen = try Backend.choose(flag: backend, frontMatter: loaded.notebook.frontMatter?.backend)
     } catch let failure as LoadedNotebook.Failure {
       terminal.err(failure.message + "\n")
       throw ExitCode(ExitStatus.usage)
+    } catch let error as Backend.UnknownBackend {
+      terminal.err(error.description + "\n")
+      throw ExitCode(ExitStatus.usage)
     }
-    let status = LargeStack.run { RunCommand.execute(loaded, terminal: terminal) }
+    let status = LargeStack.run { RunCommand.execute(loaded, backend: chosen, terminal: terminal) }
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 
-  static func execute(_ loaded: LoadedNotebook, terminal: Terminal) -> Int32 {
+  static func execute(_ loaded: LoadedNotebook, backend: Backend, terminal: Terminal) -> Int32 {
     let session = NotebookSession(
       notebook: loaded.notebook, parameters: loaded.parameters, modules: .forNotebook(at: loaded.notebook.file),
-      llm: Backend.bindings(model: loaded.notebook.frontMatter?.model))
+      llm: backend.bindings(model: loaded.notebook.frontMatter?.model))
     let interruption = Interruption { session.interpreter }
     defer { withExtendedLifetime(interruption) {} }
     let syntaxErrors = session.syntaxErrors()

@@ -5,7 +5,7 @@ import SeedNotebook
 
 /// `seednb run script.seed`: a plain seed file run as one piece, as `python script.py` runs.
 enum ScriptRunner {
-  static func run(path: String, terminal: Terminal) throws -> Int32 {
+  static func run(path: String, backend: Backend, terminal: Terminal) throws -> Int32 {
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
       terminal.err("seednb: cannot read '\(path)'\n")
       return ExitStatus.usage
@@ -14,7 +14,7 @@ enum ScriptRunner {
     return LargeStack.run {
       let interpreter = Interpreter()
       interpreter.moduleLoader = { modules.lookup($0) }
-      Backend.bindings(model: nil).install(in: interpreter)
+      backend.bindings(model: nil).install(in: interpreter)
       let interruption = Interruption { interpreter }
       defer { withExtendedLifetime(interruption) {} }
       let printer = OutputPrinter(terminal: terminal)

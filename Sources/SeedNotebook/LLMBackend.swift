@@ -1,0 +1,82 @@
+import Foundation
+import SeedLLM
+import SeedLang
+
+/// Where `chat` and `embed` go: an OpenAI-compatible endpoint, or the local model, which is
+/// started on first use.
+public enum LLMBackend: Sendable {
+  case remote(OpenAIClient)
+  /// The local server, and the retry and timeout settings for talking to it.
+  case local(LocalConnection)
+
+  public static func local(_ server: LocalModelServer, retry: RetryPolicy = RetryPolicy(), timeout: Double = 600) -> LLMBackend {
+    .local(LocalConnection(server: server, retry: retry, timeout: timeout))
+  }
+
+  public var name: String {
+    switch self {
+    case .remote: return "openai"
+    case .local: return "local"
+    }
+  }
+
+  /// The client to send with; the local server starts here on first use.
+  func client() throws -> OpenAIClient {
+    switch self {
+    case .remote(let client):
+      let configuration = client.configuration
+      // A request to OpenAI itself needs a key; saying so beats sending one that must fail.
+      if configuration.apiKey == nil && configuration.baseURL == OpenAIClient.Configuration.defaultBaseURL {
+        throw RuntimeFailure(
+          "no LLM backend is configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for any OpenAI-compatible server")
+      }
+      return client
+    case .local(let connection):
+      return try connection.client()
+    }
+  }
+
+  /// Fits a chat request to the backend. The local model answers whatever model is asked
+  /// for, and a call without a seed gets a fresh random one: otherwise the server derives one
+  /// from its own state and unseeded calls would not vary. Returns whether the seed is random.
+  @discardableResult
+  func adapt(_ request: inout ChatRequest) -> Bool {
+    guard case .local = self else { return false }
+    request.model = LocalModelServer.chatModel
+    guard request.seed == nil else { return false }
+    request.seed = Int(UInt32.random(in: 0...UInt32.max))
+    return true
+  }
+
+  func adapt(_ request: inout EmbeddingRequest) {
+    if case .local = self { request.model = LocalModelServer.embeddingModel }
+  }
+}
+
+/// The local server and the client for it, made once it has started.
+public final class LocalConnection: @unchecked Sendable {
+  public let server: LocalModelServer
+  private let retry: RetryPolicy
+  private let timeout: Double
+  private let lock = NSLock()
+  private var started: OpenAIClient?
+
+  init(server: LocalModelServer, retry: RetryPolicy, timeout: Double) {
+    self.server = server
+    self.retry = retry
+    self.timeout = timeout
+  }
+
+  func client() throws -> OpenAIClient {
+    try lock.withLock {
+      if let started { return started }
+      let baseURL: String
+      do { baseURL = try server.start() } catch let failure as LocalModelServer.StartFailure {
+        throw RuntimeFailure(failure.description)
+      }
+      let client = OpenAIClient(configuration: .init(baseURL: baseURL, apiKey: nil, retry: retry, timeout: timeout))
+      started = client
+      return client
+    }
+  }
+}
