@@ -1,12 +1,13 @@
-/// Writes a `JSONValue` as text: on one line, or indented by `indent` spaces a level.
+/// Writes a `JSONValue` as text: on one line, or indented by `indent` spaces a level; with
+/// `sortedKeys`, object members in key order, so that equal documents give equal text.
 extension JSONValue {
-  public func serialized(indent: Int? = nil) -> String {
+  public func serialized(indent: Int? = nil, sortedKeys: Bool = false) -> String {
     var out = ""
-    write(to: &out, indent: indent, level: 0)
+    write(to: &out, indent: indent, level: 0, sortedKeys: sortedKeys)
     return out
   }
 
-  private func write(to out: inout String, indent: Int?, level: Int) {
+  private func write(to out: inout String, indent: Int?, level: Int, sortedKeys: Bool) {
     let newline = indent.map { "\n" + String(repeating: " ", count: $0 * (level + 1)) } ?? ""
     let closing = indent.map { "\n" + String(repeating: " ", count: $0 * level) } ?? ""
     switch self {
@@ -22,18 +23,18 @@ extension JSONValue {
       for (index, item) in items.enumerated() {
         if index > 0 { out += "," }
         out += newline
-        item.write(to: &out, indent: indent, level: level + 1)
+        item.write(to: &out, indent: indent, level: level + 1, sortedKeys: sortedKeys)
       }
       out += closing + "]"
     case .object(let members):
       if members.isEmpty { out += "{}"; return }
       out += "{"
-      for (index, member) in members.enumerated() {
+      for (index, member) in (sortedKeys ? members.sorted { $0.key < $1.key } : members).enumerated() {
         if index > 0 { out += "," }
         out += newline
         JSONValue.quote(member.key, into: &out)
         out += indent == nil ? ":" : ": "
-        member.value.write(to: &out, indent: indent, level: level + 1)
+        member.value.write(to: &out, indent: indent, level: level + 1, sortedKeys: sortedKeys)
       }
       out += closing + "}"
     }

@@ -61,6 +61,21 @@ public struct ChatRequest: Sendable, Equatable, JSONRequestBody {
   }
 }
 
+extension ChatRequest {
+  /// The request as a cache sees it: the API's defaults filled in, so that leaving out
+  /// `temperature` and sending its default are the same request.
+  public var normalized: JSONValue {
+    var filled = self
+    filled.temperature = temperature ?? 1
+    filled.topP = topP ?? 1
+    filled.n = n ?? 1
+    filled.presencePenalty = presencePenalty ?? 0
+    filled.frequencyPenalty = frequencyPenalty ?? 0
+    filled.logprobs = logprobs ?? false
+    return filled.json
+  }
+}
+
 public struct ChatResponse: Sendable, Equatable, JSONResponseBody {
   public var id: String?
   public var object: String?

@@ -32,6 +32,13 @@ public final class LocalModelServer: @unchecked Sendable {
     public var model: String { folder.appendingPathComponent("model/gemma-3-270m-q4_k_m.gguf").path }
     public var modelChecksum: String { model + ".sha256" }
     public var log: String { folder.appendingPathComponent("server.log").path }
+    /// The fingerprint the server sends, written by set-up and by each start.
+    public var fingerprintFile: String { folder.appendingPathComponent("fingerprint").path }
+
+    /// The server's fingerprint, known without starting it; nil before set-up wrote it.
+    public var fingerprint: String? {
+      (try? String(contentsOfFile: fingerprintFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     /// The files set-up makes that are not there.
     public var missing: [String] {

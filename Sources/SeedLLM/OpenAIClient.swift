@@ -46,9 +46,18 @@ public final class OpenAIClient: Sendable {
   /// A decoded answer and what it took to get it.
   public struct Answer<Body: Sendable>: Sendable {
     public let body: Body
+    /// The answer as the server sent it, for a cache to keep.
+    public let json: JSONValue
     /// Seconds from the first attempt to the answer, retries included.
     public let latency: Double
     public let attempts: Int
+
+    public init(body: Body, json: JSONValue, latency: Double, attempts: Int) {
+      self.body = body
+      self.json = json
+      self.latency = latency
+      self.attempts = attempts
+    }
   }
 
   public let configuration: Configuration
@@ -111,7 +120,7 @@ public final class OpenAIClient: Sendable {
           attempts: attempt)
       }
       do {
-        return Answer(body: try Reply(json: json), latency: Date().timeIntervalSince(begin), attempts: attempt)
+        return Answer(body: try Reply(json: json), json: json, latency: Date().timeIntervalSince(begin), attempts: attempt)
       } catch {
         throw LLMError(
           endpoint: endpoint, reason: .invalidResponse("the answer is JSON but not the expected shape (\(error)): \(start)"),

@@ -47,6 +47,9 @@ public final class Interpreter {
   var stackEnd: UnsafeMutablePointer<Value>
   var top: UnsafeMutablePointer<Value>
   var depth = 0
+  /// The `parallel` item indices the running code is inside, outermost first; empty outside.
+  /// It names a call's place independently of how the workers were scheduled.
+  public internal(set) var taskPath: [Int] = []
   private let mainStack: UnsafeMutablePointer<Value>
   static let stackCapacity = 1 << 18
 

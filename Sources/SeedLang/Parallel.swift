@@ -14,15 +14,17 @@ extension Interpreter {
     let stackEnd: UnsafeMutablePointer<Value>
     let top: UnsafeMutablePointer<Value>
     let depth: Int
+    let taskPath: [Int]
   }
 
   var stackRegisters: StackRegisters {
-    get { StackRegisters(stack: stack, stackEnd: stackEnd, top: top, depth: depth) }
+    get { StackRegisters(stack: stack, stackEnd: stackEnd, top: top, depth: depth, taskPath: taskPath) }
     set {
       stack = newValue.stack
       stackEnd = newValue.stackEnd
       top = newValue.top
       depth = newValue.depth
+      taskPath = newValue.taskPath
     }
   }
 
@@ -53,12 +55,13 @@ extension Interpreter {
       if sharingDepth == 0 { executionLock.unlock() }
     }
     let workers = min(limit, items.count)
+    let parentPath = taskPath
     blocking {
       let finished = DispatchGroup()
       for _ in 0..<workers {
         finished.enter()
         let thread = Thread { [self] in
-          runWorker(items, body: body, work: work)
+          runWorker(items, body: body, work: work, parentPath: parentPath)
           finished.leave()
         }
         thread.stackSize = Interpreter.workerThreadStack
@@ -78,7 +81,7 @@ extension Interpreter {
   }
 
   /// A worker takes items until none are left or one has failed.
-  private func runWorker(_ items: [Value], body: Value, work: ParallelWork) {
+  private func runWorker(_ items: [Value], body: Value, work: ParallelWork, parentPath: [Int]) {
     let ownStack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.workerStackCapacity)
     ownStack.initialize(repeating: .nil, count: Interpreter.workerStackCapacity)
     defer {
@@ -87,17 +90,18 @@ extension Interpreter {
     }
     executionLock.lock()
     defer { executionLock.unlock() }
-    stackRegisters = StackRegisters(stack: ownStack, stackEnd: ownStack + Interpreter.workerStackCapacity, top: ownStack, depth: 0)
     // Items are claimed under the execution lock, which this worker holds between calls.
     while let index = work.claim() {
+      // The worker's own stack, fresh for each item, and the item's place in the task tree.
+      stackRegisters = StackRegisters(
+        stack: ownStack, stackEnd: ownStack + Interpreter.workerStackCapacity, top: ownStack, depth: 0,
+        taskPath: parentPath + [index])
       do {
         let result = try call(body, [items[index]])
         work.results[index] = result
       } catch {
         work.fail(index, error)
       }
-      // The call may have let other workers run; this worker's stack is its own again.
-      stackRegisters = StackRegisters(stack: ownStack, stackEnd: ownStack + Interpreter.workerStackCapacity, top: ownStack, depth: 0)
     }
   }
 }

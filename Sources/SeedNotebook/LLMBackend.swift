@@ -36,6 +36,16 @@ public enum LLMBackend: Sendable {
     }
   }
 
+  /// The fingerprint the backend answers a model with now, or nil when it cannot be told.
+  /// The local server's is read from its installation; a remote backend is asked with a
+  /// one-token request, once per model and run.
+  public func currentFingerprint(model: String) -> String? {
+    switch self {
+    case .local(let connection): return connection.server.installation.fingerprint
+    case .remote(let client): return FingerprintProbe.shared.fingerprint(of: client, model: model)
+    }
+  }
+
   /// Fits a chat request to the backend. The local model answers whatever model is asked
   /// for, and a call without a seed gets a fresh random one: otherwise the server derives one
   /// from its own state and unseeded calls would not vary. Returns whether the seed is random.
@@ -78,5 +88,23 @@ public final class LocalConnection: @unchecked Sendable {
       started = client
       return client
     }
+  }
+}
+
+/// One-token requests that learn a remote backend's fingerprint, remembered per model.
+final class FingerprintProbe: @unchecked Sendable {
+  static let shared = FingerprintProbe()
+  private let lock = NSLock()
+  private var known: [String: String?] = [:]
+
+  func fingerprint(of client: OpenAIClient, model: String) -> String? {
+    let memo = client.configuration.baseURL + "|" + model
+    if let answer = lock.withLock({ known[memo] }) { return answer }
+    var request = ChatRequest(model: model, messages: [ChatMessage(role: "user", content: "Hi")])
+    request.maxTokens = 1
+    request.seed = 0
+    let answer = (try? client.chat(request))?.body.systemFingerprint
+    lock.withLock { known[memo] = .some(answer) }
+    return answer
   }
 }

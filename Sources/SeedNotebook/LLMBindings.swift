@@ -1,4 +1,5 @@
 import Foundation
+import SeedJSON
 import SeedLLM
 import SeedLang
 
@@ -9,6 +10,8 @@ public struct LLMBindings: Sendable {
   public let backend: LLMBackend
   public var defaultChatModel: String
   public var defaultEmbeddingModel: String
+  /// Answers calls from the cache and records them; without one every call goes live.
+  public var journal: CallJournal?
 
   public init(
     backend: LLMBackend, defaultChatModel: String = "gpt-4o-mini", defaultEmbeddingModel: String = "text-embedding-3-small"
@@ -73,12 +76,51 @@ public struct LLMBindings: Sendable {
       }
     }
     let requestedModel = request.model
+    let seeded = request.seed != nil
+    // The key is taken before the backend adapts the request: a random seed is not part of it.
+    let (key, requestText) = CacheKeys.requestKey(request)
+    var slot: CallSlot?
+    if let journal {
+      let (decision, place) = journal.decide(
+        kind: .chat, requestKey: key, taskPath: args.interpreter.taskPath, seeded: seeded,
+        describe: { "chat \(requestText.prefix(160))" })
+      slot = place
+      switch decision {
+      case .replay(let call):
+        journal.note(call, live: false)
+        return try LLMBindings.replayedRecord(call, requestedModel: requestedModel, request: request)
+      case .frozenMiss:
+        throw RuntimeFailure("--frozen: this chat request is not in the cache: \(requestText.prefix(160))")
+      case .live:
+        break
+      }
+    }
     let randomSeed = backend.adapt(&request)
     let backend = self.backend
     let answer = try args.interpreter.blocking {
       do { return try backend.client().chat(request) } catch let error as LLMError { throw RuntimeFailure(error.description) }
     }
-    return LLMBindings.record(of: answer, for: request, requestedModel: requestedModel, randomSeed: randomSeed)
+    if let journal, let slot {
+      journal.note(
+        RecordedCall(
+          kind: .chat, requestKey: key, taskPath: slot.taskPath, occurrence: slot.occurrence, request: requestText,
+          response: answer.json.serialized(), model: answer.body.model, fingerprint: answer.body.systemFingerprint,
+          seed: request.seed, seeded: seeded, latency: answer.latency, promptTokens: answer.body.usage?.promptTokens ?? 0,
+          completionTokens: answer.body.usage?.completionTokens ?? 0),
+        live: true)
+    }
+    return LLMBindings.record(of: answer, for: request, requestedModel: requestedModel, randomSeed: randomSeed, cached: false)
+  }
+
+  /// The record of a chat answered from the cache, as it was when the answer was live.
+  static func replayedRecord(_ call: RecordedCall, requestedModel: String, request: ChatRequest) throws -> Value {
+    let json = try JSONValue.parse(call.response)
+    let body = try ChatResponse(json: json)
+    var sent = request
+    sent.seed = call.seed
+    return record(
+      of: OpenAIClient.Answer(body: body, json: json, latency: call.latency, attempts: 0), for: sent,
+      requestedModel: requestedModel, randomSeed: !call.seeded && call.seed != nil, cached: true)
   }
 
   // embed(text or [texts], model:, dimensions:): a vector, or a list of vectors.
@@ -103,14 +145,43 @@ public struct LLMBindings: Sendable {
     if inputs.isEmpty { return .list(ListObject([])) }
     var request = EmbeddingRequest(model: try args.named("model").map { try text($0, "model") } ?? defaultEmbeddingModel, input: inputs)
     request.dimensions = try args.named("dimensions").flatMap { try optionalInt($0, "dimensions") }
-    backend.adapt(&request)
-    let backend = self.backend
-    let answer = try args.interpreter.blocking {
-      do { return try backend.client().embeddings(request) } catch let error as LLMError {
-        throw RuntimeFailure(error.description)
+    let (key, requestText) = CacheKeys.requestKey(request)
+    var slot: CallSlot?
+    var response: EmbeddingResponse?
+    if let journal {
+      let (decision, place) = journal.decide(
+        kind: .embed, requestKey: key, taskPath: args.interpreter.taskPath, seeded: false,
+        describe: { "embed \(requestText.prefix(160))" })
+      slot = place
+      switch decision {
+      case .replay(let call):
+        journal.note(call, live: false)
+        response = try EmbeddingResponse(json: try JSONValue.parse(call.response))
+      case .frozenMiss:
+        throw RuntimeFailure("--frozen: this embedding request is not in the cache: \(requestText.prefix(160))")
+      case .live:
+        break
       }
     }
-    let ordered = answer.body.data.sorted { $0.index < $1.index }
+    if response == nil {
+      backend.adapt(&request)
+      let backend = self.backend
+      let answer = try args.interpreter.blocking {
+        do { return try backend.client().embeddings(request) } catch let error as LLMError {
+          throw RuntimeFailure(error.description)
+        }
+      }
+      response = answer.body
+      if let journal, let slot {
+        journal.note(
+          RecordedCall(
+            kind: .embed, requestKey: key, taskPath: slot.taskPath, occurrence: slot.occurrence, request: requestText,
+            response: answer.json.serialized(), model: answer.body.model, fingerprint: nil, seed: nil, seeded: false,
+            latency: answer.latency, promptTokens: answer.body.usage?.promptTokens ?? 0, completionTokens: 0),
+          live: true)
+      }
+    }
+    let ordered = (response?.data ?? []).sorted { $0.index < $1.index }
     guard ordered.count == inputs.count else {
       throw RuntimeFailure("embed(): the server returned \(ordered.count) embeddings for \(inputs.count) inputs")
     }
@@ -134,7 +205,8 @@ public struct LLMBindings: Sendable {
   /// The record `chat` returns: the first choice's content and finish reason at the top,
   /// with the fingerprint, usage, the model that answered, the seed sent and the latency.
   static func record(
-    of answer: OpenAIClient.Answer<ChatResponse>, for request: ChatRequest, requestedModel: String, randomSeed: Bool
+    of answer: OpenAIClient.Answer<ChatResponse>, for request: ChatRequest, requestedModel: String, randomSeed: Bool,
+    cached: Bool
   ) -> Value {
     let response = answer.body
     let record = DictObject()
@@ -149,7 +221,7 @@ public struct LLMBindings: Sendable {
     record["random_seed"] = .bool(randomSeed)
     record["temperature"] = request.temperature.map(Value.float) ?? .nil
     record["latency"] = .float(answer.latency)
-    record["cached"] = .bool(false)
+    record["cached"] = .bool(cached)
     record["id"] = response.id.map(Value.string) ?? .nil
     record["created"] = response.created.map(Value.int) ?? .nil
     record["choices"] = .list(

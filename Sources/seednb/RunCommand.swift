@@ -12,7 +12,13 @@ struct RunCommand: ParsableCommand {
       A plain .seed file runs as one script, without cell headers.
 
       Exit status: 0 when every cell ran, 1 when a cell failed (later cells are not run),
-      2 for bad usage or a notebook that does not parse.
+      2 for bad usage or a notebook that does not parse, 3 when --frozen met a request the
+      cache does not hold.
+
+      Finished cells are kept in .seednb/cache.sqlite beside the notebook. A cell whose
+      source, earlier cells, parameters and backend fingerprint are unchanged is restored
+      from it: its code runs again with every call answered from the cache. Calls without a
+      seed still go to the backend (they are meant to vary), except under --frozen.
       """
   )
 
@@ -24,6 +30,16 @@ struct RunCommand: ParsableCommand {
 
   @Option(help: ArgumentHelp("The LLM backend: local or openai (default: the front matter's, else openai when OPENAI_BASE_URL or OPENAI_API_KEY is set, else local).", valueName: "name"))
   var backend: String?
+
+  @Flag(help: "Run every cell live and rewrite its cache entry.")
+  var refresh = false
+
+  @Flag(help: "Never ask the backend: replay everything from the cache; a request it lacks exits with status 3.")
+  var frozen = false
+
+  func validate() throws {
+    if refresh && frozen { throw ValidationError("--refresh and --frozen cannot be used together") }
+  }
 
   func run() throws {
     let terminal = Terminal()
@@ -49,14 +65,17 @@ struct RunCommand: ParsableCommand {
       terminal.err(error.description + "\n")
       throw ExitCode(ExitStatus.usage)
     }
-    let status = LargeStack.run { RunCommand.execute(loaded, backend: chosen, terminal: terminal) }
+    let options = NotebookRunner.Options(refresh: refresh, frozen: frozen)
+    let status = LargeStack.run { RunCommand.execute(loaded, backend: chosen, options: options, terminal: terminal) }
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 
-  static func execute(_ loaded: LoadedNotebook, backend: Backend, terminal: Terminal) -> Int32 {
+  static func execute(_ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal) -> Int32 {
+    let journal = CallJournal()
+    var bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
+    bindings.journal = journal
     let session = NotebookSession(
-      notebook: loaded.notebook, parameters: loaded.parameters, modules: .forNotebook(at: loaded.notebook.file),
-      llm: backend.bindings(model: loaded.notebook.frontMatter?.model))
+      notebook: loaded.notebook, parameters: loaded.parameters, modules: .forNotebook(at: loaded.notebook.file), llm: bindings)
     let interruption = Interruption { session.interpreter }
     defer { withExtendedLifetime(interruption) {} }
     let syntaxErrors = session.syntaxErrors()
@@ -66,17 +85,31 @@ struct RunCommand: ParsableCommand {
       terminal.err("\(loaded.notebook.file): \(count) syntax error\(count == 1 ? "" : "s"); nothing was run\n")
       return ExitStatus.usage
     }
-    let printer = OutputPrinter(terminal: terminal)
-    for cell in loaded.notebook.cells {
-      printer.header(for: cell.label)
-      let result = session.run(cell) { printer.print($0) }
-      printer.finishLine()
-      if let error = result.error {
-        terminal.err(terminal.styled(error.description, "31") + "\n")
-        return ExitStatus.cellFailed
-      }
+    let store: CacheStore?
+    do {
+      store = try CacheStore(path: CacheStore.path(forNotebook: loaded.notebook.file))
+      if let note = store?.rebuildNote { terminal.err("seednb: \(note)\n") }
+    } catch {
+      terminal.err("seednb: cannot open the cache (\(error)); running without it\n")
+      store = nil
     }
-    return ExitStatus.ok
+    let runner = NotebookRunner(
+      session: session, journal: journal, store: store, runtime: Seednb.version, parameters: loaded.parameters,
+      options: options, currentFingerprint: { bindings.backend.currentFingerprint(model: $0) })
+    let printer = OutputPrinter(terminal: terminal)
+    let summary = runner.run(
+      onCellStart: { cell, status, note in
+        printer.header(for: cell.label, status: status.rawValue)
+        if let note { terminal.out(terminal.styled(note, "33") + "\n") }
+      },
+      onOutput: { printer.print($0) },
+      onCellEnd: { report in
+        printer.finishLine()
+        if let error = report.result.error { terminal.err(terminal.styled(error.description, "31") + "\n") }
+      })
+    printer.summary(summary)
+    if summary.frozenMiss != nil { return ExitStatus.frozenMiss }
+    return summary.failed ? ExitStatus.cellFailed : ExitStatus.ok
   }
 }
 

@@ -17,4 +17,5 @@ enum ExitStatus {
   static let ok: Int32 = 0
   static let cellFailed: Int32 = 1
   static let usage: Int32 = 2
+  static let frozenMiss: Int32 = 3
 }

@@ -107,15 +107,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, help="the GGUF file")
     parser.add_argument("--model-sha256", required=True, help="its SHA-256, checked at set-up")
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--n-ctx", type=int, default=2048)
     parser.add_argument("--n-threads", type=int, default=min(os.cpu_count() or 1, 4))
+    parser.add_argument("--fingerprint-only", action="store_true",
+                        help="write the fingerprint beside this script and exit, without loading the model")
     args = parser.parse_args()
 
     # Whatever shapes the text a seed produces belongs in the fingerprint.
     settings = {"chat_format": "seednb-plain", "n_ctx": args.n_ctx, "n_threads": args.n_threads,
                 "embedding_pooling": "mean", "embedding_batch": "one input at a time"}
     system_fingerprint = fingerprint(args.model_sha256, settings)
+    # seednb reads this file to tell, without starting the server, whether cached answers
+    # still match the backend.
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fingerprint"), "w") as file:
+        file.write(system_fingerprint + "\n")
+    if args.fingerprint_only:
+        return
     chat_settings = ModelSettings(
         model=args.model, model_alias=CHAT_MODEL, chat_format="seednb-plain", n_ctx=args.n_ctx,
         n_threads=args.n_threads, verbose=False)

@@ -1,0 +1,46 @@
+import Crypto
+import Foundation
+import SeedJSON
+import SeedLLM
+
+/// The keys of the cache: SHA-256 hex digests of what must match for an entry to be reused.
+/// No key ever includes the API key.
+enum CacheKeys {
+  static func sha256(_ text: String) -> String {
+    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// A cell's key is a Merkle chain: the runtime version, the parameters, the key of the
+  /// cell before it, and its own normalised source. Changing a cell changes the keys of all
+  /// the cells after it.
+  static func cellKeys(runtime: String, parameters: JSONValue, sources: [String]) -> [String] {
+    let parameterText = parameters.serialized(sortedKeys: true)
+    var previous = ""
+    return sources.map { source in
+      previous = sha256(["seednb-cell-1", runtime, parameterText, previous, normalized(source)].joined(separator: "\u{0}"))
+      return previous
+    }
+  }
+
+  /// The source without what cannot change its meaning: trailing spaces, blank lines at the
+  /// ends, and the kind of line break.
+  static func normalized(_ source: String) -> String {
+    var lines = source.replacing("\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map {
+      String($0.reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+    while lines.last?.isEmpty == true { lines.removeLast() }
+    while lines.first?.isEmpty == true { lines.removeFirst() }
+    return lines.joined(separator: "\n")
+  }
+
+  /// A request's key: its kind and its body with the API's defaults filled in.
+  static func requestKey(_ request: ChatRequest) -> (key: String, text: String) {
+    let text = request.normalized.serialized(sortedKeys: true)
+    return (sha256("chat\u{0}" + text), text)
+  }
+
+  static func requestKey(_ request: EmbeddingRequest) -> (key: String, text: String) {
+    let text = request.json.serialized(sortedKeys: true)
+    return (sha256("embed\u{0}" + text), text)
+  }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+import SeedLang
+
+/// The cell cache: a SQLite file in `.seednb/` beside the notebook. Each finished cell is
+/// one transaction, in write-ahead-log mode, so a run killed at any moment leaves every cell
+/// that had finished, and several runs can share the file. A file that is damaged or from
+/// another version is moved aside and rebuilt, never trusted.
+public final class CacheStore: @unchecked Sendable {
+  /// One finished cell: its outputs and the calls it made.
+  public struct Entry: Sendable {
+    public let notebook: String
+    public let cellKey: String
+    public let cellIdentity: String
+    public let outputs: [OutputItem]
+    public let calls: [RecordedCall]
+    public let savedAt: Date
+  }
+
+  /// Bumped whenever the tables or what they hold change meaning.
+  static let schemaVersion = "1"
+
+  public let path: String
+  /// Set when the file found was not usable: why, and where it was moved.
+  public private(set) var rebuildNote: String?
+  private let database: DatabasePool
+
+  /// The store of the notebook at `notebookPath`: `.seednb/cache.sqlite` in its folder.
+  public static func path(forNotebook notebookPath: String) -> String {
+    URL(fileURLWithPath: notebookPath).deletingLastPathComponent().appendingPathComponent(".seednb/cache.sqlite").path
+  }
+
+  public init(path: String) throws {
+    self.path = path
+    try FileManager.default.createDirectory(
+      at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+    do {
+      database = try CacheStore.open(path)
+    } catch {
+      // Whatever is there cannot be trusted; it is kept for inspection, not used.
+      let aside = path + ".damaged-\(Int(Date().timeIntervalSince1970))"
+      for suffix in ["", "-wal", "-shm"] {
+        try? FileManager.default.removeItem(atPath: aside + suffix)
+        try? FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
+      }
+      rebuildNote = "the cache store \(path) was unusable (\(CacheStore.reason(error))); it was moved to \(aside) and rebuilt"
+      database = try CacheStore.open(path)
+    }
+  }
+
+  private static func reason(_ error: Error) -> String {
+    if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+    return "\(error)"
+  }
+
+  private struct Unusable: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  private static func open(_ path: String) throws -> DatabasePool {
+    var configuration = Configuration()
+    // Two runs of one notebook wait for each other's short write transactions.
+    configuration.busyMode = .timeout(10)
+    let database = try DatabasePool(path: path, configuration: configuration)
+    try database.write { db in
+      try db.execute(sql: "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+      let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer"
+      guard check == "ok" else { throw Unusable(description: "integrity check: \(check)") }
+      let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
+      if let version, version != schemaVersion {
+        throw Unusable(description: "it was written by another version (schema \(version), expected \(schemaVersion))")
+      }
+      try db.execute(
+        sql: """
+          CREATE TABLE IF NOT EXISTS cell (
+            notebook TEXT NOT NULL, cellKey TEXT NOT NULL, cellIdentity TEXT NOT NULL,
+            outputs TEXT NOT NULL, calls TEXT NOT NULL, savedAt REAL NOT NULL,
+            PRIMARY KEY (notebook, cellKey));
+          CREATE INDEX IF NOT EXISTS cellByIdentity ON cell (notebook, cellIdentity, savedAt);
+          CREATE TABLE IF NOT EXISTS call (
+            notebook TEXT NOT NULL, kind TEXT NOT NULL, requestKey TEXT NOT NULL, taskPath TEXT NOT NULL,
+            occurrence INTEGER NOT NULL, record TEXT NOT NULL,
+            PRIMARY KEY (notebook, kind, requestKey, taskPath, occurrence));
+          INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '\(schemaVersion)');
+          """)
+    }
+    return database
+  }
+
+  private static let encoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return encoder
+  }()
+
+  /// The entry of a cell by its key.
+  public func entry(notebook: String, cellKey: String) throws -> Entry? {
+    try database.read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM cell WHERE notebook = ? AND cellKey = ?", arguments: [notebook, cellKey])
+        .map(CacheStore.entry(from:))
+    }
+  }
+
+  /// The newest entry of a cell by its identity, whatever its key: to tell a changed cell.
+  public func latestEntry(notebook: String, cellIdentity: String) throws -> Entry? {
+    try database.read { db in
+      try Row.fetchOne(
+        db, sql: "SELECT * FROM cell WHERE notebook = ? AND cellIdentity = ? ORDER BY savedAt DESC LIMIT 1",
+        arguments: [notebook, cellIdentity]
+      ).map(CacheStore.entry(from:))
+    }
+  }
+
+  /// Every entry, of one notebook or of all.
+  public func entries(notebook: String? = nil) throws -> [Entry] {
+    try database.read { db in
+      let rows =
+        if let notebook {
+          try Row.fetchAll(db, sql: "SELECT * FROM cell WHERE notebook = ? ORDER BY savedAt", arguments: [notebook])
+        } else {
+          try Row.fetchAll(db, sql: "SELECT * FROM cell ORDER BY notebook, savedAt")
+        }
+      return try rows.map(CacheStore.entry(from:))
+    }
+  }
+
+  /// The last recorded answer for a request at a place, from any cell of the notebook.
+  public func call(notebook: String, slot: CallSlot) throws -> RecordedCall? {
+    try database.read { db in
+      try String.fetchOne(
+        db,
+        sql: "SELECT record FROM call WHERE notebook = ? AND kind = ? AND requestKey = ? AND taskPath = ? AND occurrence = ?",
+        arguments: [notebook, slot.kind.rawValue, slot.requestKey, slot.taskPath, slot.occurrence]
+      ).flatMap { try? JSONDecoder().decode(RecordedCall.self, from: Data($0.utf8)) }
+    }
+  }
+
+  /// Stores a finished cell, in one transaction.
+  public func save(notebook: String, cellKey: String, cellIdentity: String, outputs: [OutputItem], calls: [RecordedCall]) throws {
+    let outputsText = String(decoding: try CacheStore.encoder.encode(outputs), as: UTF8.self)
+    let callsText = String(decoding: try CacheStore.encoder.encode(calls), as: UTF8.self)
+    let records = try calls.map { (call: $0, text: String(decoding: try CacheStore.encoder.encode($0), as: UTF8.self)) }
+    try database.write { db in
+      try db.execute(
+        sql: "INSERT OR REPLACE INTO cell (notebook, cellKey, cellIdentity, outputs, calls, savedAt) VALUES (?, ?, ?, ?, ?, ?)",
+        arguments: [notebook, cellKey, cellIdentity, outputsText, callsText, Date().timeIntervalSince1970])
+      for record in records {
+        try db.execute(
+          sql: "INSERT OR REPLACE INTO call (notebook, kind, requestKey, taskPath, occurrence, record) VALUES (?, ?, ?, ?, ?, ?)",
+          arguments: [
+            notebook, record.call.kind.rawValue, record.call.requestKey, record.call.taskPath, record.call.occurrence, record.text,
+          ])
+      }
+    }
+  }
+
+  /// Removes the entries of one notebook, or all; returns how many cells were removed.
+  @discardableResult
+  public func clear(notebook: String? = nil) throws -> Int {
+    try database.write { db in
+      if let notebook {
+        try db.execute(sql: "DELETE FROM call WHERE notebook = ?", arguments: [notebook])
+        try db.execute(sql: "DELETE FROM cell WHERE notebook = ?", arguments: [notebook])
+      } else {
+        try db.execute(sql: "DELETE FROM call")
+        try db.execute(sql: "DELETE FROM cell")
+      }
+      return db.changesCount
+    }
+  }
+
+  private static func entry(from row: Row) throws -> Entry {
+    let outputs = try JSONDecoder().decode([OutputItem].self, from: Data((row["outputs"] as String).utf8))
+    let calls = try JSONDecoder().decode([RecordedCall].self, from: Data((row["calls"] as String).utf8))
+    return Entry(
+      notebook: row["notebook"], cellKey: row["cellKey"], cellIdentity: row["cellIdentity"], outputs: outputs,
+      calls: calls, savedAt: Date(timeIntervalSince1970: row["savedAt"]))
+  }
+}
