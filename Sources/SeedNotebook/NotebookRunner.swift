@@ -62,7 +62,8 @@ public final class NotebookRunner {
   private let journal: CallJournal
   private let store: CacheStore?
   private let notebookName: String
-  private let keys: [String]
+  /// The key of each cell, in order.
+  public let cellKeys: [String]
   private let options: Options
   private let currentFingerprint: (String) -> String?
 
@@ -80,7 +81,7 @@ public final class NotebookRunner {
     self.currentFingerprint = currentFingerprint
     notebookName = URL(fileURLWithPath: session.notebook.file).lastPathComponent
     let parameterJSON = JSONValue.object(parameters.map { JSONValue.Member(key: $0.key, value: $0.value.json) })
-    keys = CacheKeys.cellKeys(runtime: runtime, parameters: parameterJSON, sources: session.notebook.cells.map(\.source))
+    cellKeys = CacheKeys.cellKeys(runtime: runtime, parameters: parameterJSON, sources: session.notebook.cells.map(\.source))
   }
 
   /// Runs every cell until one fails. `onCellStart` hears each cell's planned status first.
@@ -91,7 +92,7 @@ public final class NotebookRunner {
     let start = Date()
     var summary = Summary()
     for (index, cell) in session.notebook.cells.enumerated() {
-      let report = run(cell, key: keys[index], onCellStart: onCellStart, onOutput: onOutput)
+      let report = run(cell, key: cellKeys[index], onCellStart: onCellStart, onOutput: onOutput)
       summary.reports.append(report)
       onCellEnd(report)
       if report.status == .error {
