@@ -14,6 +14,25 @@ final class CommandLineTests: XCTestCase {
     var status: Int32
     var stdout: String
     var stderr: String
+
+    /// Standard output without the run's summary line, whose time varies.
+    var cells: String {
+      var lines = stdout.split(separator: "\n", omittingEmptySubsequences: false)
+      if lines.last == "" { lines.removeLast() }
+      guard let last = lines.last, last.hasPrefix("── ") && last.contains(" cell") && last.contains(" · requests: ") else {
+        return stdout
+      }
+      lines.removeLast()
+      return lines.map { $0 + "\n" }.joined()
+    }
+
+    /// The summary line, without its time.
+    var summary: String? {
+      guard let line = stdout.split(separator: "\n").last(where: { $0.contains(" · requests: ") }),
+        let time = line.range(of: " · ", options: .backwards)
+      else { return nil }
+      return String(line[..<time.lowerBound])
+    }
   }
 
   var folder: URL!
@@ -102,11 +121,11 @@ final class CommandLineTests: XCTestCase {
     let outcome = try seednb(["run", nb])
     XCTAssertEqual(outcome.status, 0, outcome.stderr)
     XCTAssertEqual(
-      outcome.stdout,
+      outcome.cells,
       """
-      ── cell define ──
+      ── cell define · live ──
       defined
-      ── cell 2 ──
+      ── cell 2 · live ──
       49
       n  | s
       ---+---
@@ -120,7 +139,7 @@ final class CommandLineTests: XCTestCase {
   func testShowsTheValueOfACellsLastExpression() throws {
     let nb = try write("last.seednb", "```seed\nlet x = [\"a\": 1]\nx\n```\n```seed\nprint(\"nil is not shown\")\nnil\n```\n")
     let outcome = try seednb(["run", nb])
-    XCTAssertEqual(outcome.stdout, "── cell 1 ──\n[\"a\": 1]\n── cell 2 ──\nnil is not shown\n")
+    XCTAssertEqual(outcome.cells, "── cell 1 · live ──\n[\"a\": 1]\n── cell 2 · live ──\nnil is not shown\n")
   }
 
   func testParametersComeFromFrontMatterAndDashP() throws {
@@ -139,10 +158,11 @@ final class CommandLineTests: XCTestCase {
       print(name, n, ratio, flags, type(ratio))
       ```
       """)
-    XCTAssertEqual(try seednb(["run", nb]).stdout, "── cell 1 ──\nworld 2 0.5 [1, 2] float\n")
+    XCTAssertEqual(try seednb(["run", nb]).cells, "── cell 1 · live ──\nworld 2 0.5 [1, 2] float\n")
     let overridden = try seednb(["run", nb, "-p", "name=you there", "-p", "n=5", "-p", "ratio=2", "-p", "flags=[3]"])
     XCTAssertEqual(overridden.status, 0, overridden.stderr)
-    XCTAssertEqual(overridden.stdout, "── cell 1 ──\nyou there 5 2.0 [3] float\n")
+    // Parameters are part of a cell's key: new values make the cell run again.
+    XCTAssertEqual(overridden.cells, "── cell 1 · changed ──\nyou there 5 2.0 [3] float\n")
   }
 
   func testBadParametersAreUsageErrors() throws {
@@ -184,7 +204,8 @@ final class CommandLineTests: XCTestCase {
       """)
     let outcome = try seednb(["run", nb])
     XCTAssertEqual(outcome.status, 1)
-    XCTAssertEqual(outcome.stdout, "── cell first ──\nfirst ran\n── cell second ──\nbefore\n")
+    XCTAssertEqual(outcome.cells, "── cell first · live ──\nfirst ran\n── cell second · live ──\nbefore\n")
+    XCTAssertEqual(outcome.summary, "── 2 cells (1 live, 1 error) · requests: 0 live, 0 cached · 0 tokens (0 live)")
     XCTAssertEqual(
       outcome.stderr,
       """
@@ -259,7 +280,7 @@ final class CommandLineTests: XCTestCase {
     let nb = try write("nb/imports.seednb", "```seed\nimport shared\nimport local\nprint(from_stdlib(), from_folder())\n```\n")
     let outcome = try seednb(["run", nb], environment: ["SEEDNB_STDLIB": stdlib.path])
     XCTAssertEqual(outcome.status, 0, outcome.stderr)
-    XCTAssertEqual(outcome.stdout, "── cell 1 ──\nstdlib folder\n")
+    XCTAssertEqual(outcome.cells, "── cell 1 · live ──\nstdlib folder\n")
 
     let missing = try write("nb/missing.seednb", "```seed\nimport nowhere\n```\n")
     let failed = try seednb(["run", missing], environment: ["SEEDNB_STDLIB": stdlib.path])
@@ -296,11 +317,13 @@ final class CommandLineTests: XCTestCase {
       """)
     let good = try seednb(["run", nb], environment: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": key])
     XCTAssertEqual(good.status, 1)
-    XCTAssertEqual(good.stdout, "── cell 1 ──\n[\"fp_loopback_1\", \"fp_loopback_1\"] true\n── cell 2 ──\n")
+    XCTAssertEqual(good.cells, "── cell 1 · live ──\n[\"fp_loopback_1\", \"fp_loopback_1\"] true\n── cell 2 · live ──\n")
     XCTAssertTrue(good.stderr.hasPrefix("\(nb):cell 2:6:5: error: POST \(server.baseURL)/chat/completions: HTTP 400"), good.stderr)
 
     let wrongKey = "sk-wrong-but-long-enough-key"
-    let unauthorized = try seednb(["run", nb], environment: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": wrongKey])
+    // --refresh, since cell 1 would otherwise be restored from the cache without a request.
+    let unauthorized = try seednb(
+      ["run", nb, "--refresh"], environment: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": wrongKey])
     XCTAssertEqual(unauthorized.status, 1)
     XCTAssertTrue(unauthorized.stderr.contains("parallel item 0: POST \(server.baseURL)/chat/completions: HTTP 401"), unauthorized.stderr)
     for outcome in [good, unauthorized] {
@@ -345,6 +368,6 @@ final class CommandLineTests: XCTestCase {
     let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let outcome = try seednb(["run", repository.appendingPathComponent("notebooks/hello.seednb").path, "-p", "repeats=1"])
     XCTAssertEqual(outcome.status, 0, outcome.stderr)
-    XCTAssertTrue(outcome.stdout.hasPrefix("── cell greet ──\nHello, world!\n── cell table ──\n"), outcome.stdout)
+    XCTAssertTrue(outcome.stdout.contains("Hello, world!\n── cell table · "), outcome.stdout)
   }
 }

@@ -1,0 +1,136 @@
+import Foundation
+import LoopbackOpenAI
+import OrderedCollections
+import SeedLLM
+import SeedLang
+import SeedNotebook
+import XCTest
+
+/// The cell cache through the runner: real SQLite files and a real server on loopback.
+final class NotebookRunnerTests: XCTestCase {
+  var server: LoopbackOpenAIServer!
+  var folder: URL!
+
+  override func setUpWithError() throws {
+    server = LoopbackOpenAIServer()
+    try server.start()
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-runner-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  }
+
+  override func tearDownWithError() throws {
+    server.stop()
+    try? FileManager.default.removeItem(at: folder)
+  }
+
+  struct Run {
+    let summary: NotebookRunner.Summary
+    var statuses: [String] { summary.reports.map(\.status.rawValue) }
+    var outputs: [String] { summary.reports.map { $0.result.outputs.map(\.plainText).joined(separator: "\n") } }
+    var notes: [String?] { summary.reports.map(\.note) }
+  }
+
+  /// Runs cells as a notebook in `folder`, with the store beside it.
+  func run(
+    _ cells: [String], options: NotebookRunner.Options = .init(), fingerprint: @escaping (String) -> String? = { _ in nil },
+    baseURL: String? = nil
+  ) throws -> Run {
+    let notebook = Notebook(file: folder.appendingPathComponent("nb.seednb").path, title: nil, cellSources: cells)
+    let journal = CallJournal()
+    var bindings = LLMBindings(
+      client: OpenAIClient(configuration: .init(baseURL: baseURL ?? server.baseURL, apiKey: "sk-runner-tests", retry: RetryPolicy(maxRetries: 0))))
+    bindings.journal = journal
+    let session = NotebookSession(notebook: notebook, parameters: [:], modules: ModuleSearchPath(directories: []), llm: bindings)
+    let store = try CacheStore(path: CacheStore.path(forNotebook: notebook.file))
+    let runner = NotebookRunner(
+      session: session, journal: journal, store: store, runtime: "test", parameters: [:], options: options,
+      currentFingerprint: fingerprint)
+    return Run(summary: LargeStack.run { runner.run(onCellStart: { _, _, _ in }, onOutput: { _ in }) })
+  }
+
+  static let cells = [
+    "let seeded = chat(\"Tell me about Mars\", seed: 7, temperature: 0)\nprint(seeded.content)",
+    "let unseeded = parallel(0..<3) { i in chat(\"Tell me about Mars\").content }\nprint(unseeded)",
+    "print(seeded.cached, len(embed([seeded.content, \"x\"])))",
+  ]
+
+  func testASecondRunRestoresSeededCellsAndAsksAgainWithoutASeed() throws {
+    let first = try run(NotebookRunnerTests.cells)
+    XCTAssertEqual(first.statuses, ["live", "live", "live"])
+    let requestsAfterFirst = server.requests.count
+    XCTAssertEqual(requestsAfterFirst, 5)
+    let second = try run(NotebookRunnerTests.cells)
+    XCTAssertEqual(second.statuses, ["cached", "live", "cached"])
+    XCTAssertEqual(server.requests.count - requestsAfterFirst, 3, "only the three unseeded calls went out")
+    XCTAssertEqual(second.outputs[0], first.outputs[0])
+    XCTAssertNotEqual(second.outputs[1], first.outputs[1], "unseeded answers vary")
+    XCTAssertEqual(second.outputs[2], "true 2", "a restored cell's record says it came from the cache")
+    XCTAssertEqual(second.summary.cachedRequests, 2)
+    XCTAssertEqual(second.summary.liveRequests, 3)
+  }
+
+  func testFrozenReplaysEverythingWithoutTheNetworkInItemOrder() throws {
+    let first = try run(NotebookRunnerTests.cells)
+    server.stop()
+    let frozen = try run(NotebookRunnerTests.cells, options: .init(frozen: true))
+    XCTAssertEqual(frozen.statuses, ["cached", "cached", "cached"])
+    XCTAssertEqual(frozen.outputs[0...1], first.outputs[0...1], "the same answers, each in its item's place")
+    XCTAssertNil(frozen.summary.frozenMiss)
+  }
+
+  func testFrozenStopsAtARequestTheCacheLacks() throws {
+    _ = try run(NotebookRunnerTests.cells)
+    let edited = [NotebookRunnerTests.cells[0], "print(chat(\"Something new\", seed: 1).content)"]
+    let frozen = try run(edited, options: .init(frozen: true))
+    XCTAssertEqual(frozen.statuses, ["cached", "error"])
+    let miss = try XCTUnwrap(frozen.summary.frozenMiss)
+    XCTAssertTrue(miss.hasPrefix("cell 2: chat {\"frequency_penalty\":0"), miss)
+    XCTAssertTrue(miss.contains("Something new"), miss)
+  }
+
+  func testAChangedCellRunsAgainAndSoDoTheCellsAfterIt() throws {
+    _ = try run(NotebookRunnerTests.cells)
+    var edited = NotebookRunnerTests.cells
+    edited[1] = "let unseeded = [\"fixed\"]\nprint(unseeded)"
+    let second = try run(edited)
+    XCTAssertEqual(second.statuses, ["cached", "changed", "changed"])
+    // Whitespace at line ends is not a change.
+    var spaced = edited
+    spaced[0] = NotebookRunnerTests.cells[0].replacing("\n", with: "   \n") + "\n\n"
+    XCTAssertEqual(try run(spaced).statuses, ["cached", "cached", "cached"])
+  }
+
+  func testAChangedFingerprintRunsTheCellLiveAndSaysSo() throws {
+    _ = try run(NotebookRunnerTests.cells)
+    let drifted = try run(NotebookRunnerTests.cells, fingerprint: { _ in "fp_new_backend" })
+    XCTAssertEqual(drifted.statuses[0], "drift")
+    XCTAssertEqual(drifted.notes[0], "fingerprint changed: fp_loopback_1 -> fp_new_backend")
+    let same = try run(NotebookRunnerTests.cells, fingerprint: { _ in "fp_loopback_1" })
+    XCTAssertEqual(same.statuses[0], "cached")
+  }
+
+  func testRefreshRunsEverythingLiveAndRewritesTheEntries() throws {
+    _ = try run(NotebookRunnerTests.cells)
+    let before = server.requests.count
+    let refreshed = try run(NotebookRunnerTests.cells, options: .init(refresh: true))
+    XCTAssertEqual(refreshed.statuses, ["live", "live", "live"])
+    XCTAssertEqual(server.requests.count - before, 5)
+    XCTAssertEqual(try run(NotebookRunnerTests.cells).statuses, ["cached", "live", "cached"])
+  }
+
+  func testAFailedCellIsNotStoredAndRunsAgain() throws {
+    let failing = ["let r = chat(\"q\", seed: 3)\nprint(r.content)\nerror(\"stop here\")"]
+    XCTAssertEqual(try run(failing).statuses, ["error"])
+    XCTAssertEqual(try run(failing).statuses, ["error"])
+    XCTAssertEqual(server.requests.count, 2, "the failed cell's call was not kept")
+  }
+
+  func testTheStoreHoldsNoKey() throws {
+    _ = try run(NotebookRunnerTests.cells)
+    let path = CacheStore.path(forNotebook: folder.appendingPathComponent("nb.seednb").path)
+    for suffix in ["", "-wal"] {
+      let bytes = FileManager.default.contents(atPath: path + suffix) ?? Data()
+      XCTAssertNil(bytes.range(of: Data("sk-runner-tests".utf8)), "the key is in \(path + suffix)")
+    }
+  }
+}
