@@ -54,7 +54,7 @@ let package = Package(
     ),
     // A deterministic OpenAI-compatible server on loopback, with fault injection, for tests
     // and benchmarks.
-    .target(name: "LoopbackOpenAI"),
+    .target(name: "LoopbackOpenAI", dependencies: ["SeedJSON"]),
     .executableTarget(name: "openai-loopback", dependencies: ["LoopbackOpenAI"]),
     .testTarget(name: "SeedLangTests", dependencies: ["SeedLang"], resources: [.copy("Fixtures")]),
     .testTarget(name: "SeedNotebookTests", dependencies: ["SeedNotebook", "LoopbackOpenAI"]),

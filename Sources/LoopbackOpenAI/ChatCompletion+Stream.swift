@@ -1,4 +1,5 @@
 import Foundation
+import SeedJSON
 
 extension ChatCompletion {
   /// The answer as server-sent events, shaped like OpenAI's: per choice, one
@@ -19,16 +20,16 @@ extension ChatCompletion {
     if includeUsage {
       // OpenAI's usage chunk has no choices.
       chunks.append(
-        .object(header(object: "chat.completion.chunk") + [("choices", []), ("usage", usage)]))
+        .object(header(object: "chat.completion.chunk") + [.init(key: "choices", value: []), .init(key: "usage", value: usage)]))
     }
-    return chunks.map { Self.event($0.text) } + [Self.event("[DONE]")]
+    return chunks.map { Self.event($0.serialized()) } + [Self.event("[DONE]")]
   }
 
   private func chunk(choice: Int, delta: JSONValue, finishReason: JSONValue) -> JSONValue {
     let choiceObject: JSONValue = [
       "index": .int(choice), "delta": delta, "logprobs": .null, "finish_reason": finishReason,
     ]
-    return .object(header(object: "chat.completion.chunk") + [("choices", [choiceObject])])
+    return .object(header(object: "chat.completion.chunk") + [.init(key: "choices", value: [choiceObject])])
   }
 
   private static func event(_ data: String) -> Data { Data("data: \(data)\n\n".utf8) }

@@ -1,4 +1,5 @@
 import Foundation
+import SeedJSON
 
 /// A generated chat answer, before it is written as one JSON object or as a stream.
 struct ChatCompletion {
@@ -50,12 +51,12 @@ struct ChatCompletion {
   }
 
   /// The leading fields every object and chunk of this answer share.
-  func header(object: String) -> [(key: String, value: JSONValue)] {
-    var fields: [(key: String, value: JSONValue)] = [
-      ("id", .string(id)), ("object", .string(object)), ("created", .int(created)),
-      ("model", .string(model)),
+  func header(object: String) -> [JSONValue.Member] {
+    var fields: [JSONValue.Member] = [
+      .init(key: "id", value: .string(id)), .init(key: "object", value: .string(object)),
+      .init(key: "created", value: .int(created)), .init(key: "model", value: .string(model)),
     ]
-    if let fingerprint { fields.append(("system_fingerprint", .string(fingerprint))) }
+    if let fingerprint { fields.append(.init(key: "system_fingerprint", value: .string(fingerprint))) }
     return fields
   }
 
@@ -70,6 +71,6 @@ struct ChatCompletion {
       ]
     }
     return .object(
-      header(object: "chat.completion") + [("choices", .array(choiceObjects)), ("usage", usage)])
+      header(object: "chat.completion") + [.init(key: "choices", value: .array(choiceObjects)), .init(key: "usage", value: usage)])
   }
 }

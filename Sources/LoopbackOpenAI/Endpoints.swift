@@ -1,4 +1,5 @@
 import Foundation
+import SeedJSON
 
 /// The endpoints the server answers, in one table: path, method, and the function that
 /// turns a request into an answer.
@@ -39,7 +40,7 @@ enum Endpoints {
       let vector = Embedding.vector(for: text, dimensions: dimensions)
       let encoded: JSONValue =
         switch embeddings.encodingFormat {
-        case .float: .array(vector.map(JSONValue.float))
+        case .float: .array(vector.map { .double(Double($0)) })
         case .base64: .string(Embedding.base64(vector))
         }
       return ["object": "embedding", "index": .int(index), "embedding": encoded]

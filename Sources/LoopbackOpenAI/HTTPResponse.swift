@@ -1,4 +1,5 @@
 import Foundation
+import SeedJSON
 
 /// An answer before it is framed for the wire.
 struct HTTPResponse {
@@ -20,7 +21,7 @@ struct HTTPResponse {
   {
     HTTPResponse(
       status: status, headers: [("content-type", "application/json")] + headers,
-      body: .whole(value.serialized))
+      body: .whole(Data(value.serialized().utf8)))
   }
 
   /// The body as one block, events joined.

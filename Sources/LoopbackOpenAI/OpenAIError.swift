@@ -1,3 +1,4 @@
+import SeedJSON
 /// OpenAI's error answer: `{"error":{"message","type","param","code"}}`.
 struct OpenAIError: Error {
   var status: Int
