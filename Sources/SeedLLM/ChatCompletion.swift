@@ -183,3 +183,31 @@ struct ResponseShapeError: Error, CustomStringConvertible {
   let expected: String
   var description: String { "\(path) is missing or not \(expected)" }
 }
+
+extension ChatRequest {
+  /// A request read back from its body, as `json` or `normalized` wrote it: the inverse of
+  /// `json`, so `ChatRequest(json: r.json) == r`. A cache keeps requests this way.
+  public init(json: JSONValue) throws {
+    guard case .object = json else { throw ResponseShapeError(path: "the request", expected: "an object") }
+    guard let model = json["model"]?.string else { throw ResponseShapeError(path: "model", expected: "a string") }
+    guard let messages = json["messages"]?.array else { throw ResponseShapeError(path: "messages", expected: "a list") }
+    self.init(
+      model: model,
+      messages: try messages.enumerated().map { position, message in
+        guard let role = message["role"]?.string, let content = message["content"]?.string else {
+          throw ResponseShapeError(path: "messages[\(position)]", expected: "an object with a string role and content")
+        }
+        return ChatMessage(role: role, content: content, name: message["name"]?.string)
+      })
+    seed = json["seed"]?.int
+    temperature = json["temperature"]?.double
+    topP = json["top_p"]?.double
+    maxTokens = json["max_tokens"]?.int
+    n = json["n"]?.int
+    stop = json["stop"]?.array?.compactMap(\.string)
+    presencePenalty = json["presence_penalty"]?.double
+    frequencyPenalty = json["frequency_penalty"]?.double
+    logprobs = json["logprobs"]?.bool
+    topLogprobs = json["top_logprobs"]?.int
+  }
+}

@@ -687,8 +687,11 @@ final class Compiler {
         switch piece {
         case .text(let text): out += text
         case .value(let value):
-          let v = try value(frame)
-          if case .string(let s) = v { out += s } else { out += v.description }
+          switch try value(frame) {
+          case .string(let s): out += s
+          case .int(let i): out += String(i)
+          case let other: out += other.description
+          }
         }
       }
       return .string(out)

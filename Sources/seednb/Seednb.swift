@@ -8,7 +8,7 @@ struct Seednb: ParsableCommand {
     commandName: "seednb",
     abstract: "Run literate notebooks whose code calls LLMs, and make their results reproducible.",
     version: version,
-    subcommands: [RunCommand.self]
+    subcommands: [RunCommand.self, CheckCommand.self, CacheCommand.self]
   )
 }
 
@@ -18,4 +18,5 @@ enum ExitStatus {
   static let cellFailed: Int32 = 1
   static let usage: Int32 = 2
   static let frozenMiss: Int32 = 3
+  static let drift: Int32 = 4
 }

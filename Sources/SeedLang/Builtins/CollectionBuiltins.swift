@@ -29,6 +29,47 @@ enum CollectionBuiltins {
     }),
   ]
 
+  /// map, filter and reduce run natively: they are the inner loops of most notebooks.
+  static let sequenceFunctions: [(String, NativeFunction)] = [
+    ("map", { args in try args.expect(2); return try map(args[0], try args.function(1), args) }),
+    ("filter", { args in try args.expect(2); return try filter(args[0], try args.function(1), args) }),
+    ("reduce", { args in try args.expect(3); return try reduce(args[0], args[1], try args.function(2), args) }),
+  ]
+
+  static let sequenceMethods: [(String, NativeMethod)] = [
+    ("map", { receiver, args in try args.expect(1); return try map(receiver, try args.function(0), args) }),
+    ("filter", { receiver, args in try args.expect(1); return try filter(receiver, try args.function(0), args) }),
+    ("reduce", { receiver, args in try args.expect(2); return try reduce(receiver, args[0], try args.function(1), args) }),
+  ]
+
+  static func map(_ sequence: Value, _ f: Value, _ args: Arguments) throws -> Value {
+    let items = try Iteration.items(of: sequence, for: "map")
+    var out: [Value] = []
+    out.reserveCapacity(items.count)
+    for item in items { out.append(try args.interpreter.call(f, item)) }
+    return .list(ListObject(out))
+  }
+
+  static func filter(_ sequence: Value, _ keep: Value, _ args: Arguments) throws -> Value {
+    var out: [Value] = []
+    for item in try Iteration.items(of: sequence, for: "filter") {
+      let verdict = try args.interpreter.call(keep, item)
+      guard case .bool(let kept) = verdict else {
+        throw RuntimeFailure("filter(): the test must return a bool, got \(verdict.typeName)")
+      }
+      if kept { out.append(item) }
+    }
+    return .list(ListObject(out))
+  }
+
+  static func reduce(_ sequence: Value, _ initial: Value, _ f: Value, _ args: Arguments) throws -> Value {
+    var accumulator = initial
+    for item in try Iteration.items(of: sequence, for: "reduce") {
+      accumulator = try args.interpreter.call(f, accumulator, item)
+    }
+    return accumulator
+  }
+
   static let listMethods: [(String, NativeMethod)] = [
     ("append", { receiver, args in
       try args.expect(1)

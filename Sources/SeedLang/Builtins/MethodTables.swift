@@ -104,7 +104,7 @@ extension Interpreter {
   /// Installs every native function and method; called once per session.
   func registerBuiltins() {
     for (name, body) in CoreBuiltins.functions + MathBuiltins.functions + CollectionBuiltins.functions
-      + StringBuiltins.functions + JSONBuiltins.functions + VectorBuiltins.functions
+      + CollectionBuiltins.sequenceFunctions + StringBuiltins.functions + JSONBuiltins.functions + VectorBuiltins.functions
     {
       let allowed = MethodTables.acceptedLabels[name] ?? []
       defineBuiltin(name) { args in
@@ -115,16 +115,21 @@ extension Interpreter {
     }
     func install(_ entries: [(String, NativeMethod)], into table: inout [String: Value]) {
       for (name, body) in entries {
+        let allowed = MethodTables.acceptedLabels[name] ?? []
         table[name] = .builtin(
           Builtin(name: name) { args in
             guard args.count > 0 else { throw RuntimeFailure("\(name)() is a method: call it as x.\(name)(...)") }
             var rest = args.droppingReceiver().positionalFirst()
-            try rest.checkLabels(MethodTables.acceptedLabels[name] ?? [])
+            try rest.checkLabels(allowed)
             return try body(args[0], &rest)
           })
       }
     }
     install(CollectionBuiltins.listMethods, into: &methods.list)
+    // map, filter and reduce are methods of every sequence.
+    for table in [\MethodTables.list, \.range, \.vector, \.string] {
+      install(CollectionBuiltins.sequenceMethods, into: &methods[keyPath: table])
+    }
     install(CollectionBuiltins.dictMethods, into: &methods.dict)
     install(StringBuiltins.methods, into: &methods.string)
     install(VectorBuiltins.methods, into: &methods.vector)
