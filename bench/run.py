@@ -1,6 +1,6 @@
 """Runs seednb's benchmarks side by side with their peers, in one run, and reports ratios.
 
-Usage: bench/run [suite ...]   (suites: interpreter, llm; all by default)
+Usage: bench/run [suite ...]   (suites: interpreter, llm, cache; all by default)
 
 Whole processes are timed with hyperfine (median of several runs after a warm-up); a
 benchmark's peers run in the same hyperfine call, so that a ratio compares like with like
@@ -10,6 +10,7 @@ The table is printed and written to bench/results.md.
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -107,7 +108,60 @@ def llm_suite():
                      f"{seed_each / curl_each:.2f}", "≤ 1.05 and < 1 ms", seed_each / curl_each <= 1.05 and seed_each < 0.001))
 
 
-SUITES = {"interpreter": interpreter_suite, "llm": llm_suite}
+def cache_suite():
+    """The cookbook notebook re-run from a full cache, beside Jupyter running an equivalent notebook.
+
+    seednb fills the cache of a copy of notebooks/reproducible-outputs.seednb with one run on the
+    local model (scripts/setup-local-model), then re-runs it with --frozen: every chat and
+    embedding call answered from the store. Its peers execute bench/cache/equivalent.ipynb, ten
+    cells doing the same work with canned answers and no network, with `jupyter nbconvert
+    --execute` and `papermill`, installed by bench/cache/setup-peers into a venv of their own.
+    """
+    venv = Path(subprocess.run([str(BENCH / "cache/setup-peers")], check=True, stdout=subprocess.PIPE,
+                               text=True).stdout.split()[-1])
+    jupyter_home = venv / "home"
+    # Jupyter and IPython keep their settings, runtime files and history inside the venv.
+    peer_env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", JUPYTER_CONFIG_DIR=str(jupyter_home / "config"),
+                    JUPYTER_DATA_DIR=str(jupyter_home / "data"), JUPYTER_RUNTIME_DIR=str(jupyter_home / "runtime"),
+                    IPYTHONDIR=str(jupyter_home / "ipython"))
+    for name in ["OPENAI_BASE_URL", "OPENAI_API_KEY"]:
+        peer_env.pop(name, None)
+    equivalent = BENCH / "cache/equivalent.ipynb"
+    with tempfile.TemporaryDirectory() as folder:
+        notebook = Path(folder) / "reproducible-outputs.seednb"
+        shutil.copy(ROOT / "notebooks/reproducible-outputs.seednb", notebook)
+        # Parameters are part of the cell keys: the filling run and the timed one use the same.
+        run = f"{SEEDNB} run {notebook} --backend local -p max_tokens=40"
+        filled = subprocess.run(run.split(), env=peer_env, capture_output=True, text=True)
+        if filled.returncode != 0:
+            sys.exit(f"cache: the run that fills the cache failed (is scripts/setup-local-model done?):\n{filled.stderr}")
+        replay = output((run + " --frozen").split(), env=peer_env)
+        if "── 5 cells (5 cached)" not in replay:
+            sys.exit(f"cache: the --frozen re-run did not restore every cell from the cache:\n{replay}")
+        commands = [
+            run + " --frozen",
+            f"{venv}/bin/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=seednb-bench"
+            f" {equivalent} --output-dir {folder} --output nbconvert-out",
+            f"{venv}/bin/papermill --no-progress-bar -k seednb-bench -p max_tokens 40 {equivalent} {folder}/papermill-out.ipynb",
+        ]
+        for command in commands[1:]:
+            subprocess.run(command.split(), env=peer_env, check=True, capture_output=True)
+        for executed in ["nbconvert-out.ipynb", "papermill-out.ipynb"]:
+            cells = json.loads((Path(folder) / executed).read_text())["cells"]
+            texts = ["".join(out.get("text", "")) for cell in cells for out in cell.get("outputs", [])]
+            if len(cells) != 10 or any(out.get("output_type") == "error" for cell in cells for out in cell["outputs"]) \
+                    or "distinct answers" not in texts[-1]:
+                sys.exit(f"cache: {executed} did not run all ten cells to the summary table")
+        seed, nbconvert, papermill = medians(commands, runs=10, env=peer_env)
+    rows.append(("cookbook notebook re-run from a full cache (15 chat, 3 embedding calls)", f"{seed * 1000:.0f} ms", "",
+                 "", "≤ 50 ms", seed <= 0.05))
+    rows.append(("cached re-run vs jupyter nbconvert --execute (10 cells, no network)", f"{seed * 1000:.0f} ms",
+                 f"{nbconvert:.2f} s", f"{seed / nbconvert:.3f}", "anchor", None))
+    rows.append(("cached re-run vs papermill (10 cells, no network)", f"{seed * 1000:.0f} ms",
+                 f"{papermill:.2f} s", f"{seed / papermill:.3f}", "anchor", None))
+
+
+SUITES = {"interpreter": interpreter_suite, "llm": llm_suite, "cache": cache_suite}
 
 
 def main():

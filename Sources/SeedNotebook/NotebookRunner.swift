@@ -80,8 +80,7 @@ public final class NotebookRunner {
     self.options = options
     self.currentFingerprint = currentFingerprint
     notebookName = URL(fileURLWithPath: session.notebook.file).lastPathComponent
-    let parameterJSON = JSONValue.object(parameters.map { JSONValue.Member(key: $0.key, value: $0.value.json) })
-    cellKeys = CacheKeys.cellKeys(runtime: runtime, parameters: parameterJSON, sources: session.notebook.cells.map(\.source))
+    cellKeys = session.notebook.cellKeys(runtime: runtime, parameters: parameters)
   }
 
   /// Runs every cell until one fails. `onCellStart` hears each cell's planned status first.
