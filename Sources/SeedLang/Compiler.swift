@@ -460,18 +460,10 @@ final class Compiler {
             return .next
           }
         }
-        if op == .add {
-          // `i += 1` on an int local, the commonest update, without a call.
+        // `i += 1` and `total += x * y` on a local: the operator's fast path, stored in place.
+        if let op, let update = localUpdate(op, slot: slot, value: valueExpr, at: at) {
           return { frame in
-            let new = try value(frame)
-            if case .int(let x) = frame.slots[slot], case .int(let y) = new {
-              let (sum, overflow) = x.addingReportingOverflow(y)
-              if !overflow {
-                frame.slots[slot] = .int(sum)
-                return .next
-              }
-            }
-            frame.slots[slot] = try combine(frame.slots[slot], new)
+            frame.slots[slot] = try update(frame)
             return .next
           }
         }
@@ -530,6 +522,24 @@ final class Compiler {
     default:
       error("cannot assign to this expression", loc)
       return { _ in .next }
+    }
+  }
+
+  /// `slot op value` through the operator's fast path, for the arithmetic operators.
+  private func localUpdate(_ op: BinaryOperator, slot: Int, value: Expr, at: SourceLocation) -> Evaluate? {
+    let slow: (Value, Value) throws -> Value = { a, b in
+      do { return try Operators.apply(op, a, b) } catch let failure as RuntimeFailure {
+        throw Diagnostic(.runtime, failure.message, at: at)
+      }
+    }
+    let target = Operand.slot(slot), operand = self.operand(value)
+    switch op {
+    case .add: return FastPath.arithmetic(Addition.self, target, operand, slow: slow)
+    case .subtract: return FastPath.arithmetic(Subtraction.self, target, operand, slow: slow)
+    case .multiply: return FastPath.arithmetic(Multiplication.self, target, operand, slow: slow)
+    case .divide: return FastPath.arithmetic(Division.self, target, operand, slow: slow)
+    case .remainder: return FastPath.arithmetic(Remainder.self, target, operand, slow: slow)
+    default: return nil
     }
   }
 
@@ -781,15 +791,29 @@ final class Compiler {
         }
       }
     }
+    func slow(_ container: Value, _ key: Value) throws -> Value {
+      do { return try Subscripts.get(container, key) } catch let failure as RuntimeFailure {
+        throw Diagnostic(.runtime, failure.message, at: at)
+      }
+    }
+    // `xs[i]` with both in locals, the inner loop of vector code, reads them in place.
+    if case .slot(let listSlot) = operand(objectExpr), case .slot(let indexSlot) = operand(indexExpr) {
+      return { frame in
+        if case .list(let list) = frame.slots[listSlot], case .int(let i) = frame.slots[indexSlot], i >= 0,
+          i < list.items.count
+        {
+          return list.items[i]
+        }
+        return try slow(frame.slots[listSlot], frame.slots[indexSlot])
+      }
+    }
     let index = expression(indexExpr)
     return { frame in
       let container = try object(frame), key = try index(frame)
       if case .list(let list) = container, case .int(let i) = key, i >= 0, i < list.items.count {
         return list.items[i]
       }
-      do { return try Subscripts.get(container, key) } catch let failure as RuntimeFailure {
-        throw Diagnostic(.runtime, failure.message, at: at)
-      }
+      return try slow(container, key)
     }
   }
 
