@@ -32,6 +32,14 @@ let package = Package(
       pkgConfig: "libcurl",
       providers: [.apt(["libcurl4-openssl-dev"])]
     ),
+    .systemLibrary(
+      name: "CMark",
+      providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+    ),
+    .systemLibrary(
+      name: "CEditLine",
+      providers: [.apt(["libedit-dev"])]
+    ),
     // OpenAI-compatible HTTP over one libcurl multi handle; knows nothing of the language.
     .target(name: "SeedLLM", dependencies: ["CCurl", "SeedJSON"]),
     .target(
@@ -44,10 +52,14 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
+    // Markdown and self-contained HTML reports from a notebook's stored results.
+    .target(name: "SeedRender", dependencies: ["SeedLang", "SeedNotebook", "SeedJSON", "CMark"]),
+    // The interactive REPL: libedit line editing, completion, history, meta-commands.
+    .target(name: "SeedREPL", dependencies: ["SeedLang", "SeedNotebook", "SeedLLM", "CEditLine"]),
     .executableTarget(
       name: "seednb",
       dependencies: [
-        "SeedLang", "SeedNotebook", "SeedLLM",
+        "SeedLang", "SeedNotebook", "SeedLLM", "SeedREPL", "SeedRender",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
@@ -60,6 +72,10 @@ let package = Package(
     .testTarget(name: "SeedNotebookTests", dependencies: ["SeedNotebook", "LoopbackOpenAI"]),
     .testTarget(name: "SeedLLMTests", dependencies: ["SeedLLM", "LoopbackOpenAI"]),
     .testTarget(name: "seednbTests", dependencies: ["seednb", "LoopbackOpenAI"]),
+    .testTarget(name: "SeedREPLTests", dependencies: ["SeedREPL", "SeedLLM", "SeedLang", "seednb", "LoopbackOpenAI"]),
+    .testTarget(
+      name: "SeedRenderTests", dependencies: ["SeedRender", "SeedNotebook", "SeedLang", "LoopbackOpenAI"],
+      resources: [.copy("Golden")]),
   ],
   swiftLanguageModes: [.v5]
 )

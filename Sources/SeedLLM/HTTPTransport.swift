@@ -30,8 +30,11 @@ public final class HTTPTransport: @unchecked Sendable {
   }
 
   /// Sends a request and waits for its response; other threads' requests proceed meanwhile.
-  public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+  /// `onData`, when given, also hears each piece of the body as it arrives (a streamed answer),
+  /// on whichever thread drives the handle.
+  public func perform(_ request: HTTPRequest, onData: ((Data) -> Void)? = nil) throws -> HTTPResponse {
     let transfer = try Transfer(request)
+    transfer.onData = onData
     state.lock()
     transfer.generation = cancellations
     queued.append(transfer)
@@ -140,6 +143,8 @@ final class Transfer: @unchecked Sendable {
   /// Set and read under the transport's lock.
   var outcome: Result<HTTPResponse, TransportFailure>?
   var generation = 0
+  /// Hears each piece of the body as it arrives; set before the transfer is queued.
+  var onData: ((Data) -> Void)?
   private var headerList: UnsafeMutablePointer<curl_slist>?
   private var body = Data()
   private var headerLines: [String] = []
@@ -190,6 +195,7 @@ final class Transfer: @unchecked Sendable {
       guard let data, let context else { return 0 }
       let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
       transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
+      if let onData = transfer.onData { onData(Data(bytes: data, count: size * count)) }
       return size * count
     }
     _ = seednb_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)

@@ -891,7 +891,7 @@ final class Compiler {
   ) throws -> Value {
     let count = values.count + (receiver == nil ? 0 : 1)
     let base = interpreter.top
-    guard base + count <= interpreter.stackEnd else {
+    guard interpreter.reserve(count) else {
       throw Diagnostic(.runtime, "stack overflow: the value stack is full", at: at)
     }
     interpreter.top = base + count

@@ -101,11 +101,22 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
 
   /// The source line of a location and a caret under its column, or nothing if the line is unknown.
   static func excerpt(of location: SourceLocation) -> String {
-    guard let text = location.source.line(location.line) else { return "" }
+    guard let line = location.source.line(location.line) else { return "" }
+    var text = line[...]
     let gutter = String(location.line)
     let pad = String(repeating: " ", count: gutter.count)
+    var column = max(0, location.column - 1)
+    // A very long line is shown as a window around the column, as compilers do.
+    let window = 120
+    if text.count > window {
+      let start = max(0, column - window / 2)
+      text = text.dropFirst(start).prefix(window)
+      column -= start
+      text = ((start > 0 ? "…" : "") + text + "…")[...]
+      if start > 0 { column += 1 }
+    }
     // Tabs stay tabs so the caret lines up under what the terminal shows.
-    let lead = text.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+    let lead = text.prefix(column).map { $0 == "\t" ? "\t" : " " }.joined()
     return "\n \(gutter) | \(text)\n \(pad) | \(lead)^"
   }
 }

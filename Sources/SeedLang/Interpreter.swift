@@ -41,10 +41,13 @@ public final class Interpreter {
   var methods = MethodTables()
   private var importedModules: Set<String> = []
 
-  // The value stack: each running function's locals are a window onto it.
-  // The value stack of the thread running code now; `parallel` gives each worker its own.
+  // The value stack of the thread running code now: each running function's locals are a
+  // window onto it, and `parallel` gives each worker its own. Its slots are initialized as it
+  // grows, up to `stackEnd`, so a session that stays shallow never touches the memory a deep
+  // recursion would need; `stackLimit` is the end of the allocation.
   var stack: UnsafeMutablePointer<Value>
   var stackEnd: UnsafeMutablePointer<Value>
+  var stackLimit: UnsafeMutablePointer<Value>
   var top: UnsafeMutablePointer<Value>
   var depth = 0
   /// The `parallel` item indices the running code is inside, outermost first; empty outside.
@@ -61,17 +64,33 @@ public final class Interpreter {
 
   public init() {
     mainStack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.stackCapacity)
-    mainStack.initialize(repeating: .nil, count: Interpreter.stackCapacity)
     stack = mainStack
-    stackEnd = mainStack + Interpreter.stackCapacity
+    stackEnd = mainStack
+    stackLimit = mainStack + Interpreter.stackCapacity
     top = mainStack
     registerBuiltins()
     loadCoreLibrary()
   }
 
   deinit {
-    mainStack.deinitialize(count: Interpreter.stackCapacity)
+    // Workers have ended, so the registers are the main stack's.
+    if stack == mainStack { mainStack.deinitialize(count: stackEnd - mainStack) }
     mainStack.deallocate()
+  }
+
+  /// Makes sure `count` slots from `top` are usable; false when the stack is full.
+  @inline(__always)
+  func reserve(_ count: Int) -> Bool {
+    top + count <= stackEnd || grow(to: top + count)
+  }
+
+  @inline(never)
+  private func grow(to needed: UnsafeMutablePointer<Value>) -> Bool {
+    guard needed <= stackLimit else { return false }
+    let end = min(stackLimit, max(needed, stackEnd + 4096))
+    stackEnd.initialize(repeating: .nil, count: end - stackEnd)
+    stackEnd = end
+    return true
   }
 
   // MARK: - Globals
@@ -128,7 +147,7 @@ public final class Interpreter {
 
   func runScript(_ proto: FunctionProto) throws -> Value {
     let base = top
-    guard base + proto.slotCount <= stackEnd else {
+    guard reserve(proto.slotCount) else {
       throw Diagnostic(.runtime, "stack overflow: the value stack is full", at: nil)
     }
     top = base + proto.slotCount
@@ -164,7 +183,7 @@ public final class Interpreter {
   /// Calls a function value with positional arguments; for builtins that take callbacks.
   public func call(_ callee: Value, _ arguments: [Value]) throws -> Value {
     let base = top
-    guard base + arguments.count <= stackEnd else { throw RuntimeFailure("stack overflow: the value stack is full") }
+    guard reserve(arguments.count) else { throw RuntimeFailure("stack overflow: the value stack is full") }
     top = base + arguments.count
     defer {
       for index in 0..<arguments.count { base[index] = .nil }
@@ -179,7 +198,7 @@ public final class Interpreter {
   public func call(_ callee: Value, _ first: Value, _ second: Value? = nil) throws -> Value {
     let count = second == nil ? 1 : 2
     let base = top
-    guard base + count <= stackEnd else { throw RuntimeFailure("stack overflow: the value stack is full") }
+    guard reserve(count) else { throw RuntimeFailure("stack overflow: the value stack is full") }
     top = base + count
     defer {
       for index in 0..<count { base[index] = .nil }
@@ -230,7 +249,7 @@ public final class Interpreter {
   func pushFrame(_ proto: FunctionProto, at location: SourceLocation?) throws -> UnsafeMutablePointer<Value> {
     try checkInterrupt(at: location)
     let base = top
-    guard depth < maxCallDepth, base + proto.slotCount <= stackEnd else {
+    guard depth < maxCallDepth, reserve(proto.slotCount) else {
       let message = "stack overflow: more than \(maxCallDepth) nested calls (does a recursion lack its base case?)"
       if location == nil { throw RuntimeFailure(message) }
       throw Diagnostic(.runtime, message, at: location)

@@ -10,6 +10,8 @@ public enum OutputItem: Equatable, Codable, Sendable {
   case html(String)
   /// A value shown as pretty-printed JSON.
   case json(String)
+  /// A bar, line or scatter chart (`display(chart(...))`); reports draw it as SVG.
+  case chart(Chart)
 
   public var kindName: String {
     switch self {
@@ -18,6 +20,7 @@ public enum OutputItem: Equatable, Codable, Sendable {
     case .markdown: return "markdown"
     case .html: return "html"
     case .json: return "json"
+    case .chart: return "chart"
     }
   }
 
@@ -28,6 +31,8 @@ public enum OutputItem: Equatable, Codable, Sendable {
       return text.hasSuffix("\n") ? String(text.dropLast()) : text
     case .table(let headers, let rows):
       return OutputItem.alignedTable(headers: headers, rows: rows)
+    case .chart(let chart):
+      return chart.plainText
     }
   }
 

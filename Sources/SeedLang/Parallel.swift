@@ -12,16 +12,20 @@ extension Interpreter {
   struct StackRegisters {
     let stack: UnsafeMutablePointer<Value>
     let stackEnd: UnsafeMutablePointer<Value>
+    let stackLimit: UnsafeMutablePointer<Value>
     let top: UnsafeMutablePointer<Value>
     let depth: Int
     let taskPath: [Int]
   }
 
   var stackRegisters: StackRegisters {
-    get { StackRegisters(stack: stack, stackEnd: stackEnd, top: top, depth: depth, taskPath: taskPath) }
+    get {
+      StackRegisters(stack: stack, stackEnd: stackEnd, stackLimit: stackLimit, top: top, depth: depth, taskPath: taskPath)
+    }
     set {
       stack = newValue.stack
       stackEnd = newValue.stackEnd
+      stackLimit = newValue.stackLimit
       top = newValue.top
       depth = newValue.depth
       taskPath = newValue.taskPath
@@ -83,25 +87,31 @@ extension Interpreter {
   /// A worker takes items until none are left or one has failed.
   private func runWorker(_ items: [Value], body: Value, work: ParallelWork, parentPath: [Int]) {
     let ownStack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.workerStackCapacity)
-    ownStack.initialize(repeating: .nil, count: Interpreter.workerStackCapacity)
+    // The worker's registers between items; its slots are initialized as its stack grows.
+    var registers = StackRegisters(
+      stack: ownStack, stackEnd: ownStack, stackLimit: ownStack + Interpreter.workerStackCapacity, top: ownStack,
+      depth: 0, taskPath: [])
     defer {
-      ownStack.deinitialize(count: Interpreter.workerStackCapacity)
+      ownStack.deinitialize(count: registers.stackEnd - ownStack)
       ownStack.deallocate()
     }
     executionLock.lock()
     defer { executionLock.unlock() }
     // Items are claimed under the execution lock, which this worker holds between calls.
     while let index = work.claim() {
-      // The worker's own stack, fresh for each item, and the item's place in the task tree.
-      stackRegisters = StackRegisters(
-        stack: ownStack, stackEnd: ownStack + Interpreter.workerStackCapacity, top: ownStack, depth: 0,
+      // A fresh frame on the worker's own stack, and the item's place in the task tree.
+      registers = StackRegisters(
+        stack: ownStack, stackEnd: registers.stackEnd, stackLimit: registers.stackLimit, top: ownStack, depth: 0,
         taskPath: parentPath + [index])
+      stackRegisters = registers
       do {
         let result = try call(body, [items[index]])
         work.results[index] = result
       } catch {
         work.fail(index, error)
       }
+      // Blocking calls restored this worker's registers; they hold how far its stack grew.
+      registers = stackRegisters
     }
   }
 }

@@ -72,9 +72,12 @@ struct Parser {
 
   private mutating func skipNewlines() { while check(.newline) { advance() } }
 
+  /// After this many syntax errors the rest are mostly echoes of the first; parsing stops.
+  static let maxDiagnostics = 50
+
   private mutating func error(_ message: String, at token: Token? = nil) -> Failure {
     let token = token ?? peek
-    if linesWithLexicalErrors.contains(token.line) { return Failure() }
+    if linesWithLexicalErrors.contains(token.line) || diagnostics.count >= Parser.maxDiagnostics { return Failure() }
     var text = message
     // What was found instead helps only when something else was expected.
     if message.hasPrefix("expected") {
@@ -82,7 +85,8 @@ struct Parser {
       text += ", found \(found)"
     }
     var diagnostic = Diagnostic(.syntax, text, at: location(token))
-    diagnostic.atEndOfInput = token.kind == .eof
+    // The lexer ends every text with a newline token of no text: meeting it is meeting the end.
+    diagnostic.atEndOfInput = token.kind == .eof || (token.kind == .newline && token.text.isEmpty)
     diagnostics.append(diagnostic)
     return Failure()
   }
@@ -116,6 +120,11 @@ struct Parser {
   }
 
   private mutating func recoveringStatement() -> Stmt? {
+    if diagnostics.count >= Parser.maxDiagnostics {
+      // Enough has been said: skip to the end, so every loop above ends at once.
+      current = tokens.count - 1
+      return nil
+    }
     do {
       let statement = try self.statement()
       try endOfStatement()

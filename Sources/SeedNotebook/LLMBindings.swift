@@ -12,6 +12,9 @@ public struct LLMBindings: Sendable {
   public var defaultEmbeddingModel: String
   /// Answers calls from the cache and records them; without one every call goes live.
   public var journal: CallJournal?
+  /// When set, a live chat outside `parallel` asking for one choice is streamed, and this
+  /// hears its text piece by piece (the REPL prints it as it comes).
+  public var onToken: (@Sendable (String) -> Void)?
 
   public init(
     backend: LLMBackend, defaultChatModel: String = "gpt-4o-mini", defaultEmbeddingModel: String = "text-embedding-3-small"
@@ -79,28 +82,21 @@ public struct LLMBindings: Sendable {
     let seeded = request.seed != nil
     // The key is taken before the backend adapts the request: a random seed is not part of it.
     let (key, requestText) = CacheKeys.requestKey(request)
-    var slot: CallSlot?
-    if let journal {
-      let (decision, place) = journal.decide(
-        kind: .chat, requestKey: key, taskPath: args.interpreter.taskPath, seeded: seeded,
-        describe: { "chat \(requestText.prefix(160))" })
-      slot = place
-      switch decision {
-      case .replay(let call):
-        journal.note(call, live: false)
-        return try LLMBindings.replayedRecord(call, requestedModel: requestedModel, request: request)
-      case .frozenMiss:
-        throw RuntimeFailure("--frozen: this chat request is not in the cache: \(requestText.prefix(160))")
-      case .live:
-        break
-      }
+    let consulted = try journal?.consult(
+      kind: .chat, requestKey: key, requestText: requestText, taskPath: args.interpreter.taskPath, seeded: seeded)
+    if let call = consulted?.replay {
+      return try LLMBindings.replayedRecord(call, requestedModel: requestedModel, request: request)
     }
     let randomSeed = backend.adapt(&request)
     let backend = self.backend
+    let stream = (request.n ?? 1) == 1 && args.interpreter.taskPath.isEmpty ? onToken : nil
     let answer = try args.interpreter.blocking {
-      do { return try backend.client().chat(request) } catch let error as LLMError { throw RuntimeFailure(error.description) }
+      do {
+        if let stream { return try backend.client().chatStreaming(request, onToken: stream) }
+        return try backend.client().chat(request)
+      } catch let error as LLMError { throw RuntimeFailure(error.description) }
     }
-    if let journal, let slot {
+    if let journal, let slot = consulted?.slot {
       journal.note(
         RecordedCall(
           kind: .chat, requestKey: key, taskPath: slot.taskPath, occurrence: slot.occurrence, request: requestText,
@@ -146,23 +142,9 @@ public struct LLMBindings: Sendable {
     var request = EmbeddingRequest(model: try args.named("model").map { try text($0, "model") } ?? defaultEmbeddingModel, input: inputs)
     request.dimensions = try args.named("dimensions").flatMap { try optionalInt($0, "dimensions") }
     let (key, requestText) = CacheKeys.requestKey(request)
-    var slot: CallSlot?
-    var response: EmbeddingResponse?
-    if let journal {
-      let (decision, place) = journal.decide(
-        kind: .embed, requestKey: key, taskPath: args.interpreter.taskPath, seeded: false,
-        describe: { "embed \(requestText.prefix(160))" })
-      slot = place
-      switch decision {
-      case .replay(let call):
-        journal.note(call, live: false)
-        response = try EmbeddingResponse(json: try JSONValue.parse(call.response))
-      case .frozenMiss:
-        throw RuntimeFailure("--frozen: this embedding request is not in the cache: \(requestText.prefix(160))")
-      case .live:
-        break
-      }
-    }
+    let consulted = try journal?.consult(
+      kind: .embed, requestKey: key, requestText: requestText, taskPath: args.interpreter.taskPath, seeded: false)
+    var response = try consulted?.replay.map { try EmbeddingResponse(json: try JSONValue.parse($0.response)) }
     if response == nil {
       backend.adapt(&request)
       let backend = self.backend
@@ -172,7 +154,7 @@ public struct LLMBindings: Sendable {
         }
       }
       response = answer.body
-      if let journal, let slot {
+      if let journal, let slot = consulted?.slot {
         journal.note(
           RecordedCall(
             kind: .embed, requestKey: key, taskPath: slot.taskPath, occurrence: slot.occurrence, request: requestText,

@@ -37,6 +37,14 @@ public final class NotebookSession {
     for (name, value) in parameters { interpreter.define(name, value.value) }
   }
 
+  /// A session over an interpreter that exists already (the REPL's), so that the notebook's
+  /// cells run among the names defined there; its parameters are bound as globals.
+  public init(notebook: Notebook, parameters: OrderedDictionary<String, ParameterValue>, interpreter: Interpreter) {
+    self.notebook = notebook
+    self.interpreter = interpreter
+    for (name, value) in parameters { interpreter.define(name, value.value) }
+  }
+
   public func source(of cell: Cell) -> SourceText {
     SourceText(file: notebook.file, unit: cell.label, text: cell.source, firstLine: cell.sourceLine)
   }

@@ -37,21 +37,12 @@ struct CheckCommand: ParsableCommand {
 
   func run() throws {
     let terminal = Terminal()
-    let loaded: LoadedNotebook
-    let chosen: Backend
-    do {
-      if notebook.hasSuffix(".seed") {
-        throw LoadedNotebook.Failure(message: "seednb: check needs a .seednb notebook; a plain .seed script has no cache")
-      }
-      loaded = try LoadedNotebook(path: notebook, overrides: parameters)
-      chosen = try Backend.choose(flag: backend, frontMatter: loaded.notebook.frontMatter?.backend)
-    } catch let failure as LoadedNotebook.Failure {
-      terminal.err(failure.message + "\n")
-      throw ExitCode(ExitStatus.usage)
-    } catch let error as Backend.UnknownBackend {
-      terminal.err(error.description + "\n")
+    if notebook.hasSuffix(".seed") {
+      terminal.err("seednb: check needs a .seednb notebook; a plain .seed script has no cache\n")
       throw ExitCode(ExitStatus.usage)
     }
+    let (loaded, chosen) = try LoadedNotebook.withBackend(
+      path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal)
     let status = CheckCommand.execute(loaded, backend: chosen, repeats: repeats, terminal: terminal)
     if status != ExitStatus.ok { throw ExitCode(status) }
   }

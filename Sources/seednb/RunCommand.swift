@@ -3,6 +3,7 @@ import Foundation
 import OrderedCollections
 import SeedLang
 import SeedNotebook
+import SeedRender
 
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -37,8 +38,17 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Never ask the backend: replay everything from the cache; a request it lacks exits with status 3.")
   var frozen = false
 
+  @Option(help: ArgumentHelp("After the run, write its report here, also when a cell failed: .html (self-contained) or .md (charts beside it).", valueName: "file"))
+  var report: String?
+
   func validate() throws {
     if refresh && frozen { throw ValidationError("--refresh and --frozen cannot be used together") }
+    if report != nil && notebook.hasSuffix(".seed") {
+      throw ValidationError("--report needs a .seednb notebook; a plain .seed script has no cells to report")
+    }
+    if let report, ReportFormat(path: report) == nil {
+      throw ValidationError("--report needs a file ending in .html or .md, not '\(report)'")
+    }
   }
 
   func run() throws {
@@ -53,24 +63,19 @@ struct RunCommand: ParsableCommand {
       if status != ExitStatus.ok { throw ExitCode(status) }
       return
     }
-    let loaded: LoadedNotebook
-    let chosen: Backend
-    do {
-      loaded = try LoadedNotebook(path: notebook, overrides: parameters)
-      chosen = try Backend.choose(flag: backend, frontMatter: loaded.notebook.frontMatter?.backend)
-    } catch let failure as LoadedNotebook.Failure {
-      terminal.err(failure.message + "\n")
-      throw ExitCode(ExitStatus.usage)
-    } catch let error as Backend.UnknownBackend {
-      terminal.err(error.description + "\n")
-      throw ExitCode(ExitStatus.usage)
-    }
+    let (loaded, chosen) = try LoadedNotebook.withBackend(
+      path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal)
     let options = NotebookRunner.Options(refresh: refresh, frozen: frozen)
-    let status = LargeStack.run { RunCommand.execute(loaded, backend: chosen, options: options, terminal: terminal) }
+    let report = self.report
+    let status = LargeStack.run {
+      RunCommand.execute(loaded, backend: chosen, options: options, terminal: terminal, report: report)
+    }
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 
-  static func execute(_ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal) -> Int32 {
+  static func execute(
+    _ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal, report: String? = nil
+  ) -> Int32 {
     let journal = CallJournal()
     var bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
     bindings.journal = journal
@@ -97,6 +102,7 @@ struct RunCommand: ParsableCommand {
       session: session, journal: journal, store: store, runtime: Seednb.version, parameters: loaded.parameters,
       options: options, currentFingerprint: { bindings.backend.currentFingerprint(model: $0) })
     let printer = OutputPrinter(terminal: terminal)
+    let startedAt = Date()
     let summary = runner.run(
       onCellStart: { cell, status, note in
         printer.header(for: cell.label, status: status.rawValue)
@@ -108,6 +114,23 @@ struct RunCommand: ParsableCommand {
         if let error = report.result.error { terminal.err(terminal.styled(error.description, "31") + "\n") }
       })
     printer.summary(summary)
+    // The run's record: what reports say about where the results came from.
+    let record = RunRecord(
+      summary: summary, runner: runner, startedAt: startedAt, runtime: Seednb.version, backend: backend.rawValue,
+      parameters: loaded.parameters, keepingOutputs: store == nil)
+    do { try store?.saveRun(record) } catch { terminal.err("seednb: cannot record the run in the cache: \(error)\n") }
+    if let report, let format = ReportFormat(path: report) {
+      do {
+        let built = try ReportBuilder.build(
+          notebook: loaded.notebook, parameters: loaded.parameters, runtime: Seednb.version, store: store,
+          run: store == nil ? record : nil)
+        try ReportWriter.write(built, format: format, to: report)
+        terminal.err("── report: \(report)\n")
+      } catch {
+        terminal.err("seednb: cannot write the report \(report): \(error)\n")
+        if summary.frozenMiss == nil && !summary.failed { return ExitStatus.cellFailed }
+      }
+    }
     if summary.frozenMiss != nil { return ExitStatus.frozenMiss }
     return summary.failed ? ExitStatus.cellFailed : ExitStatus.ok
   }
@@ -117,6 +140,23 @@ struct RunCommand: ParsableCommand {
 struct LoadedNotebook {
   struct Failure: Error {
     let message: String
+  }
+
+  /// The notebook and the backend it runs with; what is wrong with either is printed, and
+  /// ends the command with the usage status.
+  static func withBackend(path: String, overrides: [String], backendFlag: String?, terminal: Terminal) throws -> (
+    LoadedNotebook, Backend
+  ) {
+    do {
+      let loaded = try LoadedNotebook(path: path, overrides: overrides)
+      return (loaded, try Backend.choose(flag: backendFlag, frontMatter: loaded.notebook.frontMatter?.backend))
+    } catch let failure as LoadedNotebook.Failure {
+      terminal.err(failure.message + "\n")
+      throw ExitCode(ExitStatus.usage)
+    } catch let error as Backend.UnknownBackend {
+      terminal.err(error.description + "\n")
+      throw ExitCode(ExitStatus.usage)
+    }
   }
 
   let notebook: Notebook

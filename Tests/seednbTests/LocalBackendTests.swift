@@ -45,7 +45,7 @@ final class LocalBackendTests: XCTestCase {
   /// The lines of one cell's output.
   func cell(_ id: String, in stdout: String) -> [String] {
     let lines = stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    guard let start = lines.firstIndex(of: "── cell \(id) ──") else { return [] }
+    guard let start = lines.firstIndex(where: { $0.hasPrefix("── cell \(id) · ") }) else { return [] }
     let rest = lines[(start + 1)...]
     return Array(rest.prefix { !$0.hasPrefix("── cell ") })
   }

@@ -39,6 +39,7 @@ extension MethodTables {
     "sorted": ["by", "key", "reverse"],
     "sort": ["by", "key", "reverse"],
     "json_encode": ["indent"],
+    "chart": ChartBuiltins.labels,
   ]
 }
 
@@ -104,7 +105,7 @@ extension Interpreter {
   /// Installs every native function and method; called once per session.
   func registerBuiltins() {
     for (name, body) in CoreBuiltins.functions + MathBuiltins.functions + CollectionBuiltins.functions
-      + CollectionBuiltins.sequenceFunctions + StringBuiltins.functions + JSONBuiltins.functions + VectorBuiltins.functions
+      + CollectionBuiltins.sequenceFunctions + StringBuiltins.functions + JSONBuiltins.functions + VectorBuiltins.functions + ChartBuiltins.functions
     {
       let allowed = MethodTables.acceptedLabels[name] ?? []
       defineBuiltin(name) { args in

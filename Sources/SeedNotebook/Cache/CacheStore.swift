@@ -38,7 +38,8 @@ public final class CacheStore: @unchecked Sendable {
       database = try CacheStore.open(path)
     } catch {
       // Whatever is there cannot be trusted; it is kept for inspection, not used.
-      let aside = path + ".damaged-\(Int(Date().timeIntervalSince1970))"
+      // The time and a random part: two runs may set a store aside in the same second.
+      let aside = path + ".damaged-\(Int(Date().timeIntervalSince1970))-\(UUID().uuidString.prefix(8))"
       for suffix in ["", "-wal", "-shm"] {
         try? FileManager.default.removeItem(atPath: aside + suffix)
         try? FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
@@ -81,6 +82,9 @@ public final class CacheStore: @unchecked Sendable {
             notebook TEXT NOT NULL, kind TEXT NOT NULL, requestKey TEXT NOT NULL, taskPath TEXT NOT NULL,
             occurrence INTEGER NOT NULL, record TEXT NOT NULL,
             PRIMARY KEY (notebook, kind, requestKey, taskPath, occurrence));
+          CREATE TABLE IF NOT EXISTS run (
+            notebook TEXT NOT NULL, startedAt REAL NOT NULL, record TEXT NOT NULL);
+          CREATE INDEX IF NOT EXISTS runByNotebook ON run (notebook, startedAt);
           INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '\(schemaVersion)');
           """)
     }
@@ -154,14 +158,44 @@ public final class CacheStore: @unchecked Sendable {
     }
   }
 
+  /// How many runs of a notebook the store keeps; older ones are dropped.
+  static let runsKept = 20
+
+  /// Records a finished run (for reports: its date, backend, parameters, and how each cell ran).
+  public func saveRun(_ record: RunRecord) throws {
+    let text = String(decoding: try CacheStore.encoder.encode(record), as: UTF8.self)
+    try database.write { db in
+      try db.execute(
+        sql: "INSERT INTO run (notebook, startedAt, record) VALUES (?, ?, ?)",
+        arguments: [record.notebook, record.startedAt.timeIntervalSince1970, text])
+      try db.execute(
+        sql: """
+          DELETE FROM run WHERE notebook = ? AND rowid NOT IN
+            (SELECT rowid FROM run WHERE notebook = ? ORDER BY startedAt DESC LIMIT \(CacheStore.runsKept))
+          """,
+        arguments: [record.notebook, record.notebook])
+    }
+  }
+
+  /// The newest run of a notebook, or nil (a store written before runs were recorded has none).
+  public func latestRun(notebook: String) throws -> RunRecord? {
+    try database.read { db in
+      try String.fetchOne(
+        db, sql: "SELECT record FROM run WHERE notebook = ? ORDER BY startedAt DESC, rowid DESC LIMIT 1", arguments: [notebook]
+      ).flatMap { try? JSONDecoder().decode(RunRecord.self, from: Data($0.utf8)) }
+    }
+  }
+
   /// Removes the entries of one notebook, or all; returns how many cells were removed.
   @discardableResult
   public func clear(notebook: String? = nil) throws -> Int {
     try database.write { db in
       if let notebook {
+        try db.execute(sql: "DELETE FROM run WHERE notebook = ?", arguments: [notebook])
         try db.execute(sql: "DELETE FROM call WHERE notebook = ?", arguments: [notebook])
         try db.execute(sql: "DELETE FROM cell WHERE notebook = ?", arguments: [notebook])
       } else {
+        try db.execute(sql: "DELETE FROM run")
         try db.execute(sql: "DELETE FROM call")
         try db.execute(sql: "DELETE FROM cell")
       }

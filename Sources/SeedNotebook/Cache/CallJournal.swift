@@ -1,4 +1,5 @@
 import Foundation
+import SeedLang
 
 /// Answers a cell's external calls from its transcript, or lets them go to the backend, and
 /// records every call the cell makes. One journal serves a whole run; the runner opens it for
@@ -77,6 +78,25 @@ public final class CallJournal: @unchecked Sendable {
         return (.frozenMiss, slot)
       }
       return (.live, slot)
+    }
+  }
+
+  /// Looks a call up: the recorded call to replay (noted as replayed), or nil to go live.
+  /// Under `--frozen` a call the cache lacks is an error. `slot` is where a live answer is
+  /// to be noted.
+  func consult(kind: RecordedCall.Kind, requestKey: String, requestText: String, taskPath: [Int], seeded: Bool) throws
+    -> (replay: RecordedCall?, slot: CallSlot)
+  {
+    let shown = "\(kind.rawValue) \(requestText.prefix(160))"
+    let (decision, slot) = decide(kind: kind, requestKey: requestKey, taskPath: taskPath, seeded: seeded, describe: { shown })
+    switch decision {
+    case .replay(let call):
+      note(call, live: false)
+      return (call, slot)
+    case .frozenMiss:
+      throw RuntimeFailure("--frozen: this request is not in the cache: \(shown)")
+    case .live:
+      return (nil, slot)
     }
   }
 

@@ -1,0 +1,140 @@
+import Foundation
+import LoopbackOpenAI
+import XCTest
+
+/// `seednb render` and `seednb run --report`, as a user runs them.
+final class RenderCommandTests: XCTestCase {
+  var folder: URL!
+  var server: LoopbackOpenAIServer!
+
+  override func setUpWithError() throws {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-render-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    server = LoopbackOpenAIServer()
+    try server.start()
+  }
+
+  override func tearDownWithError() throws {
+    server.stop()
+    try? FileManager.default.removeItem(at: folder)
+  }
+
+  func seednb(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let executable = CommandLineTests.executable
+    guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+      throw XCTSkip("seednb is not built at \(executable.path); run `swift build` first")
+    }
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    var environment = ProcessInfo.processInfo.environment
+    environment["OPENAI_BASE_URL"] = server.baseURL
+    environment["OPENAI_API_KEY"] = "sk-render-cli"
+    environment["NO_COLOR"] = "1"
+    process.environment = environment
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let collected = CommandLineTests.Collected()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      collected.data = out.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    let errors = err.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: collected.data, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+  }
+
+  func write(_ name: String, _ text: String) throws -> String {
+    let url = folder.appendingPathComponent(name)
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+  }
+
+  func read(_ name: String) throws -> String {
+    try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+  }
+
+  static let notebook = """
+    ---
+    title: Report test
+    params:
+      n: 2
+    ---
+
+    Some prose.
+
+    ```seed id=ask
+    let r = chat("hello", seed: 5)
+    print("tokens: \\(r.usage.total_tokens)")
+    display(chart("bar", ["a": n, "b": 3], title: "Bars"))
+    ```
+
+    ```seed id=fail
+    print("before")
+    let x = n / 0
+    ```
+
+    ```seed id=later
+    print("later")
+    ```
+    """
+
+  func testRunWritesTheReportEvenWhenACellFails() throws {
+    let nb = try write("report.seednb", RenderCommandTests.notebook)
+    let outcome = try seednb(["run", nb, "--report", "out.html"])
+    XCTAssertEqual(outcome.status, 1, outcome.stderr)
+    XCTAssertTrue(outcome.stderr.contains("── report: out.html"), outcome.stderr)
+    let html = try read("out.html")
+    XCTAssertTrue(html.contains("<section class=\"cell live\" id=\"cell-ask\""))
+    XCTAssertTrue(html.contains("<section class=\"cell error\" id=\"cell-fail\""))
+    XCTAssertTrue(html.contains("division by zero: 2 / 0"), html)
+    XCTAssertTrue(html.contains("<pre class=\"output text\">before</pre>"), "what it printed before its error")
+    XCTAssertTrue(html.contains("<section class=\"cell not-run\" id=\"cell-later\""))
+    XCTAssertTrue(html.contains("<dt>backend</dt><dd>openai</dd>"))
+    XCTAssertTrue(html.contains("<code>fp_loopback_1</code>"))
+    XCTAssertTrue(html.contains("<svg"))
+  }
+
+  func testRenderUsesTheStoredResultsAndTheLastRunsParameters() throws {
+    let nb = try write("report.seednb", RenderCommandTests.notebook)
+    XCTAssertEqual(try seednb(["run", nb, "-p", "n=4"]).status, 1)
+    let requests = server.requests.count
+    let outcome = try seednb(["render", nb, "--to", "md", "-o", "out.md"])
+    XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    XCTAssertEqual(server.requests.count, requests, "render runs nothing")
+    let markdown = try read("out.md")
+    XCTAssertTrue(markdown.contains("| parameters | n = 4 |"), markdown)
+    XCTAssertTrue(markdown.contains("**cell ask** · `live`"), markdown)
+    XCTAssertTrue(markdown.contains("**cell fail** · `error`"), markdown)
+    XCTAssertTrue(markdown.contains("**cell later** · `not run`"), markdown)
+    XCTAssertTrue(markdown.contains("![Bars](out-chart-1.svg)"), markdown)
+    XCTAssertTrue(try read("out-chart-1.svg").hasPrefix("<svg xmlns="))
+    // With other parameters, the stored results do not match: nothing was run with them.
+    let other = try seednb(["render", nb, "-p", "n=5", "-o", "-"])
+    XCTAssertEqual(other.status, 0, other.stderr)
+    XCTAssertEqual(other.stdout.components(separatedBy: "<section class=\"cell not-run\"").count - 1, 3)
+  }
+
+  func testRenderWithoutAStoreShowsEveryCellNotRunAndCreatesNoStore() throws {
+    let nb = try write("fresh.seednb", RenderCommandTests.notebook)
+    let outcome = try seednb(["render", nb])
+    XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    XCTAssertEqual(outcome.stdout, "wrote \(folder.appendingPathComponent("fresh.html").path)\n")
+    XCTAssertTrue(try read("fresh.html").contains("never run"))
+    XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".seednb").path))
+  }
+
+  func testBadUsage() throws {
+    let nb = try write("report.seednb", RenderCommandTests.notebook)
+    XCTAssertEqual(try seednb(["render", nb, "--to", "pdf"]).status, 2)
+    XCTAssertEqual(try seednb(["run", nb, "--report", "out.pdf"]).status, 2)
+    XCTAssertEqual(try seednb(["render", "missing.seednb"]).status, 2)
+  }
+}
