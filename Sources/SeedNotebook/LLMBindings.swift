@@ -81,9 +81,12 @@ public struct LLMBindings: Sendable {
     let requestedModel = request.model
     let seeded = request.seed != nil
     // The key is taken before the backend adapts the request: a random seed is not part of it.
-    let (key, requestText) = CacheKeys.requestKey(request)
-    let consulted = try journal?.consult(
-      kind: .chat, requestKey: key, requestText: requestText, taskPath: args.interpreter.taskPath, seeded: seeded)
+    // Without a journal (a plain script) there is no cache, and no key to compute.
+    let keyed = journal.map { _ in CacheKeys.requestKey(request) }
+    let consulted = try keyed.flatMap { keyed in
+      try journal?.consult(
+        kind: .chat, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: seeded)
+    }
     if let call = consulted?.replay {
       return try LLMBindings.replayedRecord(call, requestedModel: requestedModel, request: request)
     }
@@ -96,7 +99,7 @@ public struct LLMBindings: Sendable {
         return try backend.client().chat(request)
       } catch let error as LLMError { throw RuntimeFailure(error.description) }
     }
-    if let journal, let slot = consulted?.slot {
+    if let journal, let slot = consulted?.slot, let (key, requestText) = keyed {
       journal.note(
         RecordedCall(
           kind: .chat, requestKey: key, taskPath: slot.taskPath, occurrence: slot.occurrence, request: requestText,
@@ -141,9 +144,11 @@ public struct LLMBindings: Sendable {
     if inputs.isEmpty { return .list(ListObject([])) }
     var request = EmbeddingRequest(model: try args.named("model").map { try text($0, "model") } ?? defaultEmbeddingModel, input: inputs)
     request.dimensions = try args.named("dimensions").flatMap { try optionalInt($0, "dimensions") }
-    let (key, requestText) = CacheKeys.requestKey(request)
-    let consulted = try journal?.consult(
-      kind: .embed, requestKey: key, requestText: requestText, taskPath: args.interpreter.taskPath, seeded: false)
+    let keyed = journal.map { _ in CacheKeys.requestKey(request) }
+    let consulted = try keyed.flatMap { keyed in
+      try journal?.consult(
+        kind: .embed, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: false)
+    }
     var response = try consulted?.replay.map { try EmbeddingResponse(json: try JSONValue.parse($0.response)) }
     if response == nil {
       backend.adapt(&request)
@@ -154,7 +159,7 @@ public struct LLMBindings: Sendable {
         }
       }
       response = answer.body
-      if let journal, let slot = consulted?.slot {
+      if let journal, let slot = consulted?.slot, let (key, requestText) = keyed {
         journal.note(
           RecordedCall(
             kind: .embed, requestKey: key, taskPath: slot.taskPath, occurrence: slot.occurrence, request: requestText,

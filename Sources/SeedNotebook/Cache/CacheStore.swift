@@ -35,7 +35,7 @@ public final class CacheStore: @unchecked Sendable {
     try FileManager.default.createDirectory(
       at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
     do {
-      database = try CacheStore.open(path)
+      database = try CacheStore.openWaitingForOthers(path)
     } catch {
       // Whatever is there cannot be trusted; it is kept for inspection, not used.
       // The time and a random part: two runs may set a store aside in the same second.
@@ -46,6 +46,21 @@ public final class CacheStore: @unchecked Sendable {
       }
       rebuildNote = "the cache store \(path) was unusable (\(CacheStore.reason(error))); it was moved to \(aside) and rebuilt"
       database = try CacheStore.open(path)
+    }
+  }
+
+  /// Opens the store; a store that another run holds locked (while it creates the file or
+  /// switches it to WAL) is waited for, not mistaken for a damaged one.
+  private static func openWaitingForOthers(_ path: String) throws -> DatabasePool {
+    var attempts = 0
+    while true {
+      do {
+        return try open(path)
+      } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+        attempts += 1
+        if attempts >= 100 { throw error }
+        Thread.sleep(forTimeInterval: 0.05)
+      }
     }
   }
 
