@@ -17,7 +17,7 @@ public enum Value {
   case closure(Closure)
   case builtin(Builtin)
   /// A rich output item made by `table`, `markdown`, `html` or `json`, ready for `display`.
-  case output(OutputItem)
+  indirect case output(OutputItem)
   /// A variable captured by a closure. Only the compiler's slots hold these; programs never see one.
   case box(Box)
 
