@@ -42,38 +42,10 @@ class SeednbProcessTestCase: XCTestCase {
   func seednb(_ arguments: [String], server: LoopbackOpenAIServer? = nil, key: String = SeednbProcessTestCase.key) throws
     -> CommandLineTests.Outcome
   {
-    let executable = CommandLineTests.executable
-    guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-      throw XCTSkip("seednb is not built at \(executable.path); run `swift build` first")
-    }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = folder
-    var environment = ProcessInfo.processInfo.environment
-    environment["NO_COLOR"] = nil
-    environment["OPENAI_BASE_URL"] = server?.baseURL
-    environment["OPENAI_API_KEY"] = server == nil ? nil : key
-    process.environment = environment
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let stdout = CommandLineTests.Collected()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      stdout.data = out.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return CommandLineTests.Outcome(
-      status: process.terminationStatus, stdout: String(decoding: stdout.data, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+    try CommandLineTests.run(
+      arguments, in: folder, environment: ["OPENAI_BASE_URL": server?.baseURL, "OPENAI_API_KEY": server == nil ? nil : key])
   }
+
 
   /// Three cells: none, two seeded chats and one without a seed, one seeded chat asked
   /// three times and an embedding.

@@ -65,7 +65,12 @@ final class CommandLineTests: XCTestCase {
   }
 
   func seednb(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-    let executable = CommandLineTests.executable
+    try CommandLineTests.run(arguments, in: folder, environment: environment)
+  }
+
+  /// Runs the built seednb in `folder` with the process environment changed as given (a nil
+  /// value removes a variable; NO_COLOR is removed unless given), and collects what it prints.
+  static func run(_ arguments: [String], in folder: URL, environment: [String: String?] = [:]) throws -> Outcome {
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
       throw XCTSkip("seednb is not built at \(executable.path); run `swift build` first")
     }
@@ -97,6 +102,7 @@ final class CommandLineTests: XCTestCase {
       status: process.terminationStatus, stdout: String(decoding: stdoutData.data, as: UTF8.self),
       stderr: String(decoding: stderrData, as: UTF8.self))
   }
+
 
   // MARK: - Running
 

@@ -20,36 +20,12 @@ final class RenderCommandTests: XCTestCase {
   }
 
   func seednb(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let executable = CommandLineTests.executable
-    guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-      throw XCTSkip("seednb is not built at \(executable.path); run `swift build` first")
-    }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = folder
-    var environment = ProcessInfo.processInfo.environment
-    environment["OPENAI_BASE_URL"] = server.baseURL
-    environment["OPENAI_API_KEY"] = "sk-render-cli"
-    environment["NO_COLOR"] = "1"
-    process.environment = environment
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let collected = CommandLineTests.Collected()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      collected.data = out.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: collected.data, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    let outcome = try CommandLineTests.run(
+      arguments, in: folder,
+      environment: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": "sk-render-cli", "NO_COLOR": "1"])
+    return (outcome.status, outcome.stdout, outcome.stderr)
   }
+
 
   func write(_ name: String, _ text: String) throws -> String {
     let url = folder.appendingPathComponent(name)
