@@ -20,10 +20,11 @@ struct CacheCommand: ParsableCommand {
       ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".seednb/cache.sqlite").path
   }
 
-  /// The store when its file exists; nil, having said so, when there is none.
-  static func openStore(at path: String, terminal: Terminal) throws -> CacheStore? {
+  /// The store when its file exists; nil when there is none (said so when `sayMissing`). A
+  /// missing store is never created here: commands that only read must not make one.
+  static func openStore(at path: String, terminal: Terminal, sayMissing: Bool = true) throws -> CacheStore? {
     guard FileManager.default.fileExists(atPath: path) else {
-      terminal.out("no cache at \(path)\n")
+      if sayMissing { terminal.out("no cache at \(path)\n") }
       return nil
     }
     do {

@@ -49,16 +49,14 @@ struct CheckCommand: ParsableCommand {
 
   static func execute(_ loaded: LoadedNotebook, backend: Backend, repeats: Int, terminal: Terminal) -> Int32 {
     let storePath = CacheStore.path(forNotebook: loaded.notebook.file)
-    var store: CacheStore?
     // A missing store is not created: every cell is then simply not cached.
-    if FileManager.default.fileExists(atPath: storePath) {
-      do {
-        store = try CacheStore(path: storePath)
-        if let note = store?.rebuildNote { terminal.err("seednb: \(note)\n") }
-      } catch {
-        terminal.err("seednb: cannot open the cache \(storePath): \(error)\n")
-        return ExitStatus.cellFailed
-      }
+    let store: CacheStore?
+    do {
+      store = try CacheCommand.openStore(at: storePath, terminal: terminal, sayMissing: false)
+    } catch let exit as ExitCode {
+      return exit.rawValue
+    } catch {
+      return ExitStatus.cellFailed
     }
     let bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
     let check = DriftCheck(

@@ -53,17 +53,8 @@ struct RenderCommand: ParsableCommand {
     let format = to ?? output.flatMap(ReportFormat.init(path:)) ?? .html
     let destination = output ?? ReportFormat.defaultPath(forNotebook: notebook, format: format)
     let storePath = CacheStore.path(forNotebook: loaded.notebook.file)
-    var store: CacheStore?
     // A missing store is not created: every cell is then "not run".
-    if FileManager.default.fileExists(atPath: storePath) {
-      do {
-        store = try CacheStore(path: storePath)
-        if let note = store?.rebuildNote { terminal.err("seednb: \(note)\n") }
-      } catch {
-        terminal.err("seednb: cannot open the cache \(storePath): \(error)\n")
-        throw ExitCode(ExitStatus.cellFailed)
-      }
-    }
+    let store = try CacheCommand.openStore(at: storePath, terminal: terminal, sayMissing: false)
     var resolved = loaded.parameters
     if parameters.isEmpty, let store {
       let name = URL(fileURLWithPath: loaded.notebook.file).lastPathComponent
