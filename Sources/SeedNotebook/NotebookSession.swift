@@ -26,14 +26,16 @@ public final class NotebookSession {
     public var error: CellError?
   }
 
+  /// Its code reads and writes files only under `folder`, by default the notebook's own.
   public init(
     notebook: Notebook, parameters: OrderedDictionary<String, ParameterValue>, modules: ModuleSearchPath,
-    llm: LLMBindings? = nil
+    llm: LLMBindings? = nil, folder: NotebookFolder? = nil
   ) {
     self.notebook = notebook
     interpreter = Interpreter()
     interpreter.moduleLoader = { modules.lookup($0) }
     llm?.install(in: interpreter)
+    FileBindings(folder: folder ?? .around(file: notebook.file)).install(in: interpreter)
     for (name, value) in parameters { interpreter.define(name, value.value) }
   }
 

@@ -78,6 +78,8 @@ public final class REPL {
     installBindings()
     let modules = ModuleSearchPath.forNotebook(at: FileManager.default.currentDirectoryPath + "/repl")
     interpreter.moduleLoader = { modules.lookup($0) }
+    let folder = NotebookFolder(path: FileManager.default.currentDirectoryPath, role: "the working folder")
+    FileBindings(folder: folder).install(in: interpreter)
     interruption = InterruptHandler(
       interactive: configuration.interactive,
       onInterrupt: { [interpreter, interactive = configuration.interactive] in

@@ -15,6 +15,7 @@ enum ScriptRunner {
       let interpreter = Interpreter()
       interpreter.moduleLoader = { modules.lookup($0) }
       backend.bindings(model: nil).install(in: interpreter)
+      FileBindings(folder: .around(file: path, role: "the script's folder")).install(in: interpreter)
       let interruption = Interruption { interpreter }
       defer { withExtendedLifetime(interruption) {} }
       let printer = OutputPrinter(terminal: terminal)
