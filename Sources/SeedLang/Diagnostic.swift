@@ -73,6 +73,11 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
   public var message: String
   public var location: SourceLocation?
   public var callStack: [StackEntry] = []
+  /// Calls left out of `callStack` between its innermost entries and its last, the outermost:
+  /// a runaway recursion passes through thousands, and copying them all at every level would
+  /// cost as much as the square of its depth.
+  public var omittedCalls = 0
+  static let maxCallStack = 40
   /// The error is that the input stopped early; a REPL reads another line instead of failing.
   public var atEndOfInput = false
 
@@ -80,6 +85,17 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     self.kind = kind
     self.message = message
     self.location = location
+  }
+
+  /// Records a call the error passed through on its way out.
+  public mutating func addCall(_ entry: StackEntry) {
+    if callStack.count < Diagnostic.maxCallStack {
+      callStack.append(entry)
+    } else {
+      // The innermost calls stay, and the last entry is always the outermost so far.
+      omittedCalls += 1
+      callStack[callStack.count - 1] = entry
+    }
   }
 
   /// The error as `seednb` prints it: `file:cell 2:7:12: error: message`, the source line with
@@ -90,7 +106,10 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     out += Diagnostic.excerpt(of: location)
     if !callStack.isEmpty {
       out += "\ncall stack (innermost first):"
-      for entry in callStack {
+      for (index, entry) in callStack.enumerated() {
+        if index == callStack.count - 1 && omittedCalls > 0 {
+          out += "\n  ... \(omittedCalls) more call\(omittedCalls == 1 ? "" : "s") ..."
+        }
         out += "\n  in \(entry.function) at \(entry.location.description)"
       }
     }

@@ -60,6 +60,8 @@ public final class Interpreter {
   let executionLock = NSLock()
   /// How many `parallel` calls are running; while above zero, threads share the interpreter.
   var sharingDepth = 0
+  /// `parallel` worker threads alive now, nested calls included; guarded by the execution lock.
+  var workerThreads = 0
   private var runDepth = 0
 
   public init() {
@@ -223,7 +225,7 @@ public final class Interpreter {
       } catch let failure as RuntimeFailure {
         throw Diagnostic(.runtime, failure.message, at: location)
       } catch var diagnostic as Diagnostic {
-        if let location { diagnostic.callStack.append(.init(function: builtin.name, location: location)) }
+        if let location { diagnostic.addCall(.init(function: builtin.name, location: location)) }
         throw diagnostic
       }
     default:
@@ -277,7 +279,7 @@ public final class Interpreter {
       _ = try proto.body(frame)
     } catch var diagnostic as Diagnostic {
       // A function a builtin called back has no call site in seed code; its own place stands in.
-      if let at = location ?? proto.location { diagnostic.callStack.append(.init(function: proto.name, location: at)) }
+      if let at = location ?? proto.location { diagnostic.addCall(.init(function: proto.name, location: at)) }
       throw diagnostic
     }
     return frame.slots[0]

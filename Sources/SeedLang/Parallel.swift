@@ -47,6 +47,13 @@ extension Interpreter {
 
   static let workerStackCapacity = 1 << 16
   static let workerThreadStack = 256 << 20
+  /// Worker threads alive at once in a session, nested `parallel` calls included, and how
+  /// deep `parallel` calls nest before they stop making threads. A call past either limit runs
+  /// its items one after another on its own thread: a recursion through `parallel` then meets
+  /// the call-depth limit, and its first failing item stops the rest, instead of making
+  /// threads without end, each of which would go on recursing.
+  static let maxWorkerThreads = 256
+  static let maxThreadedNesting = 4
 
   /// Calls `body` with each item on up to `limit` worker threads; the results in item order.
   func parallelMap(_ items: [Value], limit: Int, body: Value) throws -> [Value] {
@@ -58,14 +65,19 @@ extension Interpreter {
       sharingDepth -= 1
       if sharingDepth == 0 { executionLock.unlock() }
     }
-    let workers = min(limit, items.count)
+    let workers =
+      taskPath.count < Interpreter.maxThreadedNesting ? min(limit, items.count, Interpreter.maxWorkerThreads - workerThreads) : 0
     let parentPath = taskPath
+    guard workers > 0 else { return try mapInPlace(items, body: body, parentPath: parentPath) }
+    workerThreads += workers
+    // Workers go on from the caller's call depth, so the limit holds across threads.
+    let parentDepth = depth
     blocking {
       let finished = DispatchGroup()
       for _ in 0..<workers {
         finished.enter()
         let thread = Thread { [self] in
-          runWorker(items, body: body, work: work, parentPath: parentPath)
+          runWorker(items, body: body, work: work, parentPath: parentPath, parentDepth: parentDepth)
           finished.leave()
         }
         thread.stackSize = Interpreter.workerThreadStack
@@ -74,34 +86,68 @@ extension Interpreter {
       finished.wait()
     }
     // The error of the first failing item stands for all, and says which item it was.
-    if let (index, error) = work.firstFailure {
-      guard var diagnostic = error as? Diagnostic else {
-        throw RuntimeFailure("parallel item \(index): \(error)")
-      }
-      diagnostic.message = "parallel item \(index): \(diagnostic.message)"
-      throw diagnostic
-    }
+    if let (index, error) = work.firstFailure { throw Interpreter.failure(ofItem: index, error) }
     return work.results
   }
 
+  /// The items one after another on this thread, when no worker thread is to be had.
+  private func mapInPlace(_ items: [Value], body: Value, parentPath: [Int]) throws -> [Value] {
+    defer { taskPath = parentPath }
+    var results: [Value] = []
+    results.reserveCapacity(items.count)
+    for (index, item) in items.enumerated() {
+      taskPath = parentPath + [index]
+      do { results.append(try call(body, [item])) } catch { throw Interpreter.failure(ofItem: index, error) }
+    }
+    return results
+  }
+
+  /// The error of an item, its message led by the item's index: `parallel item 3: ...`, and
+  /// for nested calls the indices outermost first, `parallel item 3 > 0: ...`.
+  private static func failure(ofItem index: Int, _ error: Error) -> Error {
+    guard var diagnostic = error as? Diagnostic else { return RuntimeFailure("parallel item \(index): \(error)") }
+    diagnostic.message = itemPrefixed(index, diagnostic.message)
+    return diagnostic
+  }
+
+  /// Nested indices beyond a few are counted, not listed (`parallel item 0 > 1 > (996 more)
+  /// > 0 > 0: ...`): a recursion through `parallel` would otherwise repeat them a thousand times.
+  static func itemPrefixed(_ index: Int, _ message: String) -> String {
+    let lead = "parallel item "
+    guard message.hasPrefix(lead), let end = message.range(of: ": ") else { return "\(lead)\(index): \(message)" }
+    let inner = message[message.index(message.startIndex, offsetBy: lead.count)..<end.lowerBound]
+    var path = [String(index)] + inner.components(separatedBy: " > ")
+    if path.count > 5 {
+      // A part "(N more)" stands for N indices.
+      let hidden = path[2..<(path.count - 2)].reduce(0) { total, part in
+        total + (part.hasPrefix("(") ? Int(part.dropFirst().prefix(while: \.isNumber)) ?? 0 : 1)
+      }
+      path = Array(path.prefix(2)) + ["(\(hidden) more)"] + Array(path.suffix(2))
+    }
+    return lead + path.joined(separator: " > ") + message[end.lowerBound...]
+  }
+
   /// A worker takes items until none are left or one has failed.
-  private func runWorker(_ items: [Value], body: Value, work: ParallelWork, parentPath: [Int]) {
+  private func runWorker(_ items: [Value], body: Value, work: ParallelWork, parentPath: [Int], parentDepth: Int) {
     let ownStack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.workerStackCapacity)
     // The worker's registers between items; its slots are initialized as its stack grows.
     var registers = StackRegisters(
       stack: ownStack, stackEnd: ownStack, stackLimit: ownStack + Interpreter.workerStackCapacity, top: ownStack,
-      depth: 0, taskPath: [])
+      depth: parentDepth, taskPath: [])
     defer {
       ownStack.deinitialize(count: registers.stackEnd - ownStack)
       ownStack.deallocate()
     }
     executionLock.lock()
-    defer { executionLock.unlock() }
+    defer {
+      workerThreads -= 1
+      executionLock.unlock()
+    }
     // Items are claimed under the execution lock, which this worker holds between calls.
     while let index = work.claim() {
       // A fresh frame on the worker's own stack, and the item's place in the task tree.
       registers = StackRegisters(
-        stack: ownStack, stackEnd: registers.stackEnd, stackLimit: registers.stackLimit, top: ownStack, depth: 0,
+        stack: ownStack, stackEnd: registers.stackEnd, stackLimit: registers.stackLimit, top: ownStack, depth: parentDepth,
         taskPath: parentPath + [index])
       stackRegisters = registers
       do {

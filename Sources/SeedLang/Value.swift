@@ -48,11 +48,13 @@ public enum Value {
 public final class ListObject {
   public var items: [Value]
   public init(_ items: [Value]) { self.items = items }
+  deinit { NestedRelease.release(&items) }
 }
 
 public final class DictObject {
   public var entries: OrderedDictionary<DictKey, Value>
   public init(_ entries: OrderedDictionary<DictKey, Value> = [:]) { self.entries = entries }
+  deinit { NestedRelease.release(&entries) }
 
   public subscript(key: String) -> Value? {
     get { entries[DictKey(unchecked: .string(key))] }
@@ -148,20 +150,41 @@ extension Value {
 // MARK: - Printing
 
 extension Value: CustomStringConvertible {
+  /// Containers nested deeper than this are shown as `[...]` by `description`, and are an
+  /// error for `print`, `str` and `repr` (`printed()`): writing them would take as long as
+  /// the nesting is deep, squared.
+  static let maxPrintDepth = maxComparisonDepth
+
   /// The value as `print` shows it: strings bare, everything else as its literal.
   public var description: String {
     if case .string(let s) = self { return s }
-    var out = ""
-    var visiting: [ObjectIdentifier] = []
-    Value.write(self, to: &out, visiting: &visiting)
-    return out
+    return literalDescription
   }
 
   /// The value as a literal would write it: strings quoted, as inside a list.
   public var literalDescription: String {
     var out = ""
     var visiting: [ObjectIdentifier] = []
-    Value.write(self, to: &out, visiting: &visiting)
+    var tooDeep = false
+    Value.write(self, to: &out, visiting: &visiting, tooDeep: &tooDeep)
+    return out
+  }
+
+  /// `description`, or an error when the value is nested too deep to show.
+  public func printed() throws -> String {
+    if case .string(let s) = self { return s }
+    return try literalPrinted()
+  }
+
+  /// `literalDescription`, or an error when the value is nested too deep to show.
+  public func literalPrinted() throws -> String {
+    var out = ""
+    var visiting: [ObjectIdentifier] = []
+    var tooDeep = false
+    Value.write(self, to: &out, visiting: &visiting, tooDeep: &tooDeep)
+    if tooDeep {
+      throw RuntimeFailure("cannot show a value nested more than \(Value.maxPrintDepth) levels deep")
+    }
     return out
   }
 
@@ -189,7 +212,7 @@ extension Value: CustomStringConvertible {
     return out + "\""
   }
 
-  private static func write(_ value: Value, to out: inout String, visiting: inout [ObjectIdentifier]) {
+  private static func write(_ value: Value, to out: inout String, visiting: inout [ObjectIdentifier], tooDeep: inout Bool) {
     switch value {
     case .nil: out += "nil"
     case .bool(let b): out += b ? "true" : "false"
@@ -198,26 +221,28 @@ extension Value: CustomStringConvertible {
     case .string(let s): out += quoted(s)
     case .list(let list):
       let id = ObjectIdentifier(list)
-      if visiting.contains(id) { out += "[...]"; return }
+      if visiting.count >= maxPrintDepth { tooDeep = true }
+      if tooDeep || visiting.contains(id) { out += "[...]"; return }
       visiting.append(id)
       out += "["
       for (index, item) in list.items.enumerated() {
         if index > 0 { out += ", " }
-        write(item, to: &out, visiting: &visiting)
+        write(item, to: &out, visiting: &visiting, tooDeep: &tooDeep)
       }
       out += "]"
       visiting.removeLast()
     case .dict(let dict):
       let id = ObjectIdentifier(dict)
-      if visiting.contains(id) { out += "[...]"; return }
+      if visiting.count >= maxPrintDepth { tooDeep = true }
+      if tooDeep || visiting.contains(id) { out += "[...]"; return }
       if dict.entries.isEmpty { out += "[:]"; return }
       visiting.append(id)
       out += "["
       for (index, (key, item)) in dict.entries.enumerated() {
         if index > 0 { out += ", " }
-        write(key.value, to: &out, visiting: &visiting)
+        write(key.value, to: &out, visiting: &visiting, tooDeep: &tooDeep)
         out += ": "
-        write(item, to: &out, visiting: &visiting)
+        write(item, to: &out, visiting: &visiting, tooDeep: &tooDeep)
       }
       out += "]"
       visiting.removeLast()
@@ -230,7 +255,7 @@ extension Value: CustomStringConvertible {
     case .closure(let closure): out += "<func \(closure.proto.name)>"
     case .builtin(let builtin): out += "<builtin \(builtin.name)>"
     case .output(let item): out += "<\(item.kindName) output>"
-    case .box(let box): write(box.value, to: &out, visiting: &visiting)
+    case .box(let box): write(box.value, to: &out, visiting: &visiting, tooDeep: &tooDeep)
     }
   }
 }

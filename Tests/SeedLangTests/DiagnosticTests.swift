@@ -1,3 +1,4 @@
+import Foundation
 import SeedLang
 import XCTest
 
@@ -34,5 +35,26 @@ final class DiagnosticTests: XCTestCase {
     } catch {
       XCTFail("\(error)")
     }
+  }
+
+  func testARunawayRecursionsCallStackKeepsBothEndsAndCountsTheRest() throws {
+    let text = "func down(n) {\n  return down(n + 1)\n}\ndown(0)\n"
+    final class Caught: @unchecked Sendable { var error: Error? }
+    let caught = Caught()
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      do { try Interpreter().run(SourceText(file: "deep.seed", text: text)) } catch { caught.error = error }
+      done.signal()
+    }
+    thread.stackSize = Golden.stackSize
+    thread.start()
+    done.wait()
+    let diagnostic = try XCTUnwrap(caught.error as? Diagnostic)
+    let lines = diagnostic.rendered().split(separator: "\n").map(String.init)
+    XCTAssertEqual(lines[0], "deep.seed:2:14: error: stack overflow: more than 2000 nested calls (does a recursion lack its base case?)")
+    XCTAssertEqual(lines[3], "call stack (innermost first):")
+    XCTAssertEqual(
+      Array(lines[4...]),
+      Array(repeating: "  in down at deep.seed:2:14", count: 39) + ["  ... 1960 more calls ...", "  in down at deep.seed:4:5"])
   }
 }

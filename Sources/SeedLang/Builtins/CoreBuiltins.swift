@@ -9,8 +9,8 @@ enum CoreBuiltins {
     ("html", { args in try args.expect(1); return .output(.html(try args.string(0))) }),
     ("json", { args in try args.expect(1); return .output(.json(try JSONBuiltins.encode(args[0], indent: 2))) }),
     ("type", { args in try args.expect(1); return .string(args[0].typeName) }),
-    ("str", { args in try args.expect(1); return .string(args[0].description) }),
-    ("repr", { args in try args.expect(1); return .string(args[0].literalDescription) }),
+    ("str", { args in try args.expect(1); return .string(try args[0].printed()) }),
+    ("repr", { args in try args.expect(1); return .string(try args[0].literalPrinted()) }),
     ("int", toInt),
     ("float", toFloat),
     ("len", length),
@@ -38,7 +38,7 @@ enum CoreBuiltins {
     try args.checkLabels(["separator", "terminator"])
     let separator = try args.named("separator").map { try text($0, "separator") } ?? " "
     let terminator = try args.named("terminator").map { try text($0, "terminator") } ?? "\n"
-    let line = (0..<args.positionalCount).map { args[$0].description }.joined(separator: separator)
+    let line = try (0..<args.positionalCount).map { try args[$0].printed() }.joined(separator: separator)
     args.interpreter.outputHandler(.text(line + terminator))
     return .nil
   }
@@ -52,7 +52,7 @@ enum CoreBuiltins {
   static func display(_ args: inout Arguments) throws -> Value {
     try args.checkLabels([])
     for index in 0..<args.count {
-      args.interpreter.outputHandler(outputItem(for: args[index]))
+      args.interpreter.outputHandler(try outputItem(for: args[index]))
     }
     return .nil
   }
@@ -60,11 +60,11 @@ enum CoreBuiltins {
   /// What `display` shows for a value: rich items as they are, strings as text, other values
   /// as their literal. Text ends with a line break: a notebook joins adjacent text outputs into
   /// one stream, and each displayed value is an output of its own.
-  public static func outputItem(for value: Value) -> OutputItem {
+  public static func outputItem(for value: Value) throws -> OutputItem {
     switch value {
     case .output(let item): return item
     case .string(let s): return .text(s + "\n")
-    default: return .text(value.literalDescription + "\n")
+    default: return .text(try value.literalPrinted() + "\n")
     }
   }
 
@@ -76,16 +76,16 @@ enum CoreBuiltins {
     var headers: [String] = []
     if let given = args.named("headers") {
       guard case .list(let list) = given else { throw RuntimeFailure("table(): headers must be a list of strings") }
-      headers = list.items.map(\.description)
+      headers = try list.items.map { try $0.printed() }
     }
     var cells: [[String]] = []
     for (index, row) in rows.enumerated() {
       switch row {
       case .list(let list):
-        cells.append(list.items.map(\.description))
+        cells.append(try list.items.map { try $0.printed() })
       case .dict(let dict):
         if headers.isEmpty { headers = dict.entries.keys.map { $0.value.description } }
-        cells.append(headers.map { dict[$0]?.description ?? "" })
+        cells.append(try headers.map { try dict[$0]?.printed() ?? "" })
       default:
         throw RuntimeFailure("table(): row \(index) is \(row.aTypeName); each row must be a list or a dict")
       }
