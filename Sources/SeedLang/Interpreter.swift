@@ -19,6 +19,12 @@ public final class Interpreter {
   /// Calls nested deeper than this end in a "stack overflow" error instead of a crash.
   public var maxCallDepth = 2_000
 
+  /// The most output (bytes of text, see `OutputItem.size`) one top-level run, a cell, may
+  /// record; the `print` or `display` that goes past it fails instead.
+  public var maxOutputBytes = 10_000_000
+  /// Output recorded since the top-level run began.
+  var outputBytes = 0
+
   /// Set from any thread (Ctrl-C, a timeout) to stop the running code at its next loop
   /// iteration or call with an "interrupted" error.
   private let interruptFlag = Atomic<Bool>(false)
@@ -134,7 +140,10 @@ public final class Interpreter {
   /// when that is an expression, for a REPL or notebook to show.
   @discardableResult
   public func run(_ source: SourceText) throws -> Value {
-    if runDepth == 0 { interruptFlag.store(false, ordering: .relaxed) }
+    if runDepth == 0 {
+      interruptFlag.store(false, ordering: .relaxed)
+      outputBytes = 0
+    }
     runDepth += 1
     defer { runDepth -= 1 }
     let program = try Parser.parse(source)

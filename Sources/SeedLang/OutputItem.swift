@@ -24,6 +24,22 @@ public enum OutputItem: Equatable, Codable, Sendable {
     }
   }
 
+  /// About how many bytes the item takes to keep: its text, or its cells, or 16 per chart
+  /// point; what the output limit counts.
+  public var size: Int {
+    switch self {
+    case .text(let text), .markdown(let text), .html(let text), .json(let text): return text.utf8.count
+    case .table(let headers, let rows):
+      return rows.reduce(headers.reduce(0) { $0 + $1.utf8.count + 1 }) { total, row in
+        row.reduce(total) { $0 + $1.utf8.count + 1 }
+      }
+    case .chart(let chart):
+      let labels = chart.title.utf8.count + chart.xLabel.utf8.count + chart.yLabel.utf8.count
+      return chart.categories.reduce(labels) { $0 + $1.utf8.count }
+        + chart.series.reduce(0) { $0 + $1.name.utf8.count + 16 * $1.points.count }
+    }
+  }
+
   /// The item as plain text for a terminal; tables are aligned in columns.
   public var plainText: String {
     switch self {

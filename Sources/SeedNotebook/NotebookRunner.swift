@@ -13,10 +13,16 @@ public final class NotebookRunner {
     public var refresh = false
     /// Never ask the backend: everything replays, and a request not in the cache fails.
     public var frozen = false
+    /// Stops a cell that runs longer, with an error.
+    public var cellTimeout: CellTimeout?
+    /// The most output a cell may print or display (`Interpreter.maxOutputBytes`).
+    public var maxOutputBytes: Int?
 
-    public init(refresh: Bool = false, frozen: Bool = false) {
+    public init(refresh: Bool = false, frozen: Bool = false, cellTimeout: CellTimeout? = nil, maxOutputBytes: Int? = nil) {
       self.refresh = refresh
       self.frozen = frozen
+      self.cellTimeout = cellTimeout
+      self.maxOutputBytes = maxOutputBytes
     }
   }
 
@@ -81,6 +87,7 @@ public final class NotebookRunner {
     self.currentFingerprint = currentFingerprint
     notebookName = URL(fileURLWithPath: session.notebook.file).lastPathComponent
     cellKeys = session.notebook.cellKeys(runtime: runtime, parameters: parameters)
+    if let limit = options.maxOutputBytes { session.interpreter.maxOutputBytes = limit }
   }
 
   /// Runs every cell until one fails. `onCellStart` hears each cell's planned status first.
@@ -128,7 +135,16 @@ public final class NotebookRunner {
       transcript: transcript, frozen: options.frozen,
       fallback: { slot in (try? store?.call(notebook: notebook, slot: slot)) ?? nil })
     onCellStart(cell, status, note)
-    let result = session.run(cell, onOutput: onOutput)
+    var result: NotebookSession.CellResult
+    if let timeout = options.cellTimeout {
+      let (finished, expired) = timeout.run(interrupting: session.interpreter) { session.run(cell, onOutput: onOutput) }
+      result = finished
+      if expired, let error = result.error, case .runtime(let stopped) = error {
+        result.error = .runtime(timeout.error(for: cell.label, stoppedBy: stopped))
+      }
+    } else {
+      result = session.run(cell, onOutput: onOutput)
+    }
     let calls = journal.finish()
     if result.error != nil {
       return CellReport(cell: cell, status: .error, note: note, result: result, calls: calls)

@@ -79,14 +79,15 @@ public final class NotebookSession {
     do {
       let value = try interpreter.run(source(of: cell))
       if case .nil = value {} else {
-        let item = OutputItem.text(value.literalDescription + "\n")
-        outputs.append(item)
-        onOutput(item)
+        // Through the output limit, as `print` is.
+        try interpreter.record(.text(value.literalDescription + "\n"))
       }
     } catch let list as DiagnosticList {
       result.error = .syntax(list)
     } catch let diagnostic as Diagnostic {
       result.error = .runtime(diagnostic)
+    } catch let failure as RuntimeFailure {
+      result.error = .runtime(Diagnostic(.runtime, failure.message, at: nil))
     } catch {
       result.error = .runtime(Diagnostic(.runtime, "\(error)", at: nil))
     }

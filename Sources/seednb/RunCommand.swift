@@ -38,10 +38,20 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Never ask the backend: replay everything from the cache; a request it lacks exits with status 3.")
   var frozen = false
 
+  @Option(help: ArgumentHelp("Stop a cell that runs longer than this, with an error (the run then exits with 1).", valueName: "seconds"))
+  var cellTimeout: Double?
+
+  @Option(help: ArgumentHelp("The most a cell may print or display, in megabytes; more ends it with an error.", valueName: "MB"))
+  var maxOutput: Double = 10
+
   @Option(help: ArgumentHelp("After the run, write its report here, also when a cell failed: .html (self-contained) or .md (charts beside it).", valueName: "file"))
   var report: String?
 
   func validate() throws {
+    if let cellTimeout, !(cellTimeout > 0 && cellTimeout <= 1e9) {
+      throw ValidationError("--cell-timeout needs a number of seconds above 0, not \(cellTimeout)")
+    }
+    if !(maxOutput > 0 && maxOutput <= 1e6) { throw ValidationError("--max-output needs a number of megabytes above 0, not \(maxOutput)") }
     if refresh && frozen { throw ValidationError("--refresh and --frozen cannot be used together") }
     if report != nil && notebook.hasSuffix(".seed") {
       throw ValidationError("--report needs a .seednb notebook; a plain .seed script has no cells to report")
@@ -59,13 +69,16 @@ struct RunCommand: ParsableCommand {
         terminal.err(error.description + "\n")
         throw ExitCode(ExitStatus.usage)
       }
-      let status = try ScriptRunner.run(path: notebook, backend: chosen, terminal: terminal)
+      let status = try ScriptRunner.run(
+        path: notebook, backend: chosen, terminal: terminal, timeout: cellTimeout.map(CellTimeout.init),
+        maxOutputBytes: Int(maxOutput * 1_000_000))
       if status != ExitStatus.ok { throw ExitCode(status) }
       return
     }
     let (loaded, chosen) = try LoadedNotebook.withBackend(
       path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal)
-    let options = NotebookRunner.Options(refresh: refresh, frozen: frozen)
+    let options = NotebookRunner.Options(
+      refresh: refresh, frozen: frozen, cellTimeout: cellTimeout.map(CellTimeout.init), maxOutputBytes: Int(maxOutput * 1_000_000))
     let report = self.report
     let status = LargeStack.run {
       RunCommand.execute(loaded, backend: chosen, options: options, terminal: terminal, report: report)

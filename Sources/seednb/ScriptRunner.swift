@@ -5,7 +5,10 @@ import SeedNotebook
 
 /// `seednb run script.seed`: a plain seed file run as one piece, as `python script.py` runs.
 enum ScriptRunner {
-  static func run(path: String, backend: Backend, terminal: Terminal) throws -> Int32 {
+  /// The script is one cell: `timeout` and `maxOutputBytes` apply to all of it.
+  static func run(
+    path: String, backend: Backend, terminal: Terminal, timeout: CellTimeout? = nil, maxOutputBytes: Int? = nil
+  ) throws -> Int32 {
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
       terminal.err("seednb: cannot read '\(path)'\n")
       return ExitStatus.usage
@@ -13,6 +16,7 @@ enum ScriptRunner {
     let modules = ModuleSearchPath.forNotebook(at: path)
     return LargeStack.run {
       let interpreter = Interpreter()
+      if let maxOutputBytes { interpreter.maxOutputBytes = maxOutputBytes }
       interpreter.moduleLoader = { modules.lookup($0) }
       backend.bindings(model: nil).install(in: interpreter)
       FileBindings(folder: .around(file: path, role: "the script's folder")).install(in: interpreter)
@@ -30,15 +34,20 @@ enum ScriptRunner {
         terminal.err("\(error)\n")
         return ExitStatus.usage
       }
-      do {
-        try interpreter.run(source)
-        printer.finishLine()
-        return ExitStatus.ok
-      } catch {
-        printer.finishLine()
-        terminal.err(terminal.styled("\(error)", "31") + "\n")
-        return ExitStatus.cellFailed
+      let script = { () -> Error? in
+        do {
+          try interpreter.run(source)
+          return nil
+        } catch {
+          return error
+        }
       }
+      let (failure, expired) = timeout.map { $0.run(interrupting: interpreter, script) } ?? (script(), false)
+      printer.finishLine()
+      guard var failure else { return ExitStatus.ok }
+      if expired, let timeout { failure = timeout.error(for: path, stoppedBy: failure as? Diagnostic) }
+      terminal.err(terminal.styled("\(failure)", "31") + "\n")
+      return ExitStatus.cellFailed
     }
   }
 }

@@ -39,7 +39,7 @@ enum CoreBuiltins {
     let separator = try args.named("separator").map { try text($0, "separator") } ?? " "
     let terminator = try args.named("terminator").map { try text($0, "terminator") } ?? "\n"
     let line = try (0..<args.positionalCount).map { try args[$0].printed() }.joined(separator: separator)
-    args.interpreter.outputHandler(.text(line + terminator))
+    try args.interpreter.record(.text(line + terminator))
     return .nil
   }
 
@@ -52,7 +52,7 @@ enum CoreBuiltins {
   static func display(_ args: inout Arguments) throws -> Value {
     try args.checkLabels([])
     for index in 0..<args.count {
-      args.interpreter.outputHandler(try outputItem(for: args[index]))
+      try args.interpreter.record(try outputItem(for: args[index]))
     }
     return .nil
   }
