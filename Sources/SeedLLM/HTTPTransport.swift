@@ -170,6 +170,11 @@ final class Transfer: @unchecked Sendable {
 
   private func configure() {
     _ = seednb_easy_setopt_string(easy, CURLOPT_URL, request.url)
+    // Requests carry the API key: they go to the configured endpoint over HTTP(S) and nowhere
+    // else, so a redirect is an answer to report, never followed (libcurl's default, made
+    // explicit), and no other scheme (file:, ftp:, ...) is spoken even if a URL names one.
+    _ = seednb_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
+    _ = seednb_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
     _ = seednb_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
     _ = seednb_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
     _ = seednb_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
