@@ -35,16 +35,24 @@ public struct ModuleSearchPath: Sendable {
     return ModuleSearchPath(directories: [standardLibrary()].compactMap { $0 } + [folder])
   }
 
+  /// A module is read as notebook code reads files: a `NAME.seed` that is a symbolic link
+  /// leading out of its folder is refused, so a notebook's folder cannot smuggle in another
+  /// file (whose first line a syntax error would show).
   public func lookup(_ name: String) -> Interpreter.ModuleLookup {
     var searched: [String] = []
     for directory in directories {
-      let path = (directory as NSString).appendingPathComponent(name + ".seed")
-      searched.append(directory)
-      guard FileManager.default.fileExists(atPath: path) else { continue }
-      guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      let file = name + ".seed"
+      let path = (directory as NSString).appendingPathComponent(file)
+      let folder = NotebookFolder(path: directory, role: "its folder")
+      guard FileManager.default.fileExists(atPath: directory), (try? folder.exists(file)) ?? true else {
+        searched.append(directory)
         continue
       }
-      return .found(SourceText(file: path, text: text))
+      do {
+        return .found(SourceText(file: path, text: try folder.read(file)))
+      } catch {
+        searched.append("\(directory) (\(error))")
+      }
     }
     return .notFound(searched: searched)
   }

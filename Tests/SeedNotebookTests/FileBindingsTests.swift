@@ -218,4 +218,21 @@ final class FileBindingsTests: XCTestCase {
     XCTAssertNil(result.error)
     XCTAssertEqual(result.outputs, [.text("inside\n\n")])
   }
+
+  func testAModuleThatIsALinkOutOfItsFolderIsRefused() throws {
+    try "func shared() { 1 }\n".write(to: base.appendingPathComponent("elsewhere/lib.seed"), atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.appendingPathComponent("lib.seed").path, withDestinationPath: base.appendingPathComponent("elsewhere/lib.seed").path)
+    try "func local() { 2 }\n".write(to: folder.appendingPathComponent("real.seed"), atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("alias.seed").path, withDestinationPath: "real.seed")
+    let modules = ModuleSearchPath(directories: [folder.path])
+    guard case .notFound(let searched) = modules.lookup("lib") else { return XCTFail("a module outside the folder was read") }
+    XCTAssertEqual(
+      searched,
+      ["\(folder.path) ('lib.seed' leads outside its folder (\(folder.path)): 'lib.seed' is a symbolic link to '\(base.appendingPathComponent("elsewhere/lib.seed").path)')"])
+    guard case .found(let source) = modules.lookup("alias") else { return XCTFail("a link inside the folder was refused") }
+    XCTAssertEqual(source.text, "func local() { 2 }\n")
+    guard case .notFound(let missing) = modules.lookup("absent") else { return XCTFail("found a module that is not there") }
+    XCTAssertEqual(missing, [folder.path])
+  }
 }
