@@ -27,6 +27,10 @@ enum Operators {
     }
   }
 
+  /// The largest string `+` and `*` make, and the most items `+` puts in a list.
+  static let maxStringBytes = 1 << 28
+  static let maxListItems = 1 << 25
+
   static func add(_ a: Value, _ b: Value) throws -> Value {
     switch (a, b) {
     case (.int(let x), .int(let y)):
@@ -36,8 +40,17 @@ enum Operators {
     case (.float(let x), .float(let y)): return .float(x + y)
     case (.int(let x), .float(let y)): return .float(Double(x) + y)
     case (.float(let x), .int(let y)): return .float(x + Double(y))
-    case (.string(let x), .string(let y)): return .string(x + y)
-    case (.list(let x), .list(let y)): return .list(ListObject(x.items + y.items))
+    case (.string(let x), .string(let y)):
+      // A loop that doubles a string would otherwise take all memory in a few dozen steps.
+      guard x.utf8.count + y.utf8.count <= maxStringBytes else {
+        throw RuntimeFailure("string concatenation would be larger than 256 MB")
+      }
+      return .string(x + y)
+    case (.list(let x), .list(let y)):
+      guard x.items.count + y.items.count <= maxListItems else {
+        throw RuntimeFailure("list concatenation would hold more than \(maxListItems) items")
+      }
+      return .list(ListObject(x.items + y.items))
     default: return try vectorArithmetic(.add, a, b, +)
     }
   }
@@ -67,7 +80,7 @@ enum Operators {
     case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
       guard n >= 0 else { throw RuntimeFailure("cannot repeat a string a negative number of times (\(n))") }
       let (size, overflow) = s.utf8.count.multipliedReportingOverflow(by: n)
-      guard !overflow, size <= 1 << 28 else {
+      guard !overflow, size <= maxStringBytes else {
         throw RuntimeFailure("string repetition would be larger than 256 MB")
       }
       return .string(String(repeating: s, count: n))
