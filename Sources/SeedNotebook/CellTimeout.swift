@@ -14,15 +14,21 @@ public struct CellTimeout: Sendable {
   /// ran out before it ended.
   public func run<T>(interrupting interpreter: Interpreter, _ body: () -> T) -> (T, expired: Bool) {
     let expired = Expiry()
-    let alarm = DispatchWorkItem { [interpreter] in
-      expired.fire()
-      interpreter.interrupt()
-      HTTPTransport.shared.cancelAll()
+    // Once the time is up, requests are cancelled again every quarter second until the cell
+    // has ended: a `parallel` worker may send one after the first cancellation, before it
+    // notices the interrupt.
+    let alarm = DispatchSource.makeTimerSource(queue: .global())
+    alarm.schedule(deadline: .now() + seconds, repeating: 0.25)
+    alarm.setEventHandler { [interpreter] in
+      expired.fire {
+        interpreter.interrupt()
+        HTTPTransport.shared.cancelAll()
+      }
     }
-    DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: alarm)
+    alarm.resume()
     let result = body()
     alarm.cancel()
-    return (result, expired.fired)
+    return (result, expired.finish())
   }
 
   /// The error of a cell stopped by the timeout, at the place it had reached.
@@ -41,11 +47,26 @@ public struct CellTimeout: Sendable {
   }
 }
 
-/// Whether the alarm went off; set on the timer's thread, read on the cell's.
+/// Whether the alarm went off; set on the timer's thread, read on the cell's. Once the cell
+/// has ended, the alarm does nothing more: it must not cancel the next cell's requests.
 private final class Expiry: @unchecked Sendable {
   private let lock = NSLock()
-  private var value = false
+  private var fired = false
+  private var finished = false
 
-  func fire() { lock.withLock { value = true } }
-  var fired: Bool { lock.withLock { value } }
+  func fire(_ stop: () -> Void) {
+    lock.withLock {
+      guard !finished else { return }
+      fired = true
+      stop()
+    }
+  }
+
+  /// Ends the watch; returns whether the alarm went off.
+  func finish() -> Bool {
+    lock.withLock {
+      finished = true
+      return fired
+    }
+  }
 }
