@@ -833,41 +833,41 @@ final class Compiler {
     return { frame in
       let function = try callee(frame)
       // The common call: a closure with positional arguments, evaluated straight into its frame.
-      if labels == nil, case .closure(let closure) = function, closure.proto.parameters.count == count {
-        let proto = closure.proto
-        let base = try interpreter.pushFrame(proto, at: at)
-        defer { interpreter.popFrame(base, proto) }
+      if labels == nil, case .closure(let closure) = function, closure.parameterCount == count {
+        let base = try interpreter.pushFrame(closure, at: at)
+        defer { interpreter.popFrame(base, closure) }
         try bindArguments(base, frame)
-        return try interpreter.invoke(proto, frame: Frame(slots: base, closure: closure), at: at)
+        return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
       }
       return try Compiler.callWithStackArguments(interpreter, function, receiver: nil, values, labels, frame, at)
     }
   }
 
   /// Evaluates positional arguments into a new frame's parameter slots. Calls of up to three
-  /// arguments hold their closures directly, not in an array.
+  /// arguments hold their closures directly, not in an array. A new frame's slots hold nil,
+  /// which owns nothing, so they are initialized rather than assigned.
   private static func argumentBinder(_ values: [CompiledExpression]) -> (UnsafeMutablePointer<Value>, Frame) throws -> Void {
     switch values.count {
     case 0: return { _, _ in }
     case 1:
       let a = values[0].evaluate
-      return { base, frame in base[1] = try a(frame) }
+      return { base, frame in (base + 1).initialize(to: try a(frame)) }
     case 2:
       let a = values[0].evaluate, b = values[1].evaluate
       return { base, frame in
-        base[1] = try a(frame)
-        base[2] = try b(frame)
+        (base + 1).initialize(to: try a(frame))
+        (base + 2).initialize(to: try b(frame))
       }
     case 3:
       let a = values[0].evaluate, b = values[1].evaluate, c = values[2].evaluate
       return { base, frame in
-        base[1] = try a(frame)
-        base[2] = try b(frame)
-        base[3] = try c(frame)
+        (base + 1).initialize(to: try a(frame))
+        (base + 2).initialize(to: try b(frame))
+        (base + 3).initialize(to: try c(frame))
       }
     default:
       return { base, frame in
-        for index in 0..<values.count { base[1 + index] = try values[index].evaluate(frame) }
+        for index in 0..<values.count { (base + 1 + index).initialize(to: try values[index].evaluate(frame)) }
       }
     }
   }
@@ -896,7 +896,7 @@ final class Compiler {
     }
     interpreter.top = base + count
     defer {
-      for index in 0..<count { base[index] = .nil }
+      Interpreter.clear(base, count: count)
       interpreter.top = base
     }
     var next = 0

@@ -38,6 +38,15 @@ public enum Value {
     }
   }
 
+  /// Whether the value refers to an object that copying retains; scalars own nothing.
+  @inline(__always)
+  var holdsObject: Bool {
+    switch self {
+    case .nil, .bool, .int, .float, .range: return false
+    default: return true
+    }
+  }
+
   /// The type name with its article, for messages: "an int", "a list".
   public var aTypeName: String {
     let name = typeName
@@ -84,7 +93,14 @@ public struct DictKey: Hashable {
 
   init(unchecked value: Value) { self.value = value }
 
-  public static func == (a: DictKey, b: DictKey) -> Bool { a.value.isEqual(to: b.value) }
+  public static func == (a: DictKey, b: DictKey) -> Bool {
+    // Keys are scalars and strings, so equality never needs the depth-checked general path.
+    switch (a.value, b.value) {
+    case (.string(let x), .string(let y)): return x == y
+    case (.int(let x), .int(let y)): return x == y
+    default: return a.value.isEqual(to: b.value)
+    }
+  }
 
   public func hash(into hasher: inout Hasher) {
     switch value {
