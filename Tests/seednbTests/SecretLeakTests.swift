@@ -185,4 +185,17 @@ final class SecretLeakTests: XCTestCase {
     let store = try Data(contentsOf: folder.appendingPathComponent(".seednb/cache.sqlite"))
     XCTAssertNotNil(store.range(of: Data("SEEDNB_OTHER_KEY".utf8)), "the store holds the key's name")
   }
+
+  func testCheckNeedsTheVariableACallWasSentWith() throws {
+    let nb = try write("one.seednb", "```seed id=ask\nchat(\"Hi\", seed: 4, api_key: secret(\"SEEDNB_OTHER_KEY\"))\n```\n")
+    XCTAssertEqual(try seednb(["run", nb]).status, 0)
+    let check = try CommandLineTests.run(
+      ["check", nb, "--repeat", "1"], in: folder,
+      environment: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": SecretLeakTests.apiKey, "SEEDNB_OTHER_KEY": nil])
+    XCTAssertEqual(check.status, 1)
+    XCTAssertTrue(
+      check.stderr.contains(
+        "seednb: check failed: cell ask: the request was sent with api_key: secret(\"SEEDNB_OTHER_KEY\"), and SEEDNB_OTHER_KEY is not set"),
+      check.stderr)
+  }
 }
