@@ -109,6 +109,9 @@ final class APIKeyTests: XCTestCase {
     XCTAssertFalse(answer.json.serialized().contains(APIKeyTests.key))
     let vectors = try client.embeddings(EmbeddingRequest(model: "e", input: ["a"]))
     XCTAssertFalse(vectors.json.serialized().contains(APIKeyTests.key))
+    let streamed = try client.chatStreaming(request) { _ in }
+    XCTAssertEqual(streamed.body.model, "model-••••")
+    XCTAssertFalse(streamed.json.serialized().contains(APIKeyTests.key))
   }
 
   func testAnotherKeyIsSentInsteadAndRedactedToo() throws {
