@@ -107,6 +107,7 @@ enum Members {
     case (.range(let low, let high), "count"): return .int(try Subscripts.count(low: low, high: high))
     case (.range(let low, _), "lowerBound"): return .int(low)
     case (.range(_, let high), "upperBound"): return .int(high)
+    case (.secret(let secret), "name"): return .string(secret.name)
     case (.dict(let dict), _):
       let keys = dict.entries.keys.prefix(8).map { $0.value.literalDescription }.joined(separator: ", ")
       throw RuntimeFailure("dict has no key \"\(name)\"" + (keys.isEmpty ? " (it is empty)" : " (its keys: \(keys)\(dict.entries.count > 8 ? ", ..." : ""))"))

@@ -18,6 +18,8 @@ public enum Value {
   case builtin(Builtin)
   /// A rich output item made by `table`, `markdown`, `html` or `json`, ready for `display`.
   indirect case output(OutputItem)
+  /// A text only host functions may read (`secret("NAME")`); it shows as `••••`.
+  case secret(Secret)
   /// A variable captured by a closure. Only the compiler's slots hold these; programs never see one.
   case box(Box)
 
@@ -34,6 +36,7 @@ public enum Value {
     case .range: return "range"
     case .closure, .builtin: return "function"
     case .output: return "output"
+    case .secret: return "secret"
     case .box: return "box"
     }
   }
@@ -156,6 +159,7 @@ extension Value {
     case (.closure(let a), .closure(let b)): return a === b
     case (.builtin(let a), .builtin(let b)): return a === b
     case (.output(let a), .output(let b)): return a == b
+    case (.secret(let a), .secret(let b)): return a.isSame(as: b)
     default: return false
     }
   }
@@ -246,6 +250,7 @@ extension Value: CustomStringConvertible {
     case .closure(let closure): out += "<func \(closure.proto.name)>"
     case .builtin(let builtin): out += "<builtin \(builtin.name)>"
     case .output(let item): out += "<\(item.kindName) output>"
+    case .secret: out += Secret.mask
     case .box(let box): write(box.value, to: &out, visiting: &visiting)
     }
   }

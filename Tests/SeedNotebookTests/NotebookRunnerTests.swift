@@ -38,7 +38,7 @@ final class NotebookRunnerTests: XCTestCase {
     let notebook = Notebook(file: folder.appendingPathComponent("nb.seednb").path, title: nil, cellSources: cells)
     let journal = CallJournal()
     var bindings = LLMBindings(
-      client: OpenAIClient(configuration: .init(baseURL: baseURL ?? server.baseURL, apiKey: "sk-runner-tests", retry: RetryPolicy(maxRetries: 0))))
+      client: OpenAIClient(configuration: .init(baseURL: baseURL ?? server.baseURL, apiKey: APIKey(name: "OPENAI_API_KEY", text: "sk-runner-tests"), retry: RetryPolicy(maxRetries: 0))))
     bindings.journal = journal
     let session = NotebookSession(notebook: notebook, parameters: [:], modules: ModuleSearchPath(directories: []), llm: bindings)
     let store = try CacheStore(path: CacheStore.path(forNotebook: notebook.file))

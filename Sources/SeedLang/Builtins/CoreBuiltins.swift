@@ -52,6 +52,10 @@ enum CoreBuiltins {
   static func display(_ args: inout Arguments) throws -> Value {
     try args.checkLabels([])
     for index in 0..<args.count {
+      // Displaying is asking to see it; a secret is never shown, so that is a mistake to report.
+      if case .secret(let secret) = args[index] {
+        throw RuntimeFailure("display(): cannot display the secret \(secret.name); a secret is never shown")
+      }
       args.interpreter.outputHandler(outputItem(for: args[index]))
     }
     return .nil
