@@ -920,16 +920,28 @@ final class Compiler {
     let methods = interpreter.methods
     let listMethod = methods.list[name], stringMethod = methods.string[name], dictMethod = methods.dict[name]
     let vectorMethod = methods.vector[name], rangeMethod = methods.range[name]
+    // A native method called with positional arguments only has nothing to reorder or check,
+    // so it is run directly.
+    func native(_ method: Value?) -> NativeMethod? {
+      guard labels == nil, case .builtin(let builtin)? = method else { return nil }
+      return methods.natives[ObjectIdentifier(builtin)]
+    }
+    let listNative = native(listMethod), stringNative = native(stringMethod), dictNative = native(dictMethod)
     return { frame in
       let object = try receiver(frame)
       let method: Value?
       switch object {
-      case .list: method = listMethod
-      case .string: method = stringMethod
+      case .list:
+        if let listNative { return try Compiler.callNative(listNative, name, object, values, interpreter, frame, at) }
+        method = listMethod
+      case .string:
+        if let stringNative { return try Compiler.callNative(stringNative, name, object, values, interpreter, frame, at) }
+        method = stringMethod
       case .dict(let dict):
         if let stored = dict[name] {
           return try Compiler.callWithStackArguments(interpreter, stored, receiver: nil, values, labels, frame, at)
         }
+        if let dictNative { return try Compiler.callNative(dictNative, name, object, values, interpreter, frame, at) }
         method = dictMethod
       case .vector: method = vectorMethod
       case .range: method = rangeMethod
@@ -937,6 +949,34 @@ final class Compiler {
       }
       guard let method else { throw Diagnostic(.runtime, methods.missing(name, for: object), at: at) }
       return try Compiler.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
+    }
+  }
+
+  /// Runs a native method on positional arguments evaluated onto the value stack; errors are
+  /// reported as a call of the builtin method would report them.
+  private static func callNative(
+    _ body: NativeMethod, _ name: String, _ receiver: Value, _ values: [CompiledExpression], _ interpreter: Interpreter,
+    _ frame: Frame, _ at: SourceLocation
+  ) throws -> Value {
+    let count = values.count
+    let base = interpreter.top
+    guard interpreter.reserve(count) else {
+      throw Diagnostic(.runtime, "stack overflow: the value stack is full", at: at)
+    }
+    interpreter.top = base + count
+    defer {
+      Interpreter.clear(base, count: count)
+      interpreter.top = base
+    }
+    for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
+    var arguments = Arguments(interpreter: interpreter, values: base, count: count, labels: nil, function: name)
+    do {
+      return try body(receiver, &arguments)
+    } catch let failure as RuntimeFailure {
+      throw Diagnostic(.runtime, failure.message, at: at)
+    } catch var diagnostic as Diagnostic {
+      diagnostic.callStack.append(.init(function: name, location: at))
+      throw diagnostic
     }
   }
 }

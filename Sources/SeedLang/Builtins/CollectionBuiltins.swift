@@ -215,6 +215,9 @@ enum CollectionBuiltins {
       guard case .bool(let b) = flag else { throw RuntimeFailure("\(args.function)(): reverse must be a bool") }
       reverse = b
     }
+    if args.named("by") == nil && args.named("key") == nil, let sorted = sortedScalars(items, reverse: reverse) {
+      return sorted
+    }
     // Positions are sorted, ties broken by position, so equal items keep their order; Swift's
     // sort is stable too, so `by:` needs only its arguments swapped to reverse.
     let order: [Int]
@@ -234,5 +237,33 @@ enum CollectionBuiltins {
       }
     }
     return order.map { items[$0] }
+  }
+
+  /// All strings or all ints, the common case, sorted as Swift values, in the order
+  /// `Operators.compare` gives; nil for anything else. Equal strings or ints cannot be told
+  /// apart, so stability does not matter.
+  static func sortedScalars(_ items: [Value], reverse: Bool) -> [Value]? {
+    switch items.first {
+    case .string?:
+      var strings: [String] = []
+      strings.reserveCapacity(items.count)
+      for item in items {
+        guard case .string(let s) = item else { return nil }
+        strings.append(s)
+      }
+      strings.sort(by: reverse ? { $0 > $1 } : { $0 < $1 })
+      return strings.map { .string($0) }
+    case .int?:
+      var ints: [Int] = []
+      ints.reserveCapacity(items.count)
+      for item in items {
+        guard case .int(let i) = item else { return nil }
+        ints.append(i)
+      }
+      ints.sort(by: reverse ? { $0 > $1 } : { $0 < $1 })
+      return ints.map { .int($0) }
+    default:
+      return nil
+    }
   }
 }
