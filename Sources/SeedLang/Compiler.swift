@@ -830,6 +830,19 @@ final class Compiler {
     let callee = calleeValue(calleeExpr)
     let count = values.count
     let bindArguments = Compiler.argumentBinder(values)
+    // A global function, the usual callee, is matched in its cell: only the closure is
+    // retained for the call, not a copy of the whole value.
+    if labels == nil, case .variable(let name, _) = calleeExpr, case .global(let cell) = resolve(name) {
+      return { frame in
+        if case .closure(let closure) = cell.value, closure.parameterCount == count {
+          let base = try interpreter.pushFrame(closure, at: at)
+          defer { interpreter.popFrame(base, closure) }
+          try bindArguments(base, frame)
+          return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
+        }
+        return try Compiler.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, labels, frame, at)
+      }
+    }
     return { frame in
       let function = try callee(frame)
       // The common call: a closure with positional arguments, evaluated straight into its frame.

@@ -288,7 +288,11 @@ public final class Interpreter {
       if let at = location ?? proto.location { diagnostic.callStack.append(.init(function: proto.name, location: at)) }
       throw diagnostic
     }
-    return frame.slots[0]
+    // Moved out, not copied: the frame is about to be cleared, so a copy would be retained
+    // only to be released.
+    let result = frame.slots.move()
+    frame.slots.initialize(to: .nil)
+    return result
   }
 
   /// Binds positional and named arguments to parameters and fills in defaults.
