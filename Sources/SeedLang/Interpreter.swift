@@ -197,6 +197,15 @@ public final class Interpreter {
   /// for builtins that call back for every item.
   public func call(_ callee: Value, _ first: Value, _ second: Value? = nil) throws -> Value {
     let count = second == nil ? 1 : 2
+    // A closure taking just these arguments, as map, filter and reduce pass them, gets them
+    // straight in its frame.
+    if case .closure(let closure) = callee, closure.parameterCount == count {
+      let base = try pushFrame(closure, at: nil)
+      defer { popFrame(base, closure) }
+      (base + 1).initialize(to: first)
+      if let second { (base + 2).initialize(to: second) }
+      return try invoke(closure, frame: Frame(slots: base, closure: closure), at: nil)
+    }
     let base = top
     guard reserve(count) else { throw RuntimeFailure("stack overflow: the value stack is full") }
     top = base + count

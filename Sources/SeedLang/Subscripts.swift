@@ -99,7 +99,7 @@ enum Members {
     case (.list(let list), "isEmpty"): return .bool(list.items.isEmpty)
     case (.list(let list), "first"): return list.items.first ?? .nil
     case (.list(let list), "last"): return list.items.last ?? .nil
-    case (.string(let string), "count"): return .int(string.count)
+    case (.string(let string), "count"): return .int(string.characterCount)
     case (.string(let string), "isEmpty"): return .bool(string.isEmpty)
     case (.dict(let dict), "count"): return .int(dict.entries.count)
     case (.dict(let dict), "isEmpty"): return .bool(dict.entries.isEmpty)

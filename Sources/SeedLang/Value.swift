@@ -177,6 +177,20 @@ extension Value: CustomStringConvertible {
     return out
   }
 
+  /// The descriptions of `items`, with `separator` between them, as `join` makes them.
+  /// Swift's `joined(separator:)` counts every string's characters to size its result;
+  /// counting bytes is enough, and much cheaper.
+  static func joined(_ items: [Value], separator: String) -> String {
+    let texts = items.map(\.description)
+    var out = ""
+    out.reserveCapacity(texts.reduce(separator.utf8.count * max(texts.count - 1, 0)) { $0 + $1.utf8.count })
+    for (index, text) in texts.enumerated() {
+      if index > 0 { out += separator }
+      out += text
+    }
+    return out
+  }
+
   /// The value as a literal would write it: strings quoted, as inside a list.
   public var literalDescription: String {
     var out = ""

@@ -127,7 +127,7 @@ enum CollectionBuiltins {
     ("join", { receiver, args in
       try args.expect(0...1)
       let separator = args.positionalCount == 1 ? try args.string(0) : ""
-      return .string(try Receiver.list(receiver).items.map(\.description).joined(separator: separator))
+      return .string(Value.joined(try Receiver.list(receiver).items, separator: separator))
     }),
     ("copy", { receiver, args in try args.expect(0); return .list(ListObject(try Receiver.list(receiver).items)) }),
     ("sum", { receiver, args in try args.expect(0); return try MathBuiltins.total(of: receiver) }),

@@ -133,7 +133,7 @@ enum CoreBuiltins {
     switch args[0] {
     case .list(let list): return .int(list.items.count)
     case .dict(let dict): return .int(dict.entries.count)
-    case .string(let string): return .int(string.count)
+    case .string(let string): return .int(string.characterCount)
     case .vector(let vector): return .int(vector.items.count)
     case .range(let low, let high): return .int(try Subscripts.count(low: low, high: high))
     default: throw args.failure(0, expected: "a list, dict, string, vector or range")
