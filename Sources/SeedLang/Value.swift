@@ -1,5 +1,3 @@
-import OrderedCollections
-
 /// A seed value. Scalars are stored inline; lists, dictionaries, vectors and functions are
 /// references, so passing them around never copies their contents.
 public enum Value {
@@ -63,8 +61,8 @@ public final class ListObject {
 }
 
 public final class DictObject {
-  public var entries: OrderedDictionary<DictKey, Value>
-  public init(_ entries: OrderedDictionary<DictKey, Value> = [:]) { self.entries = entries }
+  public var entries: DictEntries
+  public init(_ entries: DictEntries = [:]) { self.entries = entries }
 
   public subscript(key: String) -> Value? {
     get { entries[DictKey(unchecked: .string(key))] }

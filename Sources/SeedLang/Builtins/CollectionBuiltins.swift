@@ -1,5 +1,3 @@
-import OrderedCollections
-
 /// Lists, dicts and ranges: the free functions (`sorted`, `zip`, ...) and their methods.
 enum CollectionBuiltins {
   static let functions: [(String, NativeFunction)] = [
@@ -251,7 +249,8 @@ enum CollectionBuiltins {
         guard case .string(let s) = item else { return nil }
         strings.append(s)
       }
-      strings.sort(by: reverse ? { $0 > $1 } : { $0 < $1 })
+      strings.sort()
+      if reverse { strings.reverse() }
       return strings.map { .string($0) }
     case .int?:
       var ints: [Int] = []
@@ -260,7 +259,8 @@ enum CollectionBuiltins {
         guard case .int(let i) = item else { return nil }
         ints.append(i)
       }
-      ints.sort(by: reverse ? { $0 > $1 } : { $0 < $1 })
+      ints.sort()
+      if reverse { ints.reverse() }
       return ints.map { .int($0) }
     default:
       return nil
