@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 SEEDNB = str(ROOT / ".build/release/seednb")
 LOOPBACK = str(ROOT / ".build/release/openai-loopback")
+# Debian's CPython, not whatever `python3` a version manager puts first on PATH: a shim
+# script would add its own start-up to every Python time.
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
 KEY = "sk-bench-not-a-real-key"
 
 rows = []  # (benchmark, seed, peer, ratio text, goal, met)
@@ -44,7 +47,7 @@ def interpreter_suite():
     for name in ["fib", "loop", "strings", "dicts", "cosine", "closures"]:
         programs = {
             "seed": f"{SEEDNB} run {BENCH}/interpreter/{name}.seed",
-            "python3": f"python3 {BENCH}/interpreter/{name}.py",
+            "python3": f"{PYTHON} {BENCH}/interpreter/{name}.py",
             "lua5.4": f"lua5.4 {BENCH}/interpreter/{name}.lua",
         }
         results = {language: output(command.split()) for language, command in programs.items()}

@@ -53,6 +53,13 @@ struct Connection {
       let error = OpenAIError(status: status, message: message, type: type, code: code)
       let extra = headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
       sent = send(error.response(extraHeaders: extra), keepAlive: keepAlive)
+    case .echoAuthorization(let status, let json):
+      let echoed = "rejected by the proxy: Authorization: \(request.headers["authorization"] ?? "(none)")"
+      let response =
+        json
+        ? OpenAIError(status: status, message: echoed, type: "proxy_error").response
+        : HTTPResponse(status: status, headers: [("content-type", "text/plain")], body: .whole(Data(echoed.utf8)))
+      sent = send(response, keepAlive: keepAlive)
     case .notJSON:
       let html = HTTPResponse(
         status: 200, headers: [("content-type", "application/json")],

@@ -19,5 +19,8 @@ extension LoopbackOpenAIServer {
     case delay(Double)
     /// Reads the request, then closes the connection without a word.
     case closeWithoutAnswer
+    /// An HTTP error whose text repeats the request's `Authorization` header, as a careless
+    /// proxy's does: in OpenAI's error body when `json`, else as plain text.
+    case echoAuthorization(status: Int, json: Bool)
   }
 }

@@ -9,6 +9,8 @@ extension LoopbackOpenAIServer {
     public var embeddingDimensions = 16
     /// When set, requests without `Authorization: Bearer <key>` get 401.
     public var requiredKey: String? = nil
+    /// More keys accepted when `requiredKey` is set (a notebook may send some calls with another).
+    public var otherKeys: [String] = []
     /// When set, answers name this model instead of echoing the requested one.
     public var model: String? = nil
 

@@ -23,6 +23,6 @@ struct Router {
   private func checkKey(_ request: LoopbackOpenAIServer.RecordedRequest) throws(OpenAIError) {
     guard let key = options.requiredKey else { return }
     guard let authorization = request.headers["authorization"] else { throw .missingAPIKey }
-    guard authorization == "Bearer \(key)" else { throw .invalidAPIKey }
+    guard ([key] + options.otherKeys).contains(where: { authorization == "Bearer \($0)" }) else { throw .invalidAPIKey }
   }
 }

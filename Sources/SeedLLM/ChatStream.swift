@@ -16,7 +16,7 @@ extension OpenAIClient {
     members.append(.init(key: "stream", value: .bool(true)))
     members.append(.init(key: "stream_options", value: ["include_usage": true]))
     var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("Accept", "text/event-stream")]
-    if let key = configuration.apiKey { headers.append(("Authorization", "Bearer \(key)")) }
+    if let key = configuration.apiKey { headers.append(key.authorization) }
     let http = HTTPRequest(
       method: "POST", url: url, headers: headers, body: Data(JSONValue.object(members).serialized().utf8),
       connectTimeout: configuration.connectTimeout, timeout: configuration.timeout)
@@ -26,7 +26,7 @@ extension OpenAIClient {
     do {
       response = try HTTPTransport.shared.perform(http) { assembler.feed($0) }
     } catch TransportFailure.cancelled {
-      let endpoint = "POST \(Redactor(secrets: [configuration.apiKey].compactMap { $0 }).redact(url))"
+      let endpoint = "POST \(Redactor(keys: [configuration.apiKey].compactMap { $0 }).redact(url))"
       throw LLMError(endpoint: endpoint, reason: .transport(.cancelled), attempts: 1)
     } catch {
       if assembler.sawEvents { throw error }
@@ -35,7 +35,11 @@ extension OpenAIClient {
     guard (200..<300).contains(response.status) else { return try chat(request) }
     // A server that ignores `stream` answers with one JSON body.
     guard assembler.sawEvents else { return try chat(request) }
-    let json = assembler.answer()
+    var json = assembler.answer()
+    // As for an unstreamed answer: an echoed key does not reach a cache or a record.
+    let redactor = Redactor(keys: [configuration.apiKey].compactMap { $0 })
+    let text = json.serialized()
+    if redactor.holdsSecret(Data(text.utf8)), let redacted = try? JSONValue.parse(redactor.redact(text)) { json = redacted }
     return Answer(body: try ChatResponse(json: json), json: json, latency: Date().timeIntervalSince(begin), attempts: 1)
   }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every way an LLM call can fail, as one message that names the endpoint and either the
 /// HTTP status with the server's own error text or the transport problem. Texts are
 /// redacted of the API key before they are stored here.
@@ -40,16 +42,55 @@ public struct LLMError: Error, Sendable, CustomStringConvertible {
   }
 }
 
-/// Removes secrets from text that may be shown, logged or stored.
+/// Removes secrets from text that may be shown, logged or stored: each key as it is, as JSON
+/// writes it inside a string, and as percent-encoding writes it, since a server may echo any
+/// of them; and whatever follows `Bearer ` when it is the key, however short.
 public struct Redactor: Sendable {
-  public let secrets: [String]
+  private let secrets: [String]
+  private let bearers: [String]
 
   public init(secrets: [String]) {
-    // Short strings would blank out ordinary text; a real key is never that short.
-    self.secrets = secrets.filter { $0.count >= 8 }
+    var forms: [String] = []
+    for secret in secrets {
+      forms.append(secret)
+      forms.append(Redactor.jsonEscaped(secret))
+      forms.append(secret.addingPercentEncoding(withAllowedCharacters: Redactor.unreserved) ?? secret)
+    }
+    // Short strings alone would blank out ordinary text; a real key is never that short.
+    // Longest first, so that one form never leaves a piece of another.
+    var unique: [String] = []
+    for form in forms where form.count >= 8 && !unique.contains(form) { unique.append(form) }
+    self.secrets = unique.sorted { $0.count > $1.count }
+    bearers = secrets.filter { !$0.isEmpty }.map { "Bearer \($0)" }
   }
 
+  public init(keys: [APIKey]) { self.init(secrets: keys.map(\.text)) }
+
   public func redact(_ text: String) -> String {
-    secrets.reduce(text) { $0.replacing($1, with: "••••") }
+    let short = bearers.reduce(text) { $0.replacing($1, with: "Bearer ••••") }
+    return secrets.reduce(short) { $0.replacing($1, with: "••••") }
+  }
+
+  /// Whether bytes (an answer's body) hold a secret in any form `redact` removes.
+  public func holdsSecret(_ bytes: Data) -> Bool {
+    (bearers + secrets).contains { bytes.range(of: Data($0.utf8)) != nil }
+  }
+
+  /// What percent-encoding leaves as it is (RFC 3986).
+  static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+
+  static func jsonEscaped(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "/": out += "\\/"
+      case _ where scalar.value < 0x20 || scalar.value > 0x7E:
+        out += scalar.utf16.map { "\\u" + String(format: "%04x", $0) }.joined()
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
   }
 }

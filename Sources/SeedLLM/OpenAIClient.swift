@@ -8,13 +8,14 @@ public final class OpenAIClient: Sendable {
   public struct Configuration: Sendable, Equatable {
     /// Up to and including the version segment: `https://api.openai.com/v1`.
     public var baseURL: String
-    public var apiKey: String?
+    /// Sent as `Authorization: Bearer ...`; shows as `••••` everywhere else.
+    public var apiKey: APIKey?
     public var retry: RetryPolicy
     public var connectTimeout: Double
     public var timeout: Double
 
     public init(
-      baseURL: String = Configuration.defaultBaseURL, apiKey: String? = nil, retry: RetryPolicy = RetryPolicy(),
+      baseURL: String = Configuration.defaultBaseURL, apiKey: APIKey? = nil, retry: RetryPolicy = RetryPolicy(),
       connectTimeout: Double = 10, timeout: Double = 600
     ) {
       self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -31,7 +32,7 @@ public final class OpenAIClient: Sendable {
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {
       var configuration = Configuration(
         baseURL: environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultBaseURL,
-        apiKey: environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 })
+        apiKey: APIKey.fromEnvironment("OPENAI_API_KEY", in: environment))
       if let retries = environment["SEEDNB_MAX_RETRIES"].flatMap(Int.init), retries >= 0 {
         configuration.retry.maxRetries = retries
       }
@@ -67,7 +68,14 @@ public final class OpenAIClient: Sendable {
   public init(configuration: Configuration, transport: HTTPTransport = .shared) {
     self.configuration = configuration
     self.transport = transport
-    redactor = Redactor(secrets: [configuration.apiKey].compactMap { $0 })
+    redactor = Redactor(keys: [configuration.apiKey].compactMap { $0 })
+  }
+
+  /// The same endpoint and settings with another key: `chat(api_key: secret("NAME"))`.
+  public func using(apiKey: APIKey) -> OpenAIClient {
+    var changed = configuration
+    changed.apiKey = apiKey
+    return OpenAIClient(configuration: changed, transport: transport)
   }
 
   public func chat(_ request: ChatRequest) throws -> Answer<ChatResponse> {
@@ -84,7 +92,7 @@ public final class OpenAIClient: Sendable {
     let endpoint = "POST \(redactor.redact(url))"
     let payload = Data(body.json.serialized().utf8)
     var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("Accept", "application/json")]
-    if let key = configuration.apiKey { headers.append(("Authorization", "Bearer \(key)")) }
+    if let key = configuration.apiKey { headers.append(key.authorization) }
     let request = HTTPRequest(
       method: "POST", url: url, headers: headers, body: payload,
       connectTimeout: configuration.connectTimeout, timeout: configuration.timeout)
@@ -111,9 +119,12 @@ public final class OpenAIClient: Sendable {
         throw LLMError(endpoint: endpoint, reason: serverError(response), attempts: attempt)
       }
       let start = redactor.redact(String(decoding: response.body.prefix(200), as: UTF8.self))
+      // A server that echoes the key in an answer must not get it into a cache or a record.
+      var body = response.body
+      if redactor.holdsSecret(body) { body = Data(redactor.redact(String(decoding: body, as: UTF8.self)).utf8) }
       let json: JSONValue
       do {
-        json = try JSONValue.parse(bytes: Array(response.body))
+        json = try JSONValue.parse(bytes: Array(body))
       } catch {
         throw LLMError(
           endpoint: endpoint, reason: .invalidResponse("the answer is not JSON: \(start.isEmpty ? "(empty body)" : start)"),

@@ -830,44 +830,57 @@ final class Compiler {
     let callee = calleeValue(calleeExpr)
     let count = values.count
     let bindArguments = Compiler.argumentBinder(values)
+    // A global function, the usual callee, is matched in its cell: only the closure is
+    // retained for the call, not a copy of the whole value.
+    if labels == nil, case .variable(let name, _) = calleeExpr, case .global(let cell) = resolve(name) {
+      return { frame in
+        if case .closure(let closure) = cell.value, closure.parameterCount == count {
+          let base = try interpreter.pushFrame(closure, at: at)
+          defer { interpreter.popFrame(base, closure) }
+          try bindArguments(base, frame)
+          return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
+        }
+        return try Compiler.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, labels, frame, at)
+      }
+    }
     return { frame in
       let function = try callee(frame)
       // The common call: a closure with positional arguments, evaluated straight into its frame.
-      if labels == nil, case .closure(let closure) = function, closure.proto.parameters.count == count {
-        let proto = closure.proto
-        let base = try interpreter.pushFrame(proto, at: at)
-        defer { interpreter.popFrame(base, proto) }
+      if labels == nil, case .closure(let closure) = function, closure.parameterCount == count {
+        let base = try interpreter.pushFrame(closure, at: at)
+        defer { interpreter.popFrame(base, closure) }
         try bindArguments(base, frame)
-        return try interpreter.invoke(proto, frame: Frame(slots: base, closure: closure), at: at)
+        return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
       }
       return try Compiler.callWithStackArguments(interpreter, function, receiver: nil, values, labels, frame, at)
     }
   }
 
   /// Evaluates positional arguments into a new frame's parameter slots. Calls of up to three
-  /// arguments hold their closures directly, not in an array.
+  /// arguments hold their closures directly, not in an array. A new frame's slots hold nil,
+  /// which owns nothing, so they are initialized rather than assigned.
   private static func argumentBinder(_ values: [CompiledExpression]) -> (UnsafeMutablePointer<Value>, Frame) throws -> Void {
     switch values.count {
     case 0: return { _, _ in }
     case 1:
       let a = values[0].evaluate
-      return { base, frame in base[1] = try a(frame) }
+      return { base, frame in (base + 1).initialize(to: try a(frame)) }
     case 2:
       let a = values[0].evaluate, b = values[1].evaluate
       return { base, frame in
-        base[1] = try a(frame)
-        base[2] = try b(frame)
+        (base + 1).initialize(to: try a(frame))
+        (base + 2).initialize(to: try b(frame))
       }
     case 3:
       let a = values[0].evaluate, b = values[1].evaluate, c = values[2].evaluate
       return { base, frame in
-        base[1] = try a(frame)
-        base[2] = try b(frame)
-        base[3] = try c(frame)
+        (base + 1).initialize(to: try a(frame))
+        (base + 2).initialize(to: try b(frame))
+        (base + 3).initialize(to: try c(frame))
       }
     default:
       return { base, frame in
-        for index in 0..<values.count { base[1 + index] = try values[index].evaluate(frame) }
+        for index in 0..<values.count { (base + 1 + index).initialize(to: try values[index].evaluate(frame)) }
       }
     }
   }
@@ -896,7 +909,7 @@ final class Compiler {
     }
     interpreter.top = base + count
     defer {
-      for index in 0..<count { base[index] = .nil }
+      Interpreter.clear(base, count: count)
       interpreter.top = base
     }
     var next = 0
@@ -920,16 +933,28 @@ final class Compiler {
     let methods = interpreter.methods
     let listMethod = methods.list[name], stringMethod = methods.string[name], dictMethod = methods.dict[name]
     let vectorMethod = methods.vector[name], rangeMethod = methods.range[name]
+    // A native method called with positional arguments only has nothing to reorder or check,
+    // so it is run directly.
+    func native(_ method: Value?) -> NativeMethod? {
+      guard labels == nil, case .builtin(let builtin)? = method else { return nil }
+      return methods.natives[ObjectIdentifier(builtin)]
+    }
+    let listNative = native(listMethod), stringNative = native(stringMethod), dictNative = native(dictMethod)
     return { frame in
       let object = try receiver(frame)
       let method: Value?
       switch object {
-      case .list: method = listMethod
-      case .string: method = stringMethod
+      case .list:
+        if let listNative { return try Compiler.callNative(listNative, name, object, values, interpreter, frame, at) }
+        method = listMethod
+      case .string:
+        if let stringNative { return try Compiler.callNative(stringNative, name, object, values, interpreter, frame, at) }
+        method = stringMethod
       case .dict(let dict):
         if let stored = dict[name] {
           return try Compiler.callWithStackArguments(interpreter, stored, receiver: nil, values, labels, frame, at)
         }
+        if let dictNative { return try Compiler.callNative(dictNative, name, object, values, interpreter, frame, at) }
         method = dictMethod
       case .vector: method = vectorMethod
       case .range: method = rangeMethod
@@ -937,6 +962,34 @@ final class Compiler {
       }
       guard let method else { throw Diagnostic(.runtime, methods.missing(name, for: object), at: at) }
       return try Compiler.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
+    }
+  }
+
+  /// Runs a native method on positional arguments evaluated onto the value stack; errors are
+  /// reported as a call of the builtin method would report them.
+  private static func callNative(
+    _ body: NativeMethod, _ name: String, _ receiver: Value, _ values: [CompiledExpression], _ interpreter: Interpreter,
+    _ frame: Frame, _ at: SourceLocation
+  ) throws -> Value {
+    let count = values.count
+    let base = interpreter.top
+    guard interpreter.reserve(count) else {
+      throw Diagnostic(.runtime, "stack overflow: the value stack is full", at: at)
+    }
+    interpreter.top = base + count
+    defer {
+      Interpreter.clear(base, count: count)
+      interpreter.top = base
+    }
+    for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
+    var arguments = Arguments(interpreter: interpreter, values: base, count: count, labels: nil, function: name)
+    do {
+      return try body(receiver, &arguments)
+    } catch let failure as RuntimeFailure {
+      throw Diagnostic(.runtime, failure.message, at: at)
+    } catch var diagnostic as Diagnostic {
+      diagnostic.addCall(.init(function: name, location: at))
+      throw diagnostic
     }
   }
 }

@@ -163,7 +163,7 @@ public final class Interpreter {
     }
     top = base + proto.slotCount
     defer {
-      for index in 0..<proto.slotCount { base[index] = .nil }
+      Interpreter.clear(base, count: proto.slotCount)
       top = base
     }
     let frame = Frame(slots: base, closure: nil)
@@ -197,7 +197,7 @@ public final class Interpreter {
     guard reserve(arguments.count) else { throw RuntimeFailure("stack overflow: the value stack is full") }
     top = base + arguments.count
     defer {
-      for index in 0..<arguments.count { base[index] = .nil }
+      Interpreter.clear(base, count: arguments.count)
       top = base
     }
     for (index, argument) in arguments.enumerated() { base[index] = argument }
@@ -208,11 +208,20 @@ public final class Interpreter {
   /// for builtins that call back for every item.
   public func call(_ callee: Value, _ first: Value, _ second: Value? = nil) throws -> Value {
     let count = second == nil ? 1 : 2
+    // A closure taking just these arguments, as map, filter and reduce pass them, gets them
+    // straight in its frame.
+    if case .closure(let closure) = callee, closure.parameterCount == count {
+      let base = try pushFrame(closure, at: nil)
+      defer { popFrame(base, closure) }
+      (base + 1).initialize(to: first)
+      if let second { (base + 2).initialize(to: second) }
+      return try invoke(closure, frame: Frame(slots: base, closure: closure), at: nil)
+    }
     let base = top
     guard reserve(count) else { throw RuntimeFailure("stack overflow: the value stack is full") }
     top = base + count
     defer {
-      for index in 0..<count { base[index] = .nil }
+      Interpreter.clear(base, count: count)
       top = base
     }
     base[0] = first
@@ -247,51 +256,63 @@ public final class Interpreter {
   func callClosure(
     _ closure: Closure, arguments: UnsafeMutablePointer<Value>, count: Int, labels: [String?]?, at location: SourceLocation?
   ) throws -> Value {
-    let proto = closure.proto
-    let base = try pushFrame(proto, at: location)
-    defer { popFrame(base, proto) }
+    let base = try pushFrame(closure, at: location)
+    defer { popFrame(base, closure) }
     let frame = Frame(slots: base, closure: closure)
-    try bind(proto, frame: frame, arguments: arguments, count: count, labels: labels, at: location)
-    return try invoke(proto, frame: frame, at: location)
+    try bind(closure.proto, frame: frame, arguments: arguments, count: count, labels: labels, at: location)
+    return try invoke(closure, frame: frame, at: location)
   }
 
   /// Reserves a frame's slots on the value stack.
   @inline(__always)
-  func pushFrame(_ proto: FunctionProto, at location: SourceLocation?) throws -> UnsafeMutablePointer<Value> {
+  func pushFrame(_ closure: Closure, at location: SourceLocation?) throws -> UnsafeMutablePointer<Value> {
     try checkInterrupt(at: location)
     let base = top
-    guard depth < maxCallDepth, reserve(proto.slotCount) else {
+    guard depth < maxCallDepth, reserve(closure.slotCount) else {
       let message = "stack overflow: more than \(maxCallDepth) nested calls (does a recursion lack its base case?)"
       if location == nil { throw RuntimeFailure(message) }
       throw Diagnostic(.runtime, message, at: location)
     }
-    top = base + proto.slotCount
+    top = base + closure.slotCount
     depth += 1
     return base
   }
 
   @inline(__always)
-  func popFrame(_ base: UnsafeMutablePointer<Value>, _ proto: FunctionProto) {
-    // Clearing the slots releases what the locals held.
-    for index in 0..<proto.slotCount { base[index] = .nil }
+  func popFrame(_ base: UnsafeMutablePointer<Value>, _ closure: Closure) {
+    Interpreter.clear(base, count: closure.slotCount)
     top = base
     depth -= 1
   }
 
+  /// Sets slots leaving the stack back to nil, releasing what they held. Every slot above the
+  /// top holds nil, so a new frame starts with its locals nil and can initialize them.
+  @inline(__always)
+  static func clear(_ base: UnsafeMutablePointer<Value>, count: Int) {
+    for index in 0..<count {
+      if base[index].holdsObject { base[index] = .nil } else { (base + index).initialize(to: .nil) }
+    }
+  }
+
   /// Runs a bound frame's body and returns its result; errors gain the call on their stack.
   @inline(__always)
-  func invoke(_ proto: FunctionProto, frame: Frame, at location: SourceLocation?) throws -> Value {
-    if !proto.boxedParameters.isEmpty {
-      for slot in proto.boxedParameters { frame.slots[slot] = .box(Box(frame.slots[slot])) }
+  func invoke(_ closure: Closure, frame: Frame, at location: SourceLocation?) throws -> Value {
+    if closure.hasBoxedParameters {
+      for slot in closure.proto.boxedParameters { frame.slots[slot] = .box(Box(frame.slots[slot])) }
     }
     do {
-      _ = try proto.body(frame)
+      _ = try closure.body(frame)
     } catch var diagnostic as Diagnostic {
       // A function a builtin called back has no call site in seed code; its own place stands in.
+      let proto = closure.proto
       if let at = location ?? proto.location { diagnostic.addCall(.init(function: proto.name, location: at)) }
       throw diagnostic
     }
-    return frame.slots[0]
+    // Moved out, not copied: the frame is about to be cleared, so a copy would be retained
+    // only to be released.
+    let result = frame.slots.move()
+    frame.slots.initialize(to: .nil)
+    return result
   }
 
   /// Binds positional and named arguments to parameters and fills in defaults.
@@ -363,7 +384,9 @@ final class GlobalCell {
 /// A running function's window onto the value stack; slot 0 holds its result.
 struct Frame {
   let slots: UnsafeMutablePointer<Value>
-  let closure: Closure?
+  /// The running closure, for its captures. The caller holds it for the whole call, so the
+  /// frame need not retain it: that saves a retain and a release on every call.
+  unowned(unsafe) let closure: Closure?
 }
 
 /// What a statement tells the block around it to do next.
@@ -406,10 +429,20 @@ final class FunctionProto {
 public final class Closure {
   let proto: FunctionProto
   let captures: [Box]
+  // What a call needs, copied from the finished proto: a call then reads only immutable
+  // fields of the closure it already holds, and retains neither the proto nor the body.
+  let body: Execute
+  let slotCount: Int
+  let parameterCount: Int
+  let hasBoxedParameters: Bool
 
   init(proto: FunctionProto, captures: [Box]) {
     self.proto = proto
     self.captures = captures
+    body = proto.body
+    slotCount = proto.slotCount
+    parameterCount = proto.parameters.count
+    hasBoxedParameters = !proto.boxedParameters.isEmpty
   }
 
   public var name: String { proto.name }

@@ -59,6 +59,8 @@ public enum JSON {
         })
     case .closure, .builtin, .output, .box:
       throw RuntimeFailure("cannot encode \(value.aTypeName) as JSON")
+    case .secret:
+      throw RuntimeFailure("cannot encode a secret as JSON: its text is only for the functions that take one")
     }
   }
 }

@@ -1,5 +1,3 @@
-import OrderedCollections
-
 /// Frees nested lists and dicts without recursion.
 ///
 /// Left to itself, freeing a list frees its items, which frees their items, one native stack
@@ -15,7 +13,7 @@ enum NestedRelease {
     drain(&pending)
   }
 
-  static func release<Key>(_ entries: inout OrderedDictionary<Key, Value>) {
+  static func release(_ entries: inout DictEntries) {
     guard entries.values.contains(where: \.isContainer) else { return }
     var pending = Array(entries.values)
     entries = [:]

@@ -3,9 +3,13 @@
 enum Operators {
   static func failure(_ op: BinaryOperator, _ a: Value, _ b: Value) -> RuntimeFailure {
     var message = "cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)"
+    if case .secret = a { return RuntimeFailure(message + Operators.secretHint) }
+    if case .secret = b { return RuntimeFailure(message + Operators.secretHint) }
     if op == .add, case .string = a { message += "; to join text, write \"\\(x)\" or str(x)" }
     return RuntimeFailure(message)
   }
+
+  static let secretHint = "; a secret cannot be computed with, only passed to a function that takes one"
 
   static func overflow(_ op: BinaryOperator, _ x: Int, _ y: Int) -> RuntimeFailure {
     RuntimeFailure("integer overflow: \(x) \(op.rawValue) \(y) does not fit in 64 bits; use float(...) for larger numbers")

@@ -99,7 +99,7 @@ enum Members {
     case (.list(let list), "isEmpty"): return .bool(list.items.isEmpty)
     case (.list(let list), "first"): return list.items.first ?? .nil
     case (.list(let list), "last"): return list.items.last ?? .nil
-    case (.string(let string), "count"): return .int(string.count)
+    case (.string(let string), "count"): return .int(string.characterCount)
     case (.string(let string), "isEmpty"): return .bool(string.isEmpty)
     case (.dict(let dict), "count"): return .int(dict.entries.count)
     case (.dict(let dict), "isEmpty"): return .bool(dict.entries.isEmpty)
@@ -107,6 +107,7 @@ enum Members {
     case (.range(let low, let high), "count"): return .int(try Subscripts.count(low: low, high: high))
     case (.range(let low, _), "lowerBound"): return .int(low)
     case (.range(_, let high), "upperBound"): return .int(high)
+    case (.secret(let secret), "name"): return .string(secret.name)
     case (.dict(let dict), _):
       let keys = dict.entries.keys.prefix(8).map { $0.value.literalDescription }.joined(separator: ", ")
       throw RuntimeFailure("dict has no key \"\(name)\"" + (keys.isEmpty ? " (it is empty)" : " (its keys: \(keys)\(dict.entries.count > 8 ? ", ..." : ""))"))

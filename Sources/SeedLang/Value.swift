@@ -1,5 +1,3 @@
-import OrderedCollections
-
 /// A seed value. Scalars are stored inline; lists, dictionaries, vectors and functions are
 /// references, so passing them around never copies their contents.
 public enum Value {
@@ -18,6 +16,8 @@ public enum Value {
   case builtin(Builtin)
   /// A rich output item made by `table`, `markdown`, `html` or `json`, ready for `display`.
   indirect case output(OutputItem)
+  /// A text only host functions may read (`secret("NAME")`); it shows as `••••`.
+  case secret(Secret)
   /// A variable captured by a closure. Only the compiler's slots hold these; programs never see one.
   case box(Box)
 
@@ -34,7 +34,17 @@ public enum Value {
     case .range: return "range"
     case .closure, .builtin: return "function"
     case .output: return "output"
+    case .secret: return "secret"
     case .box: return "box"
+    }
+  }
+
+  /// Whether the value refers to an object that copying retains; scalars own nothing.
+  @inline(__always)
+  var holdsObject: Bool {
+    switch self {
+    case .nil, .bool, .int, .float, .range: return false
+    default: return true
     }
   }
 
@@ -52,8 +62,8 @@ public final class ListObject {
 }
 
 public final class DictObject {
-  public var entries: OrderedDictionary<DictKey, Value>
-  public init(_ entries: OrderedDictionary<DictKey, Value> = [:]) { self.entries = entries }
+  public var entries: DictEntries
+  public init(_ entries: DictEntries = [:]) { self.entries = entries }
   deinit { NestedRelease.release(&entries) }
 
   public subscript(key: String) -> Value? {
@@ -86,7 +96,14 @@ public struct DictKey: Hashable {
 
   init(unchecked value: Value) { self.value = value }
 
-  public static func == (a: DictKey, b: DictKey) -> Bool { a.value.isEqual(to: b.value) }
+  public static func == (a: DictKey, b: DictKey) -> Bool {
+    // Keys are scalars and strings, so equality never needs the depth-checked general path.
+    switch (a.value, b.value) {
+    case (.string(let x), .string(let y)): return x == y
+    case (.int(let x), .int(let y)): return x == y
+    default: return a.value.isEqual(to: b.value)
+    }
+  }
 
   public func hash(into hasher: inout Hasher) {
     switch value {
@@ -142,6 +159,7 @@ extension Value {
     case (.closure(let a), .closure(let b)): return a === b
     case (.builtin(let a), .builtin(let b)): return a === b
     case (.output(let a), .output(let b)): return a == b
+    case (.secret(let a), .secret(let b)): return a.isSame(as: b)
     default: return false
     }
   }
@@ -159,6 +177,21 @@ extension Value: CustomStringConvertible {
   public var description: String {
     if case .string(let s) = self { return s }
     return literalDescription
+  }
+
+  /// The descriptions of `items`, with `separator` between them, as `join` makes them.
+  /// Swift's `joined(separator:)` counts every string's characters to size its result;
+  /// counting bytes is enough, and much cheaper.
+  /// An error when an item is nested too deep to show.
+  static func joined(_ items: [Value], separator: String) throws -> String {
+    let texts = try items.map { try $0.printed() }
+    var out = ""
+    out.reserveCapacity(texts.reduce(separator.utf8.count * max(texts.count - 1, 0)) { $0 + $1.utf8.count })
+    for (index, text) in texts.enumerated() {
+      if index > 0 { out += separator }
+      out += text
+    }
+    return out
   }
 
   /// The value as a literal would write it: strings quoted, as inside a list.
@@ -255,6 +288,7 @@ extension Value: CustomStringConvertible {
     case .closure(let closure): out += "<func \(closure.proto.name)>"
     case .builtin(let builtin): out += "<builtin \(builtin.name)>"
     case .output(let item): out += "<\(item.kindName) output>"
+    case .secret: out += Secret.mask
     case .box(let box): write(box.value, to: &out, visiting: &visiting, tooDeep: &tooDeep)
     }
   }

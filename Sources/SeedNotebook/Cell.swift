@@ -20,6 +20,10 @@ public struct Cell: Equatable, Sendable {
   /// The closing fence line as written, with its line break if it has one.
   public internal(set) var closingFence: String
 
+  /// Whether the cell may be restored from the cache; `cache=false` makes it run every time,
+  /// as Quarto's and Jupyter Book's cell option of that name does.
+  public var isCacheable: Bool { attributes["cache"] != "false" }
+
   /// The cell's stable identity: its id, else its position.
   public var identity: String { id ?? String(number) }
 

@@ -38,6 +38,9 @@ struct CellAttributeParser {
           column: column)
       }
       if name == "id" { try checkID(value, column: column) }
+      if name == "cache" && value != "true" && value != "false" {
+        throw error("attribute 'cache' is true or false, not '\(value)': write cache=false to run the cell every time", column: column)
+      }
       attributes.values[name] = value
       attributes.columns[name] = column
     }

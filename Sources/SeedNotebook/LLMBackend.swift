@@ -20,10 +20,12 @@ public enum LLMBackend: Sendable {
     }
   }
 
-  /// The client to send with; the local server starts here on first use.
-  func client() throws -> OpenAIClient {
+  /// The client to send with, with `apiKey` instead of the backend's own when given; the
+  /// local server starts here on first use.
+  func client(apiKey: APIKey? = nil) throws -> OpenAIClient {
     switch self {
     case .remote(let client):
+      if let apiKey { return client.using(apiKey: apiKey) }
       let configuration = client.configuration
       // A request to OpenAI itself needs a key; saying so beats sending one that must fail.
       if configuration.apiKey == nil && configuration.baseURL == OpenAIClient.Configuration.defaultBaseURL {
@@ -32,7 +34,8 @@ public enum LLMBackend: Sendable {
       }
       return client
     case .local(let connection):
-      return try connection.client()
+      let client = try connection.client()
+      return apiKey.map(client.using(apiKey:)) ?? client
     }
   }
 

@@ -15,6 +15,8 @@ public struct LLMBindings: Sendable {
   /// When set, a live chat outside `parallel` asking for one choice is streamed, and this
   /// hears its text piece by piece (the REPL prints it as it comes).
   public var onToken: (@Sendable (String) -> Void)?
+  /// Where `secret(name)` reads: the process environment, unless a host says otherwise.
+  public var secrets: @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
 
   public init(
     backend: LLMBackend, defaultChatModel: String = "gpt-4o-mini", defaultEmbeddingModel: String = "text-embedding-3-small"
@@ -32,15 +34,30 @@ public struct LLMBindings: Sendable {
     let bindings = self
     interpreter.defineBuiltin("chat") { args in try bindings.chat(&args) }
     interpreter.defineBuiltin("embed") { args in try bindings.embed(&args) }
+    interpreter.defineSecretBuiltin(lookup: secrets)
   }
 
   static let chatParameters: Set<String> = [
     "model", "messages", "system", "seed", "temperature", "top_p", "max_tokens", "n", "stop",
-    "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs",
+    "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "api_key",
   ]
 
+  /// `api_key:` of `chat` and `embed`: a secret, never a string, so that no key is written
+  /// in a notebook, shown in its report or kept in its cache.
+  static func apiKey(_ args: Arguments) throws -> APIKey? {
+    switch args.named("api_key") {
+    case nil, .nil?: return nil
+    case .secret(let secret)?: return APIKey(name: secret.name, text: secret.reveal())
+    case .string?:
+      throw RuntimeFailure(
+        "\(args.function)(): api_key must be a secret, not a string: write api_key: secret(\"NAME\") to read the environment variable NAME")
+    case let other?:
+      throw RuntimeFailure("\(args.function)(): api_key must be a secret (api_key: secret(\"NAME\")), got \(other.typeName)")
+    }
+  }
 
-  // chat(prompt?, model:, messages:, system:, seed:, temperature:, top_p:, max_tokens:, n:, stop:, ...)
+
+  // chat(prompt?, model:, messages:, system:, seed:, temperature:, top_p:, max_tokens:, n:, stop:, ..., api_key:)
   func chat(_ args: inout Arguments) throws -> Value {
     try args.checkLabels(LLMBindings.chatParameters)
     try args.expect(0...1)
@@ -57,6 +74,7 @@ public struct LLMBindings: Sendable {
     guard !messages.isEmpty else {
       throw RuntimeFailure("chat() needs a prompt or messages: chat(\"...\") or chat(messages: [[\"role\": \"user\", \"content\": \"...\"]])")
     }
+    let apiKey = try LLMBindings.apiKey(args)
     var request = ChatRequest(model: try args.named("model").map { try text($0, "model") } ?? defaultChatModel, messages: messages)
     request.seed = try args.named("seed").flatMap { try optionalInt($0, "seed") }
     request.temperature = try args.named("temperature").flatMap { try optionalNumber($0, "temperature") }
@@ -82,7 +100,7 @@ public struct LLMBindings: Sendable {
     let seeded = request.seed != nil
     // The key is taken before the backend adapts the request: a random seed is not part of it.
     // Without a journal (a plain script) there is no cache, and no key to compute.
-    let keyed = journal.map { _ in CacheKeys.requestKey(request) }
+    let keyed = journal.map { _ in CacheKeys.requestKey(request, apiKeyName: apiKey?.name) }
     let consulted = try keyed.flatMap { keyed in
       try journal?.consult(
         kind: .chat, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: seeded)
@@ -95,8 +113,8 @@ public struct LLMBindings: Sendable {
     let stream = (request.n ?? 1) == 1 && args.interpreter.taskPath.isEmpty ? onToken : nil
     let answer = try args.interpreter.blocking {
       do {
-        if let stream { return try backend.client().chatStreaming(request, onToken: stream) }
-        return try backend.client().chat(request)
+        if let stream { return try backend.client(apiKey: apiKey).chatStreaming(request, onToken: stream) }
+        return try backend.client(apiKey: apiKey).chat(request)
       } catch let error as LLMError { throw RuntimeFailure(error.description) }
     }
     if let journal, let slot = consulted?.slot, let (key, requestText) = keyed {
@@ -105,7 +123,7 @@ public struct LLMBindings: Sendable {
           kind: .chat, requestKey: key, taskPath: slot.taskPath, occurrence: slot.occurrence, request: requestText,
           response: answer.json.serialized(), model: answer.body.model, fingerprint: answer.body.systemFingerprint,
           seed: request.seed, seeded: seeded, latency: answer.latency, promptTokens: answer.body.usage?.promptTokens ?? 0,
-          completionTokens: answer.body.usage?.completionTokens ?? 0),
+          completionTokens: answer.body.usage?.completionTokens ?? 0, apiKeyName: apiKey?.name),
         live: true)
     }
     return LLMBindings.record(of: answer, for: request, requestedModel: requestedModel, randomSeed: randomSeed, cached: false)
@@ -122,9 +140,9 @@ public struct LLMBindings: Sendable {
       requestedModel: requestedModel, randomSeed: !call.seeded && call.seed != nil, cached: true)
   }
 
-  // embed(text or [texts], model:, dimensions:): a vector, or a list of vectors.
+  // embed(text or [texts], model:, dimensions:, api_key:): a vector, or a list of vectors.
   func embed(_ args: inout Arguments) throws -> Value {
-    try args.checkLabels(["model", "dimensions"])
+    try args.checkLabels(["model", "dimensions", "api_key"])
     try args.expect(1)
     let single: Bool
     let inputs: [String]
@@ -141,10 +159,11 @@ public struct LLMBindings: Sendable {
     default:
       throw args.failure(0, expected: "a string or a list of strings")
     }
+    let apiKey = try LLMBindings.apiKey(args)
     if inputs.isEmpty { return .list(ListObject([])) }
     var request = EmbeddingRequest(model: try args.named("model").map { try text($0, "model") } ?? defaultEmbeddingModel, input: inputs)
     request.dimensions = try args.named("dimensions").flatMap { try optionalInt($0, "dimensions") }
-    let keyed = journal.map { _ in CacheKeys.requestKey(request) }
+    let keyed = journal.map { _ in CacheKeys.requestKey(request, apiKeyName: apiKey?.name) }
     let consulted = try keyed.flatMap { keyed in
       try journal?.consult(
         kind: .embed, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: false)
@@ -154,7 +173,7 @@ public struct LLMBindings: Sendable {
       backend.adapt(&request)
       let backend = self.backend
       let answer = try args.interpreter.blocking {
-        do { return try backend.client().embeddings(request) } catch let error as LLMError {
+        do { return try backend.client(apiKey: apiKey).embeddings(request) } catch let error as LLMError {
           throw RuntimeFailure(error.description)
         }
       }
@@ -164,7 +183,8 @@ public struct LLMBindings: Sendable {
           RecordedCall(
             kind: .embed, requestKey: key, taskPath: slot.taskPath, occurrence: slot.occurrence, request: requestText,
             response: answer.json.serialized(), model: answer.body.model, fingerprint: nil, seed: nil, seeded: false,
-            latency: answer.latency, promptTokens: answer.body.usage?.promptTokens ?? 0, completionTokens: 0),
+            latency: answer.latency, promptTokens: answer.body.usage?.promptTokens ?? 0, completionTokens: 0,
+            apiKeyName: apiKey?.name),
           live: true)
       }
     }
@@ -180,6 +200,9 @@ public struct LLMBindings: Sendable {
   static func messages(from value: Value) throws -> [ChatMessage] {
     guard case .list(let list) = value else { throw RuntimeFailure("chat(): messages must be a list of dicts") }
     return try list.items.enumerated().map { index, item in
+      if case .dict(let dict) = item, case .secret? = dict["content"] {
+        throw RuntimeFailure("chat(): message \(index)'s content is a secret; a secret is only sent as api_key")
+      }
       guard case .dict(let dict) = item, case .string(let role)? = dict["role"], case .string(let content)? = dict["content"] else {
         throw RuntimeFailure("chat(): message \(index) must be a dict with a string \"role\" and a string \"content\"")
       }
@@ -245,6 +268,7 @@ public struct LLMBindings: Sendable {
 }
 
 private func text(_ value: Value, _ what: String) throws -> String {
+  if case .secret = value { throw RuntimeFailure("chat(): \(what) is a secret; a secret is only sent as api_key") }
   guard case .string(let s) = value else { throw RuntimeFailure("chat(): \(what) must be a string, got \(value.typeName)") }
   return s
 }

@@ -116,7 +116,9 @@ public final class NotebookRunner {
     var status = Status.live
     var note: String?
     var transcript: [RecordedCall] = []
-    let entry = options.refresh ? nil : (try? store?.entry(notebook: notebookName, cellKey: key)) ?? nil
+    // A cell marked cache=false runs again, unless --frozen asks that nothing go live.
+    let restorable = !options.refresh && (cell.isCacheable || options.frozen)
+    let entry = restorable ? (try? store?.entry(notebook: notebookName, cellKey: key)) ?? nil : nil
     if let entry {
       if !options.frozen, let drift = drift(in: entry.calls) {
         status = .drift
@@ -127,7 +129,7 @@ public final class NotebookRunner {
         status = varies ? .live : .cached
         transcript = entry.calls
       }
-    } else if !options.refresh, (try? store?.latestEntry(notebook: notebookName, cellIdentity: cell.identity)) ?? nil != nil {
+    } else if restorable, (try? store?.latestEntry(notebook: notebookName, cellIdentity: cell.identity)) ?? nil != nil {
       status = .changed
     }
     let store = self.store, notebook = notebookName

@@ -67,7 +67,7 @@ struct MetaCommand {
       do {
         try text.write(toFile: argument, atomically: true, encoding: .utf8)
       } catch {
-        repl.output.error("seednb: cannot write '\(argument)': \(error.localizedDescription)")
+        repl.output.error("seednb: cannot write '\(argument)': \(error.readableDescription)")
         return .failed(ExitStatus.cellFailed)
       }
       let count = repl.inputs.count

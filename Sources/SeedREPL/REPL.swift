@@ -259,7 +259,7 @@ public final class REPL {
       store = try CacheStore(path: CacheStore.path(forNotebook: path))
       if let note = store?.rebuildNote { output.error("seednb: \(note)") }
     } catch {
-      output.error("seednb: cannot open the cache (\(error)); running without it")
+      output.error("seednb: cannot open the cache beside the notebook (\(error.readableDescription)); running without it")
     }
     loaded = Loaded(notebook: notebook, parameters: parameters, session: session, store: store)
     let backend = bindings.backend

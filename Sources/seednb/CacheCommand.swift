@@ -32,7 +32,7 @@ struct CacheCommand: ParsableCommand {
       if let note = store.rebuildNote { terminal.err("seednb: \(note)\n") }
       return store
     } catch {
-      terminal.err("seednb: cannot open the cache \(path): \(error)\n")
+      terminal.err("seednb: cannot open the cache \(path): \(error.readableDescription)\n")
       throw ExitCode(ExitStatus.cellFailed)
     }
   }

@@ -69,7 +69,7 @@ struct RenderCommand: ParsableCommand {
       try ReportWriter.write(report, format: format, to: destination)
       if destination != "-" { terminal.out("wrote \(destination)\n") }
     } catch {
-      terminal.err("seednb: cannot write the report \(destination): \(error)\n")
+      terminal.err("seednb: cannot write the report \(destination): \(error.readableDescription)\n")
       throw ExitCode(ExitStatus.cellFailed)
     }
   }

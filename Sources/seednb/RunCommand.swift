@@ -108,7 +108,7 @@ struct RunCommand: ParsableCommand {
       store = try CacheStore(path: CacheStore.path(forNotebook: loaded.notebook.file))
       if let note = store?.rebuildNote { terminal.err("seednb: \(note)\n") }
     } catch {
-      terminal.err("seednb: cannot open the cache (\(error)); running without it\n")
+      terminal.err("seednb: cannot open the cache beside the notebook (\(error.readableDescription)); running without it\n")
       store = nil
     }
     let runner = NotebookRunner(
@@ -140,7 +140,7 @@ struct RunCommand: ParsableCommand {
         try ReportWriter.write(built, format: format, to: report)
         terminal.err("── report: \(report)\n")
       } catch {
-        terminal.err("seednb: cannot write the report \(report): \(error)\n")
+        terminal.err("seednb: cannot write the report \(report): \(error.readableDescription)\n")
         if summary.frozenMiss == nil && !summary.failed { return ExitStatus.cellFailed }
       }
     }

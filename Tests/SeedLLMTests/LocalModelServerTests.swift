@@ -44,13 +44,14 @@ final class LocalModelServerTests: XCTestCase {
     for path in [installation.launcher, installation.model, installation.modelChecksum] {
       try FileManager.default.createDirectory(
         at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-      FileManager.default.createFile(atPath: path, contents: Data("x".utf8))
+      XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)))
     }
     try FileManager.default.createDirectory(
       at: URL(fileURLWithPath: installation.python).deletingLastPathComponent(), withIntermediateDirectories: true)
-    FileManager.default.createFile(
-      atPath: installation.python, contents: Data("#!/bin/sh\necho 'ImportError: no module named llama_cpp' >&2\nexit 3\n".utf8),
-      attributes: [.posixPermissions: 0o755])
+    XCTAssertTrue(
+      FileManager.default.createFile(
+        atPath: installation.python, contents: Data("#!/bin/sh\necho 'ImportError: no module named llama_cpp' >&2\nexit 3\n".utf8),
+        attributes: [.posixPermissions: 0o755]))
     let server = LocalModelServer(installation: installation, startTimeout: 20)
     XCTAssertThrowsError(try server.start()) { error in
       let text = "\(error)"

@@ -24,7 +24,7 @@ final class OpenAIClientTests: XCTestCase {
     // Short backoff keeps the retry tests quick; the policy's shape is what is tested.
     let retry = RetryPolicy(maxRetries: retries, initialDelay: 0.01, maxDelay: 0.05)
     return OpenAIClient(
-      configuration: .init(baseURL: baseURL ?? server.baseURL, apiKey: key, retry: retry, connectTimeout: 2, timeout: timeout))
+      configuration: .init(baseURL: baseURL ?? server.baseURL, apiKey: key.map { APIKey(name: "OPENAI_API_KEY", text: $0) }, retry: retry, connectTimeout: 2, timeout: timeout))
   }
 
   func chatRequest(seed: Int? = 123, content: String = "Tell me a story about how the universe began") -> ChatRequest {
@@ -330,7 +330,8 @@ final class OpenAIClientTests: XCTestCase {
       "OPENAI_BASE_URL": "http://127.0.0.1:9/v1/", "OPENAI_API_KEY": "sk-x", "SEEDNB_MAX_RETRIES": "5", "SEEDNB_TIMEOUT": "7",
     ])
     XCTAssertEqual(configuration.baseURL, "http://127.0.0.1:9/v1")
-    XCTAssertEqual(configuration.apiKey, "sk-x")
+    XCTAssertEqual(configuration.apiKey, APIKey(name: "OPENAI_API_KEY", text: "sk-x"))
+    XCTAssertEqual("\(configuration)".contains("sk-x"), false, "a configuration never shows its key")
     XCTAssertEqual(configuration.retry.maxRetries, 5)
     XCTAssertEqual(configuration.timeout, 7)
     XCTAssertEqual(OpenAIClient.Configuration.fromEnvironment([:]).baseURL, "https://api.openai.com/v1")

@@ -11,6 +11,9 @@ import XCTest
 ///     // error at line 9: ...      (for errors on a line that cannot hold a comment)
 ///     // stack: inner, outer       (the runtime error's call stack, innermost first)
 ///
+/// `secret(name)` reads `Golden.secrets` instead of the environment; the text of a secret
+/// must never appear in a fixture's output or errors.
+///
 /// `Fixtures/modules/` holds the modules that `import` finds; they are not tests.
 final class GoldenTests: XCTestCase {
   func testFixtures() throws {
@@ -84,6 +87,8 @@ final class GoldenRunnerTests: XCTestCase {
       "func f() { 1 / 0 } // error: division by zero: 1 / 0\nf()\n// stack: g",
       "",
       "print(1) // expect 1",
+      // A secret's text in the output fails the fixture, whatever the expectations say.
+      "print(\"tok-golden-5e1f0c9a\") // expect: tok-golden-5e1f0c9a",
     ]
     for text in wrong {
       XCTAssertNotNil(Golden.check(name: "wrong", text: text), "should fail: \(text)")
@@ -128,6 +133,8 @@ final class GoldenRunnerTests: XCTestCase {
 enum Golden {
   static let stackSize = 512 << 20
   static let timeout: TimeInterval = 20
+  /// The environment `secret(name)` sees in fixtures; `EMPTY_TOKEN` is set to nothing.
+  static let secrets = ["GOLDEN_TOKEN": "tok-golden-5e1f0c9a", "OTHER_TOKEN": "tok-other-77d2b4e1", "EMPTY_TOKEN": ""]
 
   // MARK: - Files
 
@@ -300,6 +307,7 @@ enum Golden {
     let thread = Thread {
       let interpreter = Interpreter()
       interpreter.outputHandler = collector.record
+      interpreter.defineSecretBuiltin { Golden.secrets[$0] }
       interpreter.moduleLoader = { module in
         guard let file = modules?.appendingPathComponent("\(module).seed"),
           let source = try? String(contentsOf: file, encoding: .utf8)
@@ -362,6 +370,10 @@ enum Golden {
     }
     if let other = outcome.otherError { problems.append("threw an unexpected error: \(other)") }
 
+    let shown = outcome.output + outcome.errors.map(\.message) + [outcome.otherError ?? ""]
+    for text in secrets.values where !text.isEmpty && shown.contains(where: { $0.contains(text) }) {
+      problems.append("the text of a secret was shown: \(text)")
+    }
     if outcome.output != expected.output {
       problems.append("output differs:\n" + diff(expected: expected.output, actual: outcome.output))
     }

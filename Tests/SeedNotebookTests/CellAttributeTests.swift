@@ -57,6 +57,15 @@ final class CellAttributeTests: XCTestCase {
     ])
   }
 
+  func testCacheIsTrueOrFalse() throws {
+    XCTAssertEqual(try XCTUnwrap(Notebook.parse("```seed cache=false\nx\n```\n", file: "a").cells.first).isCacheable, false)
+    XCTAssertEqual(try XCTUnwrap(Notebook.parse("```seed cache\nx\n```\n", file: "a").cells.first).isCacheable, true)
+    XCTAssertEqual(try XCTUnwrap(Notebook.parse("```seed\nx\n```\n", file: "a").cells.first).isCacheable, true)
+    assertParseErrors("```seed id=a 1️⃣cache=no\nx\n```\n", [
+      "1️⃣": "attribute 'cache' is true or false, not 'no': write cache=false to run the cell every time"
+    ])
+  }
+
   func testEqualsWithoutName() {
     assertParseErrors("```seed 1️⃣=x\nx\n```\n", [
       "1️⃣": "malformed attribute '=x': expected a name before '=' (write name=value, with no spaces around '=')"

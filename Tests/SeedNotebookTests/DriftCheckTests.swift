@@ -33,7 +33,7 @@ final class DriftCheckTests: XCTestCase {
   }
 
   func backend(_ server: LoopbackOpenAIServer, key: String = DriftCheckTests.key) -> LLMBackend {
-    .remote(OpenAIClient(configuration: .init(baseURL: server.baseURL, apiKey: key, retry: RetryPolicy(maxRetries: 0))))
+    .remote(OpenAIClient(configuration: .init(baseURL: server.baseURL, apiKey: APIKey(name: "OPENAI_API_KEY", text: key), retry: RetryPolicy(maxRetries: 0))))
   }
 
   /// Writes the notebook and runs it into the store beside it.

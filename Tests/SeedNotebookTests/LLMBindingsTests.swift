@@ -24,7 +24,7 @@ final class LLMBindingsTests: XCTestCase {
   func run(_ cells: [String], key: String? = LLMBindingsTests.key, baseURL: String? = nil) throws -> [NotebookSession.CellResult] {
     let notebook = Notebook(file: "llm.seednb", title: nil, cellSources: cells)
     let client = OpenAIClient(
-      configuration: .init(baseURL: baseURL ?? server.baseURL, apiKey: key, retry: RetryPolicy(maxRetries: 0)))
+      configuration: .init(baseURL: baseURL ?? server.baseURL, apiKey: key.map { APIKey(name: "OPENAI_API_KEY", text: $0) }, retry: RetryPolicy(maxRetries: 0)))
     let session = NotebookSession(
       notebook: notebook, parameters: [:], modules: ModuleSearchPath(directories: []), llm: LLMBindings(client: client))
     return LargeStack.run { notebook.cells.map { session.run($0) } }

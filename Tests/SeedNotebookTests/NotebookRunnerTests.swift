@@ -35,10 +35,17 @@ final class NotebookRunnerTests: XCTestCase {
     _ cells: [String], options: NotebookRunner.Options = .init(), fingerprint: @escaping (String) -> String? = { _ in nil },
     baseURL: String? = nil
   ) throws -> Run {
-    let notebook = Notebook(file: folder.appendingPathComponent("nb.seednb").path, title: nil, cellSources: cells)
+    try run(Notebook(file: folder.appendingPathComponent("nb.seednb").path, title: nil, cellSources: cells), options: options,
+      fingerprint: fingerprint, baseURL: baseURL)
+  }
+
+  func run(
+    _ notebook: Notebook, options: NotebookRunner.Options = .init(), fingerprint: @escaping (String) -> String? = { _ in nil },
+    baseURL: String? = nil
+  ) throws -> Run {
     let journal = CallJournal()
     var bindings = LLMBindings(
-      client: OpenAIClient(configuration: .init(baseURL: baseURL ?? server.baseURL, apiKey: "sk-runner-tests", retry: RetryPolicy(maxRetries: 0))))
+      client: OpenAIClient(configuration: .init(baseURL: baseURL ?? server.baseURL, apiKey: APIKey(name: "OPENAI_API_KEY", text: "sk-runner-tests"), retry: RetryPolicy(maxRetries: 0))))
     bindings.journal = journal
     let session = NotebookSession(notebook: notebook, parameters: [:], modules: ModuleSearchPath(directories: []), llm: bindings)
     let store = try CacheStore(path: CacheStore.path(forNotebook: notebook.file))
@@ -116,6 +123,24 @@ final class NotebookRunnerTests: XCTestCase {
     XCTAssertEqual(refreshed.statuses, ["live", "live", "live"])
     XCTAssertEqual(server.requests.count - before, 5)
     XCTAssertEqual(try run(NotebookRunnerTests.cells).statuses, ["cached", "live", "cached"])
+  }
+
+  func testACellMarkedCacheFalseRunsEveryTimeButFrozenReplaysIt() throws {
+    let text = """
+      ```seed cache=false
+      print(chat("Tell me about Mars", seed: 7).content)
+      ```
+      ```seed
+      print(chat("Tell me about Venus", seed: 7).content)
+      ```
+      """
+    let notebook = try Notebook.parse(text, file: folder.appendingPathComponent("nb.seednb").path)
+    XCTAssertEqual(try run(notebook).statuses, ["live", "live"])
+    XCTAssertEqual(server.requests.count, 2)
+    XCTAssertEqual(try run(notebook).statuses, ["live", "cached"])
+    XCTAssertEqual(server.requests.count, 3, "only the cache=false cell asked again")
+    XCTAssertEqual(try run(notebook, options: .init(frozen: true)).statuses, ["cached", "cached"])
+    XCTAssertEqual(server.requests.count, 3)
   }
 
   func testAFailedCellIsNotStoredAndRunsAgain() throws {

@@ -12,14 +12,15 @@ import XCTest
 /// configured endpoint.
 final class SandboxSurfaceTests: XCTestCase {
   /// Every global a notebook session starts with: the language's builtins and core library,
-  /// `chat` and `embed`, and the file builtins confined to the notebook's folder. None starts
-  /// a process, reads the environment, or opens a connection of its own.
+  /// `chat` and `embed`, the file builtins confined to the notebook's folder, and `secret`,
+  /// which reads an environment variable as a value that is never shown. None starts a
+  /// process or opens a connection of its own.
   static let pinnedGlobals = [
     "abs", "all", "any", "append_file", "assert", "atan2", "ceil", "chart", "chat", "contains", "cos", "count_where",
     "display", "dot", "embed", "enumerate", "error", "exp", "file_exists", "filter", "first_where", "flat_map",
     "float", "floor", "format", "html", "int", "json", "json_decode", "json_encode", "len", "list", "list_dir", "log",
     "make_dir", "map", "markdown", "max", "mean", "min", "norm", "parallel", "pi", "pow", "print", "read_file",
-    "read_json", "reduce", "repr", "reversed", "round", "sin", "sorted", "sqrt", "str", "sum", "table", "tan", "type",
+    "read_json", "reduce", "repr", "reversed", "round", "secret", "sin", "sorted", "sqrt", "str", "sum", "table", "tan", "type",
     "vector", "write_file", "write_json", "zeros", "zip",
   ]
 
@@ -43,7 +44,7 @@ final class SandboxSurfaceTests: XCTestCase {
 
   func session(_ text: String) throws -> NotebookSession {
     let notebook = try Notebook.parse(text, file: "surface.seednb")
-    let client = OpenAIClient(configuration: .init(baseURL: endpoint.baseURL, apiKey: SandboxSurfaceTests.key, retry: RetryPolicy(maxRetries: 0)))
+    let client = OpenAIClient(configuration: .init(baseURL: endpoint.baseURL, apiKey: APIKey(name: "OPENAI_API_KEY", text: SandboxSurfaceTests.key), retry: RetryPolicy(maxRetries: 0)))
     let parameters = try ParameterOverrides.resolve([], declared: notebook.frontMatter?.params ?? [:])
     var bindings = LLMBindings(client: client)
     if let model = notebook.frontMatter?.model { bindings.defaultChatModel = model }
@@ -82,7 +83,7 @@ final class SandboxSurfaceTests: XCTestCase {
     XCTAssertEqual(elsewhere.requests.count, 0, "a request went where the notebook pointed")
   }
 
-  func testChatAndEmbedTakeNoEndpointOrKey() throws {
+  func testChatAndEmbedTakeNoEndpointAndNoKeyAsText() throws {
     let session = try session("```seed\nchat(\"hi\", base_url: \"x\")\n```\n```seed\nembed(\"hi\", api_key: \"x\")\n```\n")
     let results = LargeStack.run { session.notebook.cells.map { session.run($0) } }
     XCTAssertEqual(
@@ -91,8 +92,8 @@ final class SandboxSurfaceTests: XCTestCase {
         return diagnostic.message
       },
       [
-        "chat() has no parameter named 'base_url' (it takes: frequency_penalty, logprobs, max_tokens, messages, model, n, presence_penalty, seed, stop, system, temperature, top_logprobs, top_p)",
-        "embed() has no parameter named 'api_key' (it takes: dimensions, model)",
+        "chat() has no parameter named 'base_url' (it takes: api_key, frequency_penalty, logprobs, max_tokens, messages, model, n, presence_penalty, seed, stop, system, temperature, top_logprobs, top_p)",
+        "embed(): api_key must be a secret, not a string: write api_key: secret(\"NAME\") to read the environment variable NAME",
       ])
     XCTAssertEqual(endpoint.requests.count + elsewhere.requests.count, 0)
   }
@@ -110,7 +111,7 @@ final class SandboxSurfaceTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: folder) }
     let answer = #"{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"from a file"},"finish_reason":"stop"}]}"#
     try answer.write(to: folder.appendingPathComponent("chat/completions"), atomically: true, encoding: .utf8)
-    let client = OpenAIClient(configuration: .init(baseURL: "file://" + folder.path, apiKey: SandboxSurfaceTests.key, retry: RetryPolicy(maxRetries: 0)))
+    let client = OpenAIClient(configuration: .init(baseURL: "file://" + folder.path, apiKey: APIKey(name: "OPENAI_API_KEY", text: SandboxSurfaceTests.key), retry: RetryPolicy(maxRetries: 0)))
     XCTAssertThrowsError(try client.chat(ChatRequest(model: "m", messages: [ChatMessage(role: "user", content: "hi")]))) { error in
       XCTAssertTrue("\(error)".contains("Protocol \"file\" not supported"), "\(error)")
     }

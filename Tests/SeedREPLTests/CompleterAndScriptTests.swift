@@ -54,6 +54,16 @@ final class CompleterAndScriptTests: XCTestCase {
     return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
   }
 
+  func testTheREPLEchoesASecretMaskedAndRefusesToDisplayIt() throws {
+    let key = "sk-repl-secret-5a4b3c2d1e"
+    let input = "let k = secret(\"SEEDNB_REPL_KEY\")\nk\n[k]\n\"\\(k)\"\nk.name\ndisplay(k)\n"
+    let (status, out, err) = try seednb(["repl"], input: input, environment: ["SEEDNB_REPL_KEY": key])
+    XCTAssertEqual(status, 1, err)
+    XCTAssertEqual(out, "••••\n[••••]\n\"••••\"\n\"SEEDNB_REPL_KEY\"\n")
+    XCTAssertTrue(err.contains("display(): cannot display the secret SEEDNB_REPL_KEY; a secret is never shown"), err)
+    XCTAssertFalse(out.contains(key) || err.contains(key))
+  }
+
   func testPipedInputRunsWithoutPromptsAndEndsWithARunsStatus() throws {
     let (ok, out, err) = try seednb(["repl"], input: "let a = 2\nfunc f(x) {\n  x * a\n}\nf(21)\n:quit\nnever()\n")
     XCTAssertEqual(ok, 0, err)

@@ -41,7 +41,7 @@ final class BrowserTests: XCTestCase {
     let store = try CacheStore(path: CacheStore.path(forNotebook: path))
     let journal = CallJournal()
     var bindings = LLMBindings(
-      client: OpenAIClient(configuration: .init(baseURL: server.baseURL, apiKey: "sk-browser-tests", retry: RetryPolicy(maxRetries: 0))))
+      client: OpenAIClient(configuration: .init(baseURL: server.baseURL, apiKey: APIKey(name: "OPENAI_API_KEY", text: "sk-browser-tests"), retry: RetryPolicy(maxRetries: 0))))
     bindings.journal = journal
     let modules = ModuleSearchPath(directories: [BrowserTests.repository.appendingPathComponent("stdlib").path, folder.path])
     let session = NotebookSession(notebook: notebook, parameters: parameters, modules: modules, llm: bindings)

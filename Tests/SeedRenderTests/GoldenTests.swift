@@ -46,7 +46,7 @@ final class GoldenTests: XCTestCase {
     func run(_ notebook: Notebook) {
       let journal = CallJournal()
       var bindings = LLMBindings(
-        client: OpenAIClient(configuration: .init(baseURL: server.baseURL, apiKey: "sk-render-tests", retry: RetryPolicy(maxRetries: 0))))
+        client: OpenAIClient(configuration: .init(baseURL: server.baseURL, apiKey: APIKey(name: "OPENAI_API_KEY", text: "sk-render-tests"), retry: RetryPolicy(maxRetries: 0))))
       bindings.journal = journal
       let session = NotebookSession(notebook: notebook, parameters: parameters, modules: ModuleSearchPath(directories: []), llm: bindings)
       let runner = NotebookRunner(session: session, journal: journal, store: store, runtime: "test", parameters: parameters, options: .init())

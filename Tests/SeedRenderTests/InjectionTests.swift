@@ -63,7 +63,7 @@ final class InjectionTests: XCTestCase {
     let store = try CacheStore(path: CacheStore.path(forNotebook: path))
     let journal = CallJournal()
     var bindings = LLMBindings(
-      client: OpenAIClient(configuration: .init(baseURL: server.baseURL, apiKey: "sk-injection", retry: RetryPolicy(maxRetries: 0))))
+      client: OpenAIClient(configuration: .init(baseURL: server.baseURL, apiKey: APIKey(name: "OPENAI_API_KEY", text: "sk-injection"), retry: RetryPolicy(maxRetries: 0))))
     bindings.journal = journal
     let session = NotebookSession(notebook: notebook, parameters: parameters, modules: ModuleSearchPath(directories: []), llm: bindings)
     let runner = NotebookRunner(session: session, journal: journal, store: store, runtime: "test", parameters: parameters, options: .init())

@@ -1,5 +1,3 @@
-import OrderedCollections
-
 /// Lists, dicts and ranges: the free functions (`sorted`, `zip`, ...) and their methods.
 enum CollectionBuiltins {
   static let functions: [(String, NativeFunction)] = [
@@ -127,7 +125,7 @@ enum CollectionBuiltins {
     ("join", { receiver, args in
       try args.expect(0...1)
       let separator = args.positionalCount == 1 ? try args.string(0) : ""
-      return .string(try Receiver.list(receiver).items.map { try $0.printed() }.joined(separator: separator))
+      return .string(try Value.joined(try Receiver.list(receiver).items, separator: separator))
     }),
     ("copy", { receiver, args in try args.expect(0); return .list(ListObject(try Receiver.list(receiver).items)) }),
     ("sum", { receiver, args in try args.expect(0); return try MathBuiltins.total(of: receiver) }),
@@ -215,6 +213,9 @@ enum CollectionBuiltins {
       guard case .bool(let b) = flag else { throw RuntimeFailure("\(args.function)(): reverse must be a bool") }
       reverse = b
     }
+    if args.named("by") == nil && args.named("key") == nil, let sorted = sortedScalars(items, reverse: reverse) {
+      return sorted
+    }
     // Positions are sorted, ties broken by position, so equal items keep their order; Swift's
     // sort is stable too, so `by:` needs only its arguments swapped to reverse.
     let order: [Int]
@@ -234,5 +235,35 @@ enum CollectionBuiltins {
       }
     }
     return order.map { items[$0] }
+  }
+
+  /// All strings or all ints, the common case, sorted as Swift values, in the order
+  /// `Operators.compare` gives; nil for anything else. Equal strings or ints cannot be told
+  /// apart, so stability does not matter.
+  static func sortedScalars(_ items: [Value], reverse: Bool) -> [Value]? {
+    switch items.first {
+    case .string?:
+      var strings: [String] = []
+      strings.reserveCapacity(items.count)
+      for item in items {
+        guard case .string(let s) = item else { return nil }
+        strings.append(s)
+      }
+      strings.sort()
+      if reverse { strings.reverse() }
+      return strings.map { .string($0) }
+    case .int?:
+      var ints: [Int] = []
+      ints.reserveCapacity(items.count)
+      for item in items {
+        guard case .int(let i) = item else { return nil }
+        ints.append(i)
+      }
+      ints.sort()
+      if reverse { ints.reverse() }
+      return ints.map { .int($0) }
+    default:
+      return nil
+    }
   }
 }

@@ -52,6 +52,10 @@ enum CoreBuiltins {
   static func display(_ args: inout Arguments) throws -> Value {
     try args.checkLabels([])
     for index in 0..<args.count {
+      // Displaying is asking to see it; a secret is never shown, so that is a mistake to report.
+      if case .secret(let secret) = args[index] {
+        throw RuntimeFailure("display(): cannot display the secret \(secret.name); a secret is never shown")
+      }
       try args.interpreter.record(try outputItem(for: args[index]))
     }
     return .nil
@@ -129,7 +133,7 @@ enum CoreBuiltins {
     switch args[0] {
     case .list(let list): return .int(list.items.count)
     case .dict(let dict): return .int(dict.entries.count)
-    case .string(let string): return .int(string.count)
+    case .string(let string): return .int(string.characterCount)
     case .vector(let vector): return .int(vector.items.count)
     case .range(let low, let high): return .int(try Subscripts.count(low: low, high: high))
     default: throw args.failure(0, expected: "a list, dict, string, vector or range")

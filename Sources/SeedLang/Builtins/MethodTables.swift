@@ -6,6 +6,9 @@ struct MethodTables {
   var dict: [String: Value] = [:]
   var vector: [String: Value] = [:]
   var range: [String: Value] = [:]
+  /// The native body behind each builtin method in the tables, so that a call written
+  /// `x.name(a, b)` can run it directly instead of through the first-class function value.
+  var natives: [ObjectIdentifier: NativeMethod] = [:]
 
   func table(for value: Value) -> [String: Value]? {
     switch value {
@@ -117,13 +120,14 @@ extension Interpreter {
     func install(_ entries: [(String, NativeMethod)], into table: inout [String: Value]) {
       for (name, body) in entries {
         let allowed = MethodTables.acceptedLabels[name] ?? []
-        table[name] = .builtin(
-          Builtin(name: name) { args in
-            guard args.count > 0 else { throw RuntimeFailure("\(name)() is a method: call it as x.\(name)(...)") }
-            var rest = args.droppingReceiver().positionalFirst()
-            try rest.checkLabels(allowed)
-            return try body(args[0], &rest)
-          })
+        let builtin = Builtin(name: name) { args in
+          guard args.count > 0 else { throw RuntimeFailure("\(name)() is a method: call it as x.\(name)(...)") }
+          var rest = args.droppingReceiver().positionalFirst()
+          try rest.checkLabels(allowed)
+          return try body(args[0], &rest)
+        }
+        table[name] = .builtin(builtin)
+        methods.natives[ObjectIdentifier(builtin)] = body
       }
     }
     install(CollectionBuiltins.listMethods, into: &methods.list)

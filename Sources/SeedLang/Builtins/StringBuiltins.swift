@@ -26,7 +26,7 @@ enum StringBuiltins {
     ("join", { receiver, args in
       try args.expect(1)
       let separator = try Receiver.string(receiver)
-      return .string(try Iteration.items(of: args[0], for: "join").map { try $0.printed() }.joined(separator: separator))
+      return .string(try Value.joined(try Iteration.items(of: args[0], for: "join"), separator: separator))
     }),
     ("upper", { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).uppercased()) }),
     ("lower", { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).lowercased()) }),

@@ -4,7 +4,8 @@ import SeedJSON
 import SeedLLM
 
 /// The keys of the cache: SHA-256 hex digests of what must match for an entry to be reused.
-/// No key ever includes the API key.
+/// No key ever includes an API key; a call sent with a key of its own (`api_key: secret("NAME")`)
+/// has the key's name in its request key.
 enum CacheKeys {
   static func sha256(_ text: String) -> String {
     SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -34,13 +35,18 @@ enum CacheKeys {
   }
 
   /// A request's key: its kind and its body with the API's defaults filled in.
-  static func requestKey(_ request: ChatRequest) -> (key: String, text: String) {
+  static func requestKey(_ request: ChatRequest, apiKeyName: String? = nil) -> (key: String, text: String) {
     let text = request.normalized.serialized(sortedKeys: true)
-    return (sha256("chat\u{0}" + text), text)
+    return (sha256("chat\u{0}" + text + keyNamePart(apiKeyName)), text)
   }
 
-  static func requestKey(_ request: EmbeddingRequest) -> (key: String, text: String) {
+  static func requestKey(_ request: EmbeddingRequest, apiKeyName: String? = nil) -> (key: String, text: String) {
     let text = request.json.serialized(sortedKeys: true)
-    return (sha256("embed\u{0}" + text), text)
+    return (sha256("embed\u{0}" + text + keyNamePart(apiKeyName)), text)
+  }
+
+  /// Nothing for the backend's own key, so that the keys of such calls stay as they were.
+  private static func keyNamePart(_ name: String?) -> String {
+    name.map { "\u{0}api_key\u{0}" + $0 } ?? ""
   }
 }

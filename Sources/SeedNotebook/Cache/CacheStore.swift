@@ -32,8 +32,12 @@ public final class CacheStore: @unchecked Sendable {
 
   public init(path: String) throws {
     self.path = path
-    try FileManager.default.createDirectory(
-      at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
+      throw Unusable(description: "\(folder.path) is a file, where the cache's folder belongs")
+    }
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     do {
       database = try CacheStore.openWaitingForOthers(path)
     } catch {

@@ -26,6 +26,9 @@ public struct RecordedCall: Codable, Sendable, Equatable {
   public var latency: Double
   public var promptTokens: Int
   public var completionTokens: Int
+  /// The variable of the key the call was sent with (`chat(api_key: secret("NAME"))`), when
+  /// not the backend's own; part of the request key. Never the key itself.
+  public var apiKeyName: String? = nil
 
   /// Where the call stands in its cell, for lookups.
   public var slot: CallSlot { CallSlot(kind: kind, requestKey: requestKey, taskPath: taskPath, occurrence: occurrence) }

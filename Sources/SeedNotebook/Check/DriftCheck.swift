@@ -18,6 +18,8 @@ public final class DriftCheck {
     public var repeats: Int
     /// The model that embeds the texts to compare, before the backend adapts it.
     public var embeddingModel: String
+    /// Where the key of a call sent with `api_key: secret("NAME")` is read again.
+    public var secrets: @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
 
     public init(repeats: Int = 3, embeddingModel: String = "text-embedding-3-small") {
       self.repeats = repeats
@@ -193,7 +195,7 @@ public final class DriftCheck {
     }
     var adapted = request
     backend.adapt(&adapted)
-    let answers = try send(adapted)
+    let answers = try send(adapted, apiKeyName: first.apiKeyName)
     let reference = cached[0]
 
     // Distinct answers other than the reference: how many sends gave each, and whether
@@ -258,8 +260,8 @@ public final class DriftCheck {
 
   /// Sends the request `repeats` times one after another, then `repeats` times at once
   /// (each on its own thread; the transport runs them together on one multi handle).
-  private func send(_ request: ChatRequest) throws -> [ChatResponse] {
-    let client = try self.client()
+  private func send(_ request: ChatRequest, apiKeyName: String?) throws -> [ChatResponse] {
+    let client = try self.client(apiKeyName: apiKeyName)
     var answers: [ChatResponse] = []
     for _ in 0..<options.repeats {
       answers.append(try DriftCheck.chat(client, request))
@@ -282,8 +284,18 @@ public final class DriftCheck {
     do { return try client.chat(request).body } catch let error as LLMError { throw Failure(description: error.description) }
   }
 
-  private func client() throws -> OpenAIClient {
-    do { return try backend.client() } catch let failure as RuntimeFailure { throw Failure(description: failure.message) }
+  /// The backend's client, with the key the call was made with when it had one of its own.
+  private func client(apiKeyName: String? = nil) throws -> OpenAIClient {
+    var apiKey: APIKey?
+    if let name = apiKeyName {
+      guard let text = options.secrets(name), !text.isEmpty else {
+        throw Failure(description: "the request was sent with api_key: secret(\"\(name)\"), and \(name) is not set")
+      }
+      apiKey = APIKey(name: name, text: text)
+    }
+    do { return try backend.client(apiKey: apiKey) } catch let failure as RuntimeFailure {
+      throw Failure(description: failure.message)
+    }
   }
 
   /// The cosine distance between each pair's texts, embedded in one request. A failed

@@ -1,0 +1,192 @@
+import Foundation
+
+/// The entries of a dict, in the order they were first set, found by hash: a dense array of
+/// entries and an open-addressing index into it, as CPython lays out its dicts.
+///
+/// Keys are hashed here rather than through `Hasher`, whose SipHash costs more than the rest
+/// of a lookup: ASCII strings by FNV-1a over their bytes, other strings by the bytes of their
+/// canonical composition (equal strings are canonically equivalent, so they hash alike), and
+/// numbers so that `1` and `1.0`, equal keys, hash alike.
+public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
+  public typealias Element = (key: DictKey, value: Value)
+
+  fileprivate struct Entry {
+    var key: DictKey
+    var value: Value
+    var hash: Int
+  }
+
+  /// Entries in insertion order; a removed one leaves nil until the table is rebuilt.
+  private var entries: [Entry?] = []
+  /// Positions in `entries` by hash, or `empty`, or `removed`; its size is a power of two, and
+  /// at most half of it is taken by entries and removed marks.
+  private var index: [Int32] = []
+  private var removedMarks = 0
+  public private(set) var count = 0
+
+  private static let empty: Int32 = -1
+  /// A removed entry's slot: lookups probe past it, insertions may reuse it.
+  private static let removed: Int32 = -2
+
+  public init() {}
+
+  public init(dictionaryLiteral elements: (DictKey, Value)...) {
+    for (key, value) in elements { self[key] = value }
+  }
+
+  public var isEmpty: Bool { count == 0 }
+
+  public subscript(key: DictKey) -> Value? {
+    get {
+      guard let slot = find(key, hash: key.fastHash).slot else { return nil }
+      return entries[Int(index[slot])]?.value
+    }
+    set {
+      if let newValue { set(key, newValue) } else { removeValue(forKey: key) }
+    }
+  }
+
+  /// The keys, in order.
+  public var keys: [DictKey] { entries.compactMap { $0?.key } }
+  /// The values, in the keys' order.
+  public var values: [Value] { entries.compactMap { $0?.value } }
+
+  @discardableResult
+  public mutating func removeValue(forKey key: DictKey) -> Value? {
+    guard let slot = find(key, hash: key.fastHash).slot else { return nil }
+    let position = Int(index[slot])
+    let removedValue = entries[position]?.value
+    entries[position] = nil
+    index[slot] = DictEntries.removed
+    removedMarks += 1
+    count -= 1
+    return removedValue
+  }
+
+  public struct Iterator: IteratorProtocol {
+    fileprivate let entries: [Entry?]
+    fileprivate var position = 0
+
+    public mutating func next() -> Element? {
+      while position < entries.count {
+        defer { position += 1 }
+        if let entry = entries[position] { return (entry.key, entry.value) }
+      }
+      return nil
+    }
+  }
+
+  public func makeIterator() -> Iterator { Iterator(entries: entries) }
+
+  public var underestimatedCount: Int { count }
+
+  // MARK: - The table
+
+  /// The index slot holding `key`, or nil and the slot where it would go.
+  private func find(_ key: DictKey, hash: Int) -> (slot: Int?, free: Int) {
+    guard !index.isEmpty else { return (nil, -1) }
+    let mask = index.count - 1
+    var slot = hash & mask
+    var step = 1
+    var free = -1
+    while true {
+      let position = index[slot]
+      if position == DictEntries.empty { return (nil, free < 0 ? slot : free) }
+      if position == DictEntries.removed {
+        if free < 0 { free = slot }
+      } else if let entry = entries[Int(position)], entry.hash == hash, entry.key == key {
+        return (slot, slot)
+      }
+      // Triangular probing visits every slot of a power-of-two table.
+      slot = (slot + step) & mask
+      step += 1
+    }
+  }
+
+  private mutating func set(_ key: DictKey, _ value: Value) {
+    let hash = key.fastHash
+    var found = find(key, hash: hash)
+    if let slot = found.slot {
+      entries[Int(index[slot])]?.value = value
+      return
+    }
+    // Growing, or many removed entries to drop: a removed entry keeps its place in `entries`.
+    if (count + removedMarks + 1) * 2 > index.count || entries.count >= index.count {
+      rebuild(capacity: (count + 1) * 4)
+      found = find(key, hash: hash)
+    }
+    if index[found.free] == DictEntries.removed { removedMarks -= 1 }
+    index[found.free] = Int32(entries.count)
+    entries.append(Entry(key: key, value: value, hash: hash))
+    count += 1
+  }
+
+  /// Drops removed entries and indexes the rest in a table of at least `capacity` slots.
+  private mutating func rebuild(capacity: Int) {
+    if entries.count != count { entries = entries.filter { $0 != nil } }
+    var size = 8
+    while size < capacity { size *= 2 }
+    index = [Int32](repeating: DictEntries.empty, count: size)
+    removedMarks = 0
+    let mask = size - 1
+    for (position, entry) in entries.enumerated() {
+      guard let entry else { continue }
+      var slot = entry.hash & mask
+      var step = 1
+      while index[slot] != DictEntries.empty {
+        slot = (slot + step) & mask
+        step += 1
+      }
+      index[slot] = Int32(position)
+    }
+  }
+}
+
+extension DictKey {
+  /// The key's hash for `DictEntries`; equal keys hash alike.
+  var fastHash: Int {
+    switch value {
+    case .nil: return 0x5EED
+    case .bool(let b): return b ? 0x7A0E : 0xFA15E
+    case .int(let i): return DictKey.mix(UInt64(bitPattern: Int64(i)))
+    case .float(let f):
+      if let i = Int(exactly: f) { return DictKey.mix(UInt64(bitPattern: Int64(i))) }
+      return DictKey.mix(f.bitPattern)
+    case .string(let s): return DictKey.hash(s)
+    default: return -1
+    }
+  }
+
+  /// A 64-bit finalizer (from SplitMix64), so that consecutive ints spread over the table.
+  private static func mix(_ x: UInt64) -> Int {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return Int(bitPattern: UInt(z ^ (z >> 31)))
+  }
+
+  private static func hash(_ s: String) -> Int {
+    if let ascii = fnv1a(asciiBytesOf: s) { return ascii }
+    // Canonically equivalent strings are equal, so non-ASCII text hashes by its composed form.
+    return fnv1a(bytes: Array(s.precomposedStringWithCanonicalMapping.utf8))
+  }
+
+  /// FNV-1a of the string's bytes when they are all ASCII, else nil.
+  private static func fnv1a(asciiBytesOf s: String) -> Int? {
+    var s = s
+    return s.withUTF8 { bytes -> Int? in
+      var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+      for byte in bytes {
+        if byte >= 0x80 { return nil }
+        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
+      }
+      return mix(hash)
+    }
+  }
+
+  private static func fnv1a(bytes: [UInt8]) -> Int {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+    return mix(hash)
+  }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import LoopbackOpenAI
+import XCTest
+
+/// The README's survey of bad input, run: every row is a case here, tried on the built
+/// `seednb`, with the exit status and the words the user gets. A case's message must also be
+/// quoted in README.md, so the table cannot drift from what seednb says.
+final class BadInputSurveyTests: XCTestCase {
+  struct Case {
+    /// What is tried, as the README's table names it.
+    let input: String
+    var files: [String: String] = [:]
+    let arguments: [String]
+    var environment: [String: String?] = [:]
+    let status: Int32
+    /// Words the user must see on standard error.
+    let message: String
+  }
+
+  var folder: URL!
+
+  override func setUpWithError() throws {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-survey-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  }
+
+  override func tearDownWithError() throws {
+    try? FileManager.default.removeItem(at: folder)
+  }
+
+  static let hello = "```seed\nprint(1)\n```\n"
+  static let withParameter = "---\nparams:\n  n: 2\n---\n```seed\nprint(n)\n```\n"
+
+  func testNotebooks() throws {
+    try check([
+      Case(input: "a fence left open", files: ["nb.seednb": "```seed\nprint(1)\n"], arguments: ["run", "nb.seednb"],
+        status: 2, message: "fence opened at line 1: add a closing"),
+      Case(input: "front matter that is not YAML", files: ["nb.seednb": "---\ntitle: [x\n---\n" + Self.hello],
+        arguments: ["run", "nb.seednb"], status: 2, message: "front matter: invalid YAML"),
+      Case(input: "an unknown front matter key", files: ["nb.seednb": "---\nfoo: 1\n---\n" + Self.hello],
+        arguments: ["run", "nb.seednb"], status: 2,
+        message: "front matter: unknown key 'foo'; the known keys are title, backend, model, params"),
+      Case(input: "a cache attribute that is not true or false", files: ["nb.seednb": "```seed cache=no\nprint(1)\n```\n"],
+        arguments: ["run", "nb.seednb"], status: 2,
+        message: "attribute 'cache' is true or false, not 'no': write cache=false to run the cell every time"),
+      Case(input: "two cells with one id",
+        files: ["nb.seednb": "```seed id=a\nprint(1)\n```\n```seed id=a\nprint(2)\n```\n"], arguments: ["run", "nb.seednb"],
+        status: 2, message: "duplicate cell id 'a': line 1 and line 4 both use it"),
+      Case(input: "a syntax error in any cell",
+        files: ["nb.seednb": Self.hello + "```seed\nlet s = \"abc\n```\n"], arguments: ["run", "nb.seednb"],
+        status: 2, message: "syntax error: unterminated string literal"),
+      Case(input: "a runtime error",
+        files: ["nb.seednb": "```seed\nundefined_thing()\n```\n"], arguments: ["run", "nb.seednb"],
+        status: 1, message: "error: undefined name 'undefined_thing'"),
+      Case(input: "an import that is nowhere",
+        files: ["nb.seednb": "```seed\nimport nosuchmodule\n```\n"], arguments: ["run", "nb.seednb"],
+        status: 1, message: "no module named 'nosuchmodule' (looked for nosuchmodule.seed in:"),
+      Case(input: "recursion without end",
+        files: ["nb.seednb": "```seed\nfunc down(n) { down(n + 1) }\ndown(0)\n```\n"], arguments: ["run", "nb.seednb"],
+        status: 1, message: "stack overflow: more than 2000 nested calls"),
+    ])
+  }
+
+  func testBytesThatAreNotText() throws {
+    let path = folder.appendingPathComponent("binary.seednb")
+    try Data([0xFF, 0xFE, 0x00, 0x60]).write(to: path)
+    try check([Case(input: "a file that is not UTF-8", arguments: ["run", "binary.seednb"], status: 2, message: "is not UTF-8 text")])
+  }
+
+  func testParameters() throws {
+    let files = ["p.seednb": Self.withParameter]
+    try check([
+      Case(input: "a value of the wrong type", files: files, arguments: ["run", "p.seednb", "-p", "n=abc"], status: 2,
+        message: "parameter 'n' expects an int (its default is 2), got 'abc'"),
+      Case(input: "a parameter the notebook does not declare", files: files, arguments: ["run", "p.seednb", "-p", "m=1"],
+        status: 2, message: "unknown parameter 'm' (did you mean 'n'?)"),
+      Case(input: "`-p` without `=`", files: files, arguments: ["run", "p.seednb", "-p", "n"], status: 2,
+        message: "-p 'n' is not key=value: write -p n=VALUE"),
+    ])
+  }
+
+  func testServerAnswers() throws {
+    let server = LoopbackOpenAIServer()
+    try server.start()
+    defer { server.stop() }
+    let files = ["chat.seednb": "```seed\nchat(\"Say hi\", seed: 1)\n```\n"]
+    let environment: [String: String?] = [
+      "OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": nil, "SEEDNB_MAX_RETRIES": "0", "SEEDNB_TIMEOUT": "1",
+    ]
+    func answered(_ fault: LoopbackOpenAIServer.Fault?, _ input: String, _ message: String) throws {
+      if let fault { server.enqueue(fault) }
+      try check([
+        Case(input: input, files: files, arguments: ["run", "chat.seednb", "--refresh"], environment: environment,
+          status: 1, message: message)
+      ])
+    }
+    try answered(
+      .status(500, message: "the model fell over"), "an HTTP error with OpenAI's error body",
+      "chat/completions: HTTP 500 (server_error): the model fell over")
+    try answered(.notJSON, "a body that is not JSON", "the answer is not JSON: <html>upstream error</html>")
+    try answered(
+      .status(200, message: "not a completion"), "JSON of another shape",
+      "the answer is JSON but not the expected shape (choices is missing or not a list)")
+    try answered(.truncated, "an answer cut short", "the connection broke before the whole answer arrived")
+    try answered(.closeWithoutAnswer, "a connection closed without an answer", "the connection broke before the whole answer arrived (Empty reply from server)")
+    try answered(.delay(3), "no answer in time", "timed out after 1 s")
+
+    let closed = LoopbackOpenAIServer()
+    let port = try closed.start()
+    closed.stop()
+    var refused = environment
+    refused["OPENAI_BASE_URL"] = "http://127.0.0.1:\(port)/v1"
+    try check([
+      Case(input: "nothing listening", files: files, arguments: ["run", "chat.seednb", "--refresh"], environment: refused,
+        status: 1, message: "chat/completions: connection refused")
+    ])
+  }
+
+  func testStores() throws {
+    try check([
+      Case(input: "a store that is not SQLite", files: ["nb.seednb": Self.hello, ".seednb/cache.sqlite": "garbage"],
+        arguments: ["run", "nb.seednb"], status: 0,
+        message: "was unusable (file is not a database); it was moved to"),
+      Case(input: "a file where the store's folder belongs", files: ["nb.seednb": Self.hello, ".seednb": "x"],
+        arguments: ["run", "nb.seednb"], status: 0, message: "is a file, where the cache's folder belongs); running without it"),
+    ])
+  }
+
+  func testCommandLines() throws {
+    let files = ["nb.seednb": Self.hello]
+    try check([
+      Case(input: "a notebook that does not exist", arguments: ["run", "no-such.seednb"], status: 2,
+        message: "cannot read 'no-such.seednb': no such file"),
+      Case(input: "a folder given as the notebook", arguments: ["run", "."], status: 2, message: "it is a folder"),
+      Case(input: "an unknown command", arguments: ["frobnicate"], status: 2, message: "Unexpected argument 'frobnicate'"),
+      Case(input: "an unknown option", files: files, arguments: ["run", "nb.seednb", "--no-such-flag"], status: 2,
+        message: "Unknown option '--no-such-flag'"),
+      Case(input: "an unknown report format", files: files, arguments: ["render", "nb.seednb", "--to", "pdf"], status: 2,
+        message: "The value 'pdf' is invalid for '--to <format>'"),
+      Case(input: "an unknown backend", files: files, arguments: ["run", "nb.seednb", "--backend", "foo"], status: 2,
+        message: "unknown backend 'foo' given to --backend; use one of: local, openai"),
+      Case(input: "a report in a folder that does not exist", files: files,
+        arguments: ["run", "nb.seednb", "--report", "missing/r.html"], status: 1,
+        message: "cannot write the report missing/r.html: No such file or directory"),
+    ])
+  }
+
+  // MARK: -
+
+  private func check(_ cases: [Case], file: StaticString = #filePath, line: UInt = #line) throws {
+    let readme = try String(contentsOf: Self.readme, encoding: .utf8)
+    for survey in cases {
+      for (name, text) in survey.files {
+        let url = folder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: false, encoding: .utf8)
+      }
+      defer {
+        for name in survey.files.keys { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent(".seednb"))
+      }
+      let outcome = try CommandLineTests.run(survey.arguments, in: folder, environment: survey.environment)
+      XCTAssertEqual(outcome.status, survey.status, "\(survey.input): \(outcome.stderr)", file: file, line: line)
+      XCTAssertTrue(
+        outcome.stderr.contains(survey.message), "\(survey.input): expected \(survey.message), got \(outcome.stderr)",
+        file: file, line: line)
+      XCTAssertTrue(
+        readme.contains(survey.message.replacingOccurrences(of: "|", with: "\\|")),
+        "README.md's survey does not quote the message for \(survey.input): \(survey.message)", file: file, line: line)
+    }
+  }
+
+  static var readme: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("README.md")
+  }
+}
