@@ -259,7 +259,7 @@ public struct NotebookFolder: Sendable {
     func follow(_ name: String, in directory: Int32) throws -> [String] {
       links += 1
       let shown = (folders + [name]).joined(separator: "/")
-      guard links <= NotebookFolder.maxLinks else { throw failure("passes through more than \(NotebookFolder.maxLinks) symbolic links (a loop?)") }
+      guard links <= NotebookFolder.maxLinks else { throw failure("passes through more than \(NotebookFolder.maxLinks) symbolic links; do they form a loop?") }
       guard let target = readLink(directory, name) else {
         throw failure("cannot be resolved: the symbolic link '\(shown)' cannot be read (\(systemError()))")
       }

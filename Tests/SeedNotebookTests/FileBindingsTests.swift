@@ -193,7 +193,7 @@ final class FileBindingsTests: XCTestCase {
       "10: read_file(): 'data/notes.txt/x' cannot be reached: 'data/notes.txt' is a file, not a folder")
     XCTAssertEqual(
       run("read_file(\"loop-a\")"),
-      "10: read_file(): 'loop-a' passes through more than 40 symbolic links (a loop?) (through the symbolic link 'loop-b' -> 'loop-a')")
+      "10: read_file(): 'loop-a' passes through more than 40 symbolic links; do they form a loop? (through the symbolic link 'loop-b' -> 'loop-a')")
     XCTAssertEqual(run("read_file(\"\")"), "10: read_file(): the path is empty (write \".\" for the notebook's folder)")
     XCTAssertEqual(run("read_file(\"a\\0b\")"), "10: read_file(): the path \"a\\0b\" holds a NUL character")
     XCTAssertEqual(run("read_file(42)"), "10: read_file() expects a string as argument 1, got int")
