@@ -14,8 +14,9 @@ enum NestedRelease {
   }
 
   static func release(_ entries: inout DictEntries) {
-    guard entries.values.contains(where: \.isContainer) else { return }
-    var pending = Array(entries.values)
+    // Walked in place: `values` would make an array for every dict freed.
+    guard entries.contains(where: { $0.value.isContainer }) else { return }
+    var pending = entries.values
     entries = [:]
     drain(&pending)
   }
@@ -32,7 +33,7 @@ enum NestedRelease {
       if isKnownUniquelyReferenced(&list), let list, list.items.contains(where: \.isContainer) {
         pending += list.items
         list.items = []
-      } else if isKnownUniquelyReferenced(&dict), let dict, dict.entries.values.contains(where: \.isContainer) {
+      } else if isKnownUniquelyReferenced(&dict), let dict, dict.entries.contains(where: { $0.value.isContainer }) {
         pending += dict.entries.values
         dict.entries = [:]
       }
