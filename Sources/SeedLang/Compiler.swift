@@ -692,19 +692,20 @@ final class Compiler {
       }
     }
     return { frame in
-      var out = ""
-      for piece in pieces {
-        switch piece {
-        case .text(let text): out += text
-        case .value(let value):
-          switch try value(frame) {
-          case .string(let s): out += s
-          case .int(let i): out += String(i)
-          case let other: out += other.description
+      .string(
+        try TextBuilder.build { text in
+          for piece in pieces {
+            switch piece {
+            case .text(let literal): text.append(literal)
+            case .value(let value):
+              switch try value(frame) {
+              case .string(let s): text.append(s)
+              case .int(let i): text.append(i)
+              case let other: text.append(other.description)
+              }
+            }
           }
-        }
-      }
-      return .string(out)
+        })
     }
   }
 

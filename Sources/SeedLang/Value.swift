@@ -249,7 +249,7 @@ extension Value: CustomStringConvertible {
     switch value {
     case .nil: out += "nil"
     case .bool(let b): out += b ? "true" : "false"
-    case .int(let i): out += String(i)
+    case .int(let i): out.appendDecimal(i)
     case .float(let f): out += formatFloat(f)
     case .string(let s): out += quoted(s)
     case .list(let list):
