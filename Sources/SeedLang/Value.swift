@@ -152,7 +152,7 @@ extension Value: CustomStringConvertible {
   public var description: String {
     if case .string(let s) = self { return s }
     var out = ""
-    var visiting: [ObjectIdentifier] = []
+    var visiting: Set<ObjectIdentifier> = []
     Value.write(self, to: &out, visiting: &visiting)
     return out
   }
@@ -160,7 +160,7 @@ extension Value: CustomStringConvertible {
   /// The value as a literal would write it: strings quoted, as inside a list.
   public var literalDescription: String {
     var out = ""
-    var visiting: [ObjectIdentifier] = []
+    var visiting: Set<ObjectIdentifier> = []
     Value.write(self, to: &out, visiting: &visiting)
     return out
   }
@@ -189,7 +189,7 @@ extension Value: CustomStringConvertible {
     return out + "\""
   }
 
-  private static func write(_ value: Value, to out: inout String, visiting: inout [ObjectIdentifier]) {
+  private static func write(_ value: Value, to out: inout String, visiting: inout Set<ObjectIdentifier>) {
     switch value {
     case .nil: out += "nil"
     case .bool(let b): out += b ? "true" : "false"
@@ -198,20 +198,19 @@ extension Value: CustomStringConvertible {
     case .string(let s): out += quoted(s)
     case .list(let list):
       let id = ObjectIdentifier(list)
-      if visiting.contains(id) { out += "[...]"; return }
-      visiting.append(id)
+      // A set, not a list: a value nested n deep is printed in O(n), not O(n²).
+      guard visiting.insert(id).inserted else { out += "[...]"; return }
       out += "["
       for (index, item) in list.items.enumerated() {
         if index > 0 { out += ", " }
         write(item, to: &out, visiting: &visiting)
       }
       out += "]"
-      visiting.removeLast()
+      visiting.remove(id)
     case .dict(let dict):
       let id = ObjectIdentifier(dict)
-      if visiting.contains(id) { out += "[...]"; return }
       if dict.entries.isEmpty { out += "[:]"; return }
-      visiting.append(id)
+      guard visiting.insert(id).inserted else { out += "[...]"; return }
       out += "["
       for (index, (key, item)) in dict.entries.enumerated() {
         if index > 0 { out += ", " }
@@ -220,7 +219,7 @@ extension Value: CustomStringConvertible {
         write(item, to: &out, visiting: &visiting)
       }
       out += "]"
-      visiting.removeLast()
+      visiting.remove(id)
     case .vector(let vector):
       // Embeddings have hundreds of dimensions: show the ends, as numpy does.
       let items = vector.items
