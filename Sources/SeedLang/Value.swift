@@ -48,11 +48,18 @@ public enum Value {
 public final class ListObject {
   public var items: [Value]
   public init(_ items: [Value]) { self.items = items }
+  deinit { if items.contains(where: NestedRelease.mayNest) { NestedRelease.release(&items) } }
 }
 
 public final class DictObject {
   public var entries: OrderedDictionary<DictKey, Value>
   public init(_ entries: OrderedDictionary<DictKey, Value> = [:]) { self.entries = entries }
+  deinit {
+    guard entries.values.contains(where: NestedRelease.mayNest) else { return }
+    var values = Array(entries.values)
+    entries.removeAll()
+    NestedRelease.release(&values)
+  }
 
   public subscript(key: String) -> Value? {
     get { entries[DictKey(unchecked: .string(key))] }
@@ -68,6 +75,12 @@ public final class VectorObject {
 public final class Box {
   public var value: Value
   init(_ value: Value) { self.value = value }
+  deinit {
+    guard NestedRelease.mayNest(value) else { return }
+    var values = [value]
+    value = .nil
+    NestedRelease.release(&values)
+  }
 }
 
 /// A dictionary key: nil, a bool, a number or a string. Equal numbers are equal keys,
@@ -165,6 +178,10 @@ extension Value: CustomStringConvertible {
     return out
   }
 
+  /// Containers nested deeper than this print as `[...]`, as a container inside itself does:
+  /// the printer recurses once per level, and a program can nest millions deep.
+  static let maxPrintedDepth = 10_000
+
   static func formatFloat(_ f: Double) -> String {
     if f.isNaN { return "nan" }
     if f.isInfinite { return f < 0 ? "-inf" : "inf" }
@@ -199,7 +216,7 @@ extension Value: CustomStringConvertible {
     case .list(let list):
       let id = ObjectIdentifier(list)
       // A set, not a list: a value nested n deep is printed in O(n), not O(n²).
-      guard visiting.insert(id).inserted else { out += "[...]"; return }
+      guard visiting.count < maxPrintedDepth, visiting.insert(id).inserted else { out += "[...]"; return }
       out += "["
       for (index, item) in list.items.enumerated() {
         if index > 0 { out += ", " }
@@ -210,7 +227,7 @@ extension Value: CustomStringConvertible {
     case .dict(let dict):
       let id = ObjectIdentifier(dict)
       if dict.entries.isEmpty { out += "[:]"; return }
-      guard visiting.insert(id).inserted else { out += "[...]"; return }
+      guard visiting.count < maxPrintedDepth, visiting.insert(id).inserted else { out += "[...]"; return }
       out += "["
       for (index, (key, item)) in dict.entries.enumerated() {
         if index > 0 { out += ", " }
