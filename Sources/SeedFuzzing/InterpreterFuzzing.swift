@@ -23,7 +23,10 @@ enum InterpreterFuzzing {
         outputs += 1
         if outputs <= renderedOutputs { _ = item.plainText }
       }
-      let timer = DispatchWorkItem { interpreter.interrupt() }
+      // Held weakly: a cancelled timer lives on in its queue until its deadline, and the last
+      // reference would free the interpreter, and everything its program built, on a thread
+      // with a small stack.
+      let timer = DispatchWorkItem { [weak interpreter] in interpreter?.interrupt() }
       DispatchQueue.global().asyncAfter(deadline: .now() + budget, execute: timer)
       defer { timer.cancel() }
       do {
