@@ -6,6 +6,8 @@ let package = Package(
   products: [
     .executable(name: "seednb", targets: ["seednb"]),
     .executable(name: "openai-loopback", targets: ["openai-loopback"]),
+    // Fuzzing entry points, for the libFuzzer executables of fuzz/Package.swift.
+    .library(name: "SeedFuzzing", targets: ["SeedFuzzing"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -68,9 +70,13 @@ let package = Package(
     // and benchmarks.
     .target(name: "LoopbackOpenAI", dependencies: ["SeedJSON"]),
     .executableTarget(name: "openai-loopback", dependencies: ["LoopbackOpenAI"]),
+    // One entry point per fuzz target, driving the real readers and interpreter with bytes;
+    // scripts/fuzz links them into libFuzzer executables, the tests replay what they found.
+    .target(name: "SeedFuzzing", dependencies: ["SeedLang", "SeedNotebook", "SeedLLM", "SeedJSON"]),
     .testTarget(name: "SeedLangTests", dependencies: ["SeedLang"], resources: [.copy("Fixtures")]),
     .testTarget(name: "SeedNotebookTests", dependencies: ["SeedNotebook", "LoopbackOpenAI"]),
     .testTarget(name: "SeedLLMTests", dependencies: ["SeedLLM", "LoopbackOpenAI"]),
+    .testTarget(name: "SeedFuzzingTests", dependencies: ["SeedFuzzing"], resources: [.copy("Fixtures")]),
     .testTarget(name: "seednbTests", dependencies: ["seednb", "LoopbackOpenAI"]),
     .testTarget(name: "SeedREPLTests", dependencies: ["SeedREPL", "SeedLLM", "SeedLang", "seednb", "LoopbackOpenAI"]),
     .testTarget(

@@ -184,6 +184,11 @@ struct JSONReader {
     let text = String(decoding: bytes[start..<position], as: UTF8.self)
     if !isFloat, let i = Int(text) { return .int(i) }
     guard let f = Double(text) else { throw error("invalid number \(text)") }
+    // Double() reads 1e999 as infinity, which JSON cannot write back: it would come out as null.
+    guard f.isFinite else {
+      position = start
+      throw error("number \(text.count > 40 ? text.prefix(40) + "..." : text) is out of range")
+    }
     return .double(f)
   }
 }

@@ -44,20 +44,21 @@ extension OpenAIClient {
   }
 }
 
-/// Reads server-sent events as they arrive and keeps what the chunks say.
-final class StreamAssembler: @unchecked Sendable {
+/// Reads server-sent events as they arrive and keeps what the chunks say. Package-visible so
+/// that SeedFuzzing can feed it arbitrary streams.
+package final class StreamAssembler: @unchecked Sendable {
   private let onToken: (String) -> Void
   private var pending = Data()
-  private(set) var sawEvents = false
+  package private(set) var sawEvents = false
   private var header: [String: JSONValue] = [:]
   private var texts: [Int: String] = [:]
   private var finishReasons: [Int: JSONValue] = [:]
   private var logprobs: [Int: [JSONValue]] = [:]
   private var usage: JSONValue?
 
-  init(onToken: @escaping (String) -> Void) { self.onToken = onToken }
+  package init(onToken: @escaping (String) -> Void) { self.onToken = onToken }
 
-  func feed(_ data: Data) {
+  package func feed(_ data: Data) {
     pending.append(data)
     while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
       let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
@@ -89,7 +90,7 @@ final class StreamAssembler: @unchecked Sendable {
   }
 
   /// The answer as an unstreamed request would have had it.
-  func answer() -> JSONValue {
+  package func answer() -> JSONValue {
     var members: [JSONValue.Member] = []
     if let id = header["id"] { members.append(.init(key: "id", value: id)) }
     members.append(.init(key: "object", value: "chat.completion"))

@@ -4,6 +4,9 @@
 /// captured by a closure becomes a shared box, and anything else a global cell. Running code
 /// therefore never looks a name up by its spelling.
 final class Compiler {
+  /// Compiled code refers to its interpreter without owning it: the interpreter owns the
+  /// code (through its globals), and an owning reference back would keep every interpreter
+  /// alive forever. Compiled code runs only inside its interpreter's `run` or `call`.
   let interpreter: Interpreter
   let source: SourceText
   private var scope: FunctionScope
@@ -202,7 +205,7 @@ final class Compiler {
       scope.loopDepth += 1
       let run = block(body)
       scope.loopDepth -= 1
-      let interpreter = self.interpreter
+      unowned(unsafe) let interpreter = self.interpreter
       let at = location(condition.loc)
       return { frame in
         while try test(frame) {
@@ -235,7 +238,7 @@ final class Compiler {
       if scope.loopDepth == 0 { error("'continue' outside a loop", loc) }
       return { _ in .continueLoop }
     case .importStmt(let name, let loc):
-      let interpreter = self.interpreter
+      unowned(unsafe) let interpreter = self.interpreter
       let at = location(loc)
       return { _ in
         try interpreter.importModule(name, at: at)
@@ -371,7 +374,7 @@ final class Compiler {
       scope.loopDepth -= 1
       endBlock()
       let slot = variable.slot, boxed = variable.boxed
-      let interpreter = self.interpreter
+      unowned(unsafe) let interpreter = self.interpreter
       return { frame in
         guard case .int(let start) = try low(frame), case .int(var end) = try high(frame) else {
           throw Diagnostic(.runtime, "a range's bounds must be ints", at: at)
@@ -402,7 +405,7 @@ final class Compiler {
     scope.loopDepth -= 1
     endBlock()
     let bind = Compiler.loopBinder(variables.map { ($0.slot, $0.boxed) }, at: at)
-    let interpreter = self.interpreter
+    unowned(unsafe) let interpreter = self.interpreter
     return { frame in
       var iterator = try Iteration(try items(frame), at: at)
       while let item = iterator.next() {
@@ -824,7 +827,7 @@ final class Compiler {
     let values = arguments.map { CompiledExpression(evaluate: expression($0.value)) }
     let labels: [String?]? = arguments.contains { $0.label != nil } ? arguments.map(\.label) : nil
     let at = location(loc)
-    let interpreter = self.interpreter
+    unowned(unsafe) let interpreter = self.interpreter
     if case .member(let receiverExpr, let name, _) = calleeExpr {
       return methodCall(expression(receiverExpr), name, values, labels, at)
     }
@@ -928,7 +931,7 @@ final class Compiler {
 
   /// `x.name(args)`: a function stored in a dict under `name`, else the method of x's type.
   private func methodCall(_ receiver: @escaping Evaluate, _ name: String, _ values: [CompiledExpression], _ labels: [String?]?, _ at: SourceLocation) -> Evaluate {
-    let interpreter = self.interpreter
+    unowned(unsafe) let interpreter = self.interpreter
     // The method of each type is found once, here; the tables are complete before any
     // notebook code compiles.
     let methods = interpreter.methods

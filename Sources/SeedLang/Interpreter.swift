@@ -81,6 +81,9 @@ public final class Interpreter {
   }
 
   deinit {
+    // A global function refers to its own cell when it calls itself or another global; that
+    // cycle would outlive the session.
+    for cell in globals.values { cell.value = .nil }
     // Workers have ended, so the registers are the main stack's.
     if stack == mainStack { mainStack.deinitialize(count: stackEnd - mainStack) }
     mainStack.deallocate()

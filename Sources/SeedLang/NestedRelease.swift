@@ -1,61 +1,77 @@
-/// Frees nested lists and dicts without recursion.
+/// Frees nested values without recursion.
 ///
 /// Left to itself, freeing a list frees its items, which frees their items, one native stack
 /// frame per level: a list nested a few million levels deep (`for i in 0..<3_000_000 { l = [l] }`)
-/// would overflow the stack when dropped. Instead, a container being freed moves the
-/// containers it holds alone onto a work list and empties them, so each is freed with nothing
-/// left inside, and the work list is drained in a loop.
+/// would overflow the stack when dropped, and so would a dict, or a chain of closures each
+/// capturing the one before (both found by fuzzing). Instead, a list, dict or box being freed
+/// hands what it holds to a work list, and the work list is drained in a loop: each container
+/// that nothing else holds gives up its contents to the list before it dies, so no deinit recurses.
 enum NestedRelease {
   static func release(_ items: inout [Value]) {
-    guard items.contains(where: \.isContainer) else { return }
+    guard items.contains(where: \.mayNest) else { return }
     var pending = items
     items = []
     drain(&pending)
   }
 
   static func release(_ entries: inout DictEntries) {
-    // Walked in place: `values` would make an array for every dict freed.
-    guard entries.contains(where: { $0.value.isContainer }) else { return }
+    guard entries.values.contains(where: \.mayNest) else { return }
     var pending = entries.values
     entries = [:]
+    drain(&pending)
+  }
+
+  static func release(_ value: inout Value) {
+    guard value.mayNest else { return }
+    var pending = [value]
+    value = .nil
     drain(&pending)
   }
 
   private static func drain(_ pending: inout [Value]) {
     while !pending.isEmpty {
       // The object is taken out of the value before its uniqueness is checked: a pattern
-      // binding would hold a second reference and make every list look shared.
-      var value = pending.removeLast()
-      var list = value.listObject
-      var dict = value.dictObject
-      value = .nil
+      // binding would hold a second reference and make every container look shared.
+      var container = pending.removeLast().container
       // Shared elsewhere, a container is not freed now, and nothing below it either.
-      if isKnownUniquelyReferenced(&list), let list, list.items.contains(where: \.isContainer) {
-        pending += list.items
+      guard isKnownUniquelyReferenced(&container) else { continue }
+      switch container {
+      case let list as ListObject:
+        pending += list.items.filter(\.mayNest)
         list.items = []
-      } else if isKnownUniquelyReferenced(&dict), let dict, dict.entries.contains(where: { $0.value.isContainer }) {
-        pending += dict.entries.values
+      case let dict as DictObject:
+        pending += dict.entries.values.filter(\.mayNest)
         dict.entries = [:]
+      case let box as Box:
+        if box.value.mayNest { pending.append(box.value) }
+        box.value = .nil
+      case let closure as Closure:
+        // A closure's captures cannot be emptied; held here, they outlive it instead.
+        pending += closure.captures.map(Value.box)
+      default:
+        break
       }
     }
   }
 }
 
 extension Value {
-  fileprivate var listObject: ListObject? {
-    if case .list(let list) = self { return list }
-    return nil
-  }
-
-  fileprivate var dictObject: DictObject? {
-    if case .dict(let dict) = self { return dict }
-    return nil
-  }
-
-  fileprivate var isContainer: Bool {
+  /// Whether freeing the value may free other containers in turn.
+  fileprivate var mayNest: Bool {
     switch self {
-    case .list, .dict: return true
+    case .list, .dict, .box, .closure: return true
     default: return false
+    }
+  }
+
+  /// The object of a value that may nest, taken out of the value.
+  fileprivate var container: AnyObject? {
+    switch self {
+    case .list(let list): return list
+    case .dict(let dict): return dict
+    case .box(let box): return box
+    case .closure(let closure): return closure
+    default: return nil
     }
   }
 }

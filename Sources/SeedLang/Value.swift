@@ -80,6 +80,7 @@ public final class VectorObject {
 public final class Box {
   public var value: Value
   init(_ value: Value) { self.value = value }
+  deinit { NestedRelease.release(&value) }
 }
 
 /// A dictionary key: nil, a bool, a number or a string. Equal numbers are equal keys,
@@ -197,7 +198,7 @@ extension Value: CustomStringConvertible {
   /// The value as a literal would write it: strings quoted, as inside a list.
   public var literalDescription: String {
     var out = ""
-    var visiting: [ObjectIdentifier] = []
+    var visiting: Set<ObjectIdentifier> = []
     var tooDeep = false
     Value.write(self, to: &out, visiting: &visiting, tooDeep: &tooDeep)
     return out
@@ -212,7 +213,7 @@ extension Value: CustomStringConvertible {
   /// `literalDescription`, or an error when the value is nested too deep to show.
   public func literalPrinted() throws -> String {
     var out = ""
-    var visiting: [ObjectIdentifier] = []
+    var visiting: Set<ObjectIdentifier> = []
     var tooDeep = false
     Value.write(self, to: &out, visiting: &visiting, tooDeep: &tooDeep)
     if tooDeep {
@@ -245,7 +246,9 @@ extension Value: CustomStringConvertible {
     return out + "\""
   }
 
-  private static func write(_ value: Value, to out: inout String, visiting: inout [ObjectIdentifier], tooDeep: inout Bool) {
+  /// `visiting` holds the containers being written, to show a cycle as `[...]`; a set, so that
+  /// a value nested n deep is written in O(n), not O(n²) (a hang that fuzzing found).
+  private static func write(_ value: Value, to out: inout String, visiting: inout Set<ObjectIdentifier>, tooDeep: inout Bool) {
     switch value {
     case .nil: out += "nil"
     case .bool(let b): out += b ? "true" : "false"
@@ -256,20 +259,20 @@ extension Value: CustomStringConvertible {
       let id = ObjectIdentifier(list)
       if visiting.count >= maxPrintDepth { tooDeep = true }
       if tooDeep || visiting.contains(id) { out += "[...]"; return }
-      visiting.append(id)
+      visiting.insert(id)
       out += "["
       for (index, item) in list.items.enumerated() {
         if index > 0 { out += ", " }
         write(item, to: &out, visiting: &visiting, tooDeep: &tooDeep)
       }
       out += "]"
-      visiting.removeLast()
+      visiting.remove(id)
     case .dict(let dict):
       let id = ObjectIdentifier(dict)
       if visiting.count >= maxPrintDepth { tooDeep = true }
       if tooDeep || visiting.contains(id) { out += "[...]"; return }
       if dict.entries.isEmpty { out += "[:]"; return }
-      visiting.append(id)
+      visiting.insert(id)
       out += "["
       for (index, (key, item)) in dict.entries.enumerated() {
         if index > 0 { out += ", " }
@@ -278,7 +281,7 @@ extension Value: CustomStringConvertible {
         write(item, to: &out, visiting: &visiting, tooDeep: &tooDeep)
       }
       out += "]"
-      visiting.removeLast()
+      visiting.remove(id)
     case .vector(let vector):
       // Embeddings have hundreds of dimensions: show the ends, as numpy does.
       let items = vector.items

@@ -151,3 +151,21 @@ struct SplitMix64 {
     return z ^ (z >> 31)
   }
 }
+
+/// A host that makes an interpreter per input (a fuzzer, a test suite) must get its memory
+/// back: the compiled code and global functions must not keep their interpreter alive.
+final class InterpreterLifetimeTests: XCTestCase {
+  func testAnInterpreterIsFreedWhenItsHostLetsGo() throws {
+    weak var released: Interpreter?
+    do {
+      let interpreter = Interpreter()
+      try interpreter.run(
+        SourceText(
+          file: "lifetime.seed",
+          text: "func even(n) { if n == 0 { return true }\n return odd(n - 1) }\nfunc odd(n) { return n != 0 && even(n - 1) }\nwhile false { }\nprint(even(10), [1, 2].map { x in x * 2 })"
+        ))
+      released = interpreter
+    }
+    XCTAssertNil(released, "the interpreter outlived its last reference")
+  }
+}

@@ -1,0 +1,3 @@
+import LibFuzzerDriver
+
+runLibFuzzer(.responses)
