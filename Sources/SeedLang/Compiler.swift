@@ -4,9 +4,8 @@
 /// captured by a closure becomes a shared box, and anything else a global cell. Running code
 /// therefore never looks a name up by its spelling.
 final class Compiler {
-  /// Compiled code refers to its interpreter without owning it: the interpreter owns the
-  /// code (through its globals), and an owning reference back would keep every interpreter
-  /// alive forever. Compiled code runs only inside its interpreter's `run` or `call`.
+  /// Compiled code refers to its interpreter through an `InterpreterHandle`, which does not
+  /// own it; the compiler itself may.
   let interpreter: Interpreter
   let source: SourceText
   private var scope: FunctionScope
@@ -205,11 +204,11 @@ final class Compiler {
       scope.loopDepth += 1
       let run = block(body)
       scope.loopDepth -= 1
-      unowned(unsafe) let interpreter = self.interpreter
+      let handle = InterpreterHandle(interpreter)
       let at = location(condition.loc)
       return { frame in
         while try test(frame) {
-          try interpreter.checkInterrupt(at: at)
+          try handle.checkInterrupt(at: at)
           switch try run(frame) {
           case .breakLoop: return .next
           case .returned: return .returned
@@ -238,10 +237,10 @@ final class Compiler {
       if scope.loopDepth == 0 { error("'continue' outside a loop", loc) }
       return { _ in .continueLoop }
     case .importStmt(let name, let loc):
-      unowned(unsafe) let interpreter = self.interpreter
+      let handle = InterpreterHandle(interpreter)
       let at = location(loc)
       return { _ in
-        try interpreter.importModule(name, at: at)
+        try handle.with { try $0.importModule(name, at: at) }
         return .next
       }
     }
@@ -374,7 +373,7 @@ final class Compiler {
       scope.loopDepth -= 1
       endBlock()
       let slot = variable.slot, boxed = variable.boxed
-      unowned(unsafe) let interpreter = self.interpreter
+      let handle = InterpreterHandle(interpreter)
       return { frame in
         guard case .int(let start) = try low(frame), case .int(var end) = try high(frame) else {
           throw Diagnostic(.runtime, "a range's bounds must be ints", at: at)
@@ -385,7 +384,7 @@ final class Compiler {
         }
         var i = start
         while i < end {
-          try interpreter.checkInterrupt(at: at)
+          try handle.checkInterrupt(at: at)
           frame.slots[slot] = boxed ? .box(Box(.int(i))) : .int(i)
           switch try run(frame) {
           case .breakLoop: return .next
@@ -405,11 +404,11 @@ final class Compiler {
     scope.loopDepth -= 1
     endBlock()
     let bind = Compiler.loopBinder(variables.map { ($0.slot, $0.boxed) }, at: at)
-    unowned(unsafe) let interpreter = self.interpreter
+    let handle = InterpreterHandle(interpreter)
     return { frame in
       var iterator = try Iteration(try items(frame), at: at)
       while let item = iterator.next() {
-        try interpreter.checkInterrupt(at: at)
+        try handle.checkInterrupt(at: at)
         try bind(frame, item)
         switch try run(frame) {
         case .breakLoop: return .next
@@ -827,7 +826,7 @@ final class Compiler {
     let values = arguments.map { CompiledExpression(evaluate: expression($0.value)) }
     let labels: [String?]? = arguments.contains { $0.label != nil } ? arguments.map(\.label) : nil
     let at = location(loc)
-    unowned(unsafe) let interpreter = self.interpreter
+    let handle = InterpreterHandle(interpreter)
     if case .member(let receiverExpr, let name, _) = calleeExpr {
       return methodCall(expression(receiverExpr), name, values, labels, at)
     }
@@ -838,25 +837,29 @@ final class Compiler {
     // retained for the call, not a copy of the whole value.
     if labels == nil, case .variable(let name, _) = calleeExpr, case .global(let cell) = resolve(name) {
       return { frame in
-        if case .closure(let closure) = cell.value, closure.parameterCount == count {
+        try handle.with { interpreter in
+          if case .closure(let closure) = cell.value, closure.parameterCount == count {
+            let base = try interpreter.pushFrame(closure, at: at)
+            defer { interpreter.popFrame(base, closure) }
+            try bindArguments(base, frame)
+            return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
+          }
+          return try Compiler.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, labels, frame, at)
+        }
+      }
+    }
+    return { frame in
+      try handle.with { interpreter in
+        let function = try callee(frame)
+        // The common call: a closure with positional arguments, evaluated straight into its frame.
+        if labels == nil, case .closure(let closure) = function, closure.parameterCount == count {
           let base = try interpreter.pushFrame(closure, at: at)
           defer { interpreter.popFrame(base, closure) }
           try bindArguments(base, frame)
           return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
         }
-        return try Compiler.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, labels, frame, at)
+        return try Compiler.callWithStackArguments(interpreter, function, receiver: nil, values, labels, frame, at)
       }
-    }
-    return { frame in
-      let function = try callee(frame)
-      // The common call: a closure with positional arguments, evaluated straight into its frame.
-      if labels == nil, case .closure(let closure) = function, closure.parameterCount == count {
-        let base = try interpreter.pushFrame(closure, at: at)
-        defer { interpreter.popFrame(base, closure) }
-        try bindArguments(base, frame)
-        return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
-      }
-      return try Compiler.callWithStackArguments(interpreter, function, receiver: nil, values, labels, frame, at)
     }
   }
 
@@ -931,7 +934,7 @@ final class Compiler {
 
   /// `x.name(args)`: a function stored in a dict under `name`, else the method of x's type.
   private func methodCall(_ receiver: @escaping Evaluate, _ name: String, _ values: [CompiledExpression], _ labels: [String?]?, _ at: SourceLocation) -> Evaluate {
-    unowned(unsafe) let interpreter = self.interpreter
+    let handle = InterpreterHandle(interpreter)
     // The method of each type is found once, here; the tables are complete before any
     // notebook code compiles.
     let methods = interpreter.methods
@@ -944,7 +947,7 @@ final class Compiler {
       return methods.natives[ObjectIdentifier(builtin)]
     }
     let listNative = native(listMethod), stringNative = native(stringMethod), dictNative = native(dictMethod)
-    return { frame in
+    return { frame in try handle.with { interpreter in
       let object = try receiver(frame)
       let method: Value?
       switch object {
@@ -966,7 +969,7 @@ final class Compiler {
       }
       guard let method else { throw Diagnostic(.runtime, methods.missing(name, for: object), at: at) }
       return try Compiler.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
-    }
+    } }
   }
 
   /// Runs a native method on positional arguments evaluated onto the value stack; errors are
