@@ -910,26 +910,19 @@ final class Compiler {
     _ frame: Frame, _ at: SourceLocation
   ) throws -> Value {
     let count = values.count + (receiver == nil ? 0 : 1)
-    let base = interpreter.top
-    guard interpreter.reserve(count) else {
-      throw Diagnostic(.runtime, "stack overflow: the value stack is full", at: at)
+    return try interpreter.withStackSlots(count, at: at) { base in
+      var next = 0
+      if let receiver {
+        base.initialize(to: receiver)
+        next = 1
+      }
+      for value in values {
+        (base + next).initialize(to: try value.evaluate(frame))
+        next += 1
+      }
+      let allLabels = receiver == nil ? labels : labels.map { [nil] + $0 }
+      return try interpreter.callValue(function, arguments: base, count: count, labels: allLabels, at: at)
     }
-    interpreter.top = base + count
-    defer {
-      Interpreter.clear(base, count: count)
-      interpreter.top = base
-    }
-    var next = 0
-    if let receiver {
-      base[0] = receiver
-      next = 1
-    }
-    for value in values {
-      base[next] = try value.evaluate(frame)
-      next += 1
-    }
-    let allLabels = receiver == nil ? labels : labels.map { [nil] + $0 }
-    return try interpreter.callValue(function, arguments: base, count: count, labels: allLabels, at: at)
   }
 
   /// `x.name(args)`: a function stored in a dict under `name`, else the method of x's type.
@@ -979,24 +972,17 @@ final class Compiler {
     _ frame: Frame, _ at: SourceLocation
   ) throws -> Value {
     let count = values.count
-    let base = interpreter.top
-    guard interpreter.reserve(count) else {
-      throw Diagnostic(.runtime, "stack overflow: the value stack is full", at: at)
-    }
-    interpreter.top = base + count
-    defer {
-      Interpreter.clear(base, count: count)
-      interpreter.top = base
-    }
-    for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
-    var arguments = Arguments(interpreter: interpreter, values: base, count: count, labels: nil, function: name)
-    do {
-      return try body(receiver, &arguments)
-    } catch let failure as RuntimeFailure {
-      throw Diagnostic(.runtime, failure.message, at: at)
-    } catch var diagnostic as Diagnostic {
-      diagnostic.addCall(.init(function: name, location: at))
-      throw diagnostic
+    return try interpreter.withStackSlots(count, at: at) { base in
+      for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
+      var arguments = Arguments(interpreter: interpreter, values: base, count: count, labels: nil, function: name)
+      do {
+        return try body(receiver, &arguments)
+      } catch let failure as RuntimeFailure {
+        throw Diagnostic(.runtime, failure.message, at: at)
+      } catch var diagnostic as Diagnostic {
+        diagnostic.addCall(.init(function: name, location: at))
+        throw diagnostic
+      }
     }
   }
 }

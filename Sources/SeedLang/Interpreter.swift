@@ -220,16 +220,11 @@ public final class Interpreter {
       if let second { (base + 2).initialize(to: second) }
       return try invoke(closure, frame: Frame(slots: base, closure: closure), at: nil)
     }
-    let base = top
-    guard reserve(count) else { throw RuntimeFailure("stack overflow: the value stack is full") }
-    top = base + count
-    defer {
-      Interpreter.clear(base, count: count)
-      top = base
+    return try withStackSlots(count, at: nil) { base in
+      base.initialize(to: first)
+      if let second { (base + 1).initialize(to: second) }
+      return try callValue(callee, arguments: base, count: count, labels: nil, at: nil)
     }
-    base[0] = first
-    if let second { base[1] = second }
-    return try callValue(callee, arguments: base, count: count, labels: nil, at: nil)
   }
 
   /// Calls `callee` with `count` arguments already on the value stack at `arguments`.
@@ -286,6 +281,26 @@ public final class Interpreter {
     Interpreter.clear(base, count: closure.slotCount)
     top = base
     depth -= 1
+  }
+
+  /// Runs `body` with `count` slots reserved on the value stack, for arguments; they are
+  /// cleared when it returns.
+  @inline(__always)
+  func withStackSlots<Result>(
+    _ count: Int, at location: SourceLocation?, _ body: (UnsafeMutablePointer<Value>) throws -> Result
+  ) throws -> Result {
+    let base = top
+    guard reserve(count) else {
+      let message = "stack overflow: the value stack is full"
+      if location == nil { throw RuntimeFailure(message) }
+      throw Diagnostic(.runtime, message, at: location)
+    }
+    top = base + count
+    defer {
+      Interpreter.clear(base, count: count)
+      top = base
+    }
+    return try body(base)
   }
 
   /// Sets slots leaving the stack back to nil, releasing what they held. Every slot above the

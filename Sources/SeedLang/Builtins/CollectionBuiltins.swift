@@ -242,28 +242,24 @@ enum CollectionBuiltins {
   /// apart, so stability does not matter.
   static func sortedScalars(_ items: [Value], reverse: Bool) -> [Value]? {
     switch items.first {
-    case .string?:
-      var strings: [String] = []
-      strings.reserveCapacity(items.count)
-      for item in items {
-        guard case .string(let s) = item else { return nil }
-        strings.append(s)
-      }
-      strings.sort()
-      if reverse { strings.reverse() }
-      return strings.map { .string($0) }
-    case .int?:
-      var ints: [Int] = []
-      ints.reserveCapacity(items.count)
-      for item in items {
-        guard case .int(let i) = item else { return nil }
-        ints.append(i)
-      }
-      ints.sort()
-      if reverse { ints.reverse() }
-      return ints.map { .int($0) }
-    default:
-      return nil
+    case .string?: return sorted(items, reverse: reverse, as: { if case .string(let s) = $0 { s } else { nil } }, Value.string)
+    case .int?: return sorted(items, reverse: reverse, as: { if case .int(let i) = $0 { i } else { nil } }, Value.int)
+    default: return nil
     }
+  }
+
+  @inline(__always)
+  private static func sorted<Scalar: Comparable>(
+    _ items: [Value], reverse: Bool, as scalar: (Value) -> Scalar?, _ value: (Scalar) -> Value
+  ) -> [Value]? {
+    var scalars: [Scalar] = []
+    scalars.reserveCapacity(items.count)
+    for item in items {
+      guard let s = scalar(item) else { return nil }
+      scalars.append(s)
+    }
+    scalars.sort()
+    if reverse { scalars.reverse() }
+    return scalars.map(value)
   }
 }
