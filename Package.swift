@@ -42,6 +42,8 @@ let package = Package(
       name: "CEditLine",
       providers: [.apt(["libedit-dev"])]
     ),
+    // glibc's malloc.h, to tune the allocator when seednb starts.
+    .systemLibrary(name: "CMalloc"),
     // OpenAI-compatible HTTP over one libcurl multi handle; knows nothing of the language.
     .target(name: "SeedLLM", dependencies: ["CCurl", "SeedJSON"]),
     .target(
@@ -61,7 +63,7 @@ let package = Package(
     .executableTarget(
       name: "seednb",
       dependencies: [
-        "SeedLang", "SeedNotebook", "SeedLLM", "SeedREPL", "SeedRender",
+        "SeedLang", "SeedNotebook", "SeedLLM", "SeedREPL", "SeedRender", "CMalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
