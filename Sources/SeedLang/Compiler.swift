@@ -718,6 +718,11 @@ final class Compiler {
     case .variable(let name, _):
       if case .local(let local) = resolve(name), !local.boxed { return .slot(local.slot) }
       return .computed(expression(expr))
+    case .index(.variable(let listName, _), .variable(let indexName, _), _):
+      if case .local(let list) = resolve(listName), !list.boxed, case .local(let index) = resolve(indexName), !index.boxed {
+        return .element(list: list.slot, index: index.slot, general: expression(expr))
+      }
+      return .computed(expression(expr))
     default: return .computed(expression(expr))
     }
   }

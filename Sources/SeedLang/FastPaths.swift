@@ -10,14 +10,27 @@ enum Operand {
   /// An unboxed local; no expression can change it between its read and its use.
   case slot(Int)
   case constant(Value)
+  /// `xs[i]` with both unboxed locals, the inner loop of vector code; `general` reads it
+  /// with all of a subscript's checks and errors.
+  case element(list: Int, index: Int, general: Evaluate)
   case computed(Evaluate)
 
   var evaluate: Evaluate {
     switch self {
     case .slot(let slot): return { frame in frame.slots[slot] }
     case .constant(let value): return { _ in value }
+    case .element(_, _, let general): return general
     case .computed(let evaluate): return evaluate
     }
+  }
+
+  /// The float at `xs[i]` when `xs` is a list holding one there; nil for anything else.
+  @inline(__always)
+  static func float(in frame: Frame, list: Int, index: Int) -> Double? {
+    guard case .list(let items) = frame.slots[list], case .int(let i) = frame.slots[index], i >= 0,
+      i < items.items.count, case .float(let x) = items.items[i]
+    else { return nil }
+    return x
   }
 }
 
@@ -124,6 +137,16 @@ enum FastPath {
       }
     case (.computed(let l), .slot(let j)):
       return { frame in try compute(try l(frame), frame.slots[j]) }
+    case (.element(let la, let ia, let l), .element(let lb, let ib, let r)):
+      // `a[k] * b[k]`: two floats read in place, no closure called for either.
+      return { frame in
+        if let x = Operand.float(in: frame, list: la, index: ia), let y = Operand.float(in: frame, list: lb, index: ib),
+          let result = Op.floats(x, y)
+        {
+          return .float(result)
+        }
+        return try compute(try l(frame), try r(frame))
+      }
     default:
       let l = left.evaluate, r = right.evaluate
       return { frame in try compute(try l(frame), try r(frame)) }
