@@ -48,6 +48,8 @@ public struct LLMError: Error, Sendable, CustomStringConvertible {
 public struct Redactor: Sendable {
   private let secrets: [String]
   private let bearers: [String]
+  /// Every form searched for in an answer's bytes, as bytes.
+  private let patterns: [[UInt8]]
 
   public init(secrets: [String]) {
     var forms: [String] = []
@@ -62,6 +64,7 @@ public struct Redactor: Sendable {
     for form in forms where form.count >= 8 && !unique.contains(form) { unique.append(form) }
     self.secrets = unique.sorted { $0.count > $1.count }
     bearers = secrets.filter { !$0.isEmpty }.map { "Bearer \($0)" }
+    patterns = (bearers + self.secrets).map { Array($0.utf8) }
   }
 
   public init(keys: [APIKey]) { self.init(secrets: keys.map(\.text)) }
@@ -72,8 +75,27 @@ public struct Redactor: Sendable {
   }
 
   /// Whether bytes (an answer's body) hold a secret in any form `redact` removes.
+  /// Every answer is searched, so the search runs on `memchr` and `memcmp`: `Data.range(of:)`
+  /// took a tenth of a whole request's time.
   public func holdsSecret(_ bytes: Data) -> Bool {
-    (bearers + secrets).contains { bytes.range(of: Data($0.utf8)) != nil }
+    guard !patterns.isEmpty else { return false }
+    return bytes.withUnsafeBytes { haystack in
+      patterns.contains { pattern in pattern.withUnsafeBytes { Redactor.find($0, in: haystack) } }
+    }
+  }
+
+  private static func find(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
+    guard let first = needle.first, let needleStart = needle.baseAddress, let base = haystack.baseAddress,
+      needle.count <= haystack.count
+    else { return needle.isEmpty }
+    var from = base
+    // The last place the needle can start.
+    let last = base + (haystack.count - needle.count)
+    while from <= last, let found = memchr(from, Int32(first), last - from + 1) {
+      if memcmp(found, needleStart, needle.count) == 0 { return true }
+      from = UnsafeRawPointer(found) + 1
+    }
+    return false
   }
 
   /// What percent-encoding leaves as it is (RFC 3986).

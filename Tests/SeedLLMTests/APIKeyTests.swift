@@ -135,4 +135,14 @@ final class APIKeyTests: XCTestCase {
     }
     XCTAssertEqual(redactor.redact("plain text"), "plain text")
   }
+
+  func testTheSearchOfAnAnswerFindsTheKeyAnywhereAndNothingElse() {
+    let key = "sk-search-0123456789"
+    let redactor = Redactor(secrets: [key])
+    let found = [key, "ss" + key, "sssk-search-0" + key + "!", "{\"a\":\"s s sk\",\"b\":\"\(key)\"}", "Bearer \(key)"]
+    for text in found { XCTAssertTrue(redactor.holdsSecret(Data(text.utf8)), text) }
+    let clean = ["", "s", "sk-search-012345678", "sk-search-012345678 9", String(repeating: "sk-search-", count: 50), "plain"]
+    for text in clean { XCTAssertFalse(redactor.holdsSecret(Data(text.utf8)), text) }
+    XCTAssertFalse(Redactor(secrets: []).holdsSecret(Data(key.utf8)))
+  }
 }
