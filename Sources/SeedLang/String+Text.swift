@@ -1,5 +1,8 @@
 import Foundation
 
+// Text in the interpreter's hot paths: a string's length, ints in decimal, and strings built
+// from pieces, each without the general machinery of Swift's String that they do not need.
+
 extension String {
   /// The number of characters, as `count` gives it, found quickly for ASCII text.
   ///
