@@ -19,27 +19,12 @@ final class LocalBackendTests: XCTestCase {
     }
   }
 
-  /// Runs seednb with no OpenAI settings at all, as on a machine without key or network.
-  func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = CommandLineTests.executable
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["OPENAI_BASE_URL"] = nil
-    environment["OPENAI_API_KEY"] = nil
-    environment["NO_COLOR"] = "1"
-    process.environment = environment
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let collected = CommandLineTests.Collected()
-    let reader = Thread { collected.data = out.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while reader.isExecuting { Thread.sleep(forTimeInterval: 0.01) }
-    return (process.terminationStatus, String(decoding: collected.data, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+  /// Runs seednb in a folder of its own with no OpenAI settings at all, as on a machine
+  /// without key or network.
+  func run(_ arguments: [String], in folder: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+    let outcome = try CommandLineTests.run(
+      arguments, in: folder, environment: ["OPENAI_BASE_URL": nil, "OPENAI_API_KEY": nil, "NO_COLOR": "1"])
+    return (outcome.status, outcome.stdout, outcome.stderr)
   }
 
   /// The lines of one cell's output.
@@ -52,8 +37,14 @@ final class LocalBackendTests: XCTestCase {
 
   func testTheCookbookNotebookIsReproducibleOnTheLocalModel() throws {
     try requireLocalModel()
-    let notebook = LocalBackendTests.repository.appendingPathComponent("notebooks/reproducible-outputs.seednb").path
-    let outcome = try run(["run", notebook, "-p", "max_tokens=40"])
+    // A copy, so that its cache starts empty and is not left in the repository.
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-cookbook-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let notebook = folder.appendingPathComponent("reproducible-outputs.seednb")
+    try FileManager.default.copyItem(
+      at: LocalBackendTests.repository.appendingPathComponent("notebooks/reproducible-outputs.seednb"), to: notebook)
+    let outcome = try run(["run", notebook.path, "-p", "max_tokens=40"], in: folder)
     XCTAssertEqual(outcome.status, 0, outcome.stderr)
 
     func responses(_ id: String) -> [String] {
