@@ -196,15 +196,10 @@ public final class Interpreter {
 
   /// Calls a function value with positional arguments; for builtins that take callbacks.
   public func call(_ callee: Value, _ arguments: [Value]) throws -> Value {
-    let base = top
-    guard reserve(arguments.count) else { throw RuntimeFailure("stack overflow: the value stack is full") }
-    top = base + arguments.count
-    defer {
-      Interpreter.clear(base, count: arguments.count)
-      top = base
+    try withStackSlots(arguments.count, at: nil) { base in
+      for (index, argument) in arguments.enumerated() { (base + index).initialize(to: argument) }
+      return try callValue(callee, arguments: base, count: arguments.count, labels: nil, at: nil)
     }
-    for (index, argument) in arguments.enumerated() { base[index] = argument }
-    return try callValue(callee, arguments: base, count: arguments.count, labels: nil, at: nil)
   }
 
   /// Calls a function value with one or two positional arguments, without building an array;
@@ -214,11 +209,10 @@ public final class Interpreter {
     // A closure taking just these arguments, as map, filter and reduce pass them, gets them
     // straight in its frame.
     if case .closure(let closure) = callee, closure.parameterCount == count {
-      let base = try pushFrame(closure, at: nil)
-      defer { popFrame(base, closure) }
-      (base + 1).initialize(to: first)
-      if let second { (base + 2).initialize(to: second) }
-      return try invoke(closure, frame: Frame(slots: base, closure: closure), at: nil)
+      return try enter(closure, at: nil) { base in
+        (base + 1).initialize(to: first)
+        if let second { (base + 2).initialize(to: second) }
+      }
     }
     return try withStackSlots(count, at: nil) { base in
       base.initialize(to: first)
@@ -254,11 +248,23 @@ public final class Interpreter {
   func callClosure(
     _ closure: Closure, arguments: UnsafeMutablePointer<Value>, count: Int, labels: [String?]?, at location: SourceLocation?
   ) throws -> Value {
+    try enter(closure, at: location) { base in
+      let frame = Frame(slots: base, closure: closure)
+      try bind(closure.proto, frame: frame, arguments: arguments, count: count, labels: labels, at: location)
+    }
+  }
+
+  /// Calls `closure` in a new frame whose parameters `bind` fills in. Compiled calls write
+  /// the same steps out in place (`Compiler.call`): through a closure argument, the hottest
+  /// path of all would pay for one more call.
+  @inline(__always)
+  func enter(
+    _ closure: Closure, at location: SourceLocation?, binding bind: (UnsafeMutablePointer<Value>) throws -> Void
+  ) throws -> Value {
     let base = try pushFrame(closure, at: location)
     defer { popFrame(base, closure) }
-    let frame = Frame(slots: base, closure: closure)
-    try bind(closure.proto, frame: frame, arguments: arguments, count: count, labels: labels, at: location)
-    return try invoke(closure, frame: frame, at: location)
+    try bind(base)
+    return try invoke(closure, frame: Frame(slots: base, closure: closure), at: location)
   }
 
   /// Reserves a frame's slots on the value stack.
