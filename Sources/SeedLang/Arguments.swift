@@ -3,7 +3,8 @@
 /// Positional arguments come first (the parser allows no positional after a named one), so
 /// `self[i]` is the i-th positional argument and `named(_:)` finds the labelled ones.
 public struct Arguments {
-  public let interpreter: Interpreter
+  /// Not retained: arguments live only for the call, inside the interpreter's run.
+  public unowned(unsafe) let interpreter: Interpreter
   let values: UnsafeMutablePointer<Value>
   /// All arguments, positional and named.
   public let count: Int

@@ -17,24 +17,24 @@ final class Compiler {
     self.scope = scope
   }
 
-  /// Compiles a cell or module. Its outermost declarations become globals; its last
-  /// expression statement leaves its value in slot 0.
+  /// Compiles a cell or module. Its outermost declarations become globals; its value is
+  /// that of its last statement when that is an expression, else nil.
   static func compileScript(_ program: [Stmt], source: SourceText, interpreter: Interpreter) throws -> FunctionProto {
     let proto = FunctionProto(name: source.unit ?? "<script>")
     let scope = FunctionScope(parent: nil, proto: proto, isScript: true, body: program, parameters: [])
     let compiler = Compiler(interpreter: interpreter, source: source, scope: scope)
     var statements = program.dropLast().map { CompiledStatement(execute: compiler.statement($0)) }
+    var value: Evaluate = { _ in .nil }
     if case .expression(let expr)? = program.last {
-      let value = compiler.expression(expr)
-      statements.append(
-        CompiledStatement { frame in
-          frame.slots[0] = try value(frame)
-          return .next
-        })
+      value = compiler.expression(expr)
     } else if let last = program.last {
       statements.append(CompiledStatement(execute: compiler.statement(last)))
     }
-    proto.body = Compiler.sequence(statements)
+    let run = Compiler.sequence(statements)
+    proto.body = { frame in
+      _ = try run(frame)
+      return try value(frame)
+    }
     proto.slotCount = scope.slotCount
     if !compiler.diagnostics.isEmpty { throw DiagnosticList(compiler.diagnostics) }
     return proto
@@ -321,16 +321,88 @@ final class Compiler {
     proto.parameters = parameters
     // A body that is one expression returns its value, as in Swift.
     if decl.body.count == 1, case .expression(let expr) = decl.body[0] {
-      let value = expression(expr)
-      proto.body = { frame in
-        frame.slots[0] = try value(frame)
-        return .returned
-      }
+      proto.body = expression(expr)
     } else {
-      proto.body = block(decl.body)
+      proto.body = valueBlock(decl.body)
     }
     proto.slotCount = scope.slotCount
     return proto
+  }
+
+  // MARK: - Function bodies
+
+  /// Compiles statements that end a function, in a block of their own, to the value the
+  /// function returns.
+  private func valueBlock(_ statements: [Stmt]) -> Evaluate {
+    beginBlock()
+    defer { endBlock() }
+    return returnedValue(statements[...])
+  }
+
+  /// The value a function returns after running `statements`. A `return`, and an `if` whose
+  /// every branch returns, become expressions: `if n < 2 { return n }` then
+  /// `return fib(n - 1) + fib(n - 2)` is one conditional, with no `Flow` passed back and no
+  /// result slot written and read. Other statements run as statements; a `return` inside
+  /// them (in a loop, say) leaves its value in slot 0.
+  private func returnedValue(_ statements: ArraySlice<Stmt>) -> Evaluate {
+    guard let first = statements.first else { return { _ in .nil } }
+    switch first {
+    case .returnStmt(let valueExpr, _):
+      var value: Evaluate = { _ in .nil }
+      if let valueExpr { value = expression(valueExpr) }
+      // Code after a return never runs, but its mistakes are still reported.
+      for unreachable in statements.dropFirst() { _ = statement(unreachable) }
+      return value
+    case .ifChain(let clauses, let elseBody, _)
+    where clauses.allSatisfy({ Compiler.alwaysReturns($0.body) }) && elseBody.map(Compiler.alwaysReturns) ?? true:
+      // Compiled in source order: a declaration after the `if` must not be visible inside it.
+      let branches = clauses.map { CompiledBranch(test: condition($0.condition), body: valueBlock($0.body)) }
+      var otherwise: Evaluate
+      if let elseBody {
+        otherwise = valueBlock(elseBody)
+        for unreachable in statements.dropFirst() { _ = statement(unreachable) }
+      } else {
+        otherwise = returnedValue(statements.dropFirst())
+      }
+      for branch in branches.reversed() {
+        let test = branch.test, body = branch.body, next = otherwise
+        otherwise = { frame in try test(frame) ? try body(frame) : try next(frame) }
+      }
+      return otherwise
+    default:
+      // The statements up to the next return or returning `if` run as one sequence.
+      let ordinary = statements.prefix { !Compiler.endsFunction($0) }
+      let run = Compiler.sequence(ordinary.map { CompiledStatement(execute: statement($0)) })
+      let next = returnedValue(statements.dropFirst(ordinary.count))
+      return { frame in
+        if try run(frame) == .returned {
+          let result = frame.slots.move()
+          frame.slots.initialize(to: .nil)
+          return result
+        }
+        return try next(frame)
+      }
+    }
+  }
+
+  /// Whether a statement list returns on every path through it.
+  private static func alwaysReturns(_ statements: [Stmt]) -> Bool {
+    switch statements.last {
+    case .returnStmt?: return true
+    case .ifChain(let clauses, let elseBody?, _)?:
+      return clauses.allSatisfy { alwaysReturns($0.body) } && alwaysReturns(elseBody)
+    default: return false
+    }
+  }
+
+  /// Whether `returnedValue` compiles a statement as an expression.
+  private static func endsFunction(_ statement: Stmt) -> Bool {
+    switch statement {
+    case .returnStmt: return true
+    case .ifChain(let clauses, let elseBody, _):
+      return clauses.allSatisfy { alwaysReturns($0.body) } && elseBody.map(alwaysReturns) ?? true
+    default: return false
+    }
   }
 
   static func makeClosure(_ proto: FunctionProto, _ frame: Frame) -> Closure {
@@ -456,6 +528,13 @@ final class Compiler {
         }
         let slot = local.slot
         if local.boxed {
+          if op == nil {
+            return { frame in
+              guard case .box(let box) = frame.slots[slot] else { return .next }
+              box.value = try value(frame)
+              return .next
+            }
+          }
           return { frame in
             guard case .box(let box) = frame.slots[slot] else { return .next }
             box.value = try combine(box.value, try value(frame))
@@ -475,6 +554,12 @@ final class Compiler {
         }
       case .capture(let index, let local):
         if !local.mutable { error("cannot assign to '\(name)': \(local.role.whyConstant(line: local.line))", nameLoc) }
+        if op == nil {
+          return { frame in
+            frame.closure.unsafelyUnwrapped.captures[index].value = try value(frame)
+            return .next
+          }
+        }
         return { frame in
           let box = frame.closure.unsafelyUnwrapped.captures[index]
           box.value = try combine(box.value, try value(frame))
@@ -489,7 +574,8 @@ final class Compiler {
           if cell.isConstant {
             throw Diagnostic(.runtime, "cannot assign to '\(name)': it is a constant (declared with let); declare it with var", at: where_)
           }
-          cell.value = try combine(cell.value, try value(frame))
+          // A plain `=` does not read the old value: reading it would retain it for nothing.
+          cell.value = op == nil ? try value(frame) : try combine(cell.value, try value(frame))
           return .next
         }
       }
@@ -682,32 +768,46 @@ final class Compiler {
   }
 
   private enum Piece {
-    case text(String)
+    case text(LiteralBytes)
     case value(Evaluate)
   }
 
+  /// Appends the pieces of an interpolated string, then calls the next link.
+  private typealias Emit = (Frame, inout TextBuilder) throws -> Void
+
+  /// `"item \(i): \(i * 2)"` as a chain of closures, one per piece: a piece read from an
+  /// array would be copied, its text or closure retained and released, on every use.
   private func interpolation(_ parts: [StringPart]) -> Evaluate {
     let pieces: [Piece] = parts.map {
       switch $0 {
-      case .text(let text): return .text(text)
+      case .text(let text): return .text(LiteralBytes(text))
       case .expr(let expr): return .value(expression(expr))
       }
     }
-    return { frame in
-      .string(
-        try TextBuilder.build { text in
-          for piece in pieces {
-            switch piece {
-            case .text(let literal): text.append(literal)
-            case .value(let value):
-              switch try value(frame) {
-              case .string(let s): text.append(s)
-              case .int(let i): text.append(i)
-              case let other: text.append(other.description)
-              }
-            }
-          }
-        })
+    var chain: Emit?
+    for piece in pieces.reversed() {
+      chain = Compiler.link(piece, then: chain)
+    }
+    guard let emit = chain else { return { _ in .string("") } }
+    return { frame in .string(try TextBuilder.build { try emit(frame, &$0) }) }
+  }
+
+  private static func link(_ piece: Piece, then next: Emit?) -> Emit {
+    switch (piece, next) {
+    case (.text(let literal), nil):
+      return { _, text in text.append(literal.bytes) }
+    case (.text(let literal), let next?):
+      return { frame, text in
+        text.append(literal.bytes)
+        try next(frame, &text)
+      }
+    case (.value(let value), nil):
+      return { frame, text in text.append(try value(frame)) }
+    case (.value(let value), let next?):
+      return { frame, text in
+        text.append(try value(frame))
+        try next(frame, &text)
+      }
     }
   }
 
@@ -839,17 +939,36 @@ final class Compiler {
     let count = values.count
     let bindArguments = Compiler.argumentBinder(values)
     // A global function, the usual callee, is matched in its cell: only the closure is
-    // retained for the call, not a copy of the whole value.
+    // retained for the call, not a copy of the whole value. Calls of one or two arguments
+    // evaluate them in the call's own closure, saving a closure call per call.
     if labels == nil, case .variable(let name, _) = calleeExpr, case .global(let cell) = resolve(name) {
-      return { frame in
-        try handle.with { interpreter in
-          if case .closure(let closure) = cell.value, closure.parameterCount == count {
-            let base = try interpreter.pushFrame(closure, at: at)
-            defer { interpreter.popFrame(base, closure) }
-            try bindArguments(base, frame)
-            return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
+      let general: (Interpreter, Frame) throws -> Value = { interpreter, frame in
+        if case .builtin(let builtin) = cell.value {
+          return try Compiler.callBuiltin(builtin, values, interpreter, frame, at)
+        }
+        return try Compiler.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, labels, frame, at)
+      }
+      switch count {
+      case 1:
+        let a = values[0].evaluate
+        return { frame in
+          try Compiler.callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
+            (base + 1).initialize(to: try a(frame))
           }
-          return try Compiler.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, labels, frame, at)
+        }
+      case 2:
+        let a = values[0].evaluate, b = values[1].evaluate
+        return { frame in
+          try Compiler.callGlobal(cell, count: 2, handle, frame, at: at, otherwise: general) { base in
+            (base + 1).initialize(to: try a(frame))
+            (base + 2).initialize(to: try b(frame))
+          }
+        }
+      default:
+        return { frame in
+          try Compiler.callGlobal(cell, count: count, handle, frame, at: at, otherwise: general) { base in
+            try bindArguments(base, frame)
+          }
         }
       }
     }
@@ -865,6 +984,24 @@ final class Compiler {
         }
         return try Compiler.callWithStackArguments(interpreter, function, receiver: nil, values, labels, frame, at)
       }
+    }
+  }
+
+  /// Calls the closure in a global's cell when it takes `count` arguments, which `bind`
+  /// evaluates into its frame; anything else goes the `otherwise` way.
+  @inline(__always)
+  private static func callGlobal(
+    _ cell: GlobalCell, count: Int, _ handle: InterpreterHandle, _ frame: Frame, at: SourceLocation,
+    otherwise: (Interpreter, Frame) throws -> Value, bind: (UnsafeMutablePointer<Value>) throws -> Void
+  ) throws -> Value {
+    try handle.with { interpreter in
+      if case .closure(let closure) = cell.value, closure.parameterCount == count {
+        let base = try interpreter.pushFrame(closure, at: at)
+        defer { interpreter.popFrame(base, closure) }
+        try bind(base)
+        return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
+      }
+      return try otherwise(interpreter, frame)
     }
   }
 
@@ -970,6 +1107,26 @@ final class Compiler {
     } }
   }
 
+  /// Calls a builtin with positional arguments evaluated onto the value stack; errors are
+  /// reported as `Interpreter.callValue` reports them.
+  private static func callBuiltin(
+    _ builtin: Builtin, _ values: [CompiledExpression], _ interpreter: Interpreter, _ frame: Frame, _ at: SourceLocation
+  ) throws -> Value {
+    let count = values.count
+    return try interpreter.withStackSlots(count, at: at) { base in
+      for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
+      var arguments = Arguments(interpreter: interpreter, values: base, count: count, labels: nil, function: builtin.name)
+      do {
+        return try builtin.body(&arguments)
+      } catch let failure as RuntimeFailure {
+        throw Diagnostic(.runtime, failure.message, at: at)
+      } catch var diagnostic as Diagnostic {
+        diagnostic.addCall(.init(function: builtin.name, location: at))
+        throw diagnostic
+      }
+    }
+  }
+
   /// Runs a native method on positional arguments evaluated onto the value stack; errors are
   /// reported as a call of the builtin method would report them.
   private static func callNative(
@@ -981,7 +1138,7 @@ final class Compiler {
       for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
       var arguments = Arguments(interpreter: interpreter, values: base, count: count, labels: nil, function: name)
       do {
-        return try body(receiver, &arguments)
+        return try body.call(receiver, &arguments)
       } catch let failure as RuntimeFailure {
         throw Diagnostic(.runtime, failure.message, at: at)
       } catch var diagnostic as Diagnostic {
@@ -1000,6 +1157,11 @@ struct CompiledStatement {
 
 struct CompiledExpression {
   let evaluate: Evaluate
+}
+
+struct CompiledBranch {
+  let test: (Frame) throws -> Bool
+  let body: Evaluate
 }
 
 struct CompiledEntry {

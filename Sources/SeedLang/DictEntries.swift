@@ -4,7 +4,7 @@ import Foundation
 /// entries and an open-addressing index into it, as CPython lays out its dicts.
 ///
 /// Keys are hashed here rather than through `Hasher`, whose SipHash costs more than the rest
-/// of a lookup: ASCII strings by FNV-1a over their bytes, other strings by the bytes of their
+/// of a lookup: ASCII strings eight bytes at a time, other strings by the bytes of their
 /// canonical composition (equal strings are canonically equivalent, so they hash alike), and
 /// numbers so that `1` and `1.0`, equal keys, hash alike.
 public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
@@ -166,27 +166,50 @@ extension DictKey {
   }
 
   private static func hash(_ s: String) -> Int {
-    if let ascii = fnv1a(asciiBytesOf: s) { return ascii }
+    let ascii =
+      s.utf8.withContiguousStorageIfAvailable { hash(asciiBytes: $0) }
+      ?? Array(s.utf8).withUnsafeBufferPointer { hash(asciiBytes: $0) }
+    if let ascii { return ascii }
     // Canonically equivalent strings are equal, so non-ASCII text hashes by its composed form.
-    return fnv1a(bytes: Array(s.precomposedStringWithCanonicalMapping.utf8))
+    return Array(s.precomposedStringWithCanonicalMapping.utf8).withUnsafeBufferPointer { hash(bytes: $0) }
   }
 
-  /// FNV-1a of the string's bytes when they are all ASCII, else nil.
-  private static func fnv1a(asciiBytesOf s: String) -> Int? {
-    var s = s
-    return s.withUTF8 { bytes -> Int? in
-      var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-      for byte in bytes {
-        if byte >= 0x80 { return nil }
-        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
-      }
-      return mix(hash)
+  /// The hash of bytes that are all ASCII, else nil.
+  private static func hash(asciiBytes bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard let start = bytes.baseAddress else { return hash(bytes: bytes) }
+    var index = 0
+    while index + 8 <= bytes.count {
+      if UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return nil }
+      index += 8
     }
+    while index < bytes.count {
+      if start[index] >= 0x80 { return nil }
+      index += 1
+    }
+    return hash(bytes: bytes)
   }
 
-  private static func fnv1a(bytes: [UInt8]) -> Int {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+  /// Eight bytes at a time, each word multiplied in and folded, then the SplitMix64
+  /// finalizer; the length is mixed in so that trailing NULs change the hash.
+  private static func hash(bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var hash = 0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count)
+    guard let start = bytes.baseAddress else { return mix(hash) }
+    var index = 0
+    while index + 8 <= bytes.count {
+      hash = (hash ^ UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self)) &* 0x100_0000_01B3
+      hash ^= hash >> 29
+      index += 8
+    }
+    if index < bytes.count {
+      var tail: UInt64 = 0
+      var shift: UInt64 = 0
+      while index < bytes.count {
+        tail |= UInt64(start[index]) << shift
+        shift += 8
+        index += 1
+      }
+      hash = (hash ^ tail) &* 0x100_0000_01B3
+    }
     return mix(hash)
   }
 }

@@ -169,9 +169,7 @@ public final class Interpreter {
       Interpreter.clear(base, count: proto.slotCount)
       top = base
     }
-    let frame = Frame(slots: base, closure: nil)
-    _ = try proto.body(frame)
-    return base[0]
+    return try proto.body(Frame(slots: base, closure: nil))
   }
 
   func importModule(_ name: String, at location: SourceLocation) throws {
@@ -200,6 +198,15 @@ public final class Interpreter {
       for (index, argument) in arguments.enumerated() { (base + index).initialize(to: argument) }
       return try callValue(callee, arguments: base, count: arguments.count, labels: nil, at: nil)
     }
+  }
+
+  /// `callee` ready to be called with `arity` arguments once per item, as `map`, `filter`
+  /// and `reduce` call it.
+  public func callback(_ callee: Value, arity: Int) -> Callback {
+    if case .closure(let closure) = callee, closure.parameterCount == arity {
+      return Callback(interpreter: self, callee: callee, closure: closure)
+    }
+    return Callback(interpreter: self, callee: callee, closure: nil)
   }
 
   /// Calls a function value with one or two positional arguments, without building an array;
@@ -325,18 +332,21 @@ public final class Interpreter {
       for slot in closure.proto.boxedParameters { frame.slots[slot] = .box(Box(frame.slots[slot])) }
     }
     do {
-      _ = try closure.body(frame)
-    } catch var diagnostic as Diagnostic {
-      // A function a builtin called back has no call site in seed code; its own place stands in.
-      let proto = closure.proto
-      if let at = location ?? proto.location { diagnostic.addCall(.init(function: proto.name, location: at)) }
-      throw diagnostic
+      return try closure.body(frame)
+    } catch {
+      throw Interpreter.addingCall(to: error, closure, at: location)
     }
-    // Moved out, not copied: the frame is about to be cleared, so a copy would be retained
-    // only to be released.
-    let result = frame.slots.move()
-    frame.slots.initialize(to: .nil)
-    return result
+  }
+
+  /// `error` with the call of `closure` added to its stack. Kept out of line, so that every
+  /// compiled call does not carry it.
+  @inline(never)
+  static func addingCall(to error: Error, _ closure: Closure, at location: SourceLocation?) -> Error {
+    guard var diagnostic = error as? Diagnostic else { return error }
+    // A function a builtin called back has no call site in seed code; its own place stands in.
+    let proto = closure.proto
+    if let at = location ?? proto.location { diagnostic.addCall(.init(function: proto.name, location: at)) }
+    return diagnostic
   }
 
   /// Binds positional and named arguments to parameters and fills in defaults.
@@ -391,6 +401,28 @@ public final class Interpreter {
         throw failure("\(proto.name)() is missing the argument '\(parameter.name)'")
       }
       frame.slots[1 + position] = try defaultValue(frame)
+    }
+  }
+}
+
+/// A function a builtin calls once per item. A closure taking exactly the arguments given is
+/// held here for the whole loop, so each call enters it directly, without matching the
+/// value or retaining the closure again.
+public struct Callback {
+  unowned(unsafe) let interpreter: Interpreter
+  let callee: Value
+  let closure: Closure?
+
+  public func callAsFunction(_ first: Value) throws -> Value {
+    guard let closure else { return try interpreter.call(callee, first) }
+    return try interpreter.enter(closure, at: nil) { base in (base + 1).initialize(to: first) }
+  }
+
+  public func callAsFunction(_ first: Value, _ second: Value) throws -> Value {
+    guard let closure else { return try interpreter.call(callee, first, second) }
+    return try interpreter.enter(closure, at: nil) { base in
+      (base + 1).initialize(to: first)
+      (base + 2).initialize(to: second)
     }
   }
 }
@@ -466,7 +498,9 @@ final class FunctionProto {
   var boxedParameters: [Int] = []
   var captures: [CaptureSource] = []
   var slotCount = 1
-  var body: Execute = { _ in .next }
+  /// Runs the body in a bound frame and returns the function's value (a script's: its last
+  /// expression's).
+  var body: Evaluate = { _ in .nil }
 
   init(name: String) { self.name = name }
 }
@@ -476,7 +510,7 @@ public final class Closure {
   let captures: [Box]
   // What a call needs, copied from the finished proto: a call then reads only immutable
   // fields of the closure it already holds, and retains neither the proto nor the body.
-  let body: Execute
+  let body: Evaluate
   let slotCount: Int
   let parameterCount: Int
   let hasBoxedParameters: Bool

@@ -68,7 +68,7 @@ public enum JSON {
 /// `json_encode` and `json_decode` in the language.
 enum JSONBuiltins {
   static let functions: [(String, NativeFunction)] = [
-    ("json_encode", { args in
+    ("json_encode", .init { args in
       try args.checkLabels(["indent"])
       try args.expect(1)
       var indent: Int?
@@ -78,7 +78,7 @@ enum JSONBuiltins {
       }
       return .string(try encode(args[0], indent: indent))
     }),
-    ("json_decode", { args in
+    ("json_decode", .init { args in
       try args.expect(1)
       do { return try JSON.decode(try args.string(0)) } catch let error as JSON.DecodingError {
         throw RuntimeFailure("json_decode(): \(error.description)")

@@ -43,18 +43,30 @@ extension String {
     String.withDecimal(value) { self += String(decoding: $0, as: UTF8.self) }
   }
 
-  /// Calls `body` with the UTF-8 of `value` in decimal, in a buffer on the stack.
+  /// Calls `body` with the UTF-8 of `value` in decimal, in a buffer on the stack. Two digits
+  /// at a time, with wrapping arithmetic: the digits of an int cannot overflow.
   static func withDecimal<Result>(_ value: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
     try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
       var magnitude = value.magnitude
       var start = digits.count
-      repeat {
-        start -= 1
-        digits[start] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
-        magnitude /= 10
-      } while magnitude > 0
+      while magnitude >= 100 {
+        let quotient = magnitude / 100
+        let pair = magnitude &- quotient &* 100
+        start &-= 2
+        digits[start] = UInt8(truncatingIfNeeded: 48 &+ pair / 10)
+        digits[start &+ 1] = UInt8(truncatingIfNeeded: 48 &+ pair % 10)
+        magnitude = quotient
+      }
+      if magnitude >= 10 {
+        start &-= 2
+        digits[start] = UInt8(truncatingIfNeeded: 48 &+ magnitude / 10)
+        digits[start &+ 1] = UInt8(truncatingIfNeeded: 48 &+ magnitude % 10)
+      } else {
+        start &-= 1
+        digits[start] = UInt8(truncatingIfNeeded: 48 &+ magnitude)
+      }
       if value < 0 {
-        start -= 1
+        start &-= 1
         digits[start] = 45  // "-"
       }
       return try body(UnsafeBufferPointer(rebasing: digits[start...]))
@@ -94,16 +106,64 @@ struct TextBuilder {
   }
 
   mutating func append(_ text: String) {
-    var text = text
-    text.withUTF8 { append($0) }
+    // Native strings lend their bytes; only a string without contiguous UTF-8 is copied.
+    let appended: Void? = text.utf8.withContiguousStorageIfAvailable { append($0) }
+    if appended == nil {
+      var text = text
+      text.withUTF8 { append($0) }
+    }
   }
 
   mutating func append(_ value: Int) {
-    String.withDecimal(value) { append($0) }
+    // With room for any int, the digits are written backwards into the free end of the
+    // stack buffer, then moved into place.
+    guard heap == nil, count + 40 <= stack.count, let base = stack.baseAddress else {
+      String.withDecimal(value) { append($0) }
+      return
+    }
+    let end = base + count + 40
+    var start = end
+    var magnitude = value.magnitude
+    repeat {
+      let quotient = magnitude / 10
+      start -= 1
+      start.pointee = UInt8(truncatingIfNeeded: 48 &+ (magnitude &- quotient &* 10))
+      magnitude = quotient
+    } while magnitude > 0
+    if value < 0 {
+      start -= 1
+      start.pointee = 45  // "-"
+    }
+    let length = end - start
+    (base + count).update(from: start, count: length)
+    count += length
+  }
+
+  /// A value as `print` shows it.
+  mutating func append(_ value: Value) {
+    switch value {
+    case .string(let s): append(s)
+    case .int(let i): append(i)
+    default: append(value.description)
+    }
   }
 
   var string: String {
     if let heap { return String(decoding: heap, as: UTF8.self) }
     return String(decoding: UnsafeBufferPointer(rebasing: stack[..<count]), as: UTF8.self)
   }
+}
+
+/// The UTF-8 of a literal, copied out once when the code is compiled: appending it then
+/// takes no reference count and no look at how the string is stored.
+final class LiteralBytes {
+  let bytes: UnsafeBufferPointer<UInt8>
+
+  init(_ text: String) {
+    let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
+    _ = storage.initialize(from: text.utf8)
+    bytes = UnsafeBufferPointer(storage)
+  }
+
+  deinit { bytes.deallocate() }
 }

@@ -99,11 +99,13 @@ public struct DictKey: Hashable {
 
   public static func == (a: DictKey, b: DictKey) -> Bool {
     // Keys are scalars and strings, so equality never needs the depth-checked general path.
-    switch (a.value, b.value) {
-    case (.string(let x), .string(let y)): return x == y
-    case (.int(let x), .int(let y)): return x == y
-    default: return a.value.isEqual(to: b.value)
+    // Matched one side at a time: a tuple of the two would copy both.
+    if case .string(let x) = a.value {
+      if case .string(let y) = b.value { return x == y }
+      return false
     }
+    if case .int(let x) = a.value, case .int(let y) = b.value { return x == y }
+    return a.value.isEqual(to: b.value)
   }
 
   public func hash(into hasher: inout Hasher) {
@@ -181,18 +183,33 @@ extension Value: CustomStringConvertible {
   }
 
   /// The descriptions of `items`, with `separator` between them, as `join` makes them.
-  /// Swift's `joined(separator:)` counts every string's characters to size its result;
-  /// counting bytes is enough, and much cheaper.
+  /// The length is known before anything is copied, so the result is allocated once and the
+  /// bytes go straight into it; appending to a String costs hundreds of instructions each.
   /// An error when an item is nested too deep to show.
   static func joined(_ items: [Value], separator: String) throws -> String {
     let texts = try items.map { try $0.printed() }
-    var out = ""
-    out.reserveCapacity(texts.reduce(separator.utf8.count * max(texts.count - 1, 0)) { $0 + $1.utf8.count })
-    for (index, text) in texts.enumerated() {
-      if index > 0 { out += separator }
-      out += text
+    let length = texts.reduce(separator.utf8.count * max(texts.count - 1, 0)) { $0 + $1.utf8.count }
+    return String(unsafeUninitializedCapacity: length) { buffer in
+      var offset = 0
+      func copy(_ text: String) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+          guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
+          (target + offset).initialize(from: source, count: bytes.count)
+          offset += bytes.count
+        }
+        if copied == nil {
+          for byte in text.utf8 {
+            buffer[offset] = byte
+            offset += 1
+          }
+        }
+      }
+      for (index, text) in texts.enumerated() {
+        if index > 0 { copy(separator) }
+        copy(text)
+      }
+      return offset
     }
-    return out
   }
 
   /// The value as a literal would write it: strings quoted, as inside a list.

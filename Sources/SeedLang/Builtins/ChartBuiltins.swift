@@ -10,7 +10,7 @@ enum ChartBuiltins {
   static let labels: Set<String> = ["title", "x_label", "y_label"]
 
   static let functions: [(String, NativeFunction)] = [
-    ("chart", chart)
+    ("chart", .init(chart))
   ]
 
   static func chart(_ args: inout Arguments) throws -> Value {

@@ -1,27 +1,27 @@
 /// Lists, dicts and ranges: the free functions (`sorted`, `zip`, ...) and their methods.
 enum CollectionBuiltins {
   static let functions: [(String, NativeFunction)] = [
-    ("sorted", sorted),
-    ("reversed", { args in
+    ("sorted", .init(sorted)),
+    ("reversed", .init { args in
       try args.expect(1)
       return .list(ListObject(try Iteration.items(of: args[0], for: "reversed").reversed()))
     }),
-    ("enumerate", { args in
+    ("enumerate", .init { args in
       try args.expect(1)
       let items = try Iteration.items(of: args[0], for: "enumerate")
       return .list(ListObject(items.enumerated().map { .list(ListObject([.int($0.offset), $0.element])) }))
     }),
-    ("zip", { args in
+    ("zip", .init { args in
       try args.checkLabels([])
       let sequences = try (0..<args.count).map { try Iteration.items(of: args[$0], for: "zip") }
       let count = sequences.map(\.count).min() ?? 0
       return .list(ListObject((0..<count).map { i in .list(ListObject(sequences.map { $0[i] })) }))
     }),
-    ("list", { args in
+    ("list", .init { args in
       try args.expect(0...1)
       return .list(ListObject(args.count == 0 ? [] : try Iteration.items(of: args[0], for: "list")))
     }),
-    ("contains", { args in
+    ("contains", .init { args in
       try args.expect(2)
       return .bool(try contains(args[0], args[1]))
     }),
@@ -29,29 +29,31 @@ enum CollectionBuiltins {
 
   /// map, filter and reduce run natively: they are the inner loops of most notebooks.
   static let sequenceFunctions: [(String, NativeFunction)] = [
-    ("map", { args in try args.expect(2); return try map(args[0], try args.function(1), args) }),
-    ("filter", { args in try args.expect(2); return try filter(args[0], try args.function(1), args) }),
-    ("reduce", { args in try args.expect(3); return try reduce(args[0], args[1], try args.function(2), args) }),
+    ("map", .init { args in try args.expect(2); return try map(args[0], try args.function(1), args) }),
+    ("filter", .init { args in try args.expect(2); return try filter(args[0], try args.function(1), args) }),
+    ("reduce", .init { args in try args.expect(3); return try reduce(args[0], args[1], try args.function(2), args) }),
   ]
 
   static let sequenceMethods: [(String, NativeMethod)] = [
-    ("map", { receiver, args in try args.expect(1); return try map(receiver, try args.function(0), args) }),
-    ("filter", { receiver, args in try args.expect(1); return try filter(receiver, try args.function(0), args) }),
-    ("reduce", { receiver, args in try args.expect(2); return try reduce(receiver, args[0], try args.function(1), args) }),
+    ("map", .init { receiver, args in try args.expect(1); return try map(receiver, try args.function(0), args) }),
+    ("filter", .init { receiver, args in try args.expect(1); return try filter(receiver, try args.function(0), args) }),
+    ("reduce", .init { receiver, args in try args.expect(2); return try reduce(receiver, args[0], try args.function(1), args) }),
   ]
 
   static func map(_ sequence: Value, _ f: Value, _ args: Arguments) throws -> Value {
     let items = try Iteration.items(of: sequence, for: "map")
     var out: [Value] = []
     out.reserveCapacity(items.count)
-    for item in items { out.append(try args.interpreter.call(f, item)) }
+    let transform = args.interpreter.callback(f, arity: 1)
+    for item in items { out.append(try transform(item)) }
     return .list(ListObject(out))
   }
 
   static func filter(_ sequence: Value, _ keep: Value, _ args: Arguments) throws -> Value {
     var out: [Value] = []
+    let test = args.interpreter.callback(keep, arity: 1)
     for item in try Iteration.items(of: sequence, for: "filter") {
-      let verdict = try args.interpreter.call(keep, item)
+      let verdict = try test(item)
       guard case .bool(let kept) = verdict else {
         throw RuntimeFailure("filter(): the test must return a bool, got \(verdict.typeName)")
       }
@@ -62,26 +64,27 @@ enum CollectionBuiltins {
 
   static func reduce(_ sequence: Value, _ initial: Value, _ f: Value, _ args: Arguments) throws -> Value {
     var accumulator = initial
+    let combine = args.interpreter.callback(f, arity: 2)
     for item in try Iteration.items(of: sequence, for: "reduce") {
-      accumulator = try args.interpreter.call(f, accumulator, item)
+      accumulator = try combine(accumulator, item)
     }
     return accumulator
   }
 
   static let listMethods: [(String, NativeMethod)] = [
-    ("append", { receiver, args in
+    ("append", .init { receiver, args in
       try args.expect(1)
       try Receiver.list(receiver).items.append(args[0])
       return .nil
     }),
-    ("extend", { receiver, args in
+    ("extend", .init { receiver, args in
       try args.expect(1)
       let list = try Receiver.list(receiver)
       list.items.append(contentsOf: try Iteration.items(of: args[0], for: "extend"))
       return .nil
     }),
     // xs.insert(item, index): index may be count, to append.
-    ("insert", { receiver, args in
+    ("insert", .init { receiver, args in
       try args.expect(2)
       let list = try Receiver.list(receiver)
       let index = try args.int(1)
@@ -91,7 +94,7 @@ enum CollectionBuiltins {
       list.items.insert(args[0], at: index)
       return .nil
     }),
-    ("pop", { receiver, args in
+    ("pop", .init { receiver, args in
       try args.expect(0...1)
       let list = try Receiver.list(receiver)
       guard !list.items.isEmpty else { throw RuntimeFailure("pop() from an empty list") }
@@ -100,82 +103,82 @@ enum CollectionBuiltins {
         ? try Subscripts.position(try args.int(0), count: list.items.count, of: "list") : list.items.count - 1
       return list.items.remove(at: index)
     }),
-    ("remove_at", { receiver, args in
+    ("remove_at", .init { receiver, args in
       try args.expect(1)
       let list = try Receiver.list(receiver)
       return list.items.remove(at: try Subscripts.position(try args.int(0), count: list.items.count, of: "list"))
     }),
-    ("contains", { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) }),
-    ("index_of", { receiver, args in
+    ("contains", .init { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) }),
+    ("index_of", .init { receiver, args in
       try args.expect(1)
       guard let index = try Receiver.list(receiver).items.firstIndex(where: { $0.isEqual(to: args[0]) }) else { return .nil }
       return .int(index)
     }),
-    ("sorted", { receiver, args in
+    ("sorted", .init { receiver, args in
       try args.expect(0)
       return .list(ListObject(try sortedItems(receiver, args)))
     }),
-    ("sort", { receiver, args in
+    ("sort", .init { receiver, args in
       try args.expect(0)
       let list = try Receiver.list(receiver)
       list.items = try sortedItems(receiver, args)
       return .nil
     }),
-    ("reversed", { receiver, args in try args.expect(0); return .list(ListObject(try Receiver.list(receiver).items.reversed())) }),
-    ("join", { receiver, args in
+    ("reversed", .init { receiver, args in try args.expect(0); return .list(ListObject(try Receiver.list(receiver).items.reversed())) }),
+    ("join", .init { receiver, args in
       try args.expect(0...1)
       let separator = args.positionalCount == 1 ? try args.string(0) : ""
       return .string(try Value.joined(try Receiver.list(receiver).items, separator: separator))
     }),
-    ("copy", { receiver, args in try args.expect(0); return .list(ListObject(try Receiver.list(receiver).items)) }),
-    ("sum", { receiver, args in try args.expect(0); return try MathBuiltins.total(of: receiver) }),
-    ("min", { receiver, args in
+    ("copy", .init { receiver, args in try args.expect(0); return .list(ListObject(try Receiver.list(receiver).items)) }),
+    ("sum", .init { receiver, args in try args.expect(0); return try MathBuiltins.total(of: receiver) }),
+    ("min", .init { receiver, args in
       try args.expect(0)
       return try MathBuiltins.extreme(of: try Receiver.list(receiver).items, wantsLess: true, function: "min")
     }),
-    ("max", { receiver, args in
+    ("max", .init { receiver, args in
       try args.expect(0)
       return try MathBuiltins.extreme(of: try Receiver.list(receiver).items, wantsLess: false, function: "max")
     }),
   ]
 
   static let dictMethods: [(String, NativeMethod)] = [
-    ("keys", { receiver, args in
+    ("keys", .init { receiver, args in
       try args.expect(0)
       return .list(ListObject(try Receiver.dict(receiver).entries.keys.map(\.value)))
     }),
-    ("values", { receiver, args in
+    ("values", .init { receiver, args in
       try args.expect(0)
       return .list(ListObject(Array(try Receiver.dict(receiver).entries.values)))
     }),
-    ("items", { receiver, args in
+    ("items", .init { receiver, args in
       try args.expect(0)
       return .list(ListObject(try Receiver.dict(receiver).entries.map { .list(ListObject([$0.key.value, $0.value])) }))
     }),
     // d.get(key) or d.get(key, default): nil or the default when the key is missing.
-    ("get", { receiver, args in
+    ("get", .init { receiver, args in
       try args.expect(1...2)
       let fallback = args.positionalCount == 2 ? args[1] : .nil
       guard let key = DictKey(args[0]) else { return fallback }
       return try Receiver.dict(receiver).entries[key] ?? fallback
     }),
-    ("contains", { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) }),
-    ("remove", { receiver, args in
+    ("contains", .init { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) }),
+    ("remove", .init { receiver, args in
       try args.expect(1)
       guard let key = DictKey(args[0]) else { return .nil }
       return try Receiver.dict(receiver).entries.removeValue(forKey: key) ?? .nil
     }),
-    ("merge", { receiver, args in
+    ("merge", .init { receiver, args in
       try args.expect(1)
       let target = try Receiver.dict(receiver)
       for (key, value) in try args.dict(0).entries { target.entries[key] = value }
       return .nil
     }),
-    ("copy", { receiver, args in try args.expect(0); return .dict(DictObject(try Receiver.dict(receiver).entries)) }),
+    ("copy", .init { receiver, args in try args.expect(0); return .dict(DictObject(try Receiver.dict(receiver).entries)) }),
   ]
 
   static let rangeMethods: [(String, NativeMethod)] = [
-    ("contains", { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) })
+    ("contains", .init { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) })
   ]
 
   /// Membership: an item of a list, a key of a dict, a substring of a string, an int in a range.

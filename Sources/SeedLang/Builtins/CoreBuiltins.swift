@@ -2,21 +2,21 @@
 /// `float`, `type`, `len`, `assert`, `error`.
 enum CoreBuiltins {
   static let functions: [(String, NativeFunction)] = [
-    ("print", print),
-    ("display", display),
-    ("table", table),
-    ("markdown", { args in try args.expect(1); return .output(.markdown(try args.string(0))) }),
-    ("html", { args in try args.expect(1); return .output(.html(try args.string(0))) }),
-    ("json", { args in try args.expect(1); return .output(.json(try JSONBuiltins.encode(args[0], indent: 2))) }),
-    ("type", { args in try args.expect(1); return .string(args[0].typeName) }),
-    ("str", { args in try args.expect(1); return .string(try args[0].printed()) }),
-    ("repr", { args in try args.expect(1); return .string(try args[0].literalPrinted()) }),
-    ("int", toInt),
-    ("float", toFloat),
-    ("len", length),
-    ("assert", assert),
-    ("error", { args in try args.expect(1); throw RuntimeFailure(args[0].description) }),
-    ("parallel", parallel),
+    ("print", .init(print)),
+    ("display", .init(display)),
+    ("table", .init(table)),
+    ("markdown", .init { args in try args.expect(1); return .output(.markdown(try args.string(0))) }),
+    ("html", .init { args in try args.expect(1); return .output(.html(try args.string(0))) }),
+    ("json", .init { args in try args.expect(1); return .output(.json(try JSONBuiltins.encode(args[0], indent: 2))) }),
+    ("type", .init { args in try args.expect(1); return .string(args[0].typeName) }),
+    ("str", .init { args in try args.expect(1); return .string(try args[0].printed()) }),
+    ("repr", .init { args in try args.expect(1); return .string(try args[0].literalPrinted()) }),
+    ("int", .init(toInt)),
+    ("float", .init(toFloat)),
+    ("len", .init(length)),
+    ("assert", .init(assert)),
+    ("error", .init { args in try args.expect(1); throw RuntimeFailure(args[0].description) }),
+    ("parallel", .init(parallel)),
   ]
 
   // parallel(items, limit: 64) { item in ... }: the closure for every item, concurrently.

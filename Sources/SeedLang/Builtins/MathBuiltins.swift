@@ -7,32 +7,32 @@
 /// Numbers: `abs`, `min`, `max`, `sum`, rounding, roots, powers, logarithms and trigonometry.
 enum MathBuiltins {
   static let functions: [(String, NativeFunction)] = [
-    ("abs", absolute),
-    ("min", { args in try extreme(&args, wantsLess: true) }),
-    ("max", { args in try extreme(&args, wantsLess: false) }),
-    ("sum", sum),
-    ("round", roundNumber),
-    ("floor", { args in try args.expect(1); return .float(try args.number(0).rounded(.down)) }),
-    ("ceil", { args in try args.expect(1); return .float(try args.number(0).rounded(.up)) }),
-    ("sqrt", { args in
+    ("abs", .init(absolute)),
+    ("min", .init { args in try extreme(&args, wantsLess: true) }),
+    ("max", .init { args in try extreme(&args, wantsLess: false) }),
+    ("sum", .init(sum)),
+    ("round", .init(roundNumber)),
+    ("floor", .init { args in try args.expect(1); return .float(try args.number(0).rounded(.down)) }),
+    ("ceil", .init { args in try args.expect(1); return .float(try args.number(0).rounded(.up)) }),
+    ("sqrt", .init { args in
       try args.expect(1)
       let x = try args.number(0)
       if x < 0 { throw RuntimeFailure("sqrt() of a negative number (\(Value.formatFloat(x)))") }
       return .float(x.squareRoot())
     }),
-    ("pow", power),
-    ("exp", { args in try args.expect(1); return .float(Glibc.exp(try args.number(0))) }),
-    ("log", { args in
+    ("pow", .init(power)),
+    ("exp", .init { args in try args.expect(1); return .float(Glibc.exp(try args.number(0))) }),
+    ("log", .init { args in
       try args.expect(1)
       let x = try args.number(0)
       if x <= 0 { throw RuntimeFailure("log() needs a positive number, got \(Value.formatFloat(x))") }
       return .float(Glibc.log(x))
     }),
-    ("sin", { args in try args.expect(1); return .float(Glibc.sin(try args.number(0))) }),
-    ("cos", { args in try args.expect(1); return .float(Glibc.cos(try args.number(0))) }),
-    ("tan", { args in try args.expect(1); return .float(Glibc.tan(try args.number(0))) }),
-    ("atan2", { args in try args.expect(2); return .float(Glibc.atan2(try args.number(0), try args.number(1))) }),
-    ("pi", { args in try args.expect(0); return .float(Double.pi) }),
+    ("sin", .init { args in try args.expect(1); return .float(Glibc.sin(try args.number(0))) }),
+    ("cos", .init { args in try args.expect(1); return .float(Glibc.cos(try args.number(0))) }),
+    ("tan", .init { args in try args.expect(1); return .float(Glibc.tan(try args.number(0))) }),
+    ("atan2", .init { args in try args.expect(2); return .float(Glibc.atan2(try args.number(0), try args.number(1))) }),
+    ("pi", .init { args in try args.expect(0); return .float(Double.pi) }),
   ]
 
   static func absolute(_ args: inout Arguments) throws -> Value {

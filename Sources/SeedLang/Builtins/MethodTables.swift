@@ -46,13 +46,23 @@ extension MethodTables {
   ]
 }
 
+// Natives are structs around their closures, not bare closures: a closure kept in an array
+// or a dictionary is stored in the generic form and called through one reabstraction thunk
+// per container it has passed through, four of them for a method.
+
 /// A native function as the builtin tables list it.
-typealias NativeFunction = (inout Arguments) throws -> Value
+struct NativeFunction {
+  let call: (inout Arguments) throws -> Value
+  init(_ call: @escaping (inout Arguments) throws -> Value) { self.call = call }
+}
 
 /// A native method: its receiver, and the arguments of the call as the user wrote them, so
 /// that `xs.append()` reports "takes 1 argument but 0 were given" and argument numbers in
 /// messages count from the first one inside the parentheses.
-typealias NativeMethod = (Value, inout Arguments) throws -> Value
+struct NativeMethod {
+  let call: (Value, inout Arguments) throws -> Value
+  init(_ call: @escaping (Value, inout Arguments) throws -> Value) { self.call = call }
+}
 
 extension Arguments {
   /// The same arguments with the positional ones first, as natives read them. Only a trailing
@@ -112,9 +122,11 @@ extension Interpreter {
     {
       let allowed = MethodTables.acceptedLabels[name] ?? []
       defineBuiltin(name) { args in
+        // Without labels there is nothing to check or reorder, and no copy to make.
+        guard args.labels != nil else { return try body.call(&args) }
         try args.checkLabels(allowed)
         var ordered = args.positionalFirst()
-        return try body(&ordered)
+        return try body.call(&ordered)
       }
     }
     func install(_ entries: [(String, NativeMethod)], into table: inout [String: Value]) {
@@ -124,7 +136,7 @@ extension Interpreter {
           guard args.count > 0 else { throw RuntimeFailure("\(name)() is a method: call it as x.\(name)(...)") }
           var rest = args.droppingReceiver().positionalFirst()
           try rest.checkLabels(allowed)
-          return try body(args[0], &rest)
+          return try body.call(args[0], &rest)
         }
         table[name] = .builtin(builtin)
         methods.natives[ObjectIdentifier(builtin)] = body

@@ -7,12 +7,12 @@
 /// Text: the string methods (`split`, `upper`, `replace`, ...) and `format` for numbers.
 enum StringBuiltins {
   static let functions: [(String, NativeFunction)] = [
-    ("format", format)
+    ("format", .init(format))
   ]
 
   static let methods: [(String, NativeMethod)] = [
     // s.split() splits on runs of whitespace, as Python does; s.split(sep) on each sep.
-    ("split", { receiver, args in
+    ("split", .init { receiver, args in
       try args.expect(0...1)
       let string = try Receiver.string(receiver)
       if args.positionalCount == 0 {
@@ -23,42 +23,42 @@ enum StringBuiltins {
       return .list(ListObject(string.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) }))
     }),
     // separator.join(items)
-    ("join", { receiver, args in
+    ("join", .init { receiver, args in
       try args.expect(1)
       let separator = try Receiver.string(receiver)
       return .string(try Value.joined(try Iteration.items(of: args[0], for: "join"), separator: separator))
     }),
-    ("upper", { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).uppercased()) }),
-    ("lower", { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).lowercased()) }),
-    ("trim", { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).trimmingSpaces()) }),
-    ("replace", { receiver, args in
+    ("upper", .init { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).uppercased()) }),
+    ("lower", .init { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).lowercased()) }),
+    ("trim", .init { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).trimmingSpaces()) }),
+    ("replace", .init { receiver, args in
       try args.expect(2)
       let target = try args.string(0)
       guard !target.isEmpty else { throw RuntimeFailure("replace(): the text to replace cannot be empty") }
       return .string(try Receiver.string(receiver).replacing(target, with: try args.string(1)))
     }),
-    ("starts_with", { receiver, args in
+    ("starts_with", .init { receiver, args in
       try args.expect(1)
       return .bool(try Receiver.string(receiver).hasPrefix(try args.string(0)))
     }),
-    ("ends_with", { receiver, args in
+    ("ends_with", .init { receiver, args in
       try args.expect(1)
       return .bool(try Receiver.string(receiver).hasSuffix(try args.string(0)))
     }),
-    ("contains", { receiver, args in try args.expect(1); return .bool(try CollectionBuiltins.contains(receiver, args[0])) }),
+    ("contains", .init { receiver, args in try args.expect(1); return .bool(try CollectionBuiltins.contains(receiver, args[0])) }),
     // The position, in characters, of the first occurrence; nil when there is none.
-    ("index_of", { receiver, args in
+    ("index_of", .init { receiver, args in
       try args.expect(1)
       let string = try Receiver.string(receiver)
       guard let range = string.firstRange(of: try args.string(0)) else { return .nil }
       return .int(string.distance(from: string.startIndex, to: range.lowerBound))
     }),
-    ("lines", { receiver, args in
+    ("lines", .init { receiver, args in
       try args.expect(0)
       let string = try Receiver.string(receiver)
       return .list(ListObject(string.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }))
     }),
-    ("chars", { receiver, args in
+    ("chars", .init { receiver, args in
       try args.expect(0)
       return .list(ListObject(try Receiver.string(receiver).map { .string(String($0)) }))
     }),

@@ -2,32 +2,32 @@
 /// run natively over contiguous doubles.
 enum VectorBuiltins {
   static let functions: [(String, NativeFunction)] = [
-    ("vector", { args in
+    ("vector", .init { args in
       try args.expect(1)
       if case .vector(let v) = args[0] { return .vector(VectorObject(v.items)) }
       return .vector(VectorObject(try doubles(of: args[0], for: "vector")))
     }),
-    ("zeros", { args in
+    ("zeros", .init { args in
       try args.expect(1)
       let n = try args.int(0)
       guard (0...100_000_000).contains(n) else { throw RuntimeFailure("zeros(): length \(n) is out of range") }
       return .vector(VectorObject([Double](repeating: 0, count: n)))
     }),
-    ("dot", { args in try args.expect(2); return .float(try dot(try vector(args, 0), try vector(args, 1))) }),
-    ("norm", { args in try args.expect(1); return .float(norm(try vector(args, 0))) }),
+    ("dot", .init { args in try args.expect(2); return .float(try dot(try vector(args, 0), try vector(args, 1))) }),
+    ("norm", .init { args in try args.expect(1); return .float(norm(try vector(args, 0))) }),
   ]
 
   static let methods: [(String, NativeMethod)] = [
-    ("dot", { receiver, args in
+    ("dot", .init { receiver, args in
       try args.expect(1)
       return .float(try dot(try Receiver.vector(receiver), try vector(args, 0)))
     }),
-    ("norm", { receiver, args in try args.expect(0); return .float(norm(try Receiver.vector(receiver))) }),
-    ("to_list", { receiver, args in
+    ("norm", .init { receiver, args in try args.expect(0); return .float(norm(try Receiver.vector(receiver))) }),
+    ("to_list", .init { receiver, args in
       try args.expect(0)
       return .list(ListObject(try Receiver.vector(receiver).map { .float($0) }))
     }),
-    ("sum", { receiver, args in try args.expect(0); return try MathBuiltins.total(of: receiver) }),
+    ("sum", .init { receiver, args in try args.expect(0); return try MathBuiltins.total(of: receiver) }),
   ]
 
   static func doubles(of value: Value, for function: String) throws -> [Double] {
