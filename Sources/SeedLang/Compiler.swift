@@ -567,13 +567,18 @@ final class Compiler {
         }
       case .global(let cell):
         let where_ = location(nameLoc)
-        return { frame in
+        let unassignable: () -> Error = {
           guard cell.isDefined else {
-            throw Diagnostic(.runtime, "cannot assign to undefined name '\(name)'; declare it first with var \(name) = ...", at: where_)
+            return Diagnostic(.runtime, "cannot assign to undefined name '\(name)'; declare it first with var \(name) = ...", at: where_)
           }
-          if cell.isConstant {
-            throw Diagnostic(.runtime, "cannot assign to '\(name)': it is a constant (declared with let); declare it with var", at: where_)
-          }
+          return Diagnostic(.runtime, "cannot assign to '\(name)': it is a constant (declared with let); declare it with var", at: where_)
+        }
+        // `total += i` on a global, as top-level code writes it: the operator's fast path.
+        if let op, let update = globalUpdate(op, cell, value: valueExpr, unassignable: unassignable, at: at) {
+          return update
+        }
+        return { frame in
+          guard cell.isDefined, !cell.isConstant else { throw unassignable() }
           // A plain `=` does not read the old value: reading it would retain it for nothing.
           cell.value = op == nil ? try value(frame) : try combine(cell.value, try value(frame))
           return .next
@@ -627,6 +632,26 @@ final class Compiler {
     case .multiply: return FastPath.arithmetic(Multiplication.self, target, operand, slow: slow)
     case .divide: return FastPath.arithmetic(Division.self, target, operand, slow: slow)
     case .remainder: return FastPath.arithmetic(Remainder.self, target, operand, slow: slow)
+    default: return nil
+    }
+  }
+
+  /// `global op value` through the operator's fast path, for the arithmetic operators.
+  private func globalUpdate(
+    _ op: BinaryOperator, _ cell: GlobalCell, value: Expr, unassignable: @escaping () -> Error, at: SourceLocation
+  ) -> Execute? {
+    let slow: (Value, Value) throws -> Value = { a, b in
+      do { return try Operators.apply(op, a, b) } catch let failure as RuntimeFailure {
+        throw Diagnostic(.runtime, failure.message, at: at)
+      }
+    }
+    let operand = self.operand(value)
+    switch op {
+    case .add: return FastPath.globalUpdate(Addition.self, cell, operand, unassignable: unassignable, slow: slow)
+    case .subtract: return FastPath.globalUpdate(Subtraction.self, cell, operand, unassignable: unassignable, slow: slow)
+    case .multiply: return FastPath.globalUpdate(Multiplication.self, cell, operand, unassignable: unassignable, slow: slow)
+    case .divide: return FastPath.globalUpdate(Division.self, cell, operand, unassignable: unassignable, slow: slow)
+    case .remainder: return FastPath.globalUpdate(Remainder.self, cell, operand, unassignable: unassignable, slow: slow)
     default: return nil
     }
   }

@@ -153,6 +153,39 @@ enum FastPath {
     }
   }
 
+  /// `global op= operand`: the old value is read before the operand is evaluated, as the
+  /// general path reads it; ints and floats are updated in place.
+  static func globalUpdate<Op: ArithmeticOperator>(
+    _: Op.Type, _ cell: GlobalCell, _ operand: Operand, unassignable: @escaping () -> Error,
+    slow: @escaping (Value, Value) throws -> Value
+  ) -> Execute {
+    if case .constant(.int(let k)) = operand {
+      return { _ in
+        guard cell.isDefined, !cell.isConstant else { throw unassignable() }
+        if case .int(let x) = cell.value, let r = Op.ints(x, k) {
+          cell.value = .int(r)
+        } else {
+          cell.value = try slow(cell.value, .int(k))
+        }
+        return .next
+      }
+    }
+    let value = operand.evaluate
+    return { frame in
+      guard cell.isDefined, !cell.isConstant else { throw unassignable() }
+      let old = cell.value
+      let new = try value(frame)
+      if case .int(let x) = old, case .int(let y) = new, let r = Op.ints(x, y) {
+        cell.value = .int(r)
+      } else if case .float(let x) = old, case .float(let y) = new, let r = Op.floats(x, y) {
+        cell.value = .float(r)
+      } else {
+        cell.value = try slow(old, new)
+      }
+      return .next
+    }
+  }
+
   static func comparison<Op: ComparisonOperator>(
     _: Op.Type, _ left: Operand, _ right: Operand, slow: @escaping (Value, Value) throws -> Bool
   ) -> (Frame) throws -> Bool {
