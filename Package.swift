@@ -29,11 +29,8 @@ let package = Package(
         .unsafeFlags(["-enforce-exclusivity=unchecked"])
       ]
     ),
-    .systemLibrary(
-      name: "CCurl",
-      pkgConfig: "libcurl",
-      providers: [.apt(["libcurl4-openssl-dev"])]
-    ),
+    // libcurl, loaded with dlopen on the first request rather than linked (see CCurl.h).
+    .target(name: "CCurl"),
     .systemLibrary(
       name: "CMark",
       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]

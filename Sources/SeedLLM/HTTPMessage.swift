@@ -46,13 +46,15 @@ public enum TransportFailure: Error, Equatable, Sendable {
   case truncated(String)
   case unresolvedHost(String)
   case cancelled
+  /// libcurl could not be loaded (the text says why); no request can be sent.
+  case libcurlUnavailable(String)
   case other(String)
 
   /// Whether a new attempt may succeed.
   var isRetryable: Bool {
     switch self {
     case .refused, .timedOut, .truncated, .other: return true
-    case .tls, .unresolvedHost, .cancelled: return false
+    case .tls, .unresolvedHost, .cancelled, .libcurlUnavailable: return false
     }
   }
 
@@ -65,6 +67,7 @@ public enum TransportFailure: Error, Equatable, Sendable {
     case .truncated(let detail): return "the connection broke before the whole answer arrived (\(detail))"
     case .unresolvedHost(let host): return "cannot resolve host \(host)"
     case .cancelled: return "cancelled"
+    case .libcurlUnavailable(let detail): return detail
     case .other(let detail): return detail
     }
   }

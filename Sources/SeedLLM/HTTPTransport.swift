@@ -11,9 +11,10 @@ import Foundation
 public final class HTTPTransport: @unchecked Sendable {
   public static let shared = HTTPTransport()
 
-  private let multi: UnsafeMutableRawPointer
   /// Guards everything below, and is what waiting threads sleep on.
   private let state = NSCondition()
+  /// Made with the first request: libcurl is loaded only then (see CCurl.h).
+  private var multi: UnsafeMutableRawPointer?
   private var queued: [Transfer] = []
   private var driving = false
   /// Bumped by `cancelAll()`; transfers begun before a bump are cancelled.
@@ -21,18 +22,32 @@ public final class HTTPTransport: @unchecked Sendable {
   /// Touched only by the driving thread.
   private var active: [UnsafeMutableRawPointer: Transfer] = [:]
 
-  private init() {
-    curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-    guard let multi = curl_multi_init() else { preconditionFailure("libcurl could not create a multi handle") }
-    self.multi = multi
+  private init() {}
+
+  /// Loads libcurl and makes the multi handle, unless done already; throws
+  /// `TransportFailure.libcurlUnavailable` saying why libcurl cannot be loaded. `perform`
+  /// does this itself; call it to learn early that no request can be sent.
+  public func loadLibcurl() throws {
+    _ = try multiHandle()
+  }
+
+  private func multiHandle() throws -> UnsafeMutableRawPointer {
+    state.lock()
+    defer { state.unlock() }
+    if let multi { return multi }
+    if let reason = seednb_curl_load_error() { throw TransportFailure.libcurlUnavailable(String(cString: reason)) }
+    guard let made = seednb_multi_init() else { throw TransportFailure.other("libcurl could not create a multi handle") }
     // Many requests to one host go over as many connections as needed, each reused.
-    _ = seednb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 256)
+    _ = seednb_multi_setopt_long(made, CURLMOPT_MAXCONNECTS, 256)
+    multi = made
+    return made
   }
 
   /// Sends a request and waits for its response; other threads' requests proceed meanwhile.
   /// `onData`, when given, also hears each piece of the body as it arrives (a streamed answer),
   /// on whichever thread drives the handle.
   public func perform(_ request: HTTPRequest, onData: ((Data) -> Void)? = nil) throws -> HTTPResponse {
+    let multi = try multiHandle()
     let transfer = try Transfer(request)
     transfer.onData = onData
     state.lock()
@@ -40,7 +55,7 @@ public final class HTTPTransport: @unchecked Sendable {
     queued.append(transfer)
     state.unlock()
     // A thread blocked in poll admits the new transfer at once.
-    curl_multi_wakeup(multi)
+    seednb_multi_wakeup(multi)
     while true {
       state.lock()
       while transfer.outcome == nil && driving { state.wait() }
@@ -53,7 +68,7 @@ public final class HTTPTransport: @unchecked Sendable {
       }
       driving = true
       state.unlock()
-      drive(until: transfer)
+      drive(multi, until: transfer)
       state.lock()
       driving = false
       state.broadcast()
@@ -66,9 +81,10 @@ public final class HTTPTransport: @unchecked Sendable {
   public func cancelAll() {
     state.lock()
     cancellations += 1
+    let multi = self.multi
     state.broadcast()
     state.unlock()
-    curl_multi_wakeup(multi)
+    if let multi { seednb_multi_wakeup(multi) }
   }
 
   /// Waits before a retry; `cancelAll()` ends the wait early with `TransportFailure.cancelled`.
@@ -85,21 +101,21 @@ public final class HTTPTransport: @unchecked Sendable {
 
   // MARK: - Driving the multi handle
 
-  private func drive(until own: Transfer) {
+  private func drive(_ multi: UnsafeMutableRawPointer, until own: Transfer) {
     var running: Int32 = 0
     while true {
-      admitAndCancel()
-      curl_multi_perform(multi, &running)
-      collectFinished()
+      admitAndCancel(multi)
+      seednb_multi_perform(multi, &running)
+      collectFinished(multi)
       state.lock()
       let done = own.outcome != nil
       state.unlock()
       if done { return }
-      curl_multi_poll(multi, nil, 0, 1000, nil)
+      seednb_multi_poll(multi, nil, 0, 1000, nil)
     }
   }
 
-  private func admitAndCancel() {
+  private func admitAndCancel(_ multi: UnsafeMutableRawPointer) {
     state.lock()
     let admitted = queued
     queued.removeAll()
@@ -107,23 +123,23 @@ public final class HTTPTransport: @unchecked Sendable {
     state.unlock()
     for transfer in admitted {
       active[transfer.easy] = transfer
-      curl_multi_add_handle(multi, transfer.easy)
+      seednb_multi_add_handle(multi, transfer.easy)
     }
     for (easy, transfer) in active where transfer.generation < generation {
-      curl_multi_remove_handle(multi, easy)
+      seednb_multi_remove_handle(multi, easy)
       active[easy] = nil
       finish(transfer, .failure(.cancelled))
     }
   }
 
-  private func collectFinished() {
+  private func collectFinished(_ multi: UnsafeMutableRawPointer) {
     var remaining: Int32 = 0
-    while let message = curl_multi_info_read(multi, &remaining) {
+    while let message = seednb_multi_info_read(multi, &remaining) {
       guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
         let transfer = active.removeValue(forKey: easy)
       else { continue }
       let code = message.pointee.data.result
-      curl_multi_remove_handle(multi, easy)
+      seednb_multi_remove_handle(multi, easy)
       finish(transfer, transfer.result(of: code))
     }
   }
@@ -156,15 +172,15 @@ final class Transfer: @unchecked Sendable {
   }()
 
   init(_ request: HTTPRequest) throws {
-    guard let easy = curl_easy_init() else { throw TransportFailure.other("libcurl could not create a handle") }
+    guard let easy = seednb_easy_init() else { throw TransportFailure.other("libcurl could not create a handle") }
     self.easy = easy
     self.request = request
     configure()
   }
 
   deinit {
-    curl_easy_cleanup(easy)
-    curl_slist_free_all(headerList)
+    seednb_easy_cleanup(easy)
+    seednb_slist_free_all(headerList)
     errorBuffer.deallocate()
   }
 
@@ -189,10 +205,10 @@ final class Transfer: @unchecked Sendable {
       }
     }
     for header in request.headers {
-      headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+      headerList = seednb_slist_append(headerList, "\(header.name): \(header.value)")
     }
     // Without this, libcurl waits a second for "100 Continue" before sending a large body.
-    headerList = curl_slist_append(headerList, "Expect:")
+    headerList = seednb_slist_append(headerList, "Expect:")
     _ = seednb_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
     let context = Unmanaged.passUnretained(self).toOpaque()
     _ = seednb_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
@@ -235,7 +251,7 @@ final class Transfer: @unchecked Sendable {
 
   private func failure(for code: CURLcode) -> TransportFailure {
     let detail = String(cString: errorBuffer)
-    let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+    let text = detail.isEmpty ? String(cString: seednb_easy_strerror(code)) : detail
     switch code {
     case CURLE_COULDNT_CONNECT: return .refused
     case CURLE_OPERATION_TIMEDOUT:

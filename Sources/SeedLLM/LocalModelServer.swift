@@ -80,6 +80,10 @@ public final class LocalModelServer: @unchecked Sendable {
         description: "the local model is not installed (missing \(missing.joined(separator: ", "))); run scripts/setup-local-model, "
           + "or set OPENAI_BASE_URL and OPENAI_API_KEY to use another backend")
     }
+    // Without libcurl the server could be started but never asked anything.
+    do { try HTTPTransport.shared.loadLibcurl() } catch let failure as TransportFailure {
+      throw StartFailure(description: "cannot talk to the local model server: \(failure.description)")
+    }
     let checksum = (try? String(contentsOfFile: installation.modelChecksum, encoding: .utf8))?
       .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     let port = try LocalModelServer.freePort()

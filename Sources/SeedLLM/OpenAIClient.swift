@@ -152,6 +152,7 @@ public final class OpenAIClient: Sendable {
     case .truncated(let text): return .truncated(redactor.redact(text))
     case .unresolvedHost(let text): return .unresolvedHost(redactor.redact(text))
     case .other(let text): return .other(redactor.redact(text))
+    case .libcurlUnavailable(let text): return .libcurlUnavailable(redactor.redact(text))
     case .refused, .timedOut, .cancelled: return failure
     }
   }

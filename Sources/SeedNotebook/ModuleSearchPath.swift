@@ -35,6 +35,23 @@ public struct ModuleSearchPath: Sendable {
     return ModuleSearchPath(directories: [standardLibrary()].compactMap { $0 } + [folder])
   }
 
+  /// A module loader that works its search path out on the first `import`: most notebooks
+  /// and scripts import nothing, and finding the standard library (the environment, then the
+  /// executable's folders on disk) would otherwise be a noticeable part of seednb's start-up.
+  public static func loader(_ searchPath: @escaping () -> ModuleSearchPath) -> (String) -> Interpreter.ModuleLookup {
+    let lock = NSLock()
+    var found: ModuleSearchPath?
+    return { name in
+      let path = lock.withLock {
+        if let found { return found }
+        let made = searchPath()
+        found = made
+        return made
+      }
+      return path.lookup(name)
+    }
+  }
+
   /// A module is read as notebook code reads files: a `NAME.seed` that is a symbolic link
   /// leading out of its folder is refused, so a notebook's folder cannot smuggle in another
   /// file (whose first line a syntax error would show).

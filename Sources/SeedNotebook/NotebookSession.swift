@@ -27,13 +27,15 @@ public final class NotebookSession {
   }
 
   /// Its code reads and writes files only under `folder`, by default the notebook's own.
+  /// `modules` is worked out on the first `import`, if any.
   public init(
-    notebook: Notebook, parameters: OrderedDictionary<String, ParameterValue>, modules: ModuleSearchPath,
+    notebook: Notebook, parameters: OrderedDictionary<String, ParameterValue>,
+    modules: @autoclosure @escaping () -> ModuleSearchPath,
     llm: LLMBindings? = nil, folder: NotebookFolder? = nil
   ) {
     self.notebook = notebook
     interpreter = Interpreter()
-    interpreter.moduleLoader = { modules.lookup($0) }
+    interpreter.moduleLoader = ModuleSearchPath.loader(modules)
     llm?.install(in: interpreter)
     FileBindings(folder: folder ?? .around(file: notebook.file)).install(in: interpreter)
     for (name, value) in parameters { interpreter.define(name, value.value) }

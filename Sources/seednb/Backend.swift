@@ -35,11 +35,14 @@ enum Backend: String, CaseIterable {
   }
 
   func bindings(model: String?) -> LLMBindings {
-    let configuration = OpenAIClient.Configuration.fromEnvironment()
+    // Read once: each read copies the whole environment into a new dictionary.
+    let environment = ProcessInfo.processInfo.environment
+    let configuration = OpenAIClient.Configuration.fromEnvironment(environment)
     let backend: LLMBackend
     switch self {
     case .openai: backend = .remote(OpenAIClient(configuration: configuration))
-    case .local: backend = .local(LocalModelServer(), retry: configuration.retry, timeout: configuration.timeout)
+    case .local:
+      backend = .local(LocalModelServer(installation: .standard(environment)), retry: configuration.retry, timeout: configuration.timeout)
     }
     var bindings = LLMBindings(backend: backend)
     if let model { bindings.defaultChatModel = model }

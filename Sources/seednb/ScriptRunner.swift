@@ -13,11 +13,10 @@ enum ScriptRunner {
       terminal.err("seednb: cannot read '\(path)'\n")
       return ExitStatus.usage
     }
-    let modules = ModuleSearchPath.forNotebook(at: path)
     return LargeStack.run {
       let interpreter = Interpreter()
       if let maxOutputBytes { interpreter.maxOutputBytes = maxOutputBytes }
-      interpreter.moduleLoader = { modules.lookup($0) }
+      interpreter.moduleLoader = ModuleSearchPath.loader { .forNotebook(at: path) }
       backend.bindings(model: nil).install(in: interpreter)
       FileBindings(folder: .around(file: path, role: "the script's folder")).install(in: interpreter)
       let interruption = Interruption { interpreter }

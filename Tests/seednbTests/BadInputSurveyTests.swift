@@ -116,6 +116,26 @@ final class BadInputSurveyTests: XCTestCase {
     ])
   }
 
+  func testALibcurlThatCannotBeLoaded() throws {
+    // The loader looks in LD_LIBRARY_PATH first, and finds a file that is not a library there.
+    let libraries = folder.appendingPathComponent("lib")
+    try FileManager.default.createDirectory(at: libraries, withIntermediateDirectories: true)
+    try Data("not a library\n".utf8).write(to: libraries.appendingPathComponent("libcurl.so.4"))
+    let inherited = ProcessInfo.processInfo.environment["LD_LIBRARY_PATH"].map { ":" + $0 } ?? ""
+    let environment: [String: String?] = [
+      "LD_LIBRARY_PATH": libraries.path + inherited, "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": nil,
+    ]
+    let notebook = "```seed\nchat(\"Say hi\", seed: 1)\n```\n"
+    try check([
+      Case(input: "a libcurl that cannot be loaded", files: ["chat.seednb": notebook], arguments: ["run", "chat.seednb", "--refresh"],
+        environment: environment, status: 1, message: "chat/completions: libcurl could not be loaded: ")
+    ])
+    // The reason is the loader's own, naming the file.
+    try notebook.write(to: folder.appendingPathComponent("chat.seednb"), atomically: false, encoding: .utf8)
+    let outcome = try CommandLineTests.run(["run", "chat.seednb", "--refresh"], in: folder, environment: environment)
+    XCTAssertTrue(outcome.stderr.contains("\(libraries.path)/libcurl.so.4: file too short"), outcome.stderr)
+  }
+
   func testStores() throws {
     try check([
       Case(input: "a store that is not SQLite", files: ["nb.seednb": Self.hello, ".seednb/cache.sqlite": "garbage"],
