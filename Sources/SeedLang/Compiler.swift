@@ -356,7 +356,7 @@ final class Compiler {
     case .ifChain(let clauses, let elseBody, _)
     where clauses.allSatisfy({ Compiler.alwaysReturns($0.body) }) && elseBody.map(Compiler.alwaysReturns) ?? true:
       // Compiled in source order: a declaration after the `if` must not be visible inside it.
-      let branches = clauses.map { CompiledBranch(test: condition($0.condition), body: valueBlock($0.body)) }
+      let branches = clauses.map { CompiledBranch(test: condition($0.condition), result: branchResult($0.body)) }
       var otherwise: Evaluate
       if let elseBody {
         otherwise = valueBlock(elseBody)
@@ -365,8 +365,14 @@ final class Compiler {
         otherwise = returnedValue(statements.dropFirst())
       }
       for branch in branches.reversed() {
-        let test = branch.test, body = branch.body, next = otherwise
-        otherwise = { frame in try test(frame) ? try body(frame) : try next(frame) }
+        let test = branch.test, next = otherwise
+        switch branch.result {
+        case .slot(let slot): otherwise = { frame in try test(frame) ? frame.slots[slot] : try next(frame) }
+        case .constant(let value): otherwise = { frame in try test(frame) ? value : try next(frame) }
+        case let result:
+          let body = result.evaluate
+          otherwise = { frame in try test(frame) ? try body(frame) : try next(frame) }
+        }
       }
       return otherwise
     default:
@@ -383,6 +389,16 @@ final class Compiler {
         return try next(frame)
       }
     }
+  }
+
+  /// What a branch that always returns gives back: `return n` reads its local in place.
+  private func branchResult(_ body: [Stmt]) -> Operand {
+    if body.count == 1, case .returnStmt(let value?, _) = body[0] {
+      beginBlock()
+      defer { endBlock() }
+      return operand(value)
+    }
+    return .computed(valueBlock(body))
   }
 
   /// Whether a statement list returns on every path through it.
@@ -1186,7 +1202,7 @@ struct CompiledExpression {
 
 struct CompiledBranch {
   let test: (Frame) throws -> Bool
-  let body: Evaluate
+  let result: Operand
 }
 
 struct CompiledEntry {

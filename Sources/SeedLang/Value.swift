@@ -183,11 +183,21 @@ extension Value: CustomStringConvertible {
   }
 
   /// The descriptions of `items`, with `separator` between them, as `join` makes them.
-  /// The length is known before anything is copied, so the result is allocated once and the
-  /// bytes go straight into it; appending to a String costs hundreds of instructions each.
   /// An error when an item is nested too deep to show.
   static func joined(_ items: [Value], separator: String) throws -> String {
-    let texts = try items.map { try $0.printed() }
+    // Strings, the usual items, are read where they are; only other values are printed
+    // into new strings first.
+    if items.allSatisfy({ if case .string = $0 { true } else { false } }) {
+      return concatenated(items.lazy.map { if case .string(let s) = $0 { s } else { "" } }, separator: separator)
+    }
+    return concatenated(try items.map { try $0.printed() }, separator: separator)
+  }
+
+  /// `texts` with `separator` between them. The length is known before anything is copied,
+  /// so the result is allocated once and the bytes go straight into it; appending to a
+  /// String instead costs hundreds of instructions a time.
+  private static func concatenated<Texts: Collection>(_ texts: Texts, separator: String) -> String
+  where Texts.Element == String {
     let length = texts.reduce(separator.utf8.count * max(texts.count - 1, 0)) { $0 + $1.utf8.count }
     return String(unsafeUninitializedCapacity: length) { buffer in
       var offset = 0
@@ -204,8 +214,10 @@ extension Value: CustomStringConvertible {
           }
         }
       }
-      for (index, text) in texts.enumerated() {
-        if index > 0 { copy(separator) }
+      var first = true
+      for text in texts {
+        if !first { copy(separator) }
+        first = false
         copy(text)
       }
       return offset

@@ -50,9 +50,13 @@ enum CollectionBuiltins {
   }
 
   static func filter(_ sequence: Value, _ keep: Value, _ args: Arguments) throws -> Value {
+    let items = try Iteration.items(of: sequence, for: "filter")
+    // Room for every item, so that the list is never grown and copied: pages of the
+    // reservation that the kept items do not reach are never touched, so cost nothing.
     var out: [Value] = []
+    out.reserveCapacity(items.count)
     let test = args.interpreter.callback(keep, arity: 1)
-    for item in try Iteration.items(of: sequence, for: "filter") {
+    for item in items {
       let verdict = try test(item)
       guard case .bool(let kept) = verdict else {
         throw RuntimeFailure("filter(): the test must return a bool, got \(verdict.typeName)")
