@@ -857,8 +857,11 @@ final class Compiler {
     switch expr {
     case .literal(let value, _): return .constant(value)
     case .variable(let name, _):
-      if case .local(let local) = resolve(name), !local.boxed { return .slot(local.slot) }
-      return .computed(expression(expr))
+      switch resolve(name) {
+      case .local(let local) where !local.boxed: return .slot(local.slot)
+      case .global(let cell): return .global(cell, checked: expression(expr))
+      default: return .computed(expression(expr))
+      }
     case .index(.variable(let listName, _), .variable(let indexName, _), _):
       if case .local(let list) = resolve(listName), !list.boxed, case .local(let index) = resolve(indexName), !index.boxed {
         return .element(list: list.slot, index: index.slot, general: expression(expr))
@@ -1005,6 +1008,8 @@ final class Compiler {
             (base + 2).initialize(to: try b(frame))
           }
         }
+      case 0:
+        return { frame in try Compiler.callGlobal(cell, count: 0, handle, frame, at: at, otherwise: general) { _ in } }
       default:
         return { frame in
           try Compiler.callGlobal(cell, count: count, handle, frame, at: at, otherwise: general) { base in
@@ -1123,8 +1128,9 @@ final class Compiler {
       return methods.natives[ObjectIdentifier(builtin)]
     }
     let listNative = native(listMethod), stringNative = native(stringMethod), dictNative = native(dictMethod)
-    return { frame in try handle.with { interpreter in
-      let object = try receiver(frame)
+    // Runs the call once the receiver is known.
+    @inline(__always)
+    func dispatch(_ object: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
       let method: Value?
       switch object {
       case .list:
@@ -1145,7 +1151,19 @@ final class Compiler {
       }
       guard let method else { throw Diagnostic(.runtime, methods.missing(name, for: object), at: at) }
       return try Compiler.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
-    } }
+    }
+    // `xs.append(x)`, how loops build lists, puts the item in the list as the native method
+    // would, without the call: no arguments on the stack, no retain and release of the item.
+    if name == "append", listNative != nil, values.count == 1 {
+      let item = values[0].evaluate
+      return { frame in try handle.with { interpreter in
+        let object = try receiver(frame)
+        guard case .list(let list) = object else { return try dispatch(object, interpreter, frame) }
+        list.items.append(try item(frame))
+        return .nil
+      } }
+    }
+    return { frame in try handle.with { interpreter in try dispatch(try receiver(frame), interpreter, frame) } }
   }
 
   /// Calls a builtin with positional arguments evaluated onto the value stack; errors are

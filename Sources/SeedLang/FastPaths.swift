@@ -13,6 +13,9 @@ enum Operand {
   /// `xs[i]` with both unboxed locals, the inner loop of vector code; `general` reads it
   /// with all of a subscript's checks and errors.
   case element(list: Int, index: Int, general: Evaluate)
+  /// A global, read in its cell when it is defined; `checked` reads it with the error for
+  /// an undefined name.
+  case global(GlobalCell, checked: Evaluate)
   case computed(Evaluate)
 
   var evaluate: Evaluate {
@@ -20,6 +23,7 @@ enum Operand {
     case .slot(let slot): return { frame in frame.slots[slot] }
     case .constant(let value): return { _ in value }
     case .element(_, _, let general): return general
+    case .global(_, let checked): return checked
     case .computed(let evaluate): return evaluate
     }
   }
@@ -130,12 +134,17 @@ enum FastPath {
         if case .int(let x) = a, let r = Op.ints(x, k) { return .int(r) }
         return try slow(a, .int(k))
       }
-    case (.slot(let i), .computed(let r)):
+    case (.global(let cell, let checked), .constant(.int(let k))):
+      return { frame in
+        if cell.isDefined, case .int(let x) = cell.value, let r = Op.ints(x, k) { return .int(r) }
+        return try slow(try checked(frame), .int(k))
+      }
+    case (.slot(let i), .computed(let r)), (.slot(let i), .global(_, let r)):
       return { frame in
         let b = try r(frame)
         return try compute(frame.slots[i], b)
       }
-    case (.computed(let l), .slot(let j)):
+    case (.computed(let l), .slot(let j)), (.global(_, let l), .slot(let j)):
       return { frame in try compute(try l(frame), frame.slots[j]) }
     case (.element(let la, let ia, let l), .element(let lb, let ib, let r)):
       // `a[k] * b[k]`: two floats read in place, no closure called for either.
@@ -205,6 +214,11 @@ enum FastPath {
         let a = try l(frame)
         if case .int(let x) = a { return Op.ints(x, k) }
         return try slow(a, .int(k))
+      }
+    case (.global(let cell, let checked), .constant(.int(let k))):
+      return { frame in
+        if cell.isDefined, case .int(let x) = cell.value { return Op.ints(x, k) }
+        return try slow(try checked(frame), .int(k))
       }
     default:
       let l = left.evaluate, r = right.evaluate
