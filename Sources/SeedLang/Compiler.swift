@@ -268,7 +268,7 @@ final class Compiler {
       }
     }
     return { frame in
-      frame.slots[slot] = try initial(frame)
+      frame.store(try initial(frame), at: slot)
       return .next
     }
   }
@@ -473,7 +473,7 @@ final class Compiler {
         var i = start
         while i < end {
           try handle.checkInterrupt(at: at)
-          frame.slots[slot] = boxed ? .box(Box(.int(i))) : .int(i)
+          if boxed { frame.slots[slot] = .box(Box(.int(i))) } else { frame.store(.int(i), at: slot) }
           switch try run(frame) {
           case .breakLoop: return .next
           case .returned: return .returned
@@ -512,7 +512,8 @@ final class Compiler {
   private static func loopBinder(_ slots: [(slot: Int, boxed: Bool)], at: SourceLocation) -> (Frame, Value) throws -> Void {
     if slots.count == 1 {
       let (slot, boxed) = slots[0]
-      return { frame, item in frame.slots[slot] = boxed ? .box(Box(item)) : item }
+      if boxed { return { frame, item in frame.slots[slot] = .box(Box(item)) } }
+      return { frame, item in frame.store(item, at: slot) }
     }
     return { frame, item in
       guard case .list(let list) = item, list.items.count == slots.count else {
@@ -560,12 +561,12 @@ final class Compiler {
         // `i += 1` and `total += x * y` on a local: the operator's fast path, stored in place.
         if let op, let update = localUpdate(op, slot: slot, value: valueExpr, at: at) {
           return { frame in
-            frame.slots[slot] = try update(frame)
+            frame.store(try update(frame), at: slot)
             return .next
           }
         }
         return { frame in
-          frame.slots[slot] = try combine(frame.slots[slot], try value(frame))
+          frame.store(try combine(frame.slots[slot], try value(frame)), at: slot)
           return .next
         }
       case .capture(let index, let local):

@@ -89,17 +89,23 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     var slot = hash & mask
     var step = 1
     var free = -1
-    while true {
-      let position = index[slot]
-      if position == DictEntries.empty { return (nil, free < 0 ? slot : free) }
-      if position == DictEntries.removed {
-        if free < 0 { free = slot }
-      } else if let entry = entries[Int(position)], entry.hash == hash, entry.key == key {
-        return (slot, slot)
+    // Entries are looked at through a pointer: their hash and key are read where they are,
+    // where `entries[i]` would copy the entry, retaining its key and value.
+    return entries.withUnsafeBufferPointer { stored in
+      while true {
+        let position = index[slot]
+        if position == DictEntries.empty { return (nil, free < 0 ? slot : free) }
+        if position == DictEntries.removed {
+          if free < 0 { free = slot }
+        } else if let entry = stored.baseAddress.map({ $0 + Int(position) }), entry.pointee?.hash == hash,
+          entry.pointee?.key == key
+        {
+          return (slot, slot)
+        }
+        // Triangular probing visits every slot of a power-of-two table.
+        slot = (slot + step) & mask
+        step += 1
       }
-      // Triangular probing visits every slot of a power-of-two table.
-      slot = (slot + step) & mask
-      step += 1
     }
   }
 

@@ -458,12 +458,22 @@ final class GlobalCell {
   init(name: String) { self.name = name }
 }
 
-/// A running function's window onto the value stack; slot 0 holds its result.
+/// A running function's window onto the value stack. Slot 0 is where a `return` inside
+/// statements (in a loop, say) leaves the function's value; parameters follow it.
 struct Frame {
   let slots: UnsafeMutablePointer<Value>
   /// The running closure, for its captures. The caller holds it for the whole call, so the
   /// frame need not retain it: that saves a retain and a release on every call.
   unowned(unsafe) let closure: Closure?
+
+  /// Stores a local. When the slot holds an int, a float or another value that owns
+  /// nothing, as a loop's locals mostly do, there is nothing to release: the slot is
+  /// initialized, instead of assigned through the general destroy of the old value.
+  @inline(__always)
+  func store(_ value: consuming Value, at slot: Int) {
+    let target = slots + slot
+    if target.pointee.holdsObject { target.pointee = value } else { target.initialize(to: value) }
+  }
 }
 
 /// What a statement tells the block around it to do next.
