@@ -252,8 +252,10 @@ final class Compiler {
     if let value { initial = expression(value) }
     if scope.declaresGlobals {
       let cell = interpreter.globalCell(name)
+      let handle = InterpreterHandle(interpreter)
       return { frame in
-        cell.value = try initial(frame)
+        let value = try initial(frame)
+        handle.with { cell.assign(value, in: $0) }
         cell.isDefined = true
         cell.isConstant = !mutable
         return .next
@@ -277,8 +279,9 @@ final class Compiler {
     if scope.declaresGlobals {
       let cell = interpreter.globalCell(decl.name)
       let proto = function(decl)
+      let handle = InterpreterHandle(interpreter)
       return { frame in
-        cell.value = .closure(Compiler.makeClosure(proto, frame))
+        handle.with { cell.assign(.closure(Compiler.makeClosure(proto, frame)), in: $0) }
         cell.isDefined = true
         cell.isConstant = false
         return .next
@@ -594,10 +597,12 @@ final class Compiler {
         if let op, let update = globalUpdate(op, cell, value: valueExpr, unassignable: unassignable, at: at) {
           return update
         }
+        let handle = InterpreterHandle(interpreter)
         return { frame in
           guard cell.isDefined, !cell.isConstant else { throw unassignable() }
           // A plain `=` does not read the old value: reading it would retain it for nothing.
-          cell.value = op == nil ? try value(frame) : try combine(cell.value, try value(frame))
+          let new = op == nil ? try value(frame) : try combine(cell.value, try value(frame))
+          handle.with { cell.assign(new, in: $0) }
           return .next
         }
       }
@@ -662,13 +667,13 @@ final class Compiler {
         throw Diagnostic(.runtime, failure.message, at: at)
       }
     }
-    let operand = self.operand(value)
+    let operand = self.operand(value), handle = InterpreterHandle(interpreter)
     switch op {
-    case .add: return FastPath.globalUpdate(Addition.self, cell, operand, unassignable: unassignable, slow: slow)
-    case .subtract: return FastPath.globalUpdate(Subtraction.self, cell, operand, unassignable: unassignable, slow: slow)
-    case .multiply: return FastPath.globalUpdate(Multiplication.self, cell, operand, unassignable: unassignable, slow: slow)
-    case .divide: return FastPath.globalUpdate(Division.self, cell, operand, unassignable: unassignable, slow: slow)
-    case .remainder: return FastPath.globalUpdate(Remainder.self, cell, operand, unassignable: unassignable, slow: slow)
+    case .add: return FastPath.globalUpdate(Addition.self, cell, operand, handle, unassignable: unassignable, slow: slow)
+    case .subtract: return FastPath.globalUpdate(Subtraction.self, cell, operand, handle, unassignable: unassignable, slow: slow)
+    case .multiply: return FastPath.globalUpdate(Multiplication.self, cell, operand, handle, unassignable: unassignable, slow: slow)
+    case .divide: return FastPath.globalUpdate(Division.self, cell, operand, handle, unassignable: unassignable, slow: slow)
+    case .remainder: return FastPath.globalUpdate(Remainder.self, cell, operand, handle, unassignable: unassignable, slow: slow)
     default: return nil
     }
   }
@@ -872,6 +877,17 @@ final class Compiler {
     }
   }
 
+  /// An argument's operand: as `operand` gives it, and `local + k` or `local - k` with an
+  /// int literal as an offset, which a call computes in place.
+  private func argumentOperand(_ expr: Expr) -> Operand {
+    if case .binary(let op, .variable(let name, _), .literal(.int(let k), _), _) = expr, op == .add || op == .subtract,
+      op == .add || k != Int.min, case .local(let local) = resolve(name), !local.boxed
+    {
+      return .offset(slot: local.slot, by: op == .add ? k : -k, computed: expression(expr))
+    }
+    return operand(expr)
+  }
+
   /// Compiles a condition to a Bool, so comparisons in `if` and `while` box no value.
   private func condition(_ expr: Expr) -> (Frame) throws -> Bool {
     if case .binary(let op, let leftExpr, let rightExpr, let loc) = expr,
@@ -973,7 +989,8 @@ final class Compiler {
   // MARK: - Calls
 
   private func call(_ calleeExpr: Expr, _ arguments: [Argument], _ loc: Loc) -> Evaluate {
-    let values = arguments.map { CompiledExpression(evaluate: expression($0.value)) }
+    let operands = arguments.map { argumentOperand($0.value) }
+    let values = operands.map { CompiledExpression(evaluate: $0.evaluate) }
     let labels: [String?]? = arguments.contains { $0.label != nil } ? arguments.map(\.label) : nil
     let at = location(loc)
     let handle = InterpreterHandle(interpreter)
@@ -983,9 +1000,9 @@ final class Compiler {
     let callee = calleeValue(calleeExpr)
     let count = values.count
     let bindArguments = Compiler.argumentBinder(values)
-    // A global function, the usual callee, is matched in its cell: only the closure is
-    // retained for the call, not a copy of the whole value. Calls of one or two arguments
-    // evaluate them in the call's own closure, saving a closure call per call.
+    // A global function, the usual callee, is run from its cell without being retained (see
+    // `GlobalCell.function`). Calls of one or two arguments evaluate them in the call's own
+    // closure, saving a closure call per call.
     if labels == nil, case .variable(let name, _) = calleeExpr, case .global(let cell) = resolve(name) {
       let general: (Interpreter, Frame) throws -> Value = { interpreter, frame in
         if case .builtin(let builtin) = cell.value {
@@ -995,10 +1012,30 @@ final class Compiler {
       }
       switch count {
       case 1:
-        let a = values[0].evaluate
-        return { frame in
-          try Compiler.callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
-            (base + 1).initialize(to: try a(frame))
+        // `f(n)` and `f(n - 1)`, the arguments of recursion, are read or computed in place.
+        switch operands[0] {
+        case .slot(let slot):
+          return { frame in
+            try Compiler.callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
+              (base + 1).initialize(to: frame.slots[slot])
+            }
+          }
+        case .offset(let slot, let delta, let computed):
+          return { frame in
+            try Compiler.callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
+              if case .int(let x) = frame.slots[slot], case (let sum, false) = x.addingReportingOverflow(delta) {
+                (base + 1).initialize(to: .int(sum))
+              } else {
+                (base + 1).initialize(to: try computed(frame))
+              }
+            }
+          }
+        default:
+          let a = values[0].evaluate
+          return { frame in
+            try Compiler.callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
+              (base + 1).initialize(to: try a(frame))
+            }
           }
         }
       case 2:
@@ -1042,13 +1079,13 @@ final class Compiler {
     otherwise: (Interpreter, Frame) throws -> Value, bind: (UnsafeMutablePointer<Value>) throws -> Void
   ) throws -> Value {
     try handle.with { interpreter in
-      if case .closure(let closure) = cell.value, closure.parameterCount == count {
+      guard let function = cell.function(taking: count) else { return try otherwise(interpreter, frame) }
+      return try function._withUnsafeGuaranteedRef { closure in
         let base = try interpreter.pushFrame(closure, at: at)
         defer { interpreter.popFrame(base, closure) }
         try bind(base)
         return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
       }
-      return try otherwise(interpreter, frame)
     }
   }
 

@@ -16,6 +16,9 @@ enum Operand {
   /// A global, read in its cell when it is defined; `checked` reads it with the error for
   /// an undefined name.
   case global(GlobalCell, checked: Evaluate)
+  /// `local + k` or `local - k` (as `by: -k`) with an int literal k; `computed` evaluates it
+  /// with the operator's checks and errors. Only call arguments are given this form.
+  case offset(slot: Int, by: Int, computed: Evaluate)
   case computed(Evaluate)
 
   var evaluate: Evaluate {
@@ -24,6 +27,7 @@ enum Operand {
     case .constant(let value): return { _ in value }
     case .element(_, _, let general): return general
     case .global(_, let checked): return checked
+    case .offset(_, _, let computed): return computed
     case .computed(let evaluate): return evaluate
     }
   }
@@ -165,16 +169,17 @@ enum FastPath {
   /// `global op= operand`: the old value is read before the operand is evaluated, as the
   /// general path reads it; ints and floats are updated in place.
   static func globalUpdate<Op: ArithmeticOperator>(
-    _: Op.Type, _ cell: GlobalCell, _ operand: Operand, unassignable: @escaping () -> Error,
+    _: Op.Type, _ cell: GlobalCell, _ operand: Operand, _ handle: InterpreterHandle, unassignable: @escaping () -> Error,
     slow: @escaping (Value, Value) throws -> Value
   ) -> Execute {
     if case .constant(.int(let k)) = operand {
       return { _ in
         guard cell.isDefined, !cell.isConstant else { throw unassignable() }
         if case .int(let x) = cell.value, let r = Op.ints(x, k) {
-          cell.value = .int(r)
+          cell.assignNumber(.int(r))
         } else {
-          cell.value = try slow(cell.value, .int(k))
+          let result = try slow(cell.value, .int(k))
+          handle.with { cell.assign(result, in: $0) }
         }
         return .next
       }
@@ -185,11 +190,12 @@ enum FastPath {
       let old = cell.value
       let new = try value(frame)
       if case .int(let x) = old, case .int(let y) = new, let r = Op.ints(x, y) {
-        cell.value = .int(r)
+        cell.assignNumber(.int(r))
       } else if case .float(let x) = old, case .float(let y) = new, let r = Op.floats(x, y) {
-        cell.value = .float(r)
+        cell.assignNumber(.float(r))
       } else {
-        cell.value = try slow(old, new)
+        let result = try slow(old, new)
+        handle.with { cell.assign(result, in: $0) }
       }
       return .next
     }

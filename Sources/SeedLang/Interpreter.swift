@@ -83,11 +83,20 @@ public final class Interpreter {
   deinit {
     // A global function refers to its own cell when it calls itself or another global; that
     // cycle would outlive the session.
-    for cell in globals.values { cell.value = .nil }
+    for cell in globals.values { cell.clear() }
     // Workers have ended, so the registers are the main stack's.
     if stack == mainStack { mainStack.deinitialize(count: stackEnd - mainStack) }
     mainStack.deallocate()
   }
+
+  /// Functions taken out of a global while seed code was running. A call through a global's
+  /// cell does not retain the function it runs (that would cost an atomic increment and
+  /// decrement per call), so a function replaced while calls may be running it is kept
+  /// here until the outermost run ends.
+  var retiredFunctions: [Closure] = []
+
+  /// Whether a call may be running: one on this thread, or a `parallel` worker's.
+  var mayBeCalling: Bool { depth > 0 || sharingDepth > 0 }
 
   /// Makes sure `count` slots from `top` are usable; false when the stack is full.
   @inline(__always)
@@ -118,7 +127,7 @@ public final class Interpreter {
   /// Binds a global, as parameters and host builtins are bound.
   public func define(_ name: String, _ value: Value, constant: Bool = false) {
     let cell = globalCell(name)
-    cell.value = value
+    cell.assign(value, in: self)
     cell.isDefined = true
     cell.isConstant = constant
   }
@@ -148,7 +157,10 @@ public final class Interpreter {
       outputBytes = 0
     }
     runDepth += 1
-    defer { runDepth -= 1 }
+    defer {
+      runDepth -= 1
+      if runDepth == 0 && depth == 0 && sharingDepth == 0 { retiredFunctions.removeAll() }
+    }
     let program = try Parser.parse(source)
     let script = try Compiler.compileScript(program, source: source, interpreter: self)
     return try runScript(script)
@@ -451,11 +463,35 @@ struct InterpreterHandle {
 /// A global variable. Compiled code holds its cell directly, so reading a global is one load.
 final class GlobalCell {
   let name: String
-  var value: Value = .nil
+  /// Set through `assign`, which keeps a replaced function alive while calls may be running it.
+  private(set) var value: Value = .nil
   var isDefined = false
   var isConstant = false
 
   init(name: String) { self.name = name }
+
+  @inline(__always)
+  func assign(_ newValue: Value, in interpreter: Interpreter) {
+    if case .closure(let old) = value, interpreter.mayBeCalling { interpreter.retiredFunctions.append(old) }
+    value = newValue
+  }
+
+  /// Sets an int or a float where one is: no function can be replaced.
+  @inline(__always)
+  func assignNumber(_ newValue: Value) {
+    value = newValue
+  }
+
+  /// Drops the value, when the session ends and no code runs.
+  func clear() { value = .nil }
+
+  /// The function in the cell when it takes `count` arguments, not retained: the cell keeps
+  /// it alive, and `assign` keeps it alive past a replacement while a call may be running.
+  @inline(__always)
+  func function(taking count: Int) -> Unmanaged<Closure>? {
+    guard case .closure(let closure) = value, closure.parameterCount == count else { return nil }
+    return .passUnretained(closure)
+  }
 }
 
 /// A running function's window onto the value stack. Slot 0 is where a `return` inside
