@@ -804,7 +804,7 @@ final class Compiler {
       }
       return { frame in frame.slots[slot] }
     case .capture(let index, _):
-      return { frame in frame.closure.unsafelyUnwrapped.captures[index].value }
+      return { frame in frame.closure.unsafelyUnwrapped.capturedValue(index) }
     case .global(let cell):
       let at = location(loc)
       return { _ in

@@ -422,19 +422,30 @@ public final class Interpreter {
 /// value or retaining the closure again.
 public struct Callback {
   unowned(unsafe) let interpreter: Interpreter
+  /// Holds the function alive; `closure` refers to it without a count of its own.
   let callee: Value
-  let closure: Closure?
+  let closure: Unmanaged<Closure>?
+
+  init(interpreter: Interpreter, callee: Value, closure: Closure?) {
+    self.interpreter = interpreter
+    self.callee = callee
+    self.closure = closure.map { .passUnretained($0) }
+  }
 
   public func callAsFunction(_ first: Value) throws -> Value {
     guard let closure else { return try interpreter.call(callee, first) }
-    return try interpreter.enter(closure, at: nil) { base in (base + 1).initialize(to: first) }
+    return try closure._withUnsafeGuaranteedRef { function in
+      try interpreter.enter(function, at: nil) { base in (base + 1).initialize(to: first) }
+    }
   }
 
   public func callAsFunction(_ first: Value, _ second: Value) throws -> Value {
     guard let closure else { return try interpreter.call(callee, first, second) }
-    return try interpreter.enter(closure, at: nil) { base in
-      (base + 1).initialize(to: first)
-      (base + 2).initialize(to: second)
+    return try closure._withUnsafeGuaranteedRef { function in
+      try interpreter.enter(function, at: nil) { base in
+        (base + 1).initialize(to: first)
+        (base + 2).initialize(to: second)
+      }
     }
   }
 }
@@ -571,6 +582,13 @@ public final class Closure {
   }
 
   public var name: String { proto.name }
+
+  /// The value of a captured variable, read through the buffer: `captures[index]` would
+  /// retain and release the box.
+  @inline(__always)
+  func capturedValue(_ index: Int) -> Value {
+    captures.withUnsafeBufferPointer { $0[index].value }
+  }
 }
 
 public final class Builtin {
