@@ -249,10 +249,60 @@ enum CollectionBuiltins {
   /// apart, so stability does not matter.
   static func sortedScalars(_ items: [Value], reverse: Bool) -> [Value]? {
     switch items.first {
-    case .string?: return sorted(items, reverse: reverse, as: { if case .string(let s) = $0 { s } else { nil } }, Value.string)
+    case .string?:
+      var strings: [String] = []
+      strings.reserveCapacity(items.count)
+      for item in items {
+        guard case .string(let s) = item else { return nil }
+        strings.append(s)
+      }
+      var sorted = sortedStrings(strings)
+      if reverse { sorted.reverse() }
+      return sorted.map(Value.string)
     case .int?: return sorted(items, reverse: reverse, as: { if case .int(let i) = $0 { i } else { nil } }, Value.int)
     default: return nil
     }
+  }
+
+  /// Strings in the order `<` gives. ASCII text, the usual keys, is ordered by its bytes, so
+  /// each string's first eight bytes, read as one integer, order most pairs with a single
+  /// comparison; whole strings are compared only when those are equal. Other text is sorted
+  /// by Swift's comparison of strings.
+  static func sortedStrings(_ strings: [String]) -> [String] {
+    var keyed: [(prefix: UInt64, index: Int)] = []
+    keyed.reserveCapacity(strings.count)
+    for (index, string) in strings.enumerated() {
+      guard let prefix = asciiPrefix(of: string) else { return strings.sorted() }
+      keyed.append((prefix, index))
+    }
+    keyed.sort { a, b in
+      if a.prefix != b.prefix { return a.prefix < b.prefix }
+      return strings[a.index].utf8.lexicographicallyPrecedes(strings[b.index].utf8)
+    }
+    return keyed.map { strings[$0.index] }
+  }
+
+  /// The first eight bytes of an ASCII string, big-endian and padded with zeros; nil when a
+  /// byte is not ASCII.
+  private static func asciiPrefix(of string: String) -> UInt64? {
+    let prefix = string.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
+      guard let start = bytes.baseAddress else { return 0 }
+      var index = 0
+      while index + 8 <= bytes.count {
+        if UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return nil }
+        index += 8
+      }
+      while index < bytes.count {
+        if start[index] >= 0x80 { return nil }
+        index += 1
+      }
+      var prefix: UInt64 = 0
+      for position in 0..<8 {
+        prefix = prefix << 8 | (position < bytes.count ? UInt64(start[position]) : 0)
+      }
+      return prefix
+    }
+    return prefix ?? nil
   }
 
   @inline(__always)
