@@ -281,9 +281,17 @@ public final class Interpreter {
     _ closure: Closure, at location: SourceLocation?, binding bind: (UnsafeMutablePointer<Value>) throws -> Void
   ) throws -> Value {
     let base = try pushFrame(closure, at: location)
-    defer { popFrame(base, closure) }
-    try bind(base)
-    return try invoke(closure, frame: Frame(slots: base, closure: closure), at: location)
+    // Popped on each path rather than in a `defer`, which is compiled as a function of its
+    // own and called.
+    do {
+      try bind(base)
+      let result = try invoke(closure, frame: Frame(slots: base, closure: closure), at: location)
+      popFrame(base, closure)
+      return result
+    } catch {
+      popFrame(base, closure)
+      throw error
+    }
   }
 
   /// Reserves a frame's slots on the value stack.
