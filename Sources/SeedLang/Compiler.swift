@@ -250,6 +250,7 @@ final class Compiler {
     // The value is compiled first: in `let x = x + 1` the right side sees the outer x.
     var initial: Evaluate = { _ in .nil }
     if let value { initial = expression(value) }
+    let form = value.flatMap(slotConstant)
     if scope.declaresGlobals {
       let cell = interpreter.globalCell(name)
       let handle = InterpreterHandle(interpreter)
@@ -266,6 +267,16 @@ final class Compiler {
     if local.boxed {
       return { frame in
         frame.slots[slot] = .box(Box(try initial(frame)))
+        return .next
+      }
+    }
+    if let form, !form.isComparison {
+      return { frame in
+        if let result = form.value(frame) {
+          frame.store(.int(result), at: slot)
+        } else {
+          frame.store(try initial(frame), at: slot)
+        }
         return .next
       }
     }
@@ -367,8 +378,12 @@ final class Compiler {
       } else {
         otherwise = returnedValue(statements.dropFirst())
       }
-      for branch in branches.reversed() {
+      for (branch, clause) in zip(branches, clauses).reversed() {
         let test = branch.test, next = otherwise
+        if let form = slotConstant(clause.condition), form.isComparison, case .slot(let slot) = branch.result {
+          otherwise = { frame in try form.test(frame) ?? test(frame) ? frame.slots[slot] : try next(frame) }
+          continue
+        }
         switch branch.result {
         case .slot(let slot): otherwise = { frame in try test(frame) ? frame.slots[slot] : try next(frame) }
         case .constant(let value): otherwise = { frame in try test(frame) ? value : try next(frame) }
@@ -447,7 +462,11 @@ final class Compiler {
     if let elseBody { chain = block(elseBody) }
     for clause in clauses.reversed() {
       let test = condition(clause.condition), body = block(clause.body), otherwise = chain
-      chain = { frame in try test(frame) ? try body(frame) : try otherwise(frame) }
+      if let form = slotConstant(clause.condition), form.isComparison {
+        chain = { frame in try form.test(frame) ?? test(frame) ? try body(frame) : try otherwise(frame) }
+      } else {
+        chain = { frame in try test(frame) ? try body(frame) : try otherwise(frame) }
+      }
     }
     return chain
   }
@@ -875,6 +894,14 @@ final class Compiler {
       return .computed(expression(expr))
     default: return .computed(expression(expr))
     }
+  }
+
+  /// `local op k` with an unboxed local and an int literal, for statements to evaluate in place.
+  private func slotConstant(_ expr: Expr) -> SlotConstant? {
+    guard case .binary(let op, .variable(let name, _), .literal(.int(let k), _), _) = expr,
+      case .local(let local) = resolve(name), !local.boxed
+    else { return nil }
+    return SlotConstant(op: op, slot: local.slot, constant: k)
   }
 
   /// An argument's operand: as `operand` gives it, and `local + k` or `local - k` with an

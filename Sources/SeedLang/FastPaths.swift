@@ -236,3 +236,50 @@ enum FastPath {
     }
   }
 }
+
+/// `local op k`, a local and an int literal: what loops test (`r == 0`, `n < 2`) and compute
+/// (`i % 3`). Statements and conditions evaluate it in place, switching on the operator,
+/// rather than calling a compiled closure; anything but an int local, or an overflow, is
+/// left to the compiled expression, which has every check and error.
+struct SlotConstant {
+  let op: BinaryOperator
+  let slot: Int
+  let constant: Int
+
+  /// The comparison, or nil when the local is not an int.
+  @inline(__always)
+  func test(_ frame: Frame) -> Bool? {
+    guard case .int(let x) = frame.slots[slot] else { return nil }
+    switch op {
+    case .less: return LessThan.ints(x, constant)
+    case .lessEqual: return LessOrEqual.ints(x, constant)
+    case .greater: return GreaterThan.ints(x, constant)
+    case .greaterEqual: return GreaterOrEqual.ints(x, constant)
+    case .equal: return Equal.ints(x, constant)
+    case .notEqual: return NotEqual.ints(x, constant)
+    case .add, .subtract, .multiply, .divide, .remainder: return nil
+    }
+  }
+
+  /// The arithmetic, or nil when the local is not an int or the result needs the general
+  /// path (an overflow, a division by zero).
+  @inline(__always)
+  func value(_ frame: Frame) -> Int? {
+    guard case .int(let x) = frame.slots[slot] else { return nil }
+    switch op {
+    case .add: return Addition.ints(x, constant)
+    case .subtract: return Subtraction.ints(x, constant)
+    case .multiply: return Multiplication.ints(x, constant)
+    case .divide: return Division.ints(x, constant)
+    case .remainder: return Remainder.ints(x, constant)
+    case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual: return nil
+    }
+  }
+
+  var isComparison: Bool {
+    switch op {
+    case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual: return true
+    case .add, .subtract, .multiply, .divide, .remainder: return false
+    }
+  }
+}
