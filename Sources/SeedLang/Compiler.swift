@@ -582,10 +582,7 @@ final class Compiler {
         }
         // `i += 1` and `total += x * y` on a local: the operator's fast path, stored in place.
         if let op, let update = localUpdate(op, slot: slot, value: valueExpr, at: at) {
-          return { frame in
-            frame.store(try update(frame), at: slot)
-            return .next
-          }
+          return update
         }
         return { frame in
           frame.store(try combine(frame.slots[slot], try value(frame)), at: slot)
@@ -660,19 +657,19 @@ final class Compiler {
   }
 
   /// `slot op value` through the operator's fast path, for the arithmetic operators.
-  private func localUpdate(_ op: BinaryOperator, slot: Int, value: Expr, at: SourceLocation) -> Evaluate? {
+  private func localUpdate(_ op: BinaryOperator, slot: Int, value: Expr, at: SourceLocation) -> Execute? {
     let slow: (Value, Value) throws -> Value = { a, b in
       do { return try Operators.apply(op, a, b) } catch let failure as RuntimeFailure {
         throw Diagnostic(.runtime, failure.message, at: at)
       }
     }
-    let target = Operand.slot(slot), operand = self.operand(value)
+    let operand = self.operand(value)
     switch op {
-    case .add: return FastPath.arithmetic(Addition.self, target, operand, slow: slow)
-    case .subtract: return FastPath.arithmetic(Subtraction.self, target, operand, slow: slow)
-    case .multiply: return FastPath.arithmetic(Multiplication.self, target, operand, slow: slow)
-    case .divide: return FastPath.arithmetic(Division.self, target, operand, slow: slow)
-    case .remainder: return FastPath.arithmetic(Remainder.self, target, operand, slow: slow)
+    case .add: return FastPath.localUpdate(Addition.self, slot, operand, slow: slow)
+    case .subtract: return FastPath.localUpdate(Subtraction.self, slot, operand, slow: slow)
+    case .multiply: return FastPath.localUpdate(Multiplication.self, slot, operand, slow: slow)
+    case .divide: return FastPath.localUpdate(Division.self, slot, operand, slow: slow)
+    case .remainder: return FastPath.localUpdate(Remainder.self, slot, operand, slow: slow)
     default: return nil
     }
   }

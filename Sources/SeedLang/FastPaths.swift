@@ -150,6 +150,15 @@ enum FastPath {
       }
     case (.computed(let l), .slot(let j)), (.global(_, let l), .slot(let j)):
       return { frame in try compute(try l(frame), frame.slots[j]) }
+    case (.computed(let l), .constant(let c)), (.global(_, let l), .constant(let c)):
+      // `next() - 0.5`, `x / 2.0`: a constant other than an int is not called for.
+      return { frame in try compute(try l(frame), c) }
+    case (.constant(let c), .computed(let r)), (.constant(let c), .global(_, let r)):
+      return { frame in try compute(c, try r(frame)) }
+    case (.slot(let i), .constant(let c)):
+      return { frame in try compute(frame.slots[i], c) }
+    case (.constant(let c), .slot(let j)):
+      return { frame in try compute(c, frame.slots[j]) }
     case (.element(let la, let ia, let l), .element(let lb, let ib, let r)):
       // `a[k] * b[k]`: two floats read in place, no closure called for either.
       return { frame in
@@ -163,6 +172,46 @@ enum FastPath {
     default:
       let l = left.evaluate, r = right.evaluate
       return { frame in try compute(try l(frame), try r(frame)) }
+    }
+  }
+
+  /// `local op= operand`, computed and stored in one closure. An int or float result over an
+  /// int or float is written without releasing anything. No expression can change an unboxed
+  /// local, so whether it is read before or after the operand makes no difference.
+  static func localUpdate<Op: ArithmeticOperator>(
+    _: Op.Type, _ slot: Int, _ operand: Operand, slow: @escaping (Value, Value) throws -> Value
+  ) -> Execute {
+    if case .constant(.int(let k)) = operand {
+      return { frame in
+        let target = frame.slots + slot
+        if case .int(let x) = target.pointee, let r = Op.ints(x, k) {
+          target.initialize(to: .int(r))
+        } else {
+          frame.store(try slow(target.pointee, .int(k)), at: slot)
+        }
+        return .next
+      }
+    }
+    @inline(__always) func update(_ frame: Frame, by b: Value) throws {
+      let target = frame.slots + slot
+      if case .int(let x) = target.pointee, case .int(let y) = b, let r = Op.ints(x, y) {
+        target.initialize(to: .int(r))
+      } else if case .float(let x) = target.pointee, case .float(let y) = b, let r = Op.floats(x, y) {
+        target.initialize(to: .float(r))
+      } else {
+        frame.store(try slow(target.pointee, b), at: slot)
+      }
+    }
+    if case .slot(let source) = operand {
+      return { frame in
+        try update(frame, by: frame.slots[source])
+        return .next
+      }
+    }
+    let value = operand.evaluate
+    return { frame in
+      try update(frame, by: try value(frame))
+      return .next
     }
   }
 
