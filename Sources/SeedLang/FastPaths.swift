@@ -233,11 +233,7 @@ enum FastPath {
         return .next
       }
     }
-    let value = operand.evaluate
-    return { frame in
-      guard cell.isDefined, !cell.isConstant else { throw unassignable() }
-      let old = cell.value
-      let new = try value(frame)
+    @inline(__always) func update(_ old: Value, by new: Value) throws {
       if case .int(let x) = old, case .int(let y) = new, let r = Op.ints(x, y) {
         cell.assignNumber(.int(r))
       } else if case .float(let x) = old, case .float(let y) = new, let r = Op.floats(x, y) {
@@ -246,6 +242,19 @@ enum FastPath {
         let result = try slow(old, new)
         handle.with { cell.assign(result, in: $0) }
       }
+    }
+    if case .slot(let source) = operand {
+      return { frame in
+        guard cell.isDefined, !cell.isConstant else { throw unassignable() }
+        try update(cell.value, by: frame.slots[source])
+        return .next
+      }
+    }
+    let value = operand.evaluate
+    return { frame in
+      guard cell.isDefined, !cell.isConstant else { throw unassignable() }
+      let old = cell.value
+      try update(old, by: try value(frame))
       return .next
     }
   }
