@@ -636,12 +636,11 @@ final class Compiler {
         return .next
       }
     case .index(let objectExpr, let indexExpr, let indexLoc):
-      let object = expression(objectExpr)
-      let index = expression(indexExpr)
+      let object = operand(objectExpr), index = operand(indexExpr)
       let where_ = location(indexLoc)
       return { frame in
-        let container = try object(frame)
-        let key = try index(frame)
+        let container = try object.value(in: frame)
+        let key = try index.value(in: frame)
         do {
           let old: Value = op == nil ? .nil : try Subscripts.get(container, key)
           try Subscripts.set(container, key, try combine(old, try value(frame)))
@@ -965,11 +964,11 @@ final class Compiler {
   }
 
   private func subscriptExpression(_ objectExpr: Expr, _ indexExpr: Expr, _ loc: Loc) -> Evaluate {
-    let object = expression(objectExpr)
     let at = location(loc)
     // A range written in a subscript slices, with negative bounds counted from the end
     // (`xs[1..<-1]`, `xs[-2...-1]`); one-sided ranges (`xs[2...]`, `xs[..<3]`) exist only here.
     if case .range(let lowerExpr, let upperExpr, let closed, _) = indexExpr {
+      let object = expression(objectExpr)
       let lower = lowerExpr.map(expression), upper = upperExpr.map(expression)
       return { frame in
         let container = try object(frame)
@@ -989,8 +988,9 @@ final class Compiler {
         throw Diagnostic(.runtime, failure.message, at: at)
       }
     }
+    let object = operand(objectExpr), index = operand(indexExpr)
     // `xs[i]` with both in locals, the inner loop of vector code, reads them in place.
-    if case .slot(let listSlot) = operand(objectExpr), case .slot(let indexSlot) = operand(indexExpr) {
+    if case .slot(let listSlot) = object, case .slot(let indexSlot) = index {
       return { frame in
         if case .list(let list) = frame.slots[listSlot], case .int(let i) = frame.slots[indexSlot], i >= 0,
           i < list.items.count
@@ -1000,9 +1000,8 @@ final class Compiler {
         return try slow(frame.slots[listSlot], frame.slots[indexSlot])
       }
     }
-    let index = expression(indexExpr)
     return { frame in
-      let container = try object(frame), key = try index(frame)
+      let container = try object.value(in: frame), key = try index.value(in: frame)
       if case .list(let list) = container, case .int(let i) = key, i >= 0, i < list.items.count {
         return list.items[i]
       }

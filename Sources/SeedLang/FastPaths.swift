@@ -32,6 +32,20 @@ enum Operand {
     }
   }
 
+  /// The operand's value: locals, constants and globals are read in place, switching on the
+  /// operand, where calling its compiled closure would cost several times as much.
+  @inline(__always)
+  func value(in frame: Frame) throws -> Value {
+    switch self {
+    case .slot(let slot): return frame.slots[slot]
+    case .constant(let value): return value
+    case .global(let cell, let checked):
+      if cell.isDefined { return cell.value }
+      return try checked(frame)
+    case .element(_, _, let evaluate), .offset(_, _, let evaluate), .computed(let evaluate): return try evaluate(frame)
+    }
+  }
+
   /// The float at `xs[i]` when `xs` is a list holding one there; nil for anything else.
   @inline(__always)
   static func float(in frame: Frame, list: Int, index: Int) -> Double? {
