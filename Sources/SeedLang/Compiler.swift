@@ -638,9 +638,11 @@ final class Compiler {
     case .index(let objectExpr, let indexExpr, let indexLoc):
       let object = operand(objectExpr), index = operand(indexExpr)
       let where_ = location(indexLoc)
+      let objectValue = object.evaluate, indexValue = index.evaluate
+      let inPlace = object.isInPlace && index.isInPlace
       return { frame in
-        let container = try object.value(in: frame)
-        let key = try index.value(in: frame)
+        let container = inPlace ? try object.value(in: frame) : try objectValue(frame)
+        let key = inPlace ? try index.value(in: frame) : try indexValue(frame)
         do {
           let old: Value = op == nil ? .nil : try Subscripts.get(container, key)
           try Subscripts.set(container, key, try combine(old, try value(frame)))
@@ -1000,8 +1002,18 @@ final class Compiler {
         return try slow(frame.slots[listSlot], frame.slots[indexSlot])
       }
     }
+    if object.isInPlace && index.isInPlace {
+      return { frame in
+        let container = try object.value(in: frame), key = try index.value(in: frame)
+        if case .list(let list) = container, case .int(let i) = key, i >= 0, i < list.items.count {
+          return list.items[i]
+        }
+        return try slow(container, key)
+      }
+    }
+    let container = object.evaluate, key = index.evaluate
     return { frame in
-      let container = try object.value(in: frame), key = try index.value(in: frame)
+      let container = try container(frame), key = try key(frame)
       if case .list(let list) = container, case .int(let i) = key, i >= 0, i < list.items.count {
         return list.items[i]
       }
@@ -1018,7 +1030,7 @@ final class Compiler {
     let at = location(loc)
     let handle = InterpreterHandle(interpreter)
     if case .member(let receiverExpr, let name, _) = calleeExpr {
-      return methodCall(expression(receiverExpr), name, values, labels, at)
+      return methodCall(operand(receiverExpr), name, values, labels, at)
     }
     let callee = calleeValue(calleeExpr)
     let count = values.count
@@ -1175,8 +1187,10 @@ final class Compiler {
   }
 
   /// `x.name(args)`: a function stored in a dict under `name`, else the method of x's type.
-  private func methodCall(_ receiver: @escaping Evaluate, _ name: String, _ values: [CompiledExpression], _ labels: [String?]?, _ at: SourceLocation) -> Evaluate {
+  private func methodCall(_ receiverOperand: Operand, _ name: String, _ values: [CompiledExpression], _ labels: [String?]?, _ at: SourceLocation) -> Evaluate {
     let handle = InterpreterHandle(interpreter)
+    // A receiver in a local or a global, as `xs.append(x)` has, is read in place.
+    let receiver = receiverOperand.evaluate, inPlace = receiverOperand.isInPlace
     // The method of each type is found once, here; the tables are complete before any
     // notebook code compiles.
     let methods = interpreter.methods
@@ -1218,13 +1232,15 @@ final class Compiler {
     if name == "append", listNative != nil, values.count == 1 {
       let item = values[0].evaluate
       return { frame in try handle.with { interpreter in
-        let object = try receiver(frame)
+        let object = inPlace ? try receiverOperand.value(in: frame) : try receiver(frame)
         guard case .list(let list) = object else { return try dispatch(object, interpreter, frame) }
         list.items.append(try item(frame))
         return .nil
       } }
     }
-    return { frame in try handle.with { interpreter in try dispatch(try receiver(frame), interpreter, frame) } }
+    return { frame in try handle.with { interpreter in
+      try dispatch(inPlace ? try receiverOperand.value(in: frame) : try receiver(frame), interpreter, frame)
+    } }
   }
 
   /// Calls a builtin with positional arguments evaluated onto the value stack; errors are

@@ -32,8 +32,17 @@ enum Operand {
     }
   }
 
+  /// Whether `value(in:)` reads the operand without calling a closure.
+  var isInPlace: Bool {
+    switch self {
+    case .slot, .constant, .global: return true
+    case .element, .offset, .computed: return false
+    }
+  }
+
   /// The operand's value: locals, constants and globals are read in place, switching on the
-  /// operand, where calling its compiled closure would cost several times as much.
+  /// operand, where calling its compiled closure would cost several times as much. For the
+  /// others, taking the closure out of the operand retains it: `evaluate` is cheaper there.
   @inline(__always)
   func value(in frame: Frame) throws -> Value {
     switch self {
