@@ -833,6 +833,8 @@ final class Compiler {
 
   private enum Piece {
     case text(LiteralBytes)
+    /// A local, read in place.
+    case slot(Int)
     case value(Evaluate)
   }
 
@@ -845,7 +847,10 @@ final class Compiler {
     let pieces: [Piece] = parts.map {
       switch $0 {
       case .text(let text): return .text(LiteralBytes(text))
-      case .expr(let expr): return .value(expression(expr))
+      case .expr(let expr):
+        let value = operand(expr)
+        if case .slot(let slot) = value { return .slot(slot) }
+        return .value(value.evaluate)
       }
     }
     var chain: Emit?
@@ -863,6 +868,13 @@ final class Compiler {
     case (.text(let literal), let next?):
       return { frame, text in
         text.append(literal.bytes)
+        try next(frame, &text)
+      }
+    case (.slot(let slot), nil):
+      return { frame, text in text.append(frame.slots[slot]) }
+    case (.slot(let slot), let next?):
+      return { frame, text in
+        text.append(frame.slots[slot])
         try next(frame, &text)
       }
     case (.value(let value), nil):
