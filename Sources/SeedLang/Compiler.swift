@@ -479,12 +479,15 @@ final class Compiler {
       beginBlock()
       let variable = declareLocal(names[0], .loopVariable, loc)
       scope.loopDepth += 1
-      let run = block(body)
+      beginBlock()
+      let statements = body.map { CompiledStatement(execute: statement($0)) }
+      endBlock()
       scope.loopDepth -= 1
       endBlock()
       let slot = variable.slot, boxed = variable.boxed
       let handle = InterpreterHandle(interpreter)
-      return { frame in
+      @inline(__always)
+      func count(_ frame: Frame, _ step: (Frame) throws -> Flow) throws -> Flow {
         guard case .int(let start) = try low(frame), case .int(var end) = try high(frame) else {
           throw Diagnostic(.runtime, "a range's bounds must be ints", at: at)
         }
@@ -496,7 +499,7 @@ final class Compiler {
         while i < end {
           try handle.checkInterrupt(at: at)
           if boxed { frame.slots[slot] = .box(Box(.int(i))) } else { frame.store(.int(i), at: slot) }
-          switch try run(frame) {
+          switch try step(frame) {
           case .breakLoop: return .next
           case .returned: return .returned
           case .next, .continueLoop: i += 1
@@ -504,6 +507,19 @@ final class Compiler {
         }
         return .next
       }
+      // A body of two statements, as loops often have, is run by the loop itself, without
+      // the closure that chains them.
+      if statements.count == 2 {
+        let first = statements[0].execute, second = statements[1].execute
+        return { frame in
+          try count(frame) { frame in
+            let flow = try first(frame)
+            return flow == .next ? try second(frame) : flow
+          }
+        }
+      }
+      let run = Compiler.sequence(statements)
+      return { frame in try count(frame, run) }
     }
     let items = expression(sequence)
     let at = location(sequence.loc)
