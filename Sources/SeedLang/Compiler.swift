@@ -450,7 +450,7 @@ final class Compiler {
         frame.slots[slot] = .box(box)
         return box
       case .capture(let index):
-        return frame.closure.unsafelyUnwrapped.captures[index]
+        return frame.capturedBox(index)
       }
     }
     return Closure(proto: proto, captures: captures)
@@ -608,12 +608,12 @@ final class Compiler {
         if !local.mutable { error("cannot assign to '\(name)': \(local.role.whyConstant(line: local.line))", nameLoc) }
         if op == nil {
           return { frame in
-            frame.closure.unsafelyUnwrapped.captures[index].value = try value(frame)
+            frame.capturedBox(index).value = try value(frame)
             return .next
           }
         }
         return { frame in
-          let box = frame.closure.unsafelyUnwrapped.captures[index]
+          let box = frame.capturedBox(index)
           box.value = try combine(box.value, try value(frame))
           return .next
         }
@@ -837,7 +837,7 @@ final class Compiler {
       }
       return { frame in frame.slots[slot] }
     case .capture(let index, _):
-      return { frame in frame.closure.unsafelyUnwrapped.capturedValue(index) }
+      return { frame in frame.capturedValue(index) }
     case .global(let cell):
       let at = location(loc)
       return { _ in

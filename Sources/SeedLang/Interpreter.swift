@@ -429,30 +429,34 @@ public final class Interpreter {
 /// held here for the whole loop, so each call enters it directly, without matching the
 /// value or retaining the closure again.
 public struct Callback {
-  unowned(unsafe) let interpreter: Interpreter
+  let interpreter: InterpreterHandle
   /// Holds the function alive; `closure` refers to it without a count of its own.
   let callee: Value
   let closure: Unmanaged<Closure>?
 
   init(interpreter: Interpreter, callee: Value, closure: Closure?) {
-    self.interpreter = interpreter
+    self.interpreter = InterpreterHandle(interpreter)
     self.callee = callee
     self.closure = closure.map { .passUnretained($0) }
   }
 
   public func callAsFunction(_ first: Value) throws -> Value {
-    guard let closure else { return try interpreter.call(callee, first) }
-    return try closure._withUnsafeGuaranteedRef { function in
-      try interpreter.enter(function, at: nil) { base in (base + 1).initialize(to: first) }
+    try interpreter.with { interpreter in
+      guard let closure else { return try interpreter.call(callee, first) }
+      return try closure._withUnsafeGuaranteedRef { function in
+        try interpreter.enter(function, at: nil) { base in (base + 1).initialize(to: first) }
+      }
     }
   }
 
   public func callAsFunction(_ first: Value, _ second: Value) throws -> Value {
-    guard let closure else { return try interpreter.call(callee, first, second) }
-    return try closure._withUnsafeGuaranteedRef { function in
-      try interpreter.enter(function, at: nil) { base in
-        (base + 1).initialize(to: first)
-        (base + 2).initialize(to: second)
+    try interpreter.with { interpreter in
+      guard let closure else { return try interpreter.call(callee, first, second) }
+      return try closure._withUnsafeGuaranteedRef { function in
+        try interpreter.enter(function, at: nil) { base in
+          (base + 1).initialize(to: first)
+          (base + 2).initialize(to: second)
+        }
       }
     }
   }
@@ -519,7 +523,25 @@ struct Frame {
   let slots: UnsafeMutablePointer<Value>
   /// The running closure, for its captures. The caller holds it for the whole call, so the
   /// frame need not retain it: that saves a retain and a release on every call.
-  unowned(unsafe) let closure: Closure?
+  private let running: Unmanaged<Closure>?
+
+  init(slots: UnsafeMutablePointer<Value>, closure: Closure?) {
+    self.slots = slots
+    running = closure.map { .passUnretained($0) }
+  }
+
+  /// The value of the running closure's capture at `index`. Read through the unretained
+  /// reference: an `unowned(unsafe)` one would be retained and released around the read.
+  @inline(__always)
+  func capturedValue(_ index: Int) -> Value {
+    running.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.capturedValue(index) }
+  }
+
+  /// The box of the running closure's capture at `index`.
+  @inline(__always)
+  func capturedBox(_ index: Int) -> Box {
+    running.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.captures[index] }
+  }
 
   /// Stores a local. When the slot holds an int, a float or another value that owns
   /// nothing, as a loop's locals mostly do, there is nothing to release: the slot is
