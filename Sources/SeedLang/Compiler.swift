@@ -1068,8 +1068,8 @@ final class Compiler {
     // closure, saving a closure call per call.
     if labels == nil, case .variable(let name, _) = calleeExpr, case .global(let cell) = resolve(name) {
       let general: (Interpreter, Frame) throws -> Value = { interpreter, frame in
-        if case .builtin(let builtin) = cell.value {
-          return try Compiler.callBuiltin(builtin, values, interpreter, frame, at)
+        if let builtin = cell.builtin() {
+          return try builtin._withUnsafeGuaranteedRef { try Compiler.callBuiltin($0, values, interpreter, frame, at) }
         }
         return try Compiler.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, labels, frame, at)
       }

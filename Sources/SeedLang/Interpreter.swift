@@ -89,11 +89,11 @@ public final class Interpreter {
     mainStack.deallocate()
   }
 
-  /// Functions taken out of a global while seed code was running. A call through a global's
-  /// cell does not retain the function it runs (that would cost an atomic increment and
-  /// decrement per call), so a function replaced while calls may be running it is kept
-  /// here until the outermost run ends.
-  var retiredFunctions: [Closure] = []
+  /// Functions and builtins taken out of a global while seed code was running. A call
+  /// through a global's cell does not retain what it runs (that would cost an atomic
+  /// increment and decrement per call), so one replaced while calls may be running it is
+  /// kept here until the outermost run ends.
+  var retiredFunctions: [Value] = []
 
   /// Whether a call may be running: one on this thread, or a `parallel` worker's.
   var mayBeCalling: Bool { depth > 0 || sharingDepth > 0 }
@@ -495,7 +495,10 @@ final class GlobalCell {
 
   @inline(__always)
   func assign(_ newValue: Value, in interpreter: Interpreter) {
-    if case .closure(let old) = value, interpreter.mayBeCalling { interpreter.retiredFunctions.append(old) }
+    switch value {
+    case .closure, .builtin: if interpreter.mayBeCalling { interpreter.retiredFunctions.append(value) }
+    default: break
+    }
     value = newValue
   }
 
@@ -514,6 +517,13 @@ final class GlobalCell {
   func function(taking count: Int) -> Unmanaged<Closure>? {
     guard case .closure(let closure) = value, closure.parameterCount == count else { return nil }
     return .passUnretained(closure)
+  }
+
+  /// The builtin in the cell, not retained, as `function(taking:)` gives a closure.
+  @inline(__always)
+  func builtin() -> Unmanaged<Builtin>? {
+    guard case .builtin(let builtin) = value else { return nil }
+    return .passUnretained(builtin)
   }
 }
 
