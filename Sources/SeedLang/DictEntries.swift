@@ -182,17 +182,7 @@ extension DictKey {
 
   /// The hash of bytes that are all ASCII, else nil.
   private static func hash(asciiBytes bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-    guard let start = bytes.baseAddress else { return hash(bytes: bytes) }
-    var index = 0
-    while index + 8 <= bytes.count {
-      if UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return nil }
-      index += 8
-    }
-    while index < bytes.count {
-      if start[index] >= 0x80 { return nil }
-      index += 1
-    }
-    return hash(bytes: bytes)
+    bytes.isASCII ? hash(bytes: bytes) : nil
   }
 
   /// Eight bytes at a time, each word multiplied in and folded, then the SplitMix64

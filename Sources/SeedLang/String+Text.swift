@@ -1,7 +1,8 @@
 import Foundation
 
-// Text in the interpreter's hot paths: a string's length, ints in decimal, and strings built
-// from pieces, each without the general machinery of Swift's String that they do not need.
+// Text in the interpreter's hot paths: a string's length, whether bytes are ASCII, ints in
+// decimal, and strings built from pieces and literals, each without the general machinery of
+// Swift's String that they do not need.
 
 extension String {
   /// The number of characters, as `count` gives it, found quickly for ASCII text.
@@ -11,17 +12,9 @@ extension String {
   /// and carriage returns found with `memchr`.
   var characterCount: Int {
     let counted: Int?? = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+      guard bytes.isASCII else { return nil }
       guard let start = bytes.baseAddress else { return 0 }
       let length = bytes.count
-      var index = 0
-      while index + 8 <= length {
-        if UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return nil }
-        index += 8
-      }
-      while index < length {
-        if start[index] >= 0x80 { return nil }
-        index += 1
-      }
       var pairs = 0
       var from = start
       let end = start + length
@@ -33,6 +26,23 @@ extension String {
       return length - pairs
     }
     return (counted ?? nil) ?? count
+  }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+  /// Whether every byte is ASCII, checked eight bytes at a time.
+  var isASCII: Bool {
+    guard let start = baseAddress else { return true }
+    var index = 0
+    while index + 8 <= count {
+      if UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+      index += 8
+    }
+    while index < count {
+      if start[index] >= 0x80 { return false }
+      index += 1
+    }
+    return true
   }
 }
 

@@ -286,16 +286,8 @@ enum CollectionBuiltins {
   /// byte is not ASCII.
   private static func asciiPrefix(of string: String) -> UInt64? {
     let prefix = string.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
+      guard bytes.isASCII else { return nil }
       guard let start = bytes.baseAddress else { return 0 }
-      var index = 0
-      while index + 8 <= bytes.count {
-        if UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return nil }
-        index += 8
-      }
-      while index < bytes.count {
-        if start[index] >= 0x80 { return nil }
-        index += 1
-      }
       var prefix: UInt64 = 0
       for position in 0..<8 {
         prefix = prefix << 8 | (position < bytes.count ? UInt64(start[position]) : 0)
