@@ -1271,23 +1271,14 @@ final class Compiler {
     } }
   }
 
-  /// Calls a builtin with positional arguments evaluated onto the value stack; errors are
-  /// reported as `Interpreter.callValue` reports them.
+  /// Calls a builtin with positional arguments evaluated onto the value stack.
   private static func callBuiltin(
     _ builtin: Builtin, _ values: [CompiledExpression], _ interpreter: Interpreter, _ frame: Frame, _ at: SourceLocation
   ) throws -> Value {
     let count = values.count
     return try interpreter.withStackSlots(count, at: at) { base in
       for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
-      var arguments = Arguments(interpreter: interpreter, values: base, count: count, labels: nil, function: builtin.name)
-      do {
-        return try builtin.body(&arguments)
-      } catch let failure as RuntimeFailure {
-        throw Diagnostic(.runtime, failure.message, at: at)
-      } catch var diagnostic as Diagnostic {
-        diagnostic.addCall(.init(function: builtin.name, location: at))
-        throw diagnostic
-      }
+      return try interpreter.callBuiltin(builtin, arguments: base, count: count, labels: nil, at: at)
     }
   }
 

@@ -248,19 +248,28 @@ public final class Interpreter {
     case .closure(let closure):
       return try callClosure(closure, arguments: arguments, count: count, labels: labels, at: location)
     case .builtin(let builtin):
-      var args = Arguments(interpreter: self, values: arguments, count: count, labels: labels, function: builtin.name)
-      do {
-        return try builtin.body(&args)
-      } catch let failure as RuntimeFailure {
-        throw Diagnostic(.runtime, failure.message, at: location)
-      } catch var diagnostic as Diagnostic {
-        if let location { diagnostic.addCall(.init(function: builtin.name, location: location)) }
-        throw diagnostic
-      }
+      return try callBuiltin(builtin, arguments: arguments, count: count, labels: labels, at: location)
     default:
       let message = "cannot call a value of type \(callee.typeName)"
       if location == nil { throw RuntimeFailure(message) }
       throw Diagnostic(.runtime, message, at: location)
+    }
+  }
+
+  /// Runs a builtin on `count` arguments on the value stack; what it throws becomes an error
+  /// at the call.
+  @inline(__always)
+  func callBuiltin(
+    _ builtin: Builtin, arguments: UnsafeMutablePointer<Value>, count: Int, labels: [String?]?, at location: SourceLocation?
+  ) throws -> Value {
+    var args = Arguments(interpreter: self, values: arguments, count: count, labels: labels, function: builtin.name)
+    do {
+      return try builtin.body(&args)
+    } catch let failure as RuntimeFailure {
+      throw Diagnostic(.runtime, failure.message, at: location)
+    } catch var diagnostic as Diagnostic {
+      if let location { diagnostic.addCall(.init(function: builtin.name, location: location)) }
+      throw diagnostic
     }
   }
 
