@@ -1075,6 +1075,20 @@ final class Compiler {
       }
       switch count {
       case 1:
+        // A builtin of one argument, `float(x)` say, gets it in a local rather than on the
+        // value stack.
+        let argument = operands[0], evaluate = values[0].evaluate
+        let general: (Interpreter, Frame) throws -> Value = { interpreter, frame in
+          if let builtin = cell.builtin() {
+            var value = argument.isInPlace ? try argument.value(in: frame) : try evaluate(frame)
+            return try builtin._withUnsafeGuaranteedRef { builtin in
+              try withUnsafeMutablePointer(to: &value) { pointer in
+                try interpreter.callBuiltin(builtin, arguments: pointer, count: 1, labels: nil, at: at)
+              }
+            }
+          }
+          return try Compiler.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, labels, frame, at)
+        }
         // `f(n)` and `f(n - 1)`, the arguments of recursion, are read or computed in place.
         switch operands[0] {
         case .slot(let slot):

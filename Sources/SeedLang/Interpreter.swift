@@ -264,6 +264,7 @@ public final class Interpreter {
   ) throws -> Value {
     var args = Arguments(interpreter: self, values: arguments, count: count, labels: labels, function: builtin.name)
     do {
+      if labels == nil, let positional = builtin.positional { return try positional(&args) }
       return try builtin.body(&args)
     } catch let failure as RuntimeFailure {
       throw Diagnostic(.runtime, failure.message, at: location)
@@ -643,10 +644,18 @@ public final class Closure {
 public final class Builtin {
   public let name: String
   let body: (inout Arguments) throws -> Value
+  /// For a native that checks and reorders labels before its own body: that body, which a
+  /// call with positional arguments only can run directly.
+  let positional: ((inout Arguments) throws -> Value)?
 
-  public init(name: String, body: @escaping (inout Arguments) throws -> Value) {
+  public convenience init(name: String, body: @escaping (inout Arguments) throws -> Value) {
+    self.init(name: name, body: body, positional: nil)
+  }
+
+  init(name: String, body: @escaping (inout Arguments) throws -> Value, positional: ((inout Arguments) throws -> Value)?) {
     self.name = name
     self.body = body
+    self.positional = positional
   }
 }
 

@@ -121,13 +121,16 @@ extension Interpreter {
       + CollectionBuiltins.sequenceFunctions + StringBuiltins.functions + JSONBuiltins.functions + VectorBuiltins.functions + ChartBuiltins.functions
     {
       let allowed = MethodTables.acceptedLabels[name] ?? []
-      defineBuiltin(name) { args in
-        // Without labels there is nothing to check or reorder, and no copy to make.
-        guard args.labels != nil else { return try body.call(&args) }
-        try args.checkLabels(allowed)
-        var ordered = args.positionalFirst()
-        return try body.call(&ordered)
-      }
+      let builtin = Builtin(
+        name: name,
+        body: { args in
+          // Without labels there is nothing to check or reorder, and no copy to make.
+          guard args.labels != nil else { return try body.call(&args) }
+          try args.checkLabels(allowed)
+          var ordered = args.positionalFirst()
+          return try body.call(&ordered)
+        }, positional: body.call)
+      define(name, .builtin(builtin))
     }
     func install(_ entries: [(String, NativeMethod)], into table: inout [String: Value]) {
       for (name, body) in entries {
