@@ -1271,17 +1271,29 @@ final class Compiler {
     }
     // `xs.append(x)`, how loops build lists, puts the item in the list as the native method
     // would, without the call: no arguments on the stack, no retain and release of the item.
+    // The dispatch as one closure, so that the closures below capture little: calling a
+    // closure copies out everything it captures.
+    let other: (Value, Interpreter, Frame) throws -> Value = { object, interpreter, frame in
+      try dispatch(object, interpreter, frame)
+    }
     if name == "append", listNative != nil, values.count == 1 {
       let item = values[0].evaluate
+      if case .slot(let slot) = receiverOperand {
+        return { frame in try handle.with { interpreter in
+          guard case .list(let list) = frame.slots[slot] else { return try other(frame.slots[slot], interpreter, frame) }
+          list.items.append(try item(frame))
+          return .nil
+        } }
+      }
       return { frame in try handle.with { interpreter in
         let object = inPlace ? try receiverOperand.value(in: frame) : try receiver(frame)
-        guard case .list(let list) = object else { return try dispatch(object, interpreter, frame) }
+        guard case .list(let list) = object else { return try other(object, interpreter, frame) }
         list.items.append(try item(frame))
         return .nil
       } }
     }
     return { frame in try handle.with { interpreter in
-      try dispatch(inPlace ? try receiverOperand.value(in: frame) : try receiver(frame), interpreter, frame)
+      try other(inPlace ? try receiverOperand.value(in: frame) : try receiver(frame), interpreter, frame)
     } }
   }
 
