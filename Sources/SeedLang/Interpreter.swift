@@ -95,8 +95,9 @@ public final class Interpreter {
   /// kept here until the outermost run ends.
   var retiredFunctions: [Value] = []
 
-  /// Whether a call may be running: one on this thread, or a `parallel` worker's.
-  var mayBeCalling: Bool { depth > 0 || sharingDepth > 0 }
+  /// Whether a call may be running: any seed code at all, a builtin's included, on this
+  /// thread or a `parallel` worker's.
+  var mayBeCalling: Bool { runDepth > 0 || depth > 0 || sharingDepth > 0 }
 
   /// Makes sure `count` slots from `top` are usable; false when the stack is full.
   @inline(__always)
