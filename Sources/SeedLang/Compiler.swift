@@ -370,7 +370,9 @@ final class Compiler {
     case .ifChain(let clauses, let elseBody, _)
     where clauses.allSatisfy({ Compiler.alwaysReturns($0.body) }) && elseBody.map(Compiler.alwaysReturns) ?? true:
       // Compiled in source order: a declaration after the `if` must not be visible inside it.
-      let branches = clauses.map { CompiledBranch(test: condition($0.condition), result: branchResult($0.body)) }
+      let branches = clauses.map {
+        CompiledBranch(test: condition($0.condition), form: slotConstant($0.condition), result: branchResult($0.body))
+      }
       var otherwise: Evaluate
       if let elseBody {
         otherwise = valueBlock(elseBody)
@@ -378,9 +380,9 @@ final class Compiler {
       } else {
         otherwise = returnedValue(statements.dropFirst())
       }
-      for (branch, clause) in zip(branches, clauses).reversed() {
+      for branch in branches.reversed() {
         let test = branch.test, next = otherwise
-        if let form = slotConstant(clause.condition), form.isComparison, case .slot(let slot) = branch.result {
+        if let form = branch.form, form.isComparison, case .slot(let slot) = branch.result {
           otherwise = { frame in try form.test(frame) ?? test(frame) ? frame.slots[slot] : try next(frame) }
           continue
         }
@@ -1342,6 +1344,8 @@ struct CompiledExpression {
 
 struct CompiledBranch {
   let test: (Frame) throws -> Bool
+  /// The test as `local op k`, resolved with the test, before any later declaration.
+  let form: SlotConstant?
   let result: Operand
 }
 
