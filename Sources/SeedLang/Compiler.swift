@@ -1071,26 +1071,12 @@ final class Compiler {
     if labels == nil, case .variable(let name, _) = calleeExpr, case .global(let cell) = resolve(name) {
       let general: (Interpreter, Frame) throws -> Value = { interpreter, frame in
         if let builtin = cell.builtin() {
-          return try builtin._withUnsafeGuaranteedRef { try Compiler.callBuiltin($0, values, interpreter, frame, at) }
+          return try builtin._withUnsafeGuaranteedRef { try Compiler.callBuiltin($0, operands, values, interpreter, frame, at) }
         }
         return try Compiler.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, labels, frame, at)
       }
       switch count {
       case 1:
-        // A builtin of one argument, `float(x)` say, gets it in a local rather than on the
-        // value stack.
-        let argument = operands[0], evaluate = values[0].evaluate
-        let general: (Interpreter, Frame) throws -> Value = { interpreter, frame in
-          if let builtin = cell.builtin() {
-            var value = argument.isInPlace ? try argument.value(in: frame) : try evaluate(frame)
-            return try builtin._withUnsafeGuaranteedRef { builtin in
-              try withUnsafeMutablePointer(to: &value) { pointer in
-                try interpreter.callBuiltin(builtin, arguments: pointer, count: 1, labels: nil, at: at)
-              }
-            }
-          }
-          return try Compiler.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, labels, frame, at)
-        }
         // `f(n)` and `f(n - 1)`, the arguments of recursion, are read or computed in place.
         switch operands[0] {
         case .slot(let slot):
@@ -1299,11 +1285,20 @@ final class Compiler {
     } }
   }
 
-  /// Calls a builtin with positional arguments evaluated onto the value stack.
+  /// Calls a builtin with positional arguments, evaluated into a local when there is one and onto
+  /// the value stack when there are more.
   private static func callBuiltin(
-    _ builtin: Builtin, _ values: [CompiledExpression], _ interpreter: Interpreter, _ frame: Frame, _ at: SourceLocation
+    _ builtin: Builtin, _ operands: [Operand], _ values: [CompiledExpression], _ interpreter: Interpreter, _ frame: Frame,
+    _ at: SourceLocation
   ) throws -> Value {
     let count = values.count
+    // `float(x)` and the like, the usual builtin call, need no slots reserved and cleared.
+    if count == 1 {
+      var value = operands[0].isInPlace ? try operands[0].value(in: frame) : try values[0].evaluate(frame)
+      return try withUnsafeMutablePointer(to: &value) { pointer in
+        try interpreter.callBuiltin(builtin, arguments: pointer, count: 1, labels: nil, at: at)
+      }
+    }
     return try interpreter.withStackSlots(count, at: at) { base in
       for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
       return try interpreter.callBuiltin(builtin, arguments: base, count: count, labels: nil, at: at)
