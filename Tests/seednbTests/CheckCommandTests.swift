@@ -5,7 +5,7 @@ import XCTest
 
 /// Runs the built `seednb` in a temporary folder, as CommandLineTests does, with loopback
 /// servers to run notebooks against. Has no tests of its own.
-class SeednbProcessTestCase: XCTestCase {
+class SeednbProcessTestCase: XCTestCase, TestFolder {
   static let key = "sk-check-cli-key-0123456789"
   var folder: URL!
   var servers: [LoopbackOpenAIServer] = []
@@ -30,14 +30,6 @@ class SeednbProcessTestCase: XCTestCase {
     return server
   }
 
-  @discardableResult
-  func write(_ name: String, _ text: String) throws -> String {
-    let url = folder.appendingPathComponent(name)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try text.write(to: url, atomically: true, encoding: .utf8)
-    return url.path
-  }
-
   /// Runs seednb in the test's folder, against `server` when one is given.
   func seednb(_ arguments: [String], server: LoopbackOpenAIServer? = nil, key: String = SeednbProcessTestCase.key) throws
     -> CommandLineTests.Outcome
@@ -45,7 +37,6 @@ class SeednbProcessTestCase: XCTestCase {
     try CommandLineTests.run(
       arguments, in: folder, environment: ["OPENAI_BASE_URL": server?.baseURL, "OPENAI_API_KEY": server == nil ? nil : key])
   }
-
 
   /// Three cells: none, two seeded chats and one without a seed, one seeded chat asked
   /// three times and an embedding.

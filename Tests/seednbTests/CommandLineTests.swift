@@ -4,7 +4,7 @@ import XCTest
 
 /// Runs the built `seednb` on small notebooks and checks what a user sees: standard output,
 /// standard error and the exit status.
-final class CommandLineTests: XCTestCase {
+final class CommandLineTests: XCTestCase, TestFolder {
   /// Bytes read on another thread, handed over after it is done.
   final class Collected: @unchecked Sendable {
     var data = Data()
@@ -56,14 +56,6 @@ final class CommandLineTests: XCTestCase {
     return products.appendingPathComponent("seednb")
   }
 
-  @discardableResult
-  func write(_ name: String, _ text: String) throws -> String {
-    let url = folder.appendingPathComponent(name)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try text.write(to: url, atomically: true, encoding: .utf8)
-    return url.path
-  }
-
   func seednb(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
     try CommandLineTests.run(arguments, in: folder, environment: environment)
   }
@@ -102,7 +94,6 @@ final class CommandLineTests: XCTestCase {
       status: process.terminationStatus, stdout: String(decoding: stdoutData.data, as: UTF8.self),
       stderr: String(decoding: stderrData, as: UTF8.self))
   }
-
 
   // MARK: - Running
 

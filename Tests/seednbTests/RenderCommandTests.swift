@@ -3,7 +3,7 @@ import LoopbackOpenAI
 import XCTest
 
 /// `seednb render` and `seednb run --report`, as a user runs them.
-final class RenderCommandTests: XCTestCase {
+final class RenderCommandTests: XCTestCase, TestFolder {
   var folder: URL!
   var server: LoopbackOpenAIServer!
 
@@ -24,17 +24,6 @@ final class RenderCommandTests: XCTestCase {
       arguments, in: folder,
       environment: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": "sk-render-cli", "NO_COLOR": "1"])
     return (outcome.status, outcome.stdout, outcome.stderr)
-  }
-
-
-  func write(_ name: String, _ text: String) throws -> String {
-    let url = folder.appendingPathComponent(name)
-    try text.write(to: url, atomically: true, encoding: .utf8)
-    return url.path
-  }
-
-  func read(_ name: String) throws -> String {
-    try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
   }
 
   static let notebook = """

@@ -5,7 +5,7 @@ import XCTest
 /// A notebook that uses secrets in every way allowed and fails in ways that are not, run,
 /// reported, rendered, listed and checked against a loopback server that requires the key:
 /// neither the API key nor the secret's text may be anywhere in what seednb printed or wrote.
-final class SecretLeakTests: XCTestCase {
+final class SecretLeakTests: XCTestCase, TestFolder {
   /// Both contain `LEAKCHECK`, so that any piece of either that holds it is found too.
   static let apiKey = "sk-main-LEAKCHECK-4d9c2e7a1b"
   static let otherKey = "sk-other-LEAKCHECK-8f3b6a0e5c"
@@ -40,17 +40,6 @@ final class SecretLeakTests: XCTestCase {
       ])
     printed += [outcome.stdout, outcome.stderr]
     return outcome
-  }
-
-  @discardableResult
-  func write(_ name: String, _ text: String) throws -> String {
-    let url = folder.appendingPathComponent(name)
-    try text.write(to: url, atomically: true, encoding: .utf8)
-    return url.path
-  }
-
-  func read(_ name: String) throws -> String {
-    try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
   }
 
   static let notebook = """
