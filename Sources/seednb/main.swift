@@ -14,8 +14,12 @@ mallopt(M_TRIM_THRESHOLD, 128 << 20)
 
 // Exit codes are part of seednb's interface: 2 means bad usage, whatever the parser's own.
 do {
-  var command = try Seednb.parseAsRoot()
-  try command.run()
+  if let request = RunRequest(bareCommandLine: Array(CommandLine.arguments.dropFirst())) {
+    try request.run()
+  } else {
+    var command = try Seednb.parseAsRoot()
+    try command.run()
+  }
 } catch {
   let code = Seednb.exitCode(for: error)
   if code == .success {

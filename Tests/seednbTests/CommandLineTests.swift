@@ -97,6 +97,49 @@ final class CommandLineTests: XCTestCase, TestFolder {
 
   // MARK: - Running
 
+  /// `seednb run <file>` alone skips the command parser; with an option that changes nothing
+  /// it goes through the parser. Both must tell a user the same, whatever the file holds.
+  func testABareRunTellsWhatTheParsedRunTells() throws {
+    let files = [
+      "script.seed": "print(\"sum\", 1 + 2)\n",
+      "failing.seed": "let xs = [1]\nprint(xs[3])\n",
+      "unparsable.seed": "let = 4\n",
+      "notebook.seednb": "# N\n\n```seed\nprint(\"cell\", 6 * 7)\n```\n\n```seed\nprint(1 / 0)\n```\n",
+      "missing.seed": "",
+      "-dashed.seed": "print(\"dashed\")\n",
+    ]
+    var outcomes: [String: [CommandLineTests.Outcome]] = [:]
+    for way in ["bare", "parsed"] {
+      let place = folder.appendingPathComponent(way)
+      for (name, text) in files where name != "missing.seed" {
+        _ = try write("\(way)/\(name)", text)
+      }
+      for name in files.keys.sorted() {
+        // A name that starts with `-` reads as an option unless it comes after `--`.
+        let path = name.hasPrefix("-") ? "./\(name)" : name
+        let arguments = way == "bare" ? ["run", path] : ["run", "--max-output", "10", path]
+        outcomes[name, default: []].append(try CommandLineTests.run(arguments, in: place))
+      }
+    }
+    for (name, pair) in outcomes {
+      XCTAssertEqual(pair[0].status, pair[1].status, name)
+      XCTAssertEqual(pair[0].cells, pair[1].cells, name)
+      XCTAssertEqual(pair[0].summary, pair[1].summary, name)
+      XCTAssertEqual(pair[0].stderr, pair[1].stderr, name)
+    }
+    XCTAssertEqual(outcomes["script.seed"]?[0].stdout, "sum 3\n")
+    XCTAssertEqual(outcomes["failing.seed"]?[0].status, 1)
+    XCTAssertEqual(outcomes["unparsable.seed"]?[0].status, 2)
+    XCTAssertEqual(outcomes["missing.seed"]?[0].status, 2)
+    XCTAssertEqual(outcomes["notebook.seednb"]?[0].status, 1)
+    XCTAssertEqual(outcomes["-dashed.seed"]?[0].stdout, "dashed\n")
+    XCTAssertTrue(outcomes["notebook.seednb"]?[0].stdout.contains("cell 42") ?? false)
+    // Usage errors still come from the parser.
+    let bareOption = try seednb(["run", "--no-such-option"])
+    XCTAssertEqual(bareOption.status, 2)
+    XCTAssertTrue(bareOption.stderr.contains("Usage: seednb run <notebook>"), bareOption.stderr)
+  }
+
   func testRunsCellsInOrderInOneSessionWithHeaders() throws {
     let nb = try write(
       "two.seednb",
