@@ -53,34 +53,65 @@ extension String {
     String.withDecimal(value) { self += String(decoding: $0, as: UTF8.self) }
   }
 
-  /// Calls `body` with the UTF-8 of `value` in decimal, in a buffer on the stack. Two digits
-  /// at a time, with wrapping arithmetic: the digits of an int cannot overflow.
+  /// Calls `body` with the UTF-8 of `value` in decimal, in a buffer on the stack.
   static func withDecimal<Result>(_ value: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
     try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-      var magnitude = value.magnitude
-      var start = digits.count
-      while magnitude >= 100 {
-        let quotient = magnitude / 100
-        let pair = magnitude &- quotient &* 100
-        start &-= 2
-        digits[start] = UInt8(truncatingIfNeeded: 48 &+ pair / 10)
-        digits[start &+ 1] = UInt8(truncatingIfNeeded: 48 &+ pair % 10)
-        magnitude = quotient
-      }
-      if magnitude >= 10 {
-        start &-= 2
-        digits[start] = UInt8(truncatingIfNeeded: 48 &+ magnitude / 10)
-        digits[start &+ 1] = UInt8(truncatingIfNeeded: 48 &+ magnitude % 10)
-      } else {
-        start &-= 1
-        digits[start] = UInt8(truncatingIfNeeded: 48 &+ magnitude)
-      }
-      if value < 0 {
-        start &-= 1
-        digits[start] = 45  // "-"
-      }
-      return try body(UnsafeBufferPointer(rebasing: digits[start...]))
+      let length = DecimalDigits.length(of: value)
+      guard let start = digits.baseAddress else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+      DecimalDigits.write(value, length: length, at: start)
+      return try body(UnsafeBufferPointer(start: start, count: length))
     }
+  }
+}
+
+/// Ints in decimal, written where the text goes.
+enum DecimalDigits {
+  /// "00" to "99", so that the digits are found two at a time, with half the divisions.
+  private static let pairs: StaticString = """
+    00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+    40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899
+    """
+
+  /// The bytes `value` takes in decimal, its sign included: at most 20.
+  @inline(__always)
+  static func length(of value: Int) -> Int {
+    let magnitude = value.magnitude
+    var digits = 1
+    var power: UInt = 10
+    // Comparisons, not divisions; 10^19 is the last power that fits.
+    while magnitude >= power {
+      digits &+= 1
+      if digits == 20 { break }
+      power &*= 10
+    }
+    return value < 0 ? digits &+ 1 : digits
+  }
+
+  /// Writes `value` in decimal in the `length` bytes at `start`, as `length(of:)` gave it.
+  @inline(__always)
+  static func write(_ value: Int, length: Int, at start: UnsafeMutablePointer<UInt8>) {
+    let pairs = DecimalDigits.pairs.utf8Start
+    var magnitude = value.magnitude
+    var end = start + length
+    while magnitude >= 100 {
+      let quotient = magnitude / 100
+      let pair = Int(truncatingIfNeeded: magnitude &- quotient &* 100) &* 2
+      end -= 2
+      end[0] = pairs[pair]
+      end[1] = pairs[pair &+ 1]
+      magnitude = quotient
+    }
+    if magnitude >= 10 {
+      let pair = Int(truncatingIfNeeded: magnitude) &* 2
+      end -= 2
+      end[0] = pairs[pair]
+      end[1] = pairs[pair &+ 1]
+    } else {
+      end -= 1
+      end[0] = UInt8(truncatingIfNeeded: 48 &+ magnitude)
+    }
+    if value < 0 { start[0] = 45 }  // "-"
   }
 }
 
@@ -107,7 +138,7 @@ struct TextBuilder {
 
   mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
     if heap == nil, count + bytes.count <= stack.count, let base = stack.baseAddress, let source = bytes.baseAddress {
-      (base + count).update(from: source, count: bytes.count)
+      TextBuilder.copy(bytes.count, from: source, to: base + count)
       count += bytes.count
       return
     }
@@ -125,27 +156,12 @@ struct TextBuilder {
   }
 
   mutating func append(_ value: Int) {
-    // With room for any int, the digits are written backwards into the free end of the
-    // stack buffer, then moved into place.
-    guard heap == nil, count + 40 <= stack.count, let base = stack.baseAddress else {
+    guard heap == nil, count + 20 <= stack.count, let base = stack.baseAddress else {
       String.withDecimal(value) { append($0) }
       return
     }
-    let end = base + count + 40
-    var start = end
-    var magnitude = value.magnitude
-    repeat {
-      let quotient = magnitude / 10
-      start -= 1
-      start.pointee = UInt8(truncatingIfNeeded: 48 &+ (magnitude &- quotient &* 10))
-      magnitude = quotient
-    } while magnitude > 0
-    if value < 0 {
-      start -= 1
-      start.pointee = 45  // "-"
-    }
-    let length = end - start
-    (base + count).update(from: start, count: length)
+    let length = DecimalDigits.length(of: value)
+    DecimalDigits.write(value, length: length, at: base + count)
     count += length
   }
 
@@ -155,6 +171,27 @@ struct TextBuilder {
     case .string(let s): append(s)
     case .int(let i): append(i)
     default: append(value.description)
+    }
+  }
+
+  /// Copies `count` bytes. The pieces of interpolations are mostly a few bytes long, which
+  /// two overlapping loads and stores move in less time than a call of `memmove` takes.
+  @inline(__always)
+  private static func copy(_ count: Int, from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>) {
+    let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+    switch count {
+    case 8...16:
+      to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+      (to + count - 8).storeBytes(of: (from + count - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+    case 4..<8:
+      to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+      (to + count - 4).storeBytes(of: (from + count - 4).loadUnaligned(as: UInt32.self), as: UInt32.self)
+    case 2..<4:
+      to.storeBytes(of: from.loadUnaligned(as: UInt16.self), as: UInt16.self)
+      (to + count - 2).storeBytes(of: (from + count - 2).loadUnaligned(as: UInt16.self), as: UInt16.self)
+    case 1: target[0] = source[0]
+    case 0: break
+    default: target.update(from: source, count: count)
     }
   }
 
