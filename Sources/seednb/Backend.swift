@@ -18,7 +18,7 @@ enum Backend: String, CaseIterable {
   }
 
   static func choose(
-    flag: String?, frontMatter: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    flag: String?, frontMatter: String?, environment: [String: String] = ProcessEnvironment.current
   ) throws -> Backend {
     if let flag {
       guard let backend = Backend(rawValue: flag) else { throw UnknownBackend(name: flag, source: "given to --backend") }
@@ -35,8 +35,7 @@ enum Backend: String, CaseIterable {
   }
 
   func bindings(model: String?) -> LLMBindings {
-    // Read once: each read copies the whole environment into a new dictionary.
-    let environment = ProcessInfo.processInfo.environment
+    let environment = ProcessEnvironment.current
     let configuration = OpenAIClient.Configuration.fromEnvironment(environment)
     let backend: LLMBackend
     switch self {

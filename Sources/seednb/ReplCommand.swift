@@ -84,7 +84,7 @@ struct ReplCommand: ParsableCommand {
   }
 
   /// `$XDG_STATE_HOME/seednb/history`, else `~/.local/state/seednb/history`.
-  static func historyPath(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+  static func historyPath(_ environment: [String: String] = ProcessEnvironment.current) -> String {
     let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
       ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/state")
     return (state as NSString).appendingPathComponent("seednb/history")

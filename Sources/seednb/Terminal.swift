@@ -8,7 +8,7 @@ struct Terminal {
   let colors: Bool
 
   init() {
-    colors = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    colors = isatty(STDOUT_FILENO) == 1 && ProcessEnvironment.current["NO_COLOR"].map(\.isEmpty) ?? true
   }
 
   func out(_ text: String) {
