@@ -658,7 +658,7 @@ final class Compiler {
       let where_ = location(indexLoc)
       let objectValue = object.evaluate, indexValue = index.evaluate
       let inPlace = object.isInPlace && index.isInPlace
-      return { frame in
+      let general: Execute = { frame in
         let container = inPlace ? try object.value(in: frame) : try objectValue(frame)
         let key = inPlace ? try index.value(in: frame) : try indexValue(frame)
         do {
@@ -669,9 +669,48 @@ final class Compiler {
         }
         return .next
       }
+      if op == nil, inPlace, let counting = dictUpdate(objectExpr, indexExpr, valueExpr, general: general) {
+        return counting
+      }
+      return general
     default:
       error("cannot assign to this expression", loc)
       return { _ in .next }
+    }
+  }
+
+  /// `d[k] = (d[k] ?? fallback) op amount` with `d` and `k` the same names on both sides and
+  /// every operand a name or a literal, through `FastPath.dictUpdate`; nil for any other form.
+  private func dictUpdate(_ objectExpr: Expr, _ indexExpr: Expr, _ valueExpr: Expr, general: @escaping Execute) -> Execute? {
+    guard case .binary(let op, let readExpr, let amountExpr, let loc) = valueExpr,
+      case .logical(.nilCoalescing, .index(.variable(let readObject, _), .variable(let readKey, _), _), let fallbackExpr, _) =
+        readExpr,
+      case .variable(let objectName, _) = objectExpr, case .variable(let keyName, _) = indexExpr,
+      readObject == objectName, readKey == keyName
+    else { return nil }
+    func isName(_ expr: Expr) -> Bool {
+      switch expr {
+      case .literal, .variable: return true
+      default: return false
+      }
+    }
+    guard isName(fallbackExpr), isName(amountExpr) else { return nil }
+    let object = operand(objectExpr), key = operand(indexExpr), fallback = operand(fallbackExpr), amount = operand(amountExpr)
+    guard object.isInPlace, key.isInPlace, fallback.isInPlace, amount.isInPlace else { return nil }
+    let at = location(loc)
+    let slow: (Value, Value) throws -> Value = { a, b in
+      do { return try Operators.apply(op, a, b) } catch let failure as RuntimeFailure {
+        throw Diagnostic(.runtime, failure.message, at: at)
+      }
+    }
+    switch op {
+    case .add:
+      return FastPath.dictUpdate(Addition.self, dict: object, key: key, fallback: fallback, amount: amount, slow: slow, general: general)
+    case .subtract:
+      return FastPath.dictUpdate(Subtraction.self, dict: object, key: key, fallback: fallback, amount: amount, slow: slow, general: general)
+    case .multiply:
+      return FastPath.dictUpdate(Multiplication.self, dict: object, key: key, fallback: fallback, amount: amount, slow: slow, general: general)
+    default: return nil
     }
   }
 

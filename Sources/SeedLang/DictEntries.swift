@@ -111,18 +111,39 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   private mutating func set(_ key: DictKey, _ value: Value) {
     let hash = key.fastHash
-    var found = find(key, hash: hash)
+    let found = find(key, hash: hash)
     if let slot = found.slot {
       entries[Int(index[slot])]?.value = value
       return
     }
+    insert(key, value, hash: hash, free: found.free)
+  }
+
+  /// Sets the value of `key` to what `body` makes of its present one, nil when it has none,
+  /// with one look-up: `d[k] = (d[k] ?? 0) + 1` hashes and finds its key once. `body` must
+  /// not change this dict.
+  public mutating func update(_ key: DictKey, _ body: (Value?) throws -> Value) rethrows {
+    let hash = key.fastHash
+    let found = find(key, hash: hash)
+    if let slot = found.slot {
+      let position = Int(index[slot])
+      let updated = try body(entries[position]?.value)
+      entries[position]?.value = updated
+      return
+    }
+    insert(key, try body(nil), hash: hash, free: found.free)
+  }
+
+  /// Adds an entry for a key that `find` did not find, at the free slot it gave.
+  private mutating func insert(_ key: DictKey, _ value: Value, hash: Int, free: Int) {
+    var free = free
     // Growing, or many removed entries to drop: a removed entry keeps its place in `entries`.
     if (count + removedMarks + 1) * 2 > index.count || entries.count >= index.count {
       rebuild(capacity: (count + 1) * 4)
-      found = find(key, hash: hash)
+      free = find(key, hash: hash).free
     }
-    if index[found.free] == DictEntries.removed { removedMarks -= 1 }
-    index[found.free] = Int32(entries.count)
+    if index[free] == DictEntries.removed { removedMarks -= 1 }
+    index[free] = Int32(entries.count)
     entries.append(Entry(key: key, value: value, hash: hash))
     count += 1
   }

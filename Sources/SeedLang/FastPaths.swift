@@ -198,6 +198,30 @@ enum FastPath {
     }
   }
 
+  /// `d[k] = (d[k] ?? fallback) op amount`, how a dict counts, with one look-up of the key.
+  /// Every operand is read in place, so none can change the dict while its entry is being
+  /// updated, and reading them in this order is reading them as the statement is written.
+  /// A container that is not a dict, or a key that cannot be one, goes the `general` way.
+  static func dictUpdate<Op: ArithmeticOperator>(
+    _: Op.Type, dict object: Operand, key: Operand, fallback: Operand, amount: Operand,
+    slow: @escaping (Value, Value) throws -> Value, general: @escaping Execute
+  ) -> Execute {
+    return { frame in
+      guard case .dict(let dict) = try object.value(in: frame), let dictKey = DictKey(try key.value(in: frame)) else {
+        return try general(frame)
+      }
+      try dict.entries.update(dictKey) { old in
+        var base = old ?? .nil
+        if case .nil = base { base = try fallback.value(in: frame) }
+        let y = try amount.value(in: frame)
+        if case .int(let a) = base, case .int(let b) = y, let r = Op.ints(a, b) { return .int(r) }
+        if case .float(let a) = base, case .float(let b) = y, let r = Op.floats(a, b) { return .float(r) }
+        return try slow(base, y)
+      }
+      return .next
+    }
+  }
+
   /// `local op= operand`, computed and stored in one closure. An int or float result over an
   /// int or float is written without releasing anything. No expression can change an unboxed
   /// local, so whether it is read before or after the operand makes no difference.
