@@ -29,6 +29,24 @@ extension String {
   }
 }
 
+extension String {
+  /// Copies the UTF-8 of the string to `target`, which has room for it, and gives its length.
+  @inline(__always)
+  func copyUTF8(to target: UnsafeMutablePointer<UInt8>) -> Int {
+    let copied = utf8.withContiguousStorageIfAvailable { bytes -> Int in
+      if let source = bytes.baseAddress { TextBuilder.copy(bytes.count, from: source, to: target) }
+      return bytes.count
+    }
+    if let copied { return copied }
+    var length = 0
+    for byte in utf8 {
+      target[length] = byte
+      length += 1
+    }
+    return length
+  }
+}
+
 extension UnsafeBufferPointer<UInt8> {
   /// Whether every byte is ASCII, checked eight bytes at a time.
   var isASCII: Bool {
@@ -177,7 +195,7 @@ struct TextBuilder {
   /// Copies `count` bytes. The pieces of interpolations are mostly a few bytes long, which
   /// two overlapping loads and stores move in less time than a call of `memmove` takes.
   @inline(__always)
-  private static func copy(_ count: Int, from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>) {
+  static func copy(_ count: Int, from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>) {
     let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
     switch count {
     case 8...16:

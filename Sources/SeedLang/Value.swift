@@ -188,9 +188,34 @@ extension Value: CustomStringConvertible {
     // Strings, the usual items, are read where they are; only other values are printed
     // into new strings first.
     if items.allSatisfy({ if case .string = $0 { true } else { false } }) {
-      return concatenated(items.lazy.map { if case .string(let s) = $0 { s } else { "" } }, separator: separator)
+      return items.withUnsafeBufferPointer { concatenated(strings: $0, separator: separator) }
     }
     return concatenated(try items.map { try $0.printed() }, separator: separator)
+  }
+
+  /// Strings with `separator` between them, read in place from the list's own buffer, as
+  /// `concatenated(_:separator:)` does for other texts.
+  private static func concatenated(strings items: UnsafeBufferPointer<Value>, separator: String) -> String {
+    var length = separator.utf8.count * max(items.count - 1, 0)
+    for item in items {
+      if case .string(let text) = item { length += text.utf8.count }
+    }
+    var separator = separator
+    return separator.withUTF8 { separatorBytes in
+      String(unsafeUninitializedCapacity: length) { buffer in
+        guard let target = buffer.baseAddress else { return 0 }
+        var offset = 0
+        for index in items.indices {
+          if index > 0, let bytes = separatorBytes.baseAddress {
+            TextBuilder.copy(separatorBytes.count, from: bytes, to: target + offset)
+            offset += separatorBytes.count
+          }
+          guard case .string(let text) = items[index] else { continue }
+          offset += text.copyUTF8(to: target + offset)
+        }
+        return offset
+      }
+    }
   }
 
   /// `texts` with `separator` between them. The length is known before anything is copied,
