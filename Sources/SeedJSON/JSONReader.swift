@@ -114,7 +114,19 @@ struct JSONReader {
 
   mutating func string() throws -> String {
     position += 1
-    var out: [UInt8] = []
+    // Most strings hold no escape: they are found whole and decoded straight from the input.
+    let start = position
+    while position < bytes.count {
+      let byte = bytes[position]
+      if byte == UInt8(ascii: "\"") {
+        let end = position
+        position += 1
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+      }
+      if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+      position += 1
+    }
+    var out = Array(bytes[start..<position])
     while true {
       guard position < bytes.count else { throw error("unterminated string") }
       let byte = bytes[position]

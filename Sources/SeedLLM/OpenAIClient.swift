@@ -118,7 +118,8 @@ public final class OpenAIClient: Sendable {
       guard (200..<300).contains(response.status) else {
         throw LLMError(endpoint: endpoint, reason: serverError(response), attempts: attempt)
       }
-      let start = redactor.redact(String(decoding: response.body.prefix(200), as: UTF8.self))
+      // The answer's start, for an error about it.
+      func start() -> String { redactor.redact(String(decoding: response.body.prefix(200), as: UTF8.self)) }
       // A server that echoes the key in an answer must not get it into a cache or a record.
       var body = response.body
       if redactor.holdsSecret(body) { body = Data(redactor.redact(String(decoding: body, as: UTF8.self)).utf8) }
@@ -126,15 +127,16 @@ public final class OpenAIClient: Sendable {
       do {
         json = try JSONValue.parse(bytes: Array(body))
       } catch {
+        let shown = start()
         throw LLMError(
-          endpoint: endpoint, reason: .invalidResponse("the answer is not JSON: \(start.isEmpty ? "(empty body)" : start)"),
+          endpoint: endpoint, reason: .invalidResponse("the answer is not JSON: \(shown.isEmpty ? "(empty body)" : shown)"),
           attempts: attempt)
       }
       do {
         return Answer(body: try Reply(json: json), json: json, latency: Date().timeIntervalSince(begin), attempts: attempt)
       } catch {
         throw LLMError(
-          endpoint: endpoint, reason: .invalidResponse("the answer is JSON but not the expected shape (\(error)): \(start)"),
+          endpoint: endpoint, reason: .invalidResponse("the answer is JSON but not the expected shape (\(error)): \(start())"),
           attempts: attempt)
       }
     }

@@ -145,4 +145,19 @@ final class APIKeyTests: XCTestCase {
     for text in clean { XCTAssertFalse(redactor.holdsSecret(Data(text.utf8)), text) }
     XCTAssertFalse(Redactor(secrets: []).holdsSecret(Data(key.utf8)))
   }
+
+  /// Redacting text that holds no secret gives it back whole; a non-ASCII secret is still
+  /// found in another normalization form, as characters compare.
+  func testRedactingLeavesTextWithoutASecretAsItIs() {
+    let redactor = Redactor(secrets: ["sk-ascii-0123456789"])
+    for text in ["", "POST http://127.0.0.1:8080/v1/chat/completions", "é ✨ \u{0065}\u{0301}", "sk-ascii-012345678"] {
+      XCTAssertEqual(redactor.redact(text), text)
+    }
+    XCTAssertEqual(redactor.redact("a sk-ascii-0123456789 b"), "a •••• b")
+    XCTAssertEqual(redactor.redact("Bearer sk-ascii-0123456789"), "Bearer ••••")
+    let composed = "clé-secrète-0123456789", decomposed = "cle\u{0301}-secre\u{0300}te-0123456789"
+    let unicode = Redactor(secrets: [composed])
+    XCTAssertEqual(unicode.redact("key: \(decomposed)"), "key: ••••")
+    XCTAssertEqual(unicode.redact("nothing here"), "nothing here")
+  }
 }
