@@ -44,8 +44,7 @@ enum CollectionBuiltins {
     let items = try Iteration.items(of: sequence, for: "map")
     var out: [Value] = []
     out.reserveCapacity(items.count)
-    let transform = args.interpreter.callback(f, arity: 1)
-    for item in items { out.append(try transform(item)) }
+    try args.interpreter.callback(f, arity: 1).forEach(items) { _, result in out.append(result) }
     return .list(ListObject(out))
   }
 
@@ -55,9 +54,7 @@ enum CollectionBuiltins {
     // reservation that the kept items do not reach are never touched, so cost nothing.
     var out: [Value] = []
     out.reserveCapacity(items.count)
-    let test = args.interpreter.callback(keep, arity: 1)
-    for item in items {
-      let verdict = try test(item)
+    try args.interpreter.callback(keep, arity: 1).forEach(items) { item, verdict in
       guard case .bool(let kept) = verdict else {
         throw RuntimeFailure("filter(): the test must return a bool, got \(verdict.typeName)")
       }
@@ -67,12 +64,8 @@ enum CollectionBuiltins {
   }
 
   static func reduce(_ sequence: Value, _ initial: Value, _ f: Value, _ args: Arguments) throws -> Value {
-    var accumulator = initial
-    let combine = args.interpreter.callback(f, arity: 2)
-    for item in try Iteration.items(of: sequence, for: "reduce") {
-      accumulator = try combine(accumulator, item)
-    }
-    return accumulator
+    let items = try Iteration.items(of: sequence, for: "reduce")
+    return try args.interpreter.callback(f, arity: 2).fold(items, from: initial)
   }
 
   static let listMethods: [(String, NativeMethod)] = [
