@@ -952,6 +952,7 @@ final class Compiler {
       switch resolve(name) {
       case .local(let local) where !local.boxed: return .slot(local.slot)
       case .global(let cell): return .global(cell, checked: expression(expr))
+      case .capture(let index, _): return .capture(index)
       default: return .computed(expression(expr))
       }
     case .index(.variable(let listName, _), .variable(let indexName, _), _):

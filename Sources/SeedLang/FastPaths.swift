@@ -19,6 +19,9 @@ enum Operand {
   /// `local + k` or `local - k` (as `by: -k`) with an int literal k; `computed` evaluates it
   /// with the operator's checks and errors. Only call arguments are given this form.
   case offset(slot: Int, by: Int, computed: Evaluate)
+  /// A variable of an enclosing function, read in its box. A call may change it, so it is
+  /// read in place only where the expression reads it: never ahead of an operand before it.
+  case capture(Int)
   case computed(Evaluate)
 
   var evaluate: Evaluate {
@@ -28,6 +31,7 @@ enum Operand {
     case .element(_, _, let general): return general
     case .global(_, let checked): return checked
     case .offset(_, _, let computed): return computed
+    case .capture(let index): return { frame in frame.capturedValue(index) }
     case .computed(let evaluate): return evaluate
     }
   }
@@ -35,7 +39,7 @@ enum Operand {
   /// Whether `value(in:)` reads the operand without calling a closure.
   var isInPlace: Bool {
     switch self {
-    case .slot, .constant, .global: return true
+    case .slot, .constant, .global, .capture: return true
     case .element, .offset, .computed: return false
     }
   }
@@ -51,6 +55,7 @@ enum Operand {
     case .global(let cell, let checked):
       if cell.isDefined { return cell.value }
       return try checked(frame)
+    case .capture(let index): return frame.capturedValue(index)
     case .element(_, _, let evaluate), .offset(_, _, let evaluate), .computed(let evaluate): return try evaluate(frame)
     }
   }
@@ -192,6 +197,9 @@ enum FastPath {
         }
         return try compute(try l(frame), try r(frame))
       }
+    case (.computed(let l), .capture(let j)):
+      // `x * 3 + offset` in a closure: the capture is read after the left side, as written.
+      return { frame in try compute(try l(frame), frame.capturedValue(j)) }
     default:
       let l = left.evaluate, r = right.evaluate
       return { frame in try compute(try l(frame), try r(frame)) }
