@@ -773,7 +773,7 @@ final class Compiler {
     case .dict(let entries, _):
       let pairs = entries.map { CompiledEntry(key: expression($0.key), value: expression($0.value), at: location($0.key.loc)) }
       return { frame in
-        let dict = DictObject()
+        let dict = DictObject(capacity: pairs.count)
         for pair in pairs {
           let key = try pair.key(frame)
           guard let dictKey = DictKey(key) else {

@@ -36,6 +36,13 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   public var isEmpty: Bool { count == 0 }
 
+  /// Makes room for `capacity` entries, so that filling a new dict of known size, as a
+  /// literal or a JSON object does, grows neither the entries nor the index on the way.
+  public mutating func reserveCapacity(_ capacity: Int) {
+    entries.reserveCapacity(capacity)
+    if index.count < capacity * 2 { rebuild(capacity: capacity * 2) }
+  }
+
   public subscript(key: DictKey) -> Value? {
     get {
       guard let slot = find(key, hash: key.fastHash).slot else { return nil }
@@ -50,6 +57,15 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   public var keys: [DictKey] { entries.compactMap { $0?.key } }
   /// The values, in the keys' order.
   public var values: [Value] { entries.compactMap { $0?.value } }
+
+  /// Appends the values that pass `test` to `list`, looked at where they are stored.
+  func appendValues(where test: (Value) -> Bool, to list: inout [Value]) {
+    entries.withUnsafeBufferPointer { stored in
+      for entry in stored {
+        if let value = entry?.value, test(value) { list.append(value) }
+      }
+    }
+  }
 
   @discardableResult
   public mutating func removeValue(forKey key: DictKey) -> Value? {

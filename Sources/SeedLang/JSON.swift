@@ -19,7 +19,7 @@ public enum JSON {
     case .string(let s): return .string(s)
     case .array(let items): return .list(ListObject(items.map(value(of:))))
     case .object(let members):
-      let dict = DictObject()
+      let dict = DictObject(capacity: members.count)
       for member in members { dict[member.key] = value(of: member.value) }
       return .dict(dict)
     }

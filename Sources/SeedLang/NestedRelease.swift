@@ -15,8 +15,9 @@ enum NestedRelease {
   }
 
   static func release(_ entries: inout DictEntries) {
-    guard entries.values.contains(where: \.mayNest) else { return }
-    var pending = entries.values
+    var pending: [Value] = []
+    entries.appendValues(where: \.mayNest, to: &pending)
+    guard !pending.isEmpty else { return }
     entries = [:]
     drain(&pending)
   }
@@ -40,7 +41,7 @@ enum NestedRelease {
         pending += list.items.filter(\.mayNest)
         list.items = []
       case let dict as DictObject:
-        pending += dict.entries.values.filter(\.mayNest)
+        dict.entries.appendValues(where: \.mayNest, to: &pending)
         dict.entries = [:]
       case let box as Box:
         if box.value.mayNest { pending.append(box.value) }

@@ -64,6 +64,13 @@ public final class ListObject {
 public final class DictObject {
   public var entries: DictEntries
   public init(_ entries: DictEntries = [:]) { self.entries = entries }
+
+  /// An empty dict with room for `capacity` entries.
+  public convenience init(capacity: Int) {
+    self.init()
+    entries.reserveCapacity(capacity)
+  }
+
   deinit { NestedRelease.release(&entries) }
 
   public subscript(key: String) -> Value? {

@@ -219,7 +219,7 @@ public struct LLMBindings: Sendable {
     cached: Bool
   ) -> Value {
     let response = answer.body
-    let record = DictObject()
+    let record = DictObject(capacity: 14)
     let first = response.choices.first
     record["content"] = .string(first?.message?.content ?? "")
     record["finish_reason"] = first?.finishReason.map(Value.string) ?? .nil
@@ -237,7 +237,7 @@ public struct LLMBindings: Sendable {
     record["choices"] = .list(
       ListObject(
         response.choices.enumerated().map { position, choice in
-          let entry = DictObject()
+          let entry = DictObject(capacity: 4)
           entry["index"] = .int(choice.index ?? position)
           entry["content"] = .string(choice.message?.content ?? "")
           entry["finish_reason"] = choice.finishReason.map(Value.string) ?? .nil
@@ -245,7 +245,7 @@ public struct LLMBindings: Sendable {
             entry["logprobs"] = .list(
               ListObject(
                 tokens.map { token in
-                  let item = DictObject()
+                  let item = DictObject(capacity: 2)
                   item["token"] = .string(token.token)
                   item["logprob"] = .float(token.logprob)
                   return .dict(item)
@@ -257,7 +257,7 @@ public struct LLMBindings: Sendable {
   }
 
   static func usage(_ usage: Usage?) -> Value {
-    let dict = DictObject()
+    let dict = DictObject(capacity: 5)
     dict["prompt_tokens"] = .int(usage?.promptTokens ?? 0)
     dict["completion_tokens"] = .int(usage?.completionTokens ?? 0)
     dict["total_tokens"] = .int(usage?.totalTokens ?? (usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0))
