@@ -75,7 +75,7 @@ extension String {
   static func withDecimal<Result>(_ value: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
     try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
       let length = DecimalDigits.length(of: value)
-      guard let start = digits.baseAddress else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+      guard let start = digits.baseAddress else { preconditionFailure("a temporary allocation of 20 bytes has no address") }
       DecimalDigits.write(value, length: length, at: start)
       return try body(UnsafeBufferPointer(start: start, count: length))
     }
