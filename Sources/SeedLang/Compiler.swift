@@ -698,11 +698,7 @@ final class Compiler {
     let object = operand(objectExpr), key = operand(indexExpr), fallback = operand(fallbackExpr), amount = operand(amountExpr)
     guard object.isInPlace, key.isInPlace, fallback.isInPlace, amount.isInPlace else { return nil }
     let at = location(loc)
-    let slow: (Value, Value) throws -> Value = { a, b in
-      do { return try Operators.apply(op, a, b) } catch let failure as RuntimeFailure {
-        throw Diagnostic(.runtime, failure.message, at: at)
-      }
-    }
+    let slow = Compiler.generalOperator(op, at: at)
     switch op {
     case .add:
       return FastPath.dictUpdate(Addition.self, dict: object, key: key, fallback: fallback, amount: amount, slow: slow, general: general)
@@ -714,13 +710,19 @@ final class Compiler {
     }
   }
 
-  /// `slot op value` through the operator's fast path, for the arithmetic operators.
-  private func localUpdate(_ op: BinaryOperator, slot: Int, value: Expr, at: SourceLocation) -> Execute? {
-    let slow: (Value, Value) throws -> Value = { a, b in
+  /// The general path of a binary operator, for when a fast path does not apply: its
+  /// failures are reported at the operator.
+  private static func generalOperator(_ op: BinaryOperator, at: SourceLocation) -> (Value, Value) throws -> Value {
+    { a, b in
       do { return try Operators.apply(op, a, b) } catch let failure as RuntimeFailure {
         throw Diagnostic(.runtime, failure.message, at: at)
       }
     }
+  }
+
+  /// `slot op value` through the operator's fast path, for the arithmetic operators.
+  private func localUpdate(_ op: BinaryOperator, slot: Int, value: Expr, at: SourceLocation) -> Execute? {
+    let slow = Compiler.generalOperator(op, at: at)
     let operand = self.operand(value)
     switch op {
     case .add: return FastPath.localUpdate(Addition.self, slot, operand, slow: slow)
@@ -736,11 +738,7 @@ final class Compiler {
   private func globalUpdate(
     _ op: BinaryOperator, _ cell: GlobalCell, value: Expr, unassignable: @escaping () -> Error, at: SourceLocation
   ) -> Execute? {
-    let slow: (Value, Value) throws -> Value = { a, b in
-      do { return try Operators.apply(op, a, b) } catch let failure as RuntimeFailure {
-        throw Diagnostic(.runtime, failure.message, at: at)
-      }
-    }
+    let slow = Compiler.generalOperator(op, at: at)
     let operand = self.operand(value), handle = InterpreterHandle(interpreter)
     switch op {
     case .add: return FastPath.globalUpdate(Addition.self, cell, operand, handle, unassignable: unassignable, slow: slow)
@@ -1018,11 +1016,7 @@ final class Compiler {
 
   private func binary(_ op: BinaryOperator, _ leftExpr: Expr, _ rightExpr: Expr, _ loc: Loc) -> Evaluate {
     let at = location(loc)
-    let slow: (Value, Value) throws -> Value = { a, b in
-      do { return try Operators.apply(op, a, b) } catch let failure as RuntimeFailure {
-        throw Diagnostic(.runtime, failure.message, at: at)
-      }
-    }
+    let slow = Compiler.generalOperator(op, at: at)
     switch op {
     case .add: return FastPath.arithmetic(Addition.self, operand(leftExpr), operand(rightExpr), slow: slow)
     case .subtract: return FastPath.arithmetic(Subtraction.self, operand(leftExpr), operand(rightExpr), slow: slow)
