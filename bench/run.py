@@ -1,17 +1,19 @@
 """Runs seednb's benchmarks side by side with their peers, in one run, and reports ratios.
 
-Usage: bench/run [suite ...]   (suites: interpreter, llm, cache, render; all by default)
+Usage: bench/run [suite ...]   (suites: interpreter, llm, cache, render, repl; all by default)
 
 Whole processes are timed with hyperfine (median of several runs after a warm-up); a
 benchmark's peers run in the same hyperfine call, so that a ratio compares like with like
 on a noisy machine. Every program's output is checked to be the same as its peers'.
 The table is printed and written to bench/results.md.
 """
+import importlib.util
 import json
 import math
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -201,7 +203,30 @@ def render_suite():
                  "≤ 200 ms", seconds <= 0.2))
 
 
-SUITES = {"interpreter": interpreter_suite, "llm": llm_suite, "cache": cache_suite, "render": render_suite}
+def repl_suite():
+    """`seednb repl` on a pseudo-terminal, as bench/repl/latency.py measures it: the time to the
+    first prompt beside `python3 -q` and Lua's, and the echo of a keystroke (issue 7's goals:
+    the first prompt within 50 ms, an echo well under the 10 ms of a terminal frame)."""
+    spec = importlib.util.spec_from_file_location("latency", BENCH / "repl/latency.py")
+    latency = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(latency)
+    env = dict(os.environ, TERM="xterm", NO_COLOR="1", XDG_STATE_HOME=tempfile.mkdtemp())
+    runs = 20
+    seed_starts, seed_echoes = latency.measure([SEEDNB, "repl"], b"seed> ", runs, env)
+    python_starts, python_echoes = latency.measure([PYTHON, "-q"], b">>> ", runs, env)
+    lua_starts, _ = latency.measure([shutil.which("lua5.4") or "lua5.4"], b"> ", runs, env)
+    start, python_start, lua_start = (statistics.median(t) for t in (seed_starts, python_starts, lua_starts))
+    rows.append(("REPL: start to the first prompt (vs python3 -q)", f"{start * 1000:.1f} ms", f"{python_start * 1000:.1f} ms",
+                 f"{start / python_start:.2f}", "≤ 50 ms", start <= 0.05))
+    rows.append(("REPL: start to the first prompt (vs Lua 5.4)", f"{start * 1000:.1f} ms", f"{lua_start * 1000:.1f} ms",
+                 f"{start / lua_start:.2f}", "anchor", None))
+    echo, python_echo = max(seed_echoes), max(python_echoes)
+    rows.append(("REPL: a keystroke's echo, slowest of 160", f"{echo * 1000:.2f} ms", f"{python_echo * 1000:.2f} ms (python3)",
+                 f"{echo / python_echo:.2f}", "< 10 ms", echo < 0.01))
+
+
+SUITES = {"interpreter": interpreter_suite, "llm": llm_suite, "cache": cache_suite, "render": render_suite,
+          "repl": repl_suite}
 
 
 def main():
