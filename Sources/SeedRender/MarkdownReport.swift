@@ -13,29 +13,8 @@ public enum MarkdownReport {
 
   /// `chartPrefix` starts the chart file names: `report` gives `report-chart-1.svg`.
   public static func render(_ report: Report, chartPrefix: String) -> Rendered {
-    var out = ""
+    var out = header(report) + "\n"
     var files: [(name: String, contents: String)] = []
-    let provenance = report.provenance
-    out += "# \(Escape.markdownInline(provenance.title))\n\n"
-    out += "| | |\n|---|---|\n"
-    func row(_ name: String, _ value: String) { out += "| \(name) | \(value) |\n" }
-    func code(_ text: String) -> String { Escape.markdownInline(text, inTable: true) }
-    func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.map(code).joined(separator: ", ") }
-    row("notebook", code(provenance.notebook))
-    row("run", provenance.runDate.map { code(Report.format($0)) } ?? "never run")
-    row("seednb", code(provenance.version))
-    row("backend", provenance.backend.map(code) ?? "not recorded")
-    row("model", list(provenance.models))
-    row("parameters", list(provenance.parameters.map { "\($0.name) = \($0.value)" }))
-    var seeds = provenance.seeds.map(String.init)
-    if provenance.randomSeeds > 0 { seeds.append("\(provenance.randomSeeds) random") }
-    row("seeds", list(seeds))
-    row("fingerprints", list(provenance.fingerprints))
-    row("requests", "\(provenance.liveRequests) live, \(provenance.cachedRequests) cached")
-    let total = provenance.promptTokens + provenance.completionTokens
-    row("tokens", "\(total) (\(provenance.promptTokens) prompt, \(provenance.completionTokens) completion)")
-    row("cells", report.statusCounts.map { "\($0.count) \($0.status.rawValue)" }.joined(separator: ", "))
-    out += "\n"
     for block in report.blocks {
       switch block {
       case .prose(let text):
@@ -59,6 +38,32 @@ public enum MarkdownReport {
       }
     }
     return Rendered(markdown: out, files: files)
+  }
+
+  /// The title as a heading and the provenance as a table; the Jupyter notebook's first cell too.
+  static func header(_ report: Report) -> String {
+    var out = ""
+    let provenance = report.provenance
+    out += "# \(Escape.markdownInline(provenance.title))\n\n"
+    out += "| | |\n|---|---|\n"
+    func row(_ name: String, _ value: String) { out += "| \(name) | \(value) |\n" }
+    func code(_ text: String) -> String { Escape.markdownInline(text, inTable: true) }
+    func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.map(code).joined(separator: ", ") }
+    row("notebook", code(provenance.notebook))
+    row("run", provenance.runDate.map { code(Report.format($0)) } ?? "never run")
+    row("seednb", code(provenance.version))
+    row("backend", provenance.backend.map(code) ?? "not recorded")
+    row("model", list(provenance.models))
+    row("parameters", list(provenance.parameters.map { "\($0.name) = \($0.value)" }))
+    var seeds = provenance.seeds.map(String.init)
+    if provenance.randomSeeds > 0 { seeds.append("\(provenance.randomSeeds) random") }
+    row("seeds", list(seeds))
+    row("fingerprints", list(provenance.fingerprints))
+    row("requests", "\(provenance.liveRequests) live, \(provenance.cachedRequests) cached")
+    let total = provenance.promptTokens + provenance.completionTokens
+    row("tokens", "\(total) (\(provenance.promptTokens) prompt, \(provenance.completionTokens) completion)")
+    row("cells", report.statusCounts.map { "\($0.count) \($0.status.rawValue)" }.joined(separator: ", "))
+    return out
   }
 
   static func fenced(_ text: String, info: String, into out: inout String) {

@@ -16,10 +16,11 @@ struct RenderCommand: ParsableCommand {
       "not run"; a cell that failed in the last run shows its error.
 
       --to html writes one self-contained file (inline CSS and SVG charts, nothing fetched);
-      --to md writes GitHub Markdown, with each chart as an SVG file beside it. Without --to
-      the format follows the -o file's extension (.html or .md), else html. Without -o the
-      report goes beside the notebook (NAME.html or NAME.md); -o - writes it to standard
-      output.
+      --to md writes GitHub Markdown, with each chart as an SVG file beside it; --to ipynb
+      writes a Jupyter notebook (nbformat 4.5) with the outputs, for GitHub, nbviewer,
+      JupyterLab and nbconvert. Without --to the format follows the -o file's extension
+      (.html, .md or .ipynb), else html. Without -o the report goes beside the notebook
+      (NAME.html, NAME.md or NAME.ipynb); -o - writes it to standard output.
 
       Without -p, the parameters are those of the last run recorded in the cache (else the
       front matter's defaults); they are part of the cell keys, so they choose the results.
@@ -29,7 +30,7 @@ struct RenderCommand: ParsableCommand {
   @Argument(help: "The notebook to render (a .seednb file).")
   var notebook: String
 
-  @Option(help: ArgumentHelp("The format: html or md.", valueName: "format"))
+  @Option(help: ArgumentHelp("The format: html, md or ipynb.", valueName: "format"))
   var to: ReportFormat?
 
   @Option(name: .customShort("o"), help: ArgumentHelp("The file to write; - for standard output.", valueName: "file"))
@@ -75,21 +76,24 @@ struct RenderCommand: ParsableCommand {
   }
 }
 
-/// The report formats: self-contained HTML, or GitHub Markdown with charts beside it.
+/// The report formats: self-contained HTML, GitHub Markdown with charts beside it, or a
+/// Jupyter notebook.
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
   case html
   case md
+  case ipynb
 
   /// The format a file name asks for by its extension, if any.
   init?(path: String) {
     switch URL(fileURLWithPath: path).pathExtension.lowercased() {
     case "html", "htm": self = .html
     case "md", "markdown": self = .md
+    case "ipynb": self = .ipynb
     default: return nil
     }
   }
 
-  /// NAME.html or NAME.md beside the notebook NAME.seednb.
+  /// NAME.html, NAME.md or NAME.ipynb beside the notebook NAME.seednb.
   static func defaultPath(forNotebook path: String, format: ReportFormat) -> String {
     URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension(format.rawValue).path
   }
@@ -115,6 +119,8 @@ enum ReportWriter {
       let rendered = MarkdownReport.render(report, chartPrefix: stem)
       text = rendered.markdown
       files = rendered.files
+    case .ipynb:
+      text = JupyterNotebookReport.render(report)
     }
     for file in files {
       try Data(file.contents.utf8).write(to: folder.appendingPathComponent(file.name), options: .atomic)

@@ -43,7 +43,7 @@ struct RunCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The most a cell may print or display, in megabytes; more ends it with an error.", valueName: "MB"))
   var maxOutput: Double = RunRequest.defaultMaxOutput
 
-  @Option(help: ArgumentHelp("After the run, write its report here, also when a cell failed: .html (self-contained) or .md (charts beside it).", valueName: "file"))
+  @Option(help: ArgumentHelp("After the run, write its report here, also when a cell failed: .html (self-contained), .md (charts beside it) or .ipynb (Jupyter).", valueName: "file"))
   var report: String?
 
   func validate() throws { try request.validate() }

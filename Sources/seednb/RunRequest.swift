@@ -38,7 +38,7 @@ extension RunRequest {
       throw ValidationError("--report needs a .seednb notebook; a plain .seed script has no cells to report")
     }
     if let report, ReportFormat(path: report) == nil {
-      throw ValidationError("--report needs a file ending in .html or .md, not '\(report)'")
+      throw ValidationError("--report needs a file ending in .html, .md or .ipynb, not '\(report)'")
     }
   }
 

@@ -34,6 +34,13 @@ final class BrowserTests: XCTestCase {
   {
     server = LoopbackOpenAIServer(options: options)
     try server.start()
+    return try BrowserTests.report(of: text, named: name, in: folder, server: server, parameters: overrides)
+  }
+
+  /// Runs a notebook's text in `folder` against a started loopback server and returns its report.
+  static func report(
+    of text: String, named name: String, in folder: URL, server: LoopbackOpenAIServer, parameters overrides: [String: ParameterValue] = [:]
+  ) throws -> Report {
     let path = folder.appendingPathComponent(name).path
     let notebook = try Notebook.parse(text, file: path)
     var parameters = notebook.frontMatter?.params ?? [:]

@@ -28,16 +28,32 @@ final class GoldenTests: XCTestCase {
 
   static let goldenSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
+  /// A golden file; a missing one is a failure, never a skip, so a test cannot pass by losing it.
   static func golden(_ name: String) throws -> URL {
     guard let url = Bundle.module.url(forResource: "Golden/\(name)", withExtension: nil) else {
-      throw XCTSkip("no golden file \(name)")
+      throw MissingGolden(name: name)
     }
     return url
+  }
+
+  struct MissingGolden: Error, CustomStringConvertible {
+    let name: String
+    var description: String { "no golden file Golden/\(name): SEEDNB_UPDATE_GOLDEN=1 writes it (then read it)" }
   }
 
   /// Runs the golden notebook twice against the loopback server (the second time with its
   /// `outputs` cell edited), and builds the report from the store, with a fixed run date.
   func everyOutputReport() throws -> Report {
+    try GoldenTests.everyOutputReport(in: folder, server: server)
+  }
+
+  static func everyOutputReport(in folder: URL, server: LoopbackOpenAIServer) throws -> Report {
+    let (notebook, store) = try everyOutputRun(in: folder, server: server)
+    return try ReportBuilder.build(notebook: notebook, parameters: notebook.frontMatter?.params ?? [:], runtime: "test", store: store)
+  }
+
+  /// The two runs of `everyOutputReport`: the notebook as edited, and the store they filled.
+  static func everyOutputRun(in folder: URL, server: LoopbackOpenAIServer) throws -> (notebook: Notebook, store: CacheStore) {
     let text = try String(contentsOf: try GoldenTests.golden("every-output.seednb"), encoding: .utf8)
     let path = folder.appendingPathComponent("every-output.seednb").path
     var notebook = try Notebook.parse(text, file: path)
@@ -61,7 +77,7 @@ final class GoldenTests: XCTestCase {
     let outputsIndex = notebook.cells.firstIndex { $0.identity == "outputs" }!
     notebook.setSource(notebook.cells[outputsIndex].source + "print(\"edited\")\n", ofCellAt: outputsIndex)
     run(notebook)
-    return try ReportBuilder.build(notebook: notebook, parameters: parameters, runtime: "test", store: store)
+    return (notebook, store)
   }
 
   /// The text with the test's temporary folder replaced, so it is the same on every run.
@@ -70,6 +86,10 @@ final class GoldenTests: XCTestCase {
   }
 
   func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    try GoldenTests.assertGolden(actual, name, file: file, line: line)
+  }
+
+  static func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
     if ProcessInfo.processInfo.environment["SEEDNB_UPDATE_GOLDEN"] == "1" {
       try actual.write(to: GoldenTests.goldenSource.appendingPathComponent(name), atomically: true, encoding: .utf8)
       return
