@@ -96,10 +96,32 @@ final class RenderCommandTests: XCTestCase, TestFolder {
     XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".seednb").path))
   }
 
+  func testRenderAndRunWriteJupyterNotebooks() throws {
+    let nb = try write("report.seednb", RenderCommandTests.notebook)
+    XCTAssertEqual(try seednb(["run", nb, "--report", "run.ipynb"]).status, 1, "the run's own status")
+    let fromRun = try read("run.ipynb")
+    // By --to, by -o's extension, and beside the notebook: the same notebook each time.
+    let explicit = try seednb(["render", nb, "--to", "ipynb", "-o", "-"])
+    XCTAssertEqual(explicit.status, 0, explicit.stderr)
+    XCTAssertEqual(try seednb(["render", nb, "-o", "out.ipynb"]).status, 0)
+    let beside = try seednb(["render", nb, "--to", "ipynb"])
+    XCTAssertEqual(beside.stdout, "wrote \(folder.appendingPathComponent("report.ipynb").path)\n")
+    XCTAssertEqual(try read("out.ipynb"), explicit.stdout)
+    XCTAssertEqual(try read("report.ipynb"), explicit.stdout)
+    XCTAssertTrue(explicit.stdout.hasPrefix("{\n \"cells\": [\n"), explicit.stdout)
+    XCTAssertTrue(explicit.stdout.contains("\"nbformat_minor\": 5"))
+    XCTAssertTrue(explicit.stdout.contains("\"ename\": \"error\""))
+    XCTAssertTrue(explicit.stdout.contains("\"evalue\": \"division by zero: 2 / 0\""))
+    XCTAssertTrue(explicit.stdout.contains("\"image/svg+xml\": ["))
+    // What the run wrote is what render makes from the store afterwards.
+    XCTAssertEqual(fromRun, explicit.stdout)
+  }
+
   func testBadUsage() throws {
     let nb = try write("report.seednb", RenderCommandTests.notebook)
     XCTAssertEqual(try seednb(["render", nb, "--to", "pdf"]).status, 2)
     XCTAssertEqual(try seednb(["run", nb, "--report", "out.pdf"]).status, 2)
+    XCTAssertTrue(try seednb(["run", nb, "--report", "out.pdf"]).stderr.contains("--report needs a file ending in .html, .md or .ipynb"))
     XCTAssertEqual(try seednb(["render", "missing.seednb"]).status, 2)
   }
 }
