@@ -21,28 +21,17 @@ struct Chromium {
   func run(_ file: URL, _ arguments: [String]) throws -> String {
     let profile = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-chromium-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: profile) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
     // Root cannot use chromium's sandbox; the page is our own file, and scripts are what we test.
-    process.arguments =
+    let result = try ChildProcess.run(
+      path,
       [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--hide-scrollbars",
         "--user-data-dir=\(profile.path)", "--virtual-time-budget=2000",
-      ] + arguments + [file.absoluteString]
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let collected = Collected()
-    let reader = Thread { collected.data = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !collected.done { usleep(1000) }
-    guard process.terminationStatus == 0 else {
-      throw Failure(description: "chromium exited with \(process.terminationStatus): \(String(decoding: collected.data, as: UTF8.self))")
+      ] + arguments + [file.absoluteString])
+    guard result.status == 0 else {
+      throw Failure(description: "chromium exited with \(result.status): \(result.errors)")
     }
-    return String(decoding: output, as: UTF8.self)
+    return result.output
   }
 
   /// The document after chromium loaded it (and ran whatever it would run).
@@ -55,11 +44,6 @@ struct Chromium {
 
   struct Failure: Error, CustomStringConvertible {
     let description: String
-  }
-
-  final class Collected: @unchecked Sendable {
-    var data = Data() { didSet { done = true } }
-    var done = false
   }
 }
 

@@ -35,36 +35,12 @@ struct PythonTools {
     throw XCTSkip(message)
   }
 
-  struct Result {
-    var status: Int32
-    var output: String
-    var errors: String
-  }
-
-  /// Runs a program to its end, reading its standard output and error at once (either can fill
-  /// a pipe's buffer while the other is read).
-  func run(_ program: String, _ arguments: [String], in directory: URL? = nil) throws -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let collected = Chromium.Collected()
-    let reader = Thread { collected.data = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !collected.done { usleep(1000) }
-    return Result(
-      status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), errors: String(decoding: collected.data, as: UTF8.self))
+  func run(_ program: String, _ arguments: [String], in directory: URL? = nil) throws -> ChildProcess.Result {
+    try ChildProcess.run(program, arguments, in: directory)
   }
 
   /// Runs a Python script given as text with the venv's Python.
-  func python(_ script: String, _ arguments: [String]) throws -> Result {
+  func python(_ script: String, _ arguments: [String]) throws -> ChildProcess.Result {
     try run(python, ["-c", script] + arguments)
   }
 }
