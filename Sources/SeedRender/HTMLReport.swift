@@ -56,13 +56,10 @@ public enum HTMLReport {
       provenance.parameters.isEmpty
         ? "<span class=\"none\">none</span>"
         : provenance.parameters.map { "<code>\(Escape.html($0.name)) = \(Escape.html($0.value))</code>" }.joined(separator: " "))
-    var seeds = provenance.seeds.map(String.init)
-    if provenance.randomSeeds > 0 { seeds.append("\(provenance.randomSeeds) random") }
-    row("seeds", list(seeds))
+    row("seeds", list(provenance.seedsListed))
     row("fingerprints", list(provenance.fingerprints))
-    row("requests", "\(provenance.liveRequests) live, \(provenance.cachedRequests) cached")
-    let total = provenance.promptTokens + provenance.completionTokens
-    row("tokens", "\(total) (\(provenance.promptTokens) prompt, \(provenance.completionTokens) completion)")
+    row("requests", provenance.requestsSummary)
+    row("tokens", provenance.tokensSummary)
     row(
       "cells",
       counts.map { "<span class=\"badge \(badgeClass($0.status))\">\($0.count) \(Escape.html($0.status.rawValue))</span>" }

@@ -55,13 +55,10 @@ public enum MarkdownReport {
     row("backend", provenance.backend.map(code) ?? "not recorded")
     row("model", list(provenance.models))
     row("parameters", list(provenance.parameters.map { "\($0.name) = \($0.value)" }))
-    var seeds = provenance.seeds.map(String.init)
-    if provenance.randomSeeds > 0 { seeds.append("\(provenance.randomSeeds) random") }
-    row("seeds", list(seeds))
+    row("seeds", list(provenance.seedsListed))
     row("fingerprints", list(provenance.fingerprints))
-    row("requests", "\(provenance.liveRequests) live, \(provenance.cachedRequests) cached")
-    let total = provenance.promptTokens + provenance.completionTokens
-    row("tokens", "\(total) (\(provenance.promptTokens) prompt, \(provenance.completionTokens) completion)")
+    row("requests", provenance.requestsSummary)
+    row("tokens", provenance.tokensSummary)
     row("cells", report.statusCounts.map { "\($0.count) \($0.status.rawValue)" }.joined(separator: ", "))
     return out
   }

@@ -72,6 +72,19 @@ public struct Report: Sendable {
     public var promptTokens: Int
     public var completionTokens: Int
 
+    /// The seeds as reports list them: each seed, then how many calls had a random one.
+    public var seedsListed: [String] {
+      seeds.map(String.init) + (randomSeeds > 0 ? ["\(randomSeeds) random"] : [])
+    }
+
+    /// "3 live, 2 cached".
+    public var requestsSummary: String { "\(liveRequests) live, \(cachedRequests) cached" }
+
+    /// "25 (17 prompt, 8 completion)".
+    public var tokensSummary: String {
+      "\(promptTokens + completionTokens) (\(promptTokens) prompt, \(completionTokens) completion)"
+    }
+
     public init(title: String, notebook: String, version: String) {
       self.title = title
       self.notebook = notebook
