@@ -9,7 +9,9 @@ enum ChartSVG {
   static let height = 360.0
   static let palette = ["#3b6fb6", "#d9822b", "#3a9a5b", "#c2464b", "#7d5ba6", "#8c6d46"]
 
-  static func render(_ chart: Chart) -> String {
+  /// `sized` gives the image its width and height in pixels too: where it is shown as an image
+  /// with no stylesheet of ours (Jupyter), it is then that size, not as wide as the page.
+  static func render(_ chart: Chart, sized: Bool = false) -> String {
     let hasLegend = chart.series.count > 1 || (chart.series.count == 1 && !chart.series[0].name.isEmpty)
     let left = 64.0, right = hasLegend ? 150.0 : 24.0, top = chart.title.isEmpty ? 24.0 : 44.0
     let bottom = chart.xLabel.isEmpty ? 44.0 : 62.0
@@ -39,7 +41,8 @@ enum ChartSVG {
     }
 
     var svg = """
-      <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(n(width)) \(n(height))" role="img" \
+      <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(n(width)) \(n(height))"\
+      \(sized ? " width=\"\(n(width))\" height=\"\(n(height))\"" : "") role="img" \
       aria-label="\(Escape.html(chart.title.isEmpty ? "\(chart.kind.rawValue) chart" : chart.title))" \
       font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">
       <rect width="100%" height="100%" fill="#ffffff"/>

@@ -160,7 +160,7 @@ public enum JupyterNotebookReport {
 
   static func chartSVG(_ item: OutputItem) -> String {
     guard case .chart(let chart) = item else { return "" }
-    return ChartSVG.render(chart) + "\n"
+    return ChartSVG.render(chart, sized: true) + "\n"
   }
 
   /// An error as Jupyter shows one: its kind, its message, and the whole text as the terminal
