@@ -112,6 +112,7 @@ final class SecretLeakTests: XCTestCase, TestFolder {
 
     XCTAssertEqual(try seednb(["render", nb, "--to", "html", "-o", "rendered.html"]).status, 0)
     XCTAssertEqual(try seednb(["render", nb, "--to", "md", "-o", "rendered.md"]).status, 0)
+    XCTAssertEqual(try seednb(["render", nb, "--to", "ipynb", "-o", "rendered.ipynb"]).status, 0)
     let listed = try seednb(["cache", "ls", nb])
     XCTAssertEqual(listed.status, 0, listed.stderr)
     XCTAssertTrue(listed.stdout.contains("calls"), listed.stdout)
@@ -167,7 +168,7 @@ final class SecretLeakTests: XCTestCase, TestFolder {
       let bytes = try Data(contentsOf: url)
       XCTAssertNil(bytes.range(of: Data("LEAKCHECK".utf8)), "\(url.path) holds a key")
     }
-    for expected in ["cache.sqlite", "live.html", "cached.md", "rendered.html", "rendered.md", "echo-other.md", "display.html"] {
+    for expected in ["cache.sqlite", "live.html", "cached.md", "rendered.html", "rendered.md", "rendered.ipynb", "echo-other.md", "display.html"] {
       XCTAssertTrue(files.contains(expected), "\(expected) was not written: \(files.sorted())")
     }
     // The store did keep what it should: the cells, and the secret's name with its calls.
