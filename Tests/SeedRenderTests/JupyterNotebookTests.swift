@@ -212,6 +212,16 @@ final class JupyterNotebookTests: XCTestCase {
     try validate(path)
   }
 
+  func testNbformatValidatesANotebookNeverRun() throws {
+    // No outputs, no execution counts, no provenance but the notebook's name, and ids cut to 64.
+    let text = "---\ntitle: Fresh\n---\n\nProse.\n\n```seed id=\(String(repeating: "a", count: 80))\nprint(1)\n```\n\n```seed\nprint(2)\n```\n"
+    let notebook = try Notebook.parse(text, file: folder.appendingPathComponent("fresh.seednb").path)
+    let report = try ReportBuilder.build(notebook: notebook, parameters: [:], runtime: "test", store: nil)
+    let path = folder.appendingPathComponent("fresh.ipynb")
+    try JupyterNotebookReport.render(report).write(to: path, atomically: true, encoding: .utf8)
+    try validate(path)
+  }
+
   func testNbformatRejectsANotebookWithABadCellID() throws {
     // The check can fail: the same notebook with one id nbformat 4.5 forbids.
     let path = folder.appendingPathComponent("bad-id.ipynb")
