@@ -1,9 +1,5 @@
-local topics = {"la capitale de la France est Paris", "eine Primzahl hat genau zwei Teiler", "l’eau bout à cent degrés", "die Liste ist noch nicht sortiert", "la lumière voyage très vite", "ein Binärbaum hat zwei große Kinder", "東京は日本の首都です"}
-local verdicts = {"exact", "à moitié juste", "falsch", "unklar", "hors sujet"}
-local lines = {}
-for i = 0, 49999 do
-  lines[#lines + 1] = string.format("réponse %d : le modèle dit « %s » ; Prüfung %s ; note %d über 100", i, topics[i % 7 + 1], verdicts[i % 5 + 1], i % 100)
-end
+local shared = dofile((arg[0]:match("^(.*/)") or "") .. "_answers.lua")
+local lines = shared.accented_answer_lines()
 local text = table.concat(lines, "\n")
 -- string.upper and string.lower change ASCII letters only; the accented letters of the
 -- text are mapped by hand, and ß becomes SS as in the other languages.
@@ -14,12 +10,11 @@ for small, capital in pairs(toUpper) do
 end
 local function upper(s) return (string.gsub(string.upper(s), "\xC3[\x80-\xBF]", toUpper)) end
 local function lower(s) return (string.gsub(string.lower(s), "\xC3[\x80-\xBF]", toLower)) end
-local function trim(s) return (string.match(s, "^%s*(.-)%s*$")) end
 local total = 0
 local shouted = 0
 local prefix = "réponse 7"
 for _, line in ipairs(lines) do
-  local clean = trim("  \t" .. line .. " \n")
+  local clean = shared.trim("  \t" .. line .. " \n")
   total = total + utf8.len(clean)
   if string.find(upper(clean), "PRÜFUNG FALSCH", 1, true) then shouted = shouted + 1 end
   if string.sub(lower(clean), 1, #prefix) == prefix then total = total + 1 end

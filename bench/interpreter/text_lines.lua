@@ -1,9 +1,5 @@
-local topics = {"the capital of France is Paris", "a prime number has two divisors", "water boils at 100 degrees", "the list is not sorted yet", "light travels fast in vacuum", "a binary tree has two children", "plants use photosynthesis"}
-local verdicts = {"correct", "partly correct", "wrong", "unclear", "off topic"}
-local lines = {}
-for i = 0, 49999 do
-  lines[#lines + 1] = string.format("answer %d: the model says %s; verdict %s; score %d of 100", i, topics[i % 7 + 1], verdicts[i % 5 + 1], i % 100)
-end
+local shared = dofile((arg[0]:match("^(.*/)") or "") .. "_answers.lua")
+local lines = shared.answer_lines()
 local text = table.concat(lines, "\n")
 local early = 0
 local perfect = 0

@@ -1,8 +1,6 @@
-topics = ["the capital of France is Paris", "a prime number has two divisors", "water boils at 100 degrees", "the list is not sorted yet", "light travels fast in vacuum", "a binary tree has two children", "plants use photosynthesis"]
-verdicts = ["correct", "partly correct", "wrong", "unclear", "off topic"]
-lines = []
-for i in range(50000):
-    lines.append(f"answer {i}: the model says {topics[i % 7]}; verdict {verdicts[i % 5]}; score {i % 100} of 100")
+from _answers import answer_lines
+
+lines = answer_lines()
 text = "\n".join(lines)
 edited = text.replace("the model says", "the assistant answers")
 edited = edited.replace("; ", " | ")
