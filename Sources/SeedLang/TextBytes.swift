@@ -140,6 +140,28 @@ struct TextBytes {
     return characters
   }
 
+  /// Whether the text is certainly in Unicode's composed normal form (NFC), as when every
+  /// scalar stands alone and none is one of the few that NFC replaces by another (the Kelvin
+  /// sign by K); false when this cannot tell. ASCII is read eight bytes at a time.
+  var isKnownNFC: Bool {
+    let base = start
+    var offset = 0
+    while offset < count {
+      if offset + 8 <= count && UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+        offset += 8
+        continue
+      }
+      if base[offset] < 0x80 {
+        offset += 1
+        continue
+      }
+      let (value, length) = TextBytes.decode(base + offset)
+      guard StandaloneScalars.contains(value), !StandaloneScalars.replacedByNFC.contains(value) else { return false }
+      offset += length
+    }
+    return true
+  }
+
   /// Whether any of the eight bytes of `word` is `byte` (all bytes below 0x80).
   @inline(__always)
   static func hasByte(_ byte: UInt8, in word: UInt64) -> Bool {
@@ -209,6 +231,15 @@ enum StandaloneScalars {
     0xAC00...0xD7A3,  // Hangul syllables (they join only the conjoining jamo, excluded)
     0xFF01...0xFF9D,  // full- and halfwidth forms (FF9E and FF9F extend)
     0xFFE0...0xFFEE,
+  ]
+
+  /// The standalone scalars that NFC replaces by another ("singletons"): Greek marks and
+  /// accented letters that have a twin, two spaces, the ohm, Kelvin and ångström signs, and
+  /// two angle brackets. Every other standalone scalar is its own NFC.
+  static let replacedByNFC: Set<UInt32> = [
+    0x0374, 0x037E, 0x0387, 0x1F71, 0x1F73, 0x1F75, 0x1F77, 0x1F79, 0x1F7B, 0x1F7D, 0x1FBB, 0x1FBE, 0x1FC9, 0x1FCB,
+    0x1FD3, 0x1FDB, 0x1FE3, 0x1FEB, 0x1FEE, 0x1FEF, 0x1FF9, 0x1FFB, 0x1FFD, 0x2000, 0x2001, 0x2126, 0x212A, 0x212B,
+    0x2329, 0x232A, 0x2ADC,
   ]
 
   /// One bit per scalar of the Basic Multilingual Plane.

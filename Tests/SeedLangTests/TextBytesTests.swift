@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import SeedLang
@@ -138,5 +139,26 @@ final class TextBytesTests: XCTestCase {
         XCTAssertEqual((standalone + neighbour).count, 2, "U+\(String(value, radix: 16)) before \(neighbour)")
       }
     }
+  }
+
+  /// The standalone scalars are their own NFC, alone and after the letters NFC composes
+  /// with, except those listed as replaced, which `isKnownNFC` turns away.
+  func testStandaloneScalarsAreComposedExceptTheListedOnes() {
+    func composed(_ text: String) -> Bool {
+      text.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(text.unicodeScalars)
+    }
+    for value in UInt32(0)...0xFFFF where StandaloneScalars.contains(value) {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      let text = String(scalar)
+      let name = "U+\(String(value, radix: 16))"
+      XCTAssertEqual(composed(text), !StandaloneScalars.replacedByNFC.contains(value), name)
+      XCTAssertEqual(text.withTextBytes { $0.isKnownNFC }, composed(text), name)
+      guard composed(text) else { continue }
+      for base in ["a", "e", "A", "o", "\u{3B1}", "\u{438}", "\u{3093}", "\u{1100}", "\u{AC00}"] {
+        XCTAssertTrue(composed(base + text), "\(name) after \(base)")
+      }
+    }
+    XCTAssertFalse("cafe\u{301}".withTextBytes { $0.isKnownNFC })
+    XCTAssertTrue("café 東京 한국".withTextBytes { $0.isKnownNFC })
   }
 }
