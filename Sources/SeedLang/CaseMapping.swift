@@ -13,8 +13,10 @@ final class CaseMapping: @unchecked Sendable {
   private let ascii: ClosedRange<UInt8>
   private let mapping: (Unicode.Scalar) -> String
   /// Per block of 256 scalars, each scalar's mapping: the scalar it becomes, or, with the
-  /// top bit set, the index in `longMappings` of the scalars it becomes.
-  private var blocks: [[UInt32]?] = Array(repeating: nil, count: 0x110000 >> 8)
+  /// top bit set, the index in `longMappings` of the scalars it becomes. Blocks are plain
+  /// memory, read without reference counting, and live as long as the process, as the two
+  /// tables do.
+  private var blocks: [UnsafeMutablePointer<UInt32>?] = Array(repeating: nil, count: 0x110000 >> 8)
   private var longMappings: [[UInt8]] = []
   /// Held while a text with scalars beyond ASCII is mapped: `parallel` may map on threads.
   private let lock = NSLock()
@@ -102,6 +104,9 @@ final class CaseMapping: @unchecked Sendable {
     var offset = 0
     while offset < text.count {
       var end = offset
+      while end + 8 <= text.count && UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+        end += 8
+      }
       while end < text.count && base[end] < 0x80 { end += 1 }
       if end > offset {
         body(UnsafeBufferPointer(start: base + offset, count: end - offset), 0)
@@ -118,7 +123,8 @@ final class CaseMapping: @unchecked Sendable {
   private func entry(_ scalar: UInt32) -> UInt32 {
     let block = Int(scalar >> 8)
     if let entries = blocks[block] { return entries[Int(scalar & 0xFF)] }
-    var entries = [UInt32](repeating: 0, count: 256)
+    let entries = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
+    entries.initialize(repeating: 0, count: 256)
     for index in 0..<256 {
       let value = UInt32(block << 8 | index)
       guard let scalar = Unicode.Scalar(value) else { continue }  // surrogates do not occur
