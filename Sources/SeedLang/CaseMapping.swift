@@ -39,10 +39,21 @@ final class CaseMapping: @unchecked Sendable {
     }
     lock.lock()
     defer { lock.unlock() }
+    // Most text keeps its length, or nearly: one pass into a little more room than it has,
+    // and only when that is not enough, a first pass to measure.
+    var fitted = true
+    let mapped = String(unsafeUninitializedCapacity: text.count + text.count / 8 + 16) { out in
+      guard let target = out.baseAddress, let written = write(text, into: target, capacity: out.count) else {
+        fitted = false
+        return 0
+      }
+      return written
+    }
+    if fitted { return mapped }
     let length = mappedLength(text)
     return String(unsafeUninitializedCapacity: length) { out in
       guard let target = out.baseAddress else { return 0 }
-      return write(text, into: target)
+      return write(text, into: target, capacity: length) ?? 0
     }
   }
 
@@ -76,29 +87,37 @@ final class CaseMapping: @unchecked Sendable {
     return length
   }
 
-  /// Writes the mapped text at `target`, which has room for it, and gives its length.
-  private func write(_ text: TextBytes, into target: UnsafeMutablePointer<UInt8>) -> Int {
+  /// Writes the mapped text at `target`, which has room for `capacity` bytes, and gives its
+  /// length; nil when it does not fit.
+  private func write(_ text: TextBytes, into target: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int? {
     var written = 0
+    var fits = true
     forEachScalar(text) { asciiRun, scalar in
+      guard fits else { return }
       if let asciiRun, let start = asciiRun.baseAddress {
+        guard written + asciiRun.count <= capacity else { fits = false; return }
         mapASCII(start, asciiRun.count, into: target + written)
         written += asciiRun.count
         return
       }
       let entry = self.entry(scalar)
       if entry & CaseMapping.long != 0 {
-        for byte in longMappings[Int(entry ^ CaseMapping.long)] {
+        let bytes = longMappings[Int(entry ^ CaseMapping.long)]
+        guard written + bytes.count <= capacity else { fits = false; return }
+        for byte in bytes {
           target[written] = byte
           written += 1
         }
       } else {
+        guard written + 4 <= capacity || written + CaseMapping.utf8Length(entry) <= capacity else { fits = false; return }
         written += CaseMapping.encode(entry, at: target + written)
       }
     }
-    return written
+    return fits ? written : nil
   }
 
   /// Calls `body` with each run of ASCII bytes, and with each other scalar.
+  @inline(__always)
   private func forEachScalar(_ text: TextBytes, _ body: (UnsafeBufferPointer<UInt8>?, UInt32) -> Void) {
     guard let base = text.bytes.baseAddress else { return }
     var offset = 0
@@ -120,9 +139,16 @@ final class CaseMapping: @unchecked Sendable {
   }
 
   /// The table's entry for `scalar`, filling its block the first time.
+  @inline(__always)
   private func entry(_ scalar: UInt32) -> UInt32 {
     let block = Int(scalar >> 8)
     if let entries = blocks[block] { return entries[Int(scalar & 0xFF)] }
+    return filledBlock(block)[Int(scalar & 0xFF)]
+  }
+
+  /// The entries of a block, worked out from the Unicode properties.
+  @inline(never)
+  private func filledBlock(_ block: Int) -> UnsafeMutablePointer<UInt32> {
     let entries = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
     entries.initialize(repeating: 0, count: 256)
     for index in 0..<256 {
@@ -137,7 +163,7 @@ final class CaseMapping: @unchecked Sendable {
       }
     }
     blocks[block] = entries
-    return entries[Int(scalar & 0xFF)]
+    return entries
   }
 
   static func utf8Length(_ scalar: UInt32) -> Int {
