@@ -2,9 +2,9 @@
 final class GlobalCell {
   let name: String
   /// Set through `assign`, which keeps a replaced function alive while calls may be running it.
-  private(set) var value: Value = .nil
-  var isDefined = false
-  var isConstant = false
+  @exclusivity(unchecked) private(set) var value: Value = .nil
+  @exclusivity(unchecked) var isDefined = false
+  @exclusivity(unchecked) var isConstant = false
 
   init(name: String) { self.name = name }
 

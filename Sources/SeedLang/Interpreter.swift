@@ -23,7 +23,7 @@ public final class Interpreter {
   /// record; the `print` or `display` that goes past it fails instead.
   public var maxOutputBytes = 10_000_000
   /// Output recorded since the top-level run began.
-  var outputBytes = 0
+  @exclusivity(unchecked) var outputBytes = 0
 
   /// Set from any thread (Ctrl-C, a timeout) to stop the running code at its next loop
   /// iteration or call with an "interrupted" error.
@@ -47,11 +47,11 @@ public final class Interpreter {
   // window onto it, and `parallel` gives each worker its own. Its slots are initialized as it
   // grows, up to `stackEnd`, so a session that stays shallow never touches the memory a deep
   // recursion would need; `stackLimit` is the end of the allocation.
-  var stack: UnsafeMutablePointer<Value>
-  var stackEnd: UnsafeMutablePointer<Value>
-  var stackLimit: UnsafeMutablePointer<Value>
-  var top: UnsafeMutablePointer<Value>
-  var depth = 0
+  @exclusivity(unchecked) var stack: UnsafeMutablePointer<Value>
+  @exclusivity(unchecked) var stackEnd: UnsafeMutablePointer<Value>
+  @exclusivity(unchecked) var stackLimit: UnsafeMutablePointer<Value>
+  @exclusivity(unchecked) var top: UnsafeMutablePointer<Value>
+  @exclusivity(unchecked) var depth = 0
   /// The `parallel` item indices the running code is inside, outermost first; empty outside.
   /// It names a call's place independently of how the workers were scheduled.
   public internal(set) var taskPath: [Int] = []
@@ -93,7 +93,7 @@ public final class Interpreter {
   /// through a global's cell does not retain what it runs (that would cost an atomic
   /// increment and decrement per call), so one replaced while calls may be running it is
   /// kept here until the outermost run ends.
-  var retiredFunctions: [Value] = []
+  @exclusivity(unchecked) var retiredFunctions: [Value] = []
 
   /// Whether a call may be running: any seed code at all, a builtin's included, on this
   /// thread or a `parallel` worker's.
