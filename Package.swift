@@ -22,7 +22,9 @@ let package = Package(
     .target(name: "SeedJSON"),
     .target(
       name: "SeedLang",
-      dependencies: ["SeedJSON"]
+      dependencies: ["SeedJSON"],
+      // Embedded as CoreLibrary+Source.swift by scripts/embed-core-library.
+      exclude: ["Builtins/CoreLibrary.seed"]
     ),
     // libcurl, loaded with dlopen on the first request rather than linked (see CCurl.h).
     .target(name: "CCurl"),

@@ -62,6 +62,16 @@ final class Emitter {
     return { a, b in try Emitter.failing(at: at) { try general(a, b) } }
   }
 
+  /// The code of the first specialisation that takes `node`; nil when none does, or when
+  /// specialisations are off.
+  private func specialised<Node, Code>(_ specialisations: [Specialisation<Node, Code>], _ node: Node) -> Code? {
+    guard specialises else { return nil }
+    for specialisation in specialisations {
+      if let code = specialisation.build(self, node) { return code }
+    }
+    return nil
+  }
+
   // MARK: - Statements
 
   /// Chains statements into nested pairs. Closures kept in an array would be called through
@@ -85,11 +95,7 @@ final class Emitter {
   }
 
   func statement(_ stmt: ResolvedStmt) -> Execute {
-    if specialises {
-      for specialisation in Specialisations.statements {
-        if let code = specialisation.build(self, stmt) { return code }
-      }
-    }
+    if let code = specialised(Specialisations.statements, stmt) { return code }
     return generalStatement(stmt)
   }
 
@@ -247,11 +253,7 @@ final class Emitter {
 
   /// Runs a function's statements; a `return` left its value in slot 0.
   func functionBody(_ statements: [ResolvedStmt]) -> Evaluate {
-    if specialises {
-      for specialisation in Specialisations.functionBodies {
-        if let code = specialisation.build(self, statements) { return code }
-      }
-    }
+    if let code = specialised(Specialisations.functionBodies, statements) { return code }
     let run = block(statements)
     return { frame in
       guard try run(frame) == .returned else { return .nil }
@@ -357,11 +359,7 @@ final class Emitter {
   // MARK: - Expressions
 
   func expression(_ expr: ResolvedExpr) -> Evaluate {
-    if specialises {
-      for specialisation in Specialisations.expressions {
-        if let code = specialisation.build(self, expr) { return code }
-      }
-    }
+    if let code = specialised(Specialisations.expressions, expr) { return code }
     return generalExpression(expr)
   }
 
@@ -524,11 +522,7 @@ final class Emitter {
 
   /// Evaluates a condition to a Bool; anything but a bool is an error.
   func condition(_ expr: ResolvedExpr) -> (Frame) throws -> Bool {
-    if specialises {
-      for specialisation in Specialisations.conditions {
-        if let code = specialisation.build(self, expr) { return code }
-      }
-    }
+    if let code = specialised(Specialisations.conditions, expr) { return code }
     let value = expression(expr), at = location(expr.loc)
     return { frame in
       let result = try value(frame)

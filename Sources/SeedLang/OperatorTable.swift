@@ -22,22 +22,34 @@ struct OperatorRow {
   /// The operator on any two values: what the emitter calls, and what every fast path falls
   /// back to. It throws a `RuntimeFailure` with the operator's error text.
   let general: (Value, Value) throws -> Value
+
+  init(
+    _ op: BinaryOperator, _ token: TokenKind, _ assignmentToken: TokenKind?, _ precedence: Precedence, _ kernel: Any.Type,
+    _ general: @escaping (Value, Value) throws -> Value
+  ) {
+    self.op = op
+    self.token = token
+    self.assignmentToken = assignmentToken
+    self.precedence = precedence
+    self.kernel = kernel
+    self.general = general
+  }
 }
 
 enum OperatorTable {
   static let rows: [OperatorRow] = [
     //    operator       token          op=            precedence   kernel               general
-    .init(op: .add, token: .plus, assignmentToken: .plusEqual, precedence: .term, kernel: Addition.self, general: Operators.add),
-    .init(op: .subtract, token: .minus, assignmentToken: .minusEqual, precedence: .term, kernel: Subtraction.self, general: Operators.subtract),
-    .init(op: .multiply, token: .star, assignmentToken: .starEqual, precedence: .factor, kernel: Multiplication.self, general: Operators.multiply),
-    .init(op: .divide, token: .slash, assignmentToken: .slashEqual, precedence: .factor, kernel: Division.self, general: Operators.divide),
-    .init(op: .remainder, token: .percent, assignmentToken: .percentEqual, precedence: .factor, kernel: Remainder.self, general: Operators.remainder),
-    .init(op: .equal, token: .equalEqual, assignmentToken: nil, precedence: .comparison, kernel: Equal.self, general: Operators.comparison(Equal.self)),
-    .init(op: .notEqual, token: .bangEqual, assignmentToken: nil, precedence: .comparison, kernel: NotEqual.self, general: Operators.comparison(NotEqual.self)),
-    .init(op: .less, token: .less, assignmentToken: nil, precedence: .comparison, kernel: LessThan.self, general: Operators.comparison(LessThan.self)),
-    .init(op: .lessEqual, token: .lessEqual, assignmentToken: nil, precedence: .comparison, kernel: LessOrEqual.self, general: Operators.comparison(LessOrEqual.self)),
-    .init(op: .greater, token: .greater, assignmentToken: nil, precedence: .comparison, kernel: GreaterThan.self, general: Operators.comparison(GreaterThan.self)),
-    .init(op: .greaterEqual, token: .greaterEqual, assignmentToken: nil, precedence: .comparison, kernel: GreaterOrEqual.self, general: Operators.comparison(GreaterOrEqual.self)),
+    .init(.add,          .plus,         .plusEqual,    .term,       Addition.self,       Operators.add),
+    .init(.subtract,     .minus,        .minusEqual,   .term,       Subtraction.self,    Operators.subtract),
+    .init(.multiply,     .star,         .starEqual,    .factor,     Multiplication.self, Operators.multiply),
+    .init(.divide,       .slash,        .slashEqual,   .factor,     Division.self,       Operators.divide),
+    .init(.remainder,    .percent,      .percentEqual, .factor,     Remainder.self,      Operators.remainder),
+    .init(.equal,        .equalEqual,   nil,           .comparison, Equal.self,          Operators.comparison(Equal.self)),
+    .init(.notEqual,     .bangEqual,    nil,           .comparison, NotEqual.self,       Operators.comparison(NotEqual.self)),
+    .init(.less,         .less,         nil,           .comparison, LessThan.self,       Operators.comparison(LessThan.self)),
+    .init(.lessEqual,    .lessEqual,    nil,           .comparison, LessOrEqual.self,    Operators.comparison(LessOrEqual.self)),
+    .init(.greater,      .greater,      nil,           .comparison, GreaterThan.self,    Operators.comparison(GreaterThan.self)),
+    .init(.greaterEqual, .greaterEqual, nil,           .comparison, GreaterOrEqual.self, Operators.comparison(GreaterOrEqual.self)),
   ]
 
   private static let byOperator = Dictionary(uniqueKeysWithValues: rows.map { ($0.op, $0) })
