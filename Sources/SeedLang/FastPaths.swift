@@ -1,8 +1,9 @@
-/// Specialised closures for the operators that dominate loops and recursion. An operand
-/// that is a local slot or a constant is read in place instead of through a closure call,
-/// and int (or float) operands are computed inline; anything else takes the general path.
+/// The closures the specialisations build for the operators that dominate loops and
+/// recursion. An operand that is a local slot or a constant is read in place instead of
+/// through a closure call, and int (or float) operands are computed inline by the kernels of
+/// `OperatorTable`; anything else takes the operator's general function.
 ///
-/// Each operator is a type, so the generic builders below are specialised per operator at
+/// Each kernel is a type, so the generic builders below are specialised per operator at
 /// compile time and the arithmetic is inlined into the closure.
 
 /// How compiled code gets an operand.

@@ -16,15 +16,15 @@ final class FunctionProto {
 
   let name: String
   /// Where the function is written.
-  var location: SourceLocation?
-  var parameters: [ParameterInfo] = []
-  var parameterIndex: [String: Int] = [:]
-  var boxedParameters: [Int] = []
-  var captures: [CaptureSource] = []
-  var slotCount = 1
+  @exclusivity(unchecked) var location: SourceLocation?
+  @exclusivity(unchecked) var parameters: [ParameterInfo] = []
+  @exclusivity(unchecked) var parameterIndex: [String: Int] = [:]
+  @exclusivity(unchecked) var boxedParameters: [Int] = []
+  @exclusivity(unchecked) var captures: [CaptureSource] = []
+  @exclusivity(unchecked) var slotCount = 1
   /// Runs the body in a bound frame and returns the function's value (a script's: its last
   /// expression's).
-  var body: Evaluate = { _ in .nil }
+  @exclusivity(unchecked) var body: Evaluate = { _ in .nil }
 
   init(name: String) { self.name = name }
 }

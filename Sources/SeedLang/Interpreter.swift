@@ -61,10 +61,10 @@ public final class Interpreter {
   /// Held by whichever thread runs seed code while `parallel` workers exist.
   let executionLock = NSLock()
   /// How many `parallel` calls are running; while above zero, threads share the interpreter.
-  var sharingDepth = 0
+  @exclusivity(unchecked) var sharingDepth = 0
   /// `parallel` worker threads alive now, nested calls included; guarded by the execution lock.
-  var workerThreads = 0
-  private var runDepth = 0
+  @exclusivity(unchecked) var workerThreads = 0
+  @exclusivity(unchecked) private var runDepth = 0
 
   /// How `run` and `check` compile code; fixed for the session, the core library included.
   public let compilerOptions: CompilerOptions

@@ -392,10 +392,12 @@ enum Specialisations {
   /// sums, with one look-up of the key. Every operand must be a name or a literal, read in
   /// place: nothing evaluated while the entry is being updated can change the dict.
   private static func dictUpdate(_ emitter: Emitter, _ stmt: ResolvedStmt) -> Execute? {
-    guard case .assignment(.index(let objectExpr, let keyExpr, _), let compound, let valueExpr, _) = stmt else { return nil }
+    guard case .assignment(.index(let objectExpr, let keyExpr, _), let compound, let valueExpr, let assignmentLoc) = stmt else {
+      return nil
+    }
     let op: BinaryOperator, fallbackExpr: ResolvedExpr?, amountExpr: ResolvedExpr, loc: Loc
     if let compound {
-      (op, fallbackExpr, amountExpr, loc) = (compound, nil, valueExpr, stmtLoc(stmt))
+      (op, fallbackExpr, amountExpr, loc) = (compound, nil, valueExpr, assignmentLoc)
     } else {
       guard case .binary(let binaryOp, let readExpr, let amount, let binaryLoc) = valueExpr,
         case .logical(.nilCoalescing, .index(let readObject, let readKey, _), let fallback, _) = readExpr,
@@ -419,11 +421,6 @@ enum Specialisations {
       object: object, key: key, fallback: fallback, amount: amount, slow: Emitter.generalOperator(op, at: emitter.location(loc)),
       general: emitter.generalStatement(stmt))
     return OperatorTable.specialise(op, builder)
-  }
-
-  private static func stmtLoc(_ stmt: ResolvedStmt) -> Loc {
-    if case .assignment(_, _, _, let loc) = stmt { return loc }
-    return Loc(line: 0, column: 0)
   }
 
   private static func isName(_ expr: ResolvedExpr) -> Bool {
