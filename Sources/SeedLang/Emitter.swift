@@ -95,7 +95,7 @@ final class Emitter {
   }
 
   func statement(_ stmt: ResolvedStmt) -> Execute {
-    if let code = specialised(Specialisations.statements, stmt) { return code }
+    if let code = specialised(Specialisations.statements, stmt) { return code.execute }
     return generalStatement(stmt)
   }
 
@@ -253,7 +253,7 @@ final class Emitter {
 
   /// Runs a function's statements; a `return` left its value in slot 0.
   func functionBody(_ statements: [ResolvedStmt]) -> Evaluate {
-    if let code = specialised(Specialisations.functionBodies, statements) { return code }
+    if let code = specialised(Specialisations.functionBodies, statements) { return code.evaluate }
     let run = block(statements)
     return { frame in
       guard try run(frame) == .returned else { return .nil }
@@ -359,7 +359,7 @@ final class Emitter {
   // MARK: - Expressions
 
   func expression(_ expr: ResolvedExpr) -> Evaluate {
-    if let code = specialised(Specialisations.expressions, expr) { return code }
+    if let code = specialised(Specialisations.expressions, expr) { return code.evaluate }
     return generalExpression(expr)
   }
 
@@ -522,7 +522,7 @@ final class Emitter {
 
   /// Evaluates a condition to a Bool; anything but a bool is an error.
   func condition(_ expr: ResolvedExpr) -> (Frame) throws -> Bool {
-    if let code = specialised(Specialisations.conditions, expr) { return code }
+    if let code = specialised(Specialisations.conditions, expr) { return code.test }
     let value = expression(expr), at = location(expr.loc)
     return { frame in
       let result = try value(frame)

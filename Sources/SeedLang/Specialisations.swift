@@ -8,6 +8,10 @@
 /// Most of them read operands in place (`Operand`) and compute ints and floats with the
 /// kernels of `OperatorTable` inline (`FastPath`), so they apply to every operator and to any
 /// local, global, capture or constant, not to one spelling.
+///
+/// `Code` is a struct that holds the closure (`CompiledExpression`, `CompiledStatement`,
+/// `CompiledCondition`): a closure passed through a generic type bare would be called through
+/// reabstraction thunks for ever after.
 struct Specialisation<Node, Code> {
   let name: String
   /// The code it matches, as a user writes it.
@@ -18,33 +22,70 @@ struct Specialisation<Node, Code> {
 typealias Condition = (Frame) throws -> Bool
 
 enum Specialisations {
-  static let expressions: [Specialisation<ResolvedExpr, Evaluate>] = [
-    .init(name: "arithmetic", shape: "a + b, a - b, a * b, a / b, a % b", build: arithmetic),
-    .init(name: "comparison value", shape: "a < b (and <=, >, >=, ==, !=) used as a value", build: comparisonValue),
-    .init(name: "list element", shape: "xs[i]", build: listElement),
-    .init(name: "interpolated local", shape: "\"...\\(x)...\" with x a local", build: interpolatedLocal),
-    .init(name: "global call", shape: "f(a, b) with f a global and no labels", build: globalCall),
-    .init(name: "positional call", shape: "f(a, b) with f any expression and no labels", build: positionalCall),
-    .init(name: "list append", shape: "xs.append(x)", build: listAppend),
-    .init(name: "method on a name", shape: "x.name(args) with x a local, global, capture or constant", build: methodOnName),
+  static let expressions: [Specialisation<ResolvedExpr, CompiledExpression>] = [
+    expression("arithmetic", "a + b, a - b, a * b, a / b, a % b", arithmetic),
+    expression("comparison value", "a < b (and <=, >, >=, ==, !=) used as a value", comparisonValue),
+    expression("list element", "xs[i]", listElement),
+    expression("interpolated local", "\"...\\(x)...\" with x a local", interpolatedLocal),
+    expression("global call", "f(a, b) with f a global and no labels", globalCall),
+    expression("positional call", "f(a, b) with f any expression and no labels", positionalCall),
+    expression("list append", "xs.append(x)", listAppend),
+    expression("method on a name", "x.name(args) with x a local, global, capture or constant", methodOnName),
   ]
 
-  static let conditions: [Specialisation<ResolvedExpr, Condition>] = [
-    .init(name: "comparison test", shape: "if a < b, while a < b (and <=, >, >=, ==, !=)", build: comparisonTest)
+  static let conditions: [Specialisation<ResolvedExpr, CompiledCondition>] = [
+    condition("comparison test", "if a < b, while a < b (and <=, >, >=, ==, !=)", comparisonTest)
   ]
 
-  static let statements: [Specialisation<ResolvedStmt, Execute>] = [
-    .init(name: "local update", shape: "x += y (and -=, *=, /=, %=) with x a local", build: localUpdate),
-    .init(name: "global update", shape: "x += y (and -=, *=, /=, %=) with x a global", build: globalUpdate),
-    .init(name: "dict entry update", shape: "d[k] += y, d[k] = (d[k] ?? x) + y (and -, *) with names or literals", build: dictUpdate),
-    .init(name: "int declaration", shape: "let y = x + 1 (and -, *, /, %) with x a local and an int literal", build: intDeclaration),
-    .init(name: "local test", shape: "if x < 3 (and <=, >, >=, ==, !=) with x a local and an int literal", build: ifLocalTest),
-    .init(name: "counted loop", shape: "for i in a..<b, for i in a...b", build: countedLoop),
+  static let statements: [Specialisation<ResolvedStmt, CompiledStatement>] = [
+    statement("local update", "x += y (and -=, *=, /=, %=) with x a local", localUpdate),
+    statement("global update", "x += y (and -=, *=, /=, %=) with x a global", globalUpdate),
+    statement("dict entry update", "d[k] += y, d[k] = (d[k] ?? x) + y (and -, *) with names or literals", dictUpdate),
+    statement("int declaration", "let y = x + 1 (and -, *, /, %) with x a local and an int literal", intDeclaration),
+    statement("local test", "if x < 3 (and <=, >, >=, ==, !=) with x a local and an int literal", ifLocalTest),
+    statement("counted loop", "for i in a..<b, for i in a...b", countedLoop),
   ]
 
-  static let functionBodies: [Specialisation<[ResolvedStmt], Evaluate>] = [
-    .init(name: "return as value", shape: "a function body ending in return or in an if whose every branch returns", build: returnAsValue)
+  static let functionBodies: [Specialisation<[ResolvedStmt], CompiledExpression>] = [
+    body("return as value", "a function body ending in return or in an if whose every branch returns", returnAsValue)
   ]
+
+  // Each registry entry wraps what its builder makes in the struct the emitter takes.
+  private static func expression(
+    _ name: String, _ shape: String, _ build: @escaping (Emitter, ResolvedExpr) -> Evaluate?
+  ) -> Specialisation<ResolvedExpr, CompiledExpression> {
+    Specialisation(name: name, shape: shape) { emitter, node in
+      guard let evaluate = build(emitter, node) else { return nil }
+      return CompiledExpression(evaluate: evaluate)
+    }
+  }
+
+  private static func body(
+    _ name: String, _ shape: String, _ build: @escaping (Emitter, [ResolvedStmt]) -> Evaluate?
+  ) -> Specialisation<[ResolvedStmt], CompiledExpression> {
+    Specialisation(name: name, shape: shape) { emitter, statements in
+      guard let evaluate = build(emitter, statements) else { return nil }
+      return CompiledExpression(evaluate: evaluate)
+    }
+  }
+
+  private static func condition(
+    _ name: String, _ shape: String, _ build: @escaping (Emitter, ResolvedExpr) -> Condition?
+  ) -> Specialisation<ResolvedExpr, CompiledCondition> {
+    Specialisation(name: name, shape: shape) { emitter, node in
+      guard let test = build(emitter, node) else { return nil }
+      return CompiledCondition(test: test)
+    }
+  }
+
+  private static func statement(
+    _ name: String, _ shape: String, _ build: @escaping (Emitter, ResolvedStmt) -> Execute?
+  ) -> Specialisation<ResolvedStmt, CompiledStatement> {
+    Specialisation(name: name, shape: shape) { emitter, node in
+      guard let execute = build(emitter, node) else { return nil }
+      return CompiledStatement(execute: execute)
+    }
+  }
 
   /// The name and shape of every specialisation, for documentation and tests.
   static var all: [(name: String, shape: String)] {
@@ -58,14 +99,14 @@ enum Specialisations {
     guard case .binary(let op, let leftExpr, let rightExpr, let loc) = expr else { return nil }
     struct Builder: KernelSpecialiser {
       let left: Operand, right: Operand, slow: (Value, Value) throws -> Value
-      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> Evaluate? {
-        FastPath.arithmetic(Op.self, left, right, slow: slow)
+      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> CompiledExpression? {
+        CompiledExpression(evaluate: FastPath.arithmetic(Op.self, left, right, slow: slow))
       }
     }
     guard OperatorTable.row(op).kernel is any ArithmeticKernel.Type else { return nil }
     let builder = Builder(
       left: emitter.operand(leftExpr), right: emitter.operand(rightExpr), slow: Emitter.generalOperator(op, at: emitter.location(loc)))
-    return OperatorTable.specialise(op, builder)
+    return OperatorTable.specialise(op, builder)?.evaluate
   }
 
   private static func comparisonValue(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
@@ -78,8 +119,8 @@ enum Specialisations {
     guard case .binary(let op, let leftExpr, let rightExpr, let loc) = expr else { return nil }
     struct Builder: KernelSpecialiser {
       let left: Operand, right: Operand, slow: (Value, Value) throws -> Bool
-      func comparison<Op: ComparisonKernel>(_: Op.Type) -> Condition? {
-        FastPath.comparison(Op.self, left, right, slow: slow)
+      func comparison<Op: ComparisonKernel>(_: Op.Type) -> CompiledCondition? {
+        CompiledCondition(test: FastPath.comparison(Op.self, left, right, slow: slow))
       }
     }
     let general = Emitter.generalOperator(op, at: emitter.location(loc))
@@ -87,7 +128,7 @@ enum Specialisations {
       guard case .bool(let result) = try general(a, b) else { return false }
       return result
     }
-    return OperatorTable.specialise(op, Builder(left: emitter.operand(leftExpr), right: emitter.operand(rightExpr), slow: slow))
+    return OperatorTable.specialise(op, Builder(left: emitter.operand(leftExpr), right: emitter.operand(rightExpr), slow: slow))?.test
   }
 
   /// `local op k` with an unboxed local and an int literal, for statements to test or
@@ -365,10 +406,12 @@ enum Specialisations {
     }
     struct Builder: KernelSpecialiser {
       let slot: Int, operand: Operand, slow: (Value, Value) throws -> Value
-      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> Execute? { FastPath.localUpdate(Op.self, slot, operand, slow: slow) }
+      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> CompiledStatement? {
+        CompiledStatement(execute: FastPath.localUpdate(Op.self, slot, operand, slow: slow))
+      }
     }
     let slow = Emitter.generalOperator(op, at: emitter.location(loc))
-    return OperatorTable.specialise(op, Builder(slot: slot, operand: emitter.operand(valueExpr), slow: slow))
+    return OperatorTable.specialise(op, Builder(slot: slot, operand: emitter.operand(valueExpr), slow: slow))?.execute
   }
 
   /// `global op= operand`, as top-level code writes `total += i`.
@@ -377,15 +420,15 @@ enum Specialisations {
     struct Builder: KernelSpecialiser {
       let cell: GlobalCell, operand: Operand, handle: InterpreterHandle, unassignable: () -> Error
       let slow: (Value, Value) throws -> Value
-      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> Execute? {
-        FastPath.globalUpdate(Op.self, cell, operand, handle, unassignable: unassignable, slow: slow)
+      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> CompiledStatement? {
+        CompiledStatement(execute: FastPath.globalUpdate(Op.self, cell, operand, handle, unassignable: unassignable, slow: slow))
       }
     }
     let cell = emitter.cell(name)
     let builder = Builder(
       cell: cell, operand: emitter.operand(valueExpr), handle: emitter.handle,
       unassignable: Emitter.unassignable(cell, at: emitter.location(nameLoc)), slow: Emitter.generalOperator(op, at: emitter.location(loc)))
-    return OperatorTable.specialise(op, builder)
+    return OperatorTable.specialise(op, builder)?.execute
   }
 
   /// `d[k] op= amount` and `d[k] = (d[k] ?? fallback) op amount`, how a dict counts and
@@ -413,14 +456,15 @@ enum Specialisations {
     struct Builder: KernelSpecialiser {
       let object: Operand, key: Operand, fallback: Operand?, amount: Operand
       let slow: (Value, Value) throws -> Value, general: Execute
-      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> Execute? {
-        FastPath.dictUpdate(Op.self, dict: object, key: key, fallback: fallback, amount: amount, slow: slow, general: general)
+      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> CompiledStatement? {
+        CompiledStatement(
+          execute: FastPath.dictUpdate(Op.self, dict: object, key: key, fallback: fallback, amount: amount, slow: slow, general: general))
       }
     }
     let builder = Builder(
       object: object, key: key, fallback: fallback, amount: amount, slow: Emitter.generalOperator(op, at: emitter.location(loc)),
       general: emitter.generalStatement(stmt))
-    return OperatorTable.specialise(op, builder)
+    return OperatorTable.specialise(op, builder)?.execute
   }
 
   private static func isName(_ expr: ResolvedExpr) -> Bool {
@@ -593,6 +637,12 @@ enum Specialisations {
     default: return false
     }
   }
+}
+
+/// A condition kept in a generic container: wrapped in a struct, as `CompiledExpression`
+/// wraps an expression, it is called directly instead of through a reabstraction thunk.
+struct CompiledCondition {
+  let test: Condition
 }
 
 struct CompiledBranch {
