@@ -108,7 +108,7 @@ final class Emitter {
         return .next
       }
     case .defineGlobal(let name, let mutable, let value, _):
-      let initial = value.map { expression($0) } ?? { _ in .nil }
+      let initial = expressionOrNil(value)
       let cell = cell(name), handle = handle
       return { frame in
         let value = try initial(frame)
@@ -118,7 +118,7 @@ final class Emitter {
         return .next
       }
     case .declareLocal(let local, let value, _):
-      let initial = value.map { expression($0) } ?? { _ in .nil }
+      let initial = expressionOrNil(value)
       let slot = local.slot
       if local.boxed {
         return { frame in
@@ -196,7 +196,7 @@ final class Emitter {
       }
     case .returnStmt(let value, _):
       // The function's body takes the value from slot 0.
-      let result = value.map { expression($0) } ?? { _ in .nil }
+      let result = expressionOrNil(value)
       return { frame in
         frame.slots[0] = try result(frame)
         return .returned
@@ -496,6 +496,14 @@ final class Emitter {
       let proto = self.function(function)
       return { frame in .closure(Emitter.makeClosure(proto, frame)) }
     }
+  }
+
+  /// The expression, or nil when there is none (`var x`, `return`). Written out rather than
+  /// with `Optional.map` and `??`: a closure passed through their generic parameter may come
+  /// back wrapped in reabstraction thunks, paid on every call.
+  func expressionOrNil(_ expr: ResolvedExpr?) -> Evaluate {
+    guard let expr else { return { _ in .nil } }
+    return expression(expr)
   }
 
   func variable(_ name: String, _ binding: Binding, _ loc: Loc) -> Evaluate {

@@ -17,11 +17,11 @@ public final class Interpreter {
   public var moduleLoader: (String) -> ModuleLookup = { _ in .notFound(searched: []) }
 
   /// Calls nested deeper than this end in a "stack overflow" error instead of a crash.
-  public var maxCallDepth = 2_000
+  @exclusivity(unchecked) public var maxCallDepth = 2_000
 
   /// The most output (bytes of text, see `OutputItem.size`) one top-level run, a cell, may
   /// record; the `print` or `display` that goes past it fails instead.
-  public var maxOutputBytes = 10_000_000
+  @exclusivity(unchecked) public var maxOutputBytes = 10_000_000
   /// Output recorded since the top-level run began.
   @exclusivity(unchecked) var outputBytes = 0
 

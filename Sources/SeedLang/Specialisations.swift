@@ -575,12 +575,17 @@ enum Specialisations {
     switch first {
     case .returnStmt(let valueExpr, _):
       // Code after a return never runs.
-      return valueExpr.map { emitter.expression($0) } ?? { _ in .nil }
+      return emitter.expressionOrNil(valueExpr)
     case .ifChain(let clauses, let elseBody, _) where endsFunction(first):
       let branches = clauses.map {
         CompiledBranch(test: emitter.condition($0.condition), form: slotConstant($0.condition), result: branchResult(emitter, $0.body))
       }
-      var otherwise = elseBody.map { returnedValue(emitter, $0[...]) } ?? returnedValue(emitter, statements.dropFirst())
+      var otherwise: Evaluate
+      if let elseBody {
+        otherwise = returnedValue(emitter, elseBody[...])
+      } else {
+        otherwise = returnedValue(emitter, statements.dropFirst())
+      }
       for branch in branches.reversed() {
         let test = branch.test, next = otherwise
         if let form = branch.form, form.isComparison, case .slot(let slot) = branch.result {
