@@ -22,12 +22,9 @@ let package = Package(
     .target(name: "SeedJSON"),
     .target(
       name: "SeedLang",
-      dependencies: ["SeedJSON", .product(name: "OrderedCollections", package: "swift-collections")],
-      swiftSettings: [
-        // The interpreter's hot paths read globals and frames through class references;
-        // dynamic exclusivity checks there cost more than the rest of a variable access.
-        .unsafeFlags(["-enforce-exclusivity=unchecked"])
-      ]
+      dependencies: ["SeedJSON"],
+      // Embedded as CoreLibrary+Source.swift by scripts/embed-core-library.
+      exclude: ["Builtins/CoreLibrary.seed"]
     ),
     // libcurl, loaded with dlopen on the first request rather than linked (see CCurl.h).
     .target(name: "CCurl"),

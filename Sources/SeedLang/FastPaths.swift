@@ -1,8 +1,9 @@
-/// Specialised closures for the operators that dominate loops and recursion. An operand
-/// that is a local slot or a constant is read in place instead of through a closure call,
-/// and int (or float) operands are computed inline; anything else takes the general path.
+/// The closures the specialisations build for the operators that dominate loops and
+/// recursion. An operand that is a local slot or a constant is read in place instead of
+/// through a closure call, and int (or float) operands are computed inline by the kernels of
+/// `OperatorTable`; anything else takes the operator's general function.
 ///
-/// Each operator is a type, so the generic builders below are specialised per operator at
+/// Each kernel is a type, so the generic builders below are specialised per operator at
 /// compile time and the arithmetic is inlined into the closure.
 
 /// How compiled code gets an operand.
@@ -70,81 +71,8 @@ enum Operand {
   }
 }
 
-protocol ArithmeticOperator {
-  /// The result, or nil on overflow (the general path then reports it).
-  static func ints(_ x: Int, _ y: Int) -> Int?
-  /// The result, or nil where the general path must decide (division by zero).
-  static func floats(_ x: Double, _ y: Double) -> Double?
-}
-
-enum Addition: ArithmeticOperator {
-  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Int? {
-    let (r, overflow) = x.addingReportingOverflow(y)
-    return overflow ? nil : r
-  }
-  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double? { x + y }
-}
-
-enum Subtraction: ArithmeticOperator {
-  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Int? {
-    let (r, overflow) = x.subtractingReportingOverflow(y)
-    return overflow ? nil : r
-  }
-  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double? { x - y }
-}
-
-enum Multiplication: ArithmeticOperator {
-  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Int? {
-    let (r, overflow) = x.multipliedReportingOverflow(by: y)
-    return overflow ? nil : r
-  }
-  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double? { x * y }
-}
-
-enum Division: ArithmeticOperator {
-  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Int? {
-    guard y != 0 else { return nil }
-    let (r, overflow) = x.dividedReportingOverflow(by: y)
-    return overflow ? nil : r
-  }
-  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double? { y == 0 ? nil : x / y }
-}
-
-enum Remainder: ArithmeticOperator {
-  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Int? {
-    guard y != 0 else { return nil }
-    return y == -1 ? 0 : x % y
-  }
-  @inline(__always) static func floats(_ x: Double, _ y: Double) -> Double? {
-    y == 0 ? nil : x.truncatingRemainder(dividingBy: y)
-  }
-}
-
-protocol ComparisonOperator {
-  static func ints(_ x: Int, _ y: Int) -> Bool
-}
-
-enum LessThan: ComparisonOperator {
-  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x < y }
-}
-enum LessOrEqual: ComparisonOperator {
-  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x <= y }
-}
-enum GreaterThan: ComparisonOperator {
-  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x > y }
-}
-enum GreaterOrEqual: ComparisonOperator {
-  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x >= y }
-}
-enum Equal: ComparisonOperator {
-  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x == y }
-}
-enum NotEqual: ComparisonOperator {
-  @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x != y }
-}
-
 enum FastPath {
-  static func arithmetic<Op: ArithmeticOperator>(
+  static func arithmetic<Op: ArithmeticKernel>(
     _: Op.Type, _ left: Operand, _ right: Operand, slow: @escaping (Value, Value) throws -> Value
   ) -> Evaluate {
     @inline(__always) func compute(_ a: Value, _ b: Value) throws -> Value {
@@ -206,12 +134,13 @@ enum FastPath {
     }
   }
 
-  /// `d[k] = (d[k] ?? fallback) op amount`, how a dict counts, with one look-up of the key.
-  /// Every operand is read in place, so none can change the dict while its entry is being
-  /// updated, and reading them in this order is reading them as the statement is written.
-  /// A container that is not a dict, or a key that cannot be one, goes the `general` way.
-  static func dictUpdate<Op: ArithmeticOperator>(
-    _: Op.Type, dict object: Operand, key: Operand, fallback: Operand, amount: Operand,
+  /// `d[k] = (d[k] ?? fallback) op amount`, how a dict counts, with one look-up of the key;
+  /// without a fallback, `d[k] op= amount`. Every operand is read in place, so none can
+  /// change the dict while its entry is being updated, and reading them in this order is
+  /// reading them as the statement is written. A container that is not a dict, or a key
+  /// that cannot be one, goes the `general` way.
+  static func dictUpdate<Op: ArithmeticKernel>(
+    _: Op.Type, dict object: Operand, key: Operand, fallback: Operand?, amount: Operand,
     slow: @escaping (Value, Value) throws -> Value, general: @escaping Execute
   ) -> Execute {
     return { frame in
@@ -220,7 +149,7 @@ enum FastPath {
       }
       try dict.entries.update(dictKey) { old in
         var base = old ?? .nil
-        if case .nil = base { base = try fallback.value(in: frame) }
+        if case .nil = base, let fallback { base = try fallback.value(in: frame) }
         let y = try amount.value(in: frame)
         if case .int(let a) = base, case .int(let b) = y, let r = Op.ints(a, b) { return .int(r) }
         if case .float(let a) = base, case .float(let b) = y, let r = Op.floats(a, b) { return .float(r) }
@@ -233,7 +162,7 @@ enum FastPath {
   /// `local op= operand`, computed and stored in one closure. An int or float result over an
   /// int or float is written without releasing anything. No expression can change an unboxed
   /// local, so whether it is read before or after the operand makes no difference.
-  static func localUpdate<Op: ArithmeticOperator>(
+  static func localUpdate<Op: ArithmeticKernel>(
     _: Op.Type, _ slot: Int, _ operand: Operand, slow: @escaping (Value, Value) throws -> Value
   ) -> Execute {
     if case .constant(.int(let k)) = operand {
@@ -272,7 +201,7 @@ enum FastPath {
 
   /// `global op= operand`: the old value is read before the operand is evaluated, as the
   /// general path reads it; ints and floats are updated in place.
-  static func globalUpdate<Op: ArithmeticOperator>(
+  static func globalUpdate<Op: ArithmeticKernel>(
     _: Op.Type, _ cell: GlobalCell, _ operand: Operand, _ handle: InterpreterHandle, unassignable: @escaping () -> Error,
     slow: @escaping (Value, Value) throws -> Value
   ) -> Execute {
@@ -314,7 +243,7 @@ enum FastPath {
     }
   }
 
-  static func comparison<Op: ComparisonOperator>(
+  static func comparison<Op: ComparisonKernel>(
     _: Op.Type, _ left: Operand, _ right: Operand, slow: @escaping (Value, Value) throws -> Bool
   ) -> (Frame) throws -> Bool {
     switch (left, right) {

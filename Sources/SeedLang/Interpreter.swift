@@ -17,23 +17,19 @@ public final class Interpreter {
   public var moduleLoader: (String) -> ModuleLookup = { _ in .notFound(searched: []) }
 
   /// Calls nested deeper than this end in a "stack overflow" error instead of a crash.
-  public var maxCallDepth = 2_000
+  @exclusivity(unchecked) public var maxCallDepth = 2_000
 
   /// The most output (bytes of text, see `OutputItem.size`) one top-level run, a cell, may
   /// record; the `print` or `display` that goes past it fails instead.
-  public var maxOutputBytes = 10_000_000
+  @exclusivity(unchecked) public var maxOutputBytes = 10_000_000
   /// Output recorded since the top-level run began.
-  var outputBytes = 0
+  @exclusivity(unchecked) var outputBytes = 0
 
   /// Set from any thread (Ctrl-C, a timeout) to stop the running code at its next loop
   /// iteration or call with an "interrupted" error.
   private let interruptFlag = Atomic<Bool>(false)
 
   public func interrupt() { interruptFlag.store(true, ordering: .relaxed) }
-
-  /// Whether an interrupt is pending; it stays so until the next top-level `run`, so that
-  /// every `parallel` worker stops, not just the first to notice.
-  public var isInterrupted: Bool { interruptFlag.load(ordering: .relaxed) }
 
   /// Checked at every loop iteration and call; one relaxed load when nothing is pending.
   @inline(__always)
@@ -51,11 +47,11 @@ public final class Interpreter {
   // window onto it, and `parallel` gives each worker its own. Its slots are initialized as it
   // grows, up to `stackEnd`, so a session that stays shallow never touches the memory a deep
   // recursion would need; `stackLimit` is the end of the allocation.
-  var stack: UnsafeMutablePointer<Value>
-  var stackEnd: UnsafeMutablePointer<Value>
-  var stackLimit: UnsafeMutablePointer<Value>
-  var top: UnsafeMutablePointer<Value>
-  var depth = 0
+  @exclusivity(unchecked) var stack: UnsafeMutablePointer<Value>
+  @exclusivity(unchecked) var stackEnd: UnsafeMutablePointer<Value>
+  @exclusivity(unchecked) var stackLimit: UnsafeMutablePointer<Value>
+  @exclusivity(unchecked) var top: UnsafeMutablePointer<Value>
+  @exclusivity(unchecked) var depth = 0
   /// The `parallel` item indices the running code is inside, outermost first; empty outside.
   /// It names a call's place independently of how the workers were scheduled.
   public internal(set) var taskPath: [Int] = []
@@ -65,12 +61,16 @@ public final class Interpreter {
   /// Held by whichever thread runs seed code while `parallel` workers exist.
   let executionLock = NSLock()
   /// How many `parallel` calls are running; while above zero, threads share the interpreter.
-  var sharingDepth = 0
+  @exclusivity(unchecked) var sharingDepth = 0
   /// `parallel` worker threads alive now, nested calls included; guarded by the execution lock.
-  var workerThreads = 0
-  private var runDepth = 0
+  @exclusivity(unchecked) var workerThreads = 0
+  @exclusivity(unchecked) private var runDepth = 0
 
-  public init() {
+  /// How `run` and `check` compile code; fixed for the session, the core library included.
+  public let compilerOptions: CompilerOptions
+
+  public init(options: CompilerOptions = CompilerOptions()) {
+    compilerOptions = options
     mainStack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.stackCapacity)
     stack = mainStack
     stackEnd = mainStack
@@ -93,7 +93,7 @@ public final class Interpreter {
   /// through a global's cell does not retain what it runs (that would cost an atomic
   /// increment and decrement per call), so one replaced while calls may be running it is
   /// kept here until the outermost run ends.
-  var retiredFunctions: [Value] = []
+  @exclusivity(unchecked) var retiredFunctions: [Value] = []
 
   /// Whether a call may be running: any seed code at all, a builtin's included, on this
   /// thread or a `parallel` worker's.
@@ -162,14 +162,15 @@ public final class Interpreter {
       runDepth -= 1
       if runDepth == 0 && depth == 0 && sharingDepth == 0 { retiredFunctions.removeAll() }
     }
-    let program = try Parser.parse(source)
-    let script = try Compiler.compileScript(program, source: source, interpreter: self)
-    return try runScript(script)
+    let program = try Resolver.resolve(try Parser.parse(source), source: source)
+    return try runScript(Emitter.emitScript(program, source: source, interpreter: self))
   }
 
-  /// Parses and compiles a source text without running it; throws its syntax errors.
-  public func check(_ source: SourceText) throws {
-    _ = try Compiler.compileScript(try Parser.parse(source), source: source, interpreter: self)
+  /// Parses and resolves a source text without running it; throws its syntax errors and
+  /// gives the globals it uses.
+  @discardableResult
+  public func check(_ source: SourceText) throws -> ProgramUsage {
+    try Resolver.resolve(try Parser.parse(source), source: source).usage
   }
 
   func runScript(_ proto: FunctionProto) throws -> Value {
@@ -285,7 +286,7 @@ public final class Interpreter {
   }
 
   /// Calls `closure` in a new frame whose parameters `bind` fills in. Compiled calls write
-  /// the same steps out in place (`Compiler.call`): through a closure argument, the hottest
+  /// the same steps out in place (`Specialisations.globalCall`): through a closure argument, the hottest
   /// path of all would pay for one more call.
   @inline(__always)
   func enter(
@@ -434,280 +435,4 @@ public final class Interpreter {
       frame.slots[1 + position] = try defaultValue(frame)
     }
   }
-}
-
-/// A function a builtin calls once per item. A closure taking exactly the arguments given is
-/// held here for the whole loop, so each call enters it directly, without matching the
-/// value or retaining the closure again.
-public struct Callback {
-  let interpreter: InterpreterHandle
-  /// Holds the function alive; `closure` refers to it without a count of its own.
-  let callee: Value
-  let closure: Unmanaged<Closure>?
-
-  init(interpreter: Interpreter, callee: Value, closure: Closure?) {
-    self.interpreter = InterpreterHandle(interpreter)
-    self.callee = callee
-    self.closure = closure.map { .passUnretained($0) }
-  }
-
-  public func callAsFunction(_ first: Value) throws -> Value {
-    try interpreter.with { interpreter in
-      guard let closure else { return try interpreter.call(callee, first) }
-      return try closure._withUnsafeGuaranteedRef { function in
-        try interpreter.enter(function, at: nil) { base in (base + 1).initialize(to: first) }
-      }
-    }
-  }
-
-  /// Calls the function once for each of `items`, handing `body` each item with its result,
-  /// as `map` and `filter` do. A closure's frame is made once for all the calls and cleared
-  /// after each, so that each call starts as in a new frame: a third less work a call.
-  public func forEach(_ items: [Value], _ body: (Value, Value) throws -> Void) throws {
-    guard let closure else {
-      for item in items { try body(item, try self(item)) }
-      return
-    }
-    try interpreter.with { interpreter in
-      try closure._withUnsafeGuaranteedRef { function in
-        let base = try interpreter.pushFrame(function, at: nil)
-        defer { interpreter.popFrame(base, function) }
-        let frame = Frame(slots: base, closure: function)
-        for item in items {
-          (base + 1).initialize(to: item)
-          let result = try interpreter.invoke(function, frame: frame, at: nil)
-          Interpreter.clear(base, count: function.slotCount)
-          try body(item, result)
-          try interpreter.checkInterrupt(at: nil)
-        }
-      }
-    }
-  }
-
-  /// Folds `items` into one value, calling the function with the value so far and each item,
-  /// as `reduce` does; its frame is made once, as in `forEach`.
-  public func fold(_ items: [Value], from initial: Value) throws -> Value {
-    guard let closure else { return try items.reduce(initial) { try self($0, $1) } }
-    return try interpreter.with { interpreter in
-      try closure._withUnsafeGuaranteedRef { function in
-        let base = try interpreter.pushFrame(function, at: nil)
-        defer { interpreter.popFrame(base, function) }
-        let frame = Frame(slots: base, closure: function)
-        var accumulator = initial
-        for item in items {
-          (base + 1).initialize(to: accumulator)
-          (base + 2).initialize(to: item)
-          accumulator = try interpreter.invoke(function, frame: frame, at: nil)
-          Interpreter.clear(base, count: function.slotCount)
-          try interpreter.checkInterrupt(at: nil)
-        }
-        return accumulator
-      }
-    }
-  }
-
-  public func callAsFunction(_ first: Value, _ second: Value) throws -> Value {
-    try interpreter.with { interpreter in
-      guard let closure else { return try interpreter.call(callee, first, second) }
-      return try closure._withUnsafeGuaranteedRef { function in
-        try interpreter.enter(function, at: nil) { base in
-          (base + 1).initialize(to: first)
-          (base + 2).initialize(to: second)
-        }
-      }
-    }
-  }
-}
-
-/// How compiled code holds its interpreter: without owning it, since the interpreter owns the
-/// code (through its globals and methods) and an owning reference back would keep every
-/// interpreter alive forever; and without the retain and release that an `unowned` reference
-/// costs at every use, which slowed calls by a sixth. Compiled code runs only inside its
-/// interpreter's `run` or `call`, so the interpreter is alive whenever the code is.
-struct InterpreterHandle {
-  private let reference: Unmanaged<Interpreter>
-
-  init(_ interpreter: Interpreter) { reference = .passUnretained(interpreter) }
-
-  @inline(__always)
-  func with<Result>(_ body: (Interpreter) throws -> Result) rethrows -> Result {
-    try reference._withUnsafeGuaranteedRef(body)
-  }
-
-  @inline(__always)
-  func checkInterrupt(at location: SourceLocation?) throws {
-    try with { try $0.checkInterrupt(at: location) }
-  }
-}
-
-/// A global variable. Compiled code holds its cell directly, so reading a global is one load.
-final class GlobalCell {
-  let name: String
-  /// Set through `assign`, which keeps a replaced function alive while calls may be running it.
-  private(set) var value: Value = .nil
-  var isDefined = false
-  var isConstant = false
-
-  init(name: String) { self.name = name }
-
-  @inline(__always)
-  func assign(_ newValue: Value, in interpreter: Interpreter) {
-    switch value {
-    case .closure, .builtin: if interpreter.mayBeCalling { interpreter.retiredFunctions.append(value) }
-    default: break
-    }
-    value = newValue
-  }
-
-  /// Sets an int or a float where one is: no function can be replaced.
-  @inline(__always)
-  func assignNumber(_ newValue: Value) {
-    value = newValue
-  }
-
-  /// Drops the value, when the session ends and no code runs.
-  func clear() { value = .nil }
-
-  /// The function in the cell when it takes `count` arguments, not retained: the cell keeps
-  /// it alive, and `assign` keeps it alive past a replacement while a call may be running.
-  @inline(__always)
-  func function(taking count: Int) -> Unmanaged<Closure>? {
-    guard case .closure(let closure) = value, closure.parameterCount == count else { return nil }
-    return .passUnretained(closure)
-  }
-
-  /// The builtin in the cell, not retained, as `function(taking:)` gives a closure.
-  @inline(__always)
-  func builtin() -> Unmanaged<Builtin>? {
-    guard case .builtin(let builtin) = value else { return nil }
-    return .passUnretained(builtin)
-  }
-}
-
-/// A running function's window onto the value stack. Slot 0 is where a `return` inside
-/// statements (in a loop, say) leaves the function's value; parameters follow it.
-struct Frame {
-  let slots: UnsafeMutablePointer<Value>
-  /// The running closure, for its captures. The caller holds it for the whole call, so the
-  /// frame need not retain it: that saves a retain and a release on every call.
-  private let running: Unmanaged<Closure>?
-
-  init(slots: UnsafeMutablePointer<Value>, closure: Closure?) {
-    self.slots = slots
-    running = closure.map { .passUnretained($0) }
-  }
-
-  /// The value of the running closure's capture at `index`. Read through the unretained
-  /// reference: an `unowned(unsafe)` one would be retained and released around the read.
-  @inline(__always)
-  func capturedValue(_ index: Int) -> Value {
-    running.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.capturedValue(index) }
-  }
-
-  /// The box of the running closure's capture at `index`.
-  @inline(__always)
-  func capturedBox(_ index: Int) -> Box {
-    running.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.captures[index] }
-  }
-
-  /// Stores a local. When the slot holds an int, a float or another value that owns
-  /// nothing, as a loop's locals mostly do, there is nothing to release: the slot is
-  /// initialized, instead of assigned through the general destroy of the old value.
-  @inline(__always)
-  func store(_ value: consuming Value, at slot: Int) {
-    let target = slots + slot
-    if target.pointee.holdsObject { target.pointee = value } else { target.initialize(to: value) }
-  }
-}
-
-/// What a statement tells the block around it to do next.
-enum Flow {
-  case next, breakLoop, continueLoop, returned
-}
-
-typealias Evaluate = (Frame) throws -> Value
-typealias Execute = (Frame) throws -> Flow
-
-/// A compiled function: its parameters, how many slots its frame needs, and its body.
-final class FunctionProto {
-  struct ParameterInfo {
-    let name: String
-    /// Evaluated in the callee's frame, so a default may use the parameters before it.
-    let defaultValue: Evaluate?
-  }
-
-  /// Where a closure finds a captured variable when it is made.
-  enum CaptureSource {
-    /// The boxed local in this slot of the enclosing frame.
-    case local(Int)
-    /// The enclosing closure's own capture at this index.
-    case capture(Int)
-  }
-
-  let name: String
-  /// Where the function is written.
-  var location: SourceLocation?
-  var parameters: [ParameterInfo] = []
-  var parameterIndex: [String: Int] = [:]
-  var boxedParameters: [Int] = []
-  var captures: [CaptureSource] = []
-  var slotCount = 1
-  /// Runs the body in a bound frame and returns the function's value (a script's: its last
-  /// expression's).
-  var body: Evaluate = { _ in .nil }
-
-  init(name: String) { self.name = name }
-}
-
-public final class Closure {
-  let proto: FunctionProto
-  let captures: [Box]
-  // What a call needs, copied from the finished proto: a call then reads only immutable
-  // fields of the closure it already holds, and retains neither the proto nor the body.
-  let body: Evaluate
-  let slotCount: Int
-  let parameterCount: Int
-  let hasBoxedParameters: Bool
-
-  init(proto: FunctionProto, captures: [Box]) {
-    self.proto = proto
-    self.captures = captures
-    body = proto.body
-    slotCount = proto.slotCount
-    parameterCount = proto.parameters.count
-    hasBoxedParameters = !proto.boxedParameters.isEmpty
-  }
-
-  public var name: String { proto.name }
-
-  /// The value of a captured variable, read through the buffer: `captures[index]` would
-  /// retain and release the box.
-  @inline(__always)
-  func capturedValue(_ index: Int) -> Value {
-    captures.withUnsafeBufferPointer { $0[index].value }
-  }
-}
-
-public final class Builtin {
-  public let name: String
-  let body: (inout Arguments) throws -> Value
-  /// For a native that checks and reorders labels before its own body: that body, which a
-  /// call with positional arguments only can run directly.
-  let positional: ((inout Arguments) throws -> Value)?
-
-  public convenience init(name: String, body: @escaping (inout Arguments) throws -> Value) {
-    self.init(name: name, body: body, positional: nil)
-  }
-
-  init(name: String, body: @escaping (inout Arguments) throws -> Value, positional: ((inout Arguments) throws -> Value)?) {
-    self.name = name
-    self.body = body
-    self.positional = positional
-  }
-}
-
-/// An error a builtin raises; the call site adds the location.
-public struct RuntimeFailure: Error {
-  public let message: String
-  public init(_ message: String) { self.message = message }
 }

@@ -1,5 +1,6 @@
-/// The arithmetic and comparison operators on every pair of operand types. Compiled code
-/// handles int-with-int inline and falls back here.
+/// The general functions of the binary operators, on every pair of operand types; the rows
+/// of `OperatorTable` name them. Numbers go through the kernels, which decide overflow and
+/// division by zero for the fast paths too.
 enum Operators {
   static func failure(_ op: BinaryOperator, _ a: Value, _ b: Value) -> RuntimeFailure {
     var message = "cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)"
@@ -11,24 +12,25 @@ enum Operators {
 
   static let secretHint = "; a secret cannot be computed with, only passed to a function that takes one"
 
-  static func overflow(_ op: BinaryOperator, _ x: Int, _ y: Int) -> RuntimeFailure {
-    RuntimeFailure("integer overflow: \(x) \(op.rawValue) \(y) does not fit in 64 bits; use float(...) for larger numbers")
+  /// The numbers through the operator's kernels, an int with a float as two floats; nil when
+  /// either is not a number. A kernel's nil becomes its error.
+  @inline(__always)
+  static func numbers<Op: ArithmeticKernel>(_: Op.Type, _ a: Value, _ b: Value) throws -> Value? {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      guard let result = Op.ints(x, y) else { throw RuntimeFailure(Op.intFailure(x, y)) }
+      return .int(result)
+    case (.float, .float), (.int, .float), (.float, .int):
+      let x = a.asDouble!, y = b.asDouble!
+      guard let result = Op.floats(x, y) else { throw RuntimeFailure(Op.floatFailure(x, y)) }
+      return .float(result)
+    default: return nil
+    }
   }
 
-  static func apply(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
-    switch op {
-    case .add: return try add(a, b)
-    case .subtract: return try subtract(a, b)
-    case .multiply: return try multiply(a, b)
-    case .divide: return try divide(a, b)
-    case .remainder: return try remainder(a, b)
-    case .equal: return .bool(try a.equals(b, depth: 0))
-    case .notEqual: return .bool(!(try a.equals(b, depth: 0)))
-    case .less: return .bool(try compare(a, b, op) < 0)
-    case .lessEqual: return .bool(try compare(a, b, op) <= 0)
-    case .greater: return .bool(try compare(a, b, op) > 0)
-    case .greaterEqual: return .bool(try compare(a, b, op) >= 0)
-    }
+  /// The general function of a comparison operator.
+  static func comparison<Op: ComparisonKernel>(_: Op.Type) -> (Value, Value) throws -> Value {
+    { a, b in .bool(try Op.values(a, b)) }
   }
 
   /// The largest string `+` and `*` make, and the most items `+` puts in a list.
@@ -36,14 +38,8 @@ enum Operators {
   static let maxListItems = 1 << 25
 
   static func add(_ a: Value, _ b: Value) throws -> Value {
+    if let number = try numbers(Addition.self, a, b) { return number }
     switch (a, b) {
-    case (.int(let x), .int(let y)):
-      let (sum, overflow) = x.addingReportingOverflow(y)
-      if overflow { throw Operators.overflow(.add, x, y) }
-      return .int(sum)
-    case (.float(let x), .float(let y)): return .float(x + y)
-    case (.int(let x), .float(let y)): return .float(Double(x) + y)
-    case (.float(let x), .int(let y)): return .float(x + Double(y))
     case (.string(let x), .string(let y)):
       // A loop that doubles a string would otherwise take all memory in a few dozen steps.
       guard x.utf8.count + y.utf8.count <= maxStringBytes else {
@@ -60,27 +56,13 @@ enum Operators {
   }
 
   static func subtract(_ a: Value, _ b: Value) throws -> Value {
-    switch (a, b) {
-    case (.int(let x), .int(let y)):
-      let (difference, overflow) = x.subtractingReportingOverflow(y)
-      if overflow { throw Operators.overflow(.subtract, x, y) }
-      return .int(difference)
-    case (.float(let x), .float(let y)): return .float(x - y)
-    case (.int(let x), .float(let y)): return .float(Double(x) - y)
-    case (.float(let x), .int(let y)): return .float(x - Double(y))
-    default: return try vectorArithmetic(.subtract, a, b, -)
-    }
+    if let number = try numbers(Subtraction.self, a, b) { return number }
+    return try vectorArithmetic(.subtract, a, b, -)
   }
 
   static func multiply(_ a: Value, _ b: Value) throws -> Value {
+    if let number = try numbers(Multiplication.self, a, b) { return number }
     switch (a, b) {
-    case (.int(let x), .int(let y)):
-      let (product, overflow) = x.multipliedReportingOverflow(by: y)
-      if overflow { throw Operators.overflow(.multiply, x, y) }
-      return .int(product)
-    case (.float(let x), .float(let y)): return .float(x * y)
-    case (.int(let x), .float(let y)): return .float(Double(x) * y)
-    case (.float(let x), .int(let y)): return .float(x * Double(y))
     case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
       guard n >= 0 else { throw RuntimeFailure("cannot repeat a string a negative number of times (\(n))") }
       let (size, overflow) = s.utf8.count.multipliedReportingOverflow(by: n)
@@ -93,35 +75,14 @@ enum Operators {
   }
 
   static func divide(_ a: Value, _ b: Value) throws -> Value {
-    switch (a, b) {
-    case (.int(let x), .int(let y)):
-      if y == 0 { throw RuntimeFailure("division by zero: \(x) / 0") }
-      let (quotient, overflow) = x.dividedReportingOverflow(by: y)
-      if overflow { throw Operators.overflow(.divide, x, y) }
-      return .int(quotient)
-    case (.float, .float), (.int, .float), (.float, .int):
-      let x = a.asDouble!, y = b.asDouble!
-      if y == 0 { throw RuntimeFailure("division by zero: \(Value.formatFloat(x)) / 0") }
-      return .float(x / y)
-    default:
-      if let y = b.asDouble, y == 0, case .vector = a { throw RuntimeFailure("division by zero: vector / 0") }
-      return try vectorArithmetic(.divide, a, b, /)
-    }
+    if let number = try numbers(Division.self, a, b) { return number }
+    if let y = b.asDouble, y == 0, case .vector = a { throw RuntimeFailure("division by zero: vector / 0") }
+    return try vectorArithmetic(.divide, a, b, /)
   }
 
   static func remainder(_ a: Value, _ b: Value) throws -> Value {
-    switch (a, b) {
-    case (.int(let x), .int(let y)):
-      if y == 0 { throw RuntimeFailure("division by zero: \(x) % 0") }
-      // Int.min % -1 is 0, though the machine division behind it overflows.
-      if y == -1 { return .int(0) }
-      return .int(x % y)
-    case (.float, .float), (.int, .float), (.float, .int):
-      let x = a.asDouble!, y = b.asDouble!
-      if y == 0 { throw RuntimeFailure("division by zero: \(Value.formatFloat(x)) % 0") }
-      return .float(x.truncatingRemainder(dividingBy: y))
-    default: throw failure(.remainder, a, b)
-    }
+    if let number = try numbers(Remainder.self, a, b) { return number }
+    throw failure(.remainder, a, b)
   }
 
   /// Element-wise arithmetic of two vectors of one length, or of a vector and a number.

@@ -297,11 +297,7 @@ struct Parser {
   private mutating func simpleStatement() throws -> Stmt {
     let start = peek
     let target = try expression()
-    let operators: [TokenKind: BinaryOperator?] = [
-      .equal: nil, .plusEqual: .add, .minusEqual: .subtract, .starEqual: .multiply,
-      .slashEqual: .divide, .percentEqual: .remainder,
-    ]
-    guard let op = operators[peek.kind] else { return .expression(target) }
+    guard let op = Parser.assignment[peek.kind] else { return .expression(target) }
     let opToken = advance()
     switch target {
     case .variable, .member, .index: break
@@ -312,29 +308,22 @@ struct Parser {
 
   // MARK: - Expressions
 
-  /// How tightly each infix operator binds; higher binds tighter.
-  private enum Precedence: Int, Comparable {
-    case none, conditional, nilCoalescing, or, and, comparison, range, term, factor, prefix
-    static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
-  }
+  /// How tightly each infix operator binds: the binary operators' rows of `OperatorTable`,
+  /// and the operators the parser builds other nodes for.
+  private static let infix: [TokenKind: Precedence] = Dictionary(
+    uniqueKeysWithValues: OperatorTable.rows.map { ($0.token, $0.precedence) } + [
+      (.question, .conditional),
+      (.questionQuestion, .nilCoalescing),
+      (.pipePipe, .or),
+      (.ampAmp, .and),
+      (.halfOpenRange, .range), (.closedRange, .range),
+    ])
 
-  private static let infix: [TokenKind: Precedence] = [
-    .question: .conditional,
-    .questionQuestion: .nilCoalescing,
-    .pipePipe: .or,
-    .ampAmp: .and,
-    .equalEqual: .comparison, .bangEqual: .comparison, .less: .comparison,
-    .lessEqual: .comparison, .greater: .comparison, .greaterEqual: .comparison,
-    .halfOpenRange: .range, .closedRange: .range,
-    .plus: .term, .minus: .term,
-    .star: .factor, .slash: .factor, .percent: .factor,
-  ]
+  private static let binary = Dictionary(uniqueKeysWithValues: OperatorTable.rows.map { ($0.token, $0.op) })
 
-  private static let binary: [TokenKind: BinaryOperator] = [
-    .plus: .add, .minus: .subtract, .star: .multiply, .slash: .divide, .percent: .remainder,
-    .equalEqual: .equal, .bangEqual: .notEqual, .less: .less, .lessEqual: .lessEqual,
-    .greater: .greater, .greaterEqual: .greaterEqual,
-  ]
+  /// `=` (nil) and the compound assignments, from `OperatorTable`.
+  private static let assignment: [TokenKind: BinaryOperator?] = Dictionary(
+    uniqueKeysWithValues: [(TokenKind.equal, nil)] + OperatorTable.rows.compactMap { row in row.assignmentToken.map { ($0, row.op) } })
 
   mutating func expression() throws -> Expr { try expression(.conditional) }
 

@@ -56,13 +56,13 @@ public enum Value {
 }
 
 public final class ListObject {
-  public var items: [Value]
+  @exclusivity(unchecked) public var items: [Value]
   public init(_ items: [Value]) { self.items = items }
   deinit { NestedRelease.release(&items) }
 }
 
 public final class DictObject {
-  public var entries: DictEntries
+  @exclusivity(unchecked) public var entries: DictEntries
   public init(_ entries: DictEntries = [:]) { self.entries = entries }
 
   /// An empty dict with room for `capacity` entries.
@@ -80,12 +80,12 @@ public final class DictObject {
 }
 
 public final class VectorObject {
-  public var items: [Double]
+  @exclusivity(unchecked) public var items: [Double]
   public init(_ items: [Double]) { self.items = items }
 }
 
 public final class Box {
-  public var value: Value
+  @exclusivity(unchecked) public var value: Value
   init(_ value: Value) { self.value = value }
   deinit { NestedRelease.release(&value) }
 }

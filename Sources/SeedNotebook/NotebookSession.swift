@@ -34,7 +34,7 @@ public final class NotebookSession {
     llm: LLMBindings? = nil, folder: NotebookFolder? = nil
   ) {
     self.notebook = notebook
-    interpreter = Interpreter()
+    interpreter = Interpreter(options: .fromEnvironment())
     interpreter.moduleLoader = ModuleSearchPath.loader(modules)
     llm?.install(in: interpreter)
     FileBindings(folder: folder ?? .around(file: notebook.file)).install(in: interpreter)

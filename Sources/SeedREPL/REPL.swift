@@ -51,7 +51,7 @@ public final class REPL {
   static let prompt = "seed> "
   static let continuationPrompt = "  ... "
 
-  public let interpreter = Interpreter()
+  public let interpreter = Interpreter(options: .fromEnvironment())
   var configuration: Configuration
   let source: LineSource
   let output: Output

@@ -14,7 +14,7 @@ enum ScriptRunner {
       return ExitStatus.usage
     }
     return LargeStack.run {
-      let interpreter = Interpreter()
+      let interpreter = Interpreter(options: .fromEnvironment())
       if let maxOutputBytes { interpreter.maxOutputBytes = maxOutputBytes }
       interpreter.moduleLoader = ModuleSearchPath.loader { .forNotebook(at: path) }
       backend.bindings(model: nil).install(in: interpreter)

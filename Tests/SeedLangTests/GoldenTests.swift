@@ -15,6 +15,10 @@ import XCTest
 /// must never appear in a fixture's output or errors.
 ///
 /// `Fixtures/modules/` holds the modules that `import` finds; they are not tests.
+///
+/// Each fixture runs twice, with the emitter's specialisations on and off
+/// (`CompilerOptions.specialisations`), and both runs must agree with each other and with
+/// the expectations; `Fixtures/specialisations/` tests each specialisation at its edges.
 final class GoldenTests: XCTestCase {
   func testFixtures() throws {
     let fixtures = try Golden.fixtureFiles()
@@ -299,13 +303,15 @@ enum Golden {
   }
 
   /// Runs a fixture in a fresh interpreter on a thread with a large stack, within a time limit.
-  static func run(name: String, text: String, timeout: TimeInterval = Golden.timeout) -> Outcome {
+  static func run(
+    name: String, text: String, timeout: TimeInterval = Golden.timeout, options: CompilerOptions = CompilerOptions()
+  ) -> Outcome {
     let collector = OutputCollector()
     let completion = Completion()
     let done = DispatchSemaphore(value: 0)
     let modules = try? fixturesFolder().appendingPathComponent("modules")
     let thread = Thread {
-      let interpreter = Interpreter()
+      let interpreter = Interpreter(options: options)
       interpreter.outputHandler = collector.record
       interpreter.defineSecretBuiltin { Golden.secrets[$0] }
       interpreter.moduleLoader = { module in
@@ -364,7 +370,13 @@ enum Golden {
     var problems: [String] = expected.problems.map { "malformed expectation: \($0)" }
     if expected.isEmpty { problems.append("the fixture has no '// expect:' or '// error:' comment") }
 
+    // Every fixture runs twice, with the emitter's specialisations and without: the fast
+    // paths must do exactly what the general paths do.
     let outcome = run(name: name, text: text, timeout: timeout)
+    let general = run(name: name, text: text, timeout: timeout, options: CompilerOptions(specialisations: false))
+    if let difference = differences(specialised: outcome, general: general) {
+      problems.append("specialisations on and off differ:\n" + difference)
+    }
     if outcome.timedOut {
       problems.append("timed out after \(Int(timeout)) s (an endless loop?)")
     }
@@ -391,6 +403,24 @@ enum Golden {
       }
     }
     return problems.isEmpty ? nil : problems.joined(separator: "\n")
+  }
+
+  /// What differs between a fixture's runs with specialisations and without: output,
+  /// errors with their places and call stacks, other failures; nil when nothing does.
+  static func differences(specialised: Outcome, general: Outcome) -> String? {
+    if specialised.timedOut || general.timedOut { return nil }
+    var lines: [String] = []
+    if specialised.output != general.output {
+      lines.append("output (- specialised, + general):\n" + diff(expected: specialised.output, actual: general.output))
+    }
+    let describe = { (errors: [Outcome.ActualError]) in errors.map { "\($0) [stack: \($0.stack.joined(separator: ", "))]" } }
+    if describe(specialised.errors) != describe(general.errors) {
+      lines.append("errors:\n  specialised: \(describe(specialised.errors))\n  general:     \(describe(general.errors))")
+    }
+    if specialised.otherError != general.otherError {
+      lines.append("other errors: \(specialised.otherError ?? "none") vs \(general.otherError ?? "none")")
+    }
+    return lines.isEmpty ? nil : lines.joined(separator: "\n")
   }
 
   private static func compareErrors(_ expected: [ExpectedError], _ actual: [Outcome.ActualError]) -> [String] {

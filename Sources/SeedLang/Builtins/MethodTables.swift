@@ -132,6 +132,9 @@ extension Interpreter {
         }, positional: body.call)
       define(name, .builtin(builtin))
     }
+    // Natives are gathered apart and stored last: `install` writes them while it holds one of
+    // the tables of `methods` for writing, and two writes to `methods` may not overlap.
+    var natives = methods.natives
     func install(_ entries: [(String, NativeMethod)], into table: inout [String: Value]) {
       for (name, body) in entries {
         let allowed = MethodTables.acceptedLabels[name] ?? []
@@ -142,7 +145,7 @@ extension Interpreter {
           return try body.call(args[0], &rest)
         }
         table[name] = .builtin(builtin)
-        methods.natives[ObjectIdentifier(builtin)] = body
+        natives[ObjectIdentifier(builtin)] = body
       }
     }
     install(CollectionBuiltins.listMethods, into: &methods.list)
@@ -154,6 +157,7 @@ extension Interpreter {
     install(StringBuiltins.methods, into: &methods.string)
     install(VectorBuiltins.methods, into: &methods.vector)
     install(CollectionBuiltins.rangeMethods, into: &methods.range)
+    methods.natives = natives
   }
 
   /// Runs the core library, written in seed, and makes its sequence functions methods too.

