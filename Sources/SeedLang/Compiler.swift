@@ -523,7 +523,7 @@ final class Compiler {
       let run = Compiler.sequence(statements)
       return { frame in try count(frame, run) }
     }
-    let items = expression(sequence)
+    let start = Iteration.loopStart(over: sequence, in: interpreter, compile: expression, locate: location)
     let at = location(sequence.loc)
     beginBlock()
     let variables = names.map { declareLocal($0, .loopVariable, loc) }
@@ -531,13 +531,12 @@ final class Compiler {
     let run = block(body)
     scope.loopDepth -= 1
     endBlock()
-    let bind = Compiler.loopBinder(variables.map { ($0.slot, $0.boxed) }, at: at)
+    let bind = LoopVariables(variables.map { ($0.slot, $0.boxed) }, at: at)
     let handle = InterpreterHandle(interpreter)
     return { frame in
-      var iterator = try Iteration(try items(frame), at: at)
-      while let item = iterator.next() {
+      var iterator = try start(frame)
+      while try iterator.next(binding: bind, in: frame) {
         try handle.checkInterrupt(at: at)
-        try bind(frame, item)
         switch try run(frame) {
         case .breakLoop: return .next
         case .returned: return .returned
@@ -545,23 +544,6 @@ final class Compiler {
         }
       }
       return .next
-    }
-  }
-
-  /// Stores a loop's item in its variable, or unpacks it into several.
-  private static func loopBinder(_ slots: [(slot: Int, boxed: Bool)], at: SourceLocation) -> (Frame, Value) throws -> Void {
-    if slots.count == 1 {
-      let (slot, boxed) = slots[0]
-      if boxed { return { frame, item in frame.slots[slot] = .box(Box(item)) } }
-      return { frame, item in frame.store(item, at: slot) }
-    }
-    return { frame, item in
-      guard case .list(let list) = item, list.items.count == slots.count else {
-        throw Diagnostic(.runtime, "cannot unpack \(item.literalDescription.prefix(60)) into \(slots.count) loop variables", at: at)
-      }
-      for (index, target) in slots.enumerated() {
-        frame.slots[target.slot] = target.boxed ? .box(Box(list.items[index])) : list.items[index]
-      }
     }
   }
 
@@ -851,8 +833,9 @@ final class Compiler {
     case .member(let objectExpr, let name, let loc):
       let object = expression(objectExpr)
       let at = location(loc)
+      let key = NameKey(name)
       return { frame in
-        do { return try Members.get(try object(frame), name) } catch let failure as RuntimeFailure {
+        do { return try Members.get(try object(frame), key) } catch let failure as RuntimeFailure {
           throw Diagnostic(.runtime, failure.message, at: at)
         }
       }
@@ -1260,6 +1243,7 @@ final class Compiler {
     let methods = interpreter.methods
     let listMethod = methods.list[name], stringMethod = methods.string[name], dictMethod = methods.dict[name]
     let vectorMethod = methods.vector[name], rangeMethod = methods.range[name]
+    let nameKey = NameKey(name)
     // A native method called with positional arguments only has nothing to reorder or check,
     // so it is run directly.
     func native(_ method: Value?) -> NativeMethod? {
@@ -1279,7 +1263,7 @@ final class Compiler {
         if let stringNative { return try Compiler.callNative(stringNative, name, object, values, interpreter, frame, at) }
         method = stringMethod
       case .dict(let dict):
-        if let stored = dict[name] {
+        if let stored = dict.entries[nameKey] {
           return try Compiler.callWithStackArguments(interpreter, stored, receiver: nil, values, labels, frame, at)
         }
         if let dictNative { return try Compiler.callNative(dictNative, name, object, values, interpreter, frame, at) }
