@@ -5,14 +5,15 @@ import Foundation
 // Swift's String that they do not need.
 
 extension String {
-  /// The number of characters, as `count` gives it, found quickly for ASCII text.
+  /// The number of characters, as `count` gives it, found quickly for ASCII text and for
+  /// text whose every scalar is a character of its own (`StandaloneScalars`).
   ///
   /// `count` walks grapheme boundaries, about six instructions a byte. In ASCII text every
   /// byte is a character except that "\r\n" is one, so the bytes are checked eight at a time
   /// and carriage returns found with `memchr`.
   var characterCount: Int {
     let counted: Int?? = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-      guard bytes.isASCII else { return nil }
+      guard bytes.isASCII else { return TextBytes(bytes: bytes, string: self).standaloneCharacterCount(0, bytes.count) }
       guard let start = bytes.baseAddress else { return 0 }
       let length = bytes.count
       var pairs = 0
@@ -140,14 +141,18 @@ struct TextBuilder {
   private let stack: UnsafeMutableBufferPointer<UInt8>
   private var count = 0
   private var heap: [UInt8]?
+  /// Set when the text would pass `TextLimit`; what comes after is dropped, and `build` fails.
+  private var tooLong = false
 
   static let stackCapacity = 256
 
-  /// Runs `body` with a builder whose stack buffer lives for the call.
-  static func build(_ body: (inout TextBuilder) throws -> Void) rethrows -> String {
+  /// Runs `body` with a builder whose stack buffer lives for the call. Fails when the text
+  /// would be larger than `TextLimit` allows.
+  static func build(_ body: (inout TextBuilder) throws -> Void) throws -> String {
     try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: stackCapacity) { stack in
       var builder = TextBuilder(stack: stack)
       try body(&builder)
+      if builder.tooLong { throw TextLimit.failure("string interpolation") }
       return builder.string
     }
   }
@@ -160,6 +165,8 @@ struct TextBuilder {
       count += bytes.count
       return
     }
+    if (heap?.count ?? count) + bytes.count > Operators.maxStringBytes { tooLong = true }
+    if tooLong { return }
     if heap == nil { heap = Array(stack[..<count]) }
     heap?.append(contentsOf: bytes)
   }

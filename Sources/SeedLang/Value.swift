@@ -195,18 +195,19 @@ extension Value: CustomStringConvertible {
     // Strings, the usual items, are read where they are; only other values are printed
     // into new strings first.
     if items.allSatisfy({ if case .string = $0 { true } else { false } }) {
-      return items.withUnsafeBufferPointer { concatenated(strings: $0, separator: separator) }
+      return try items.withUnsafeBufferPointer { try concatenated(strings: $0, separator: separator) }
     }
-    return concatenated(try items.map { try $0.printed() }, separator: separator)
+    return try concatenated(try items.map { try $0.printed() }, separator: separator)
   }
 
   /// Strings with `separator` between them, read in place from the list's own buffer, as
   /// `concatenated(_:separator:)` does for other texts.
-  private static func concatenated(strings items: UnsafeBufferPointer<Value>, separator: String) -> String {
+  private static func concatenated(strings items: UnsafeBufferPointer<Value>, separator: String) throws -> String {
     var length = separator.utf8.count * max(items.count - 1, 0)
     for item in items {
       if case .string(let text) = item { length += text.utf8.count }
     }
+    try TextLimit.check(length, "string join")
     var separator = separator
     return separator.withUTF8 { separatorBytes in
       String(unsafeUninitializedCapacity: length) { buffer in
@@ -228,9 +229,10 @@ extension Value: CustomStringConvertible {
   /// `texts` with `separator` between them. The length is known before anything is copied,
   /// so the result is allocated once and the bytes go straight into it; appending to a
   /// String instead costs hundreds of instructions a time.
-  private static func concatenated<Texts: Collection>(_ texts: Texts, separator: String) -> String
+  private static func concatenated<Texts: Collection>(_ texts: Texts, separator: String) throws -> String
   where Texts.Element == String {
     let length = texts.reduce(separator.utf8.count * max(texts.count - 1, 0)) { $0 + $1.utf8.count }
+    try TextLimit.check(length, "string join")
     return String(unsafeUninitializedCapacity: length) { buffer in
       var offset = 0
       func copy(_ text: String) {

@@ -10,17 +10,20 @@ enum StringBuiltins {
     ("format", .init(format))
   ]
 
+  // Each method reads the UTF-8 of its strings in place and makes one pass over it
+  // (TextBytes, TextMethods); see docs/language.md for what they match.
   static let methods: [(String, NativeMethod)] = [
     // s.split() splits on runs of whitespace, as Python does; s.split(sep) on each sep.
     ("split", .init { receiver, args in
       try args.expect(0...1)
       let string = try Receiver.string(receiver)
       if args.positionalCount == 0 {
+        if let words = string.withTextBytes({ $0.whitespaceSeparatedWords() }) { return .list(ListObject(words)) }
         return .list(ListObject(string.split(whereSeparator: \.isWhitespace).map { .string(String($0)) }))
       }
       let separator = try args.string(0)
       guard !separator.isEmpty else { throw RuntimeFailure("split(): the separator cannot be empty") }
-      return .list(ListObject(string.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) }))
+      return .list(ListObject(string.withTextBytes { text in separator.withTextBytes { text.split($0) } }))
     }),
     // separator.join(items)
     ("join", .init { receiver, args in
@@ -28,35 +31,52 @@ enum StringBuiltins {
       let separator = try Receiver.string(receiver)
       return .string(try Value.joined(try Iteration.items(of: args[0], for: "join"), separator: separator))
     }),
-    ("upper", .init { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).uppercased()) }),
-    ("lower", .init { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).lowercased()) }),
-    ("trim", .init { receiver, args in try args.expect(0); return .string(try Receiver.string(receiver).trimmingSpaces()) }),
+    ("upper", .init { receiver, args in
+      try args.expect(0)
+      return .string(try Receiver.string(receiver).withTextBytes { CaseMapping.upper($0) })
+    }),
+    ("lower", .init { receiver, args in
+      try args.expect(0)
+      return .string(try Receiver.string(receiver).withTextBytes { CaseMapping.lower($0) })
+    }),
+    ("trim", .init { receiver, args in
+      try args.expect(0)
+      let string = try Receiver.string(receiver)
+      return .string(string.withTextBytes { $0.trimmedOfWhitespace() } ?? string.trimmingSpaces())
+    }),
     ("replace", .init { receiver, args in
       try args.expect(2)
       let target = try args.string(0)
       guard !target.isEmpty else { throw RuntimeFailure("replace(): the text to replace cannot be empty") }
-      return .string(try Receiver.string(receiver).replacing(target, with: try args.string(1)))
+      let replacement = try args.string(1)
+      return .string(
+        try Receiver.string(receiver).withTextBytes { text in
+          try target.withTextBytes { target in try replacement.withTextBytes { try text.replacing(target, with: $0) } }
+        })
     }),
     ("starts_with", .init { receiver, args in
       try args.expect(1)
-      return .bool(try Receiver.string(receiver).hasPrefix(try args.string(0)))
+      let prefix = try args.string(0)
+      return .bool(try Receiver.string(receiver).withTextBytes { text in prefix.withTextBytes { text.hasPrefix($0) } })
     }),
     ("ends_with", .init { receiver, args in
       try args.expect(1)
-      return .bool(try Receiver.string(receiver).hasSuffix(try args.string(0)))
+      let suffix = try args.string(0)
+      return .bool(try Receiver.string(receiver).withTextBytes { text in suffix.withTextBytes { text.hasSuffix($0) } })
     }),
     ("contains", .init { receiver, args in try args.expect(1); return .bool(try CollectionBuiltins.contains(receiver, args[0])) }),
     // The position, in characters, of the first occurrence; nil when there is none.
     ("index_of", .init { receiver, args in
       try args.expect(1)
-      let string = try Receiver.string(receiver)
-      guard let range = string.firstRange(of: try args.string(0)) else { return .nil }
-      return .int(string.distance(from: string.startIndex, to: range.lowerBound))
+      let part = try args.string(0)
+      return try Receiver.string(receiver).withTextBytes { text in
+        part.withTextBytes { part in text.find(part).map { .int(text.characterCount(0, $0)) } ?? .nil }
+      }
     }),
+    // Lines end at "\n" and at "\r\n".
     ("lines", .init { receiver, args in
       try args.expect(0)
-      let string = try Receiver.string(receiver)
-      return .list(ListObject(string.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }))
+      return .list(ListObject(try Receiver.string(receiver).withTextBytes { $0.lines() }))
     }),
     ("chars", .init { receiver, args in
       try args.expect(0)

@@ -1,0 +1,258 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// A string's UTF-8, read in place, and what the string methods ask of it: where a piece of
+// text occurs, whether an offset falls between two characters, how many characters a run of
+// bytes holds. Each answer is found on the bytes and agrees with Swift's characters (extended
+// grapheme clusters); only where a scalar may join its neighbours into one character do the
+// grapheme rules themselves decide.
+
+/// The UTF-8 of a string for the length of a call, with the string itself for the rare
+/// questions that bytes alone cannot answer.
+struct TextBytes {
+  let bytes: UnsafeBufferPointer<UInt8>
+  let string: String
+
+  var count: Int { bytes.count }
+
+  /// The first byte; a buffer of no bytes still has an address here, so that `memmem` and
+  /// `memcmp` never see nil.
+  private var start: UnsafePointer<UInt8> { bytes.baseAddress ?? TextBytes.empty }
+  private static let empty: UnsafePointer<UInt8> = {
+    let byte = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+    byte.initialize(to: 0)
+    return UnsafePointer(byte)
+  }()
+
+  /// The text of bytes `from..<to`, both character boundaries.
+  func text(_ from: Int, _ to: Int) -> String {
+    if from == 0 && to == count { return string }
+    return String(decoding: UnsafeBufferPointer(start: start + from, count: to - from), as: UTF8.self)
+  }
+
+  // MARK: Finding text
+
+  /// The byte offset of the first occurrence of `needle` at or after `from` that begins and
+  /// ends between characters, as a match of whole characters must. The empty text occurs at
+  /// `from`. `memmem` finds each candidate in linear time (glibc uses the two-way algorithm).
+  func find(_ needle: TextBytes, from: Int = 0) -> Int? {
+    guard needle.count > 0 else { return from }
+    var at = from
+    while count - at >= needle.count {
+      guard let found = TextBytes.memmem(start + at, count - at, needle.start, needle.count) else { return nil }
+      let offset = UnsafeRawPointer(found) - UnsafeRawPointer(start)
+      if isCharacterBoundary(offset) && isCharacterBoundary(offset + needle.count) { return offset }
+      at = offset + 1
+    }
+    return nil
+  }
+
+  /// C's `memmem`. glibc declares it only for `_GNU_SOURCE`, which Swift's Glibc module does
+  /// not define, so it is looked up by name, once; where it cannot be found, first bytes are
+  /// found with `memchr` and compared with `memcmp`, which is linear on all but contrived text.
+  private static let memmem: @convention(c) (UnsafeRawPointer?, Int, UnsafeRawPointer?, Int) -> UnsafeMutableRawPointer? = {
+    #if canImport(Glibc)
+      if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "memmem") {  // RTLD_DEFAULT
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeRawPointer?, Int, UnsafeRawPointer?, Int) -> UnsafeMutableRawPointer?).self)
+      }
+      return { haystack, haystackLength, needle, needleLength in
+        guard let haystack, let needle, needleLength > 0 else { return nil }
+        let first = Int32(needle.load(as: UInt8.self))
+        var at = 0
+        while haystackLength - at >= needleLength, let found = memchr(haystack + at, first, haystackLength - at - needleLength + 1) {
+          if memcmp(found, needle, needleLength) == 0 { return found }
+          at = UnsafeRawPointer(found) - haystack + 1
+        }
+        return nil
+      }
+    #else
+      return { Darwin.memmem($0, $1, $2, $3) }
+    #endif
+  }()
+
+  /// Whether the text begins with `prefix`, in whole characters.
+  func hasPrefix(_ prefix: TextBytes) -> Bool {
+    prefix.count <= count && memcmp(start, prefix.start, prefix.count) == 0 && isCharacterBoundary(prefix.count)
+  }
+
+  /// Whether the text ends with `suffix`, in whole characters.
+  func hasSuffix(_ suffix: TextBytes) -> Bool {
+    let from = count - suffix.count
+    return from >= 0 && memcmp(start + from, suffix.start, suffix.count) == 0 && isCharacterBoundary(from)
+  }
+
+  // MARK: Characters
+
+  /// Whether a character begins at byte `offset`, which begins a scalar (or is the end).
+  ///
+  /// Between two scalars that each stand alone (`StandaloneScalars`) there is always a
+  /// boundary, except inside "\r\n"; otherwise the string's own grapheme rules decide.
+  func isCharacterBoundary(_ offset: Int) -> Bool {
+    if offset == 0 || offset >= count { return true }
+    let before = bytes[offset - 1], after = bytes[offset]
+    if before < 0x80 && after < 0x80 { return before != 0x0D || after != 0x0A }
+    if StandaloneScalars.contains(scalar(at: offset)) && StandaloneScalars.contains(scalar(endingAt: offset)) {
+      return true
+    }
+    let index = string.utf8.index(string.utf8.startIndex, offsetBy: offset)
+    return index.samePosition(in: string) != nil
+  }
+
+  /// The number of characters in bytes `from..<to`, which are character boundaries.
+  func characterCount(_ from: Int, _ to: Int) -> Int {
+    if let counted = standaloneCharacterCount(from, to) { return counted }
+    let utf8 = string.utf8
+    return string.distance(
+      from: utf8.index(utf8.startIndex, offsetBy: from), to: utf8.index(utf8.startIndex, offsetBy: to))
+  }
+
+  /// The characters in bytes `from..<to` when every scalar there stands alone, so that each
+  /// is one character but "\r\n", which is one; nil when a scalar may join its neighbours.
+  /// ASCII is read eight bytes at a time.
+  func standaloneCharacterCount(_ from: Int, _ to: Int) -> Int? {
+    let base = start
+    var characters = 0
+    var offset = from
+    while offset < to {
+      if offset + 8 <= to {
+        let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+        if word & 0x8080_8080_8080_8080 == 0 && !TextBytes.hasByte(0x0D, in: word) {
+          characters += 8
+          offset += 8
+          continue
+        }
+      }
+      let byte = base[offset]
+      if byte < 0x80 {
+        characters += 1
+        offset += 1
+        if byte == 0x0D && offset < to && base[offset] == 0x0A { offset += 1 }
+        continue
+      }
+      let (value, length) = TextBytes.decode(base + offset)
+      guard StandaloneScalars.contains(value) else { return nil }
+      characters += 1
+      offset += length
+    }
+    return characters
+  }
+
+  /// Whether the text is certainly in Unicode's composed normal form (NFC), as when every
+  /// scalar stands alone and none is one of the few that NFC replaces by another (the Kelvin
+  /// sign by K); false when this cannot tell. ASCII is read eight bytes at a time.
+  var isKnownNFC: Bool {
+    let base = start
+    var offset = 0
+    while offset < count {
+      if offset + 8 <= count && UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+        offset += 8
+        continue
+      }
+      if base[offset] < 0x80 {
+        offset += 1
+        continue
+      }
+      let (value, length) = TextBytes.decode(base + offset)
+      guard StandaloneScalars.contains(value), !StandaloneScalars.replacedByNFC.contains(value) else { return false }
+      offset += length
+    }
+    return true
+  }
+
+  /// Whether any of the eight bytes of `word` is `byte` (all bytes below 0x80).
+  @inline(__always)
+  static func hasByte(_ byte: UInt8, in word: UInt64) -> Bool {
+    let spread = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+    return (spread &- 0x0101_0101_0101_0101) & ~spread & 0x8080_8080_8080_8080 != 0
+  }
+
+  // MARK: Scalars
+
+  /// The scalar that begins at byte `offset`.
+  func scalar(at offset: Int) -> UInt32 { TextBytes.decode(start + offset).value }
+
+  /// The scalar that ends just before byte `offset`.
+  func scalar(endingAt offset: Int) -> UInt32 {
+    var from = offset - 1
+    while from > 0 && bytes[from] & 0xC0 == 0x80 { from -= 1 }
+    return scalar(at: from)
+  }
+
+  /// The scalar at `bytes`, valid UTF-8, and the bytes it takes.
+  @inline(__always)
+  static func decode(_ bytes: UnsafePointer<UInt8>) -> (value: UInt32, length: Int) {
+    let lead = UInt32(bytes[0])
+    if lead < 0x80 { return (lead, 1) }
+    if lead < 0xE0 { return ((lead & 0x1F) << 6 | UInt32(bytes[1] & 0x3F), 2) }
+    if lead < 0xF0 {
+      return ((lead & 0x0F) << 12 | UInt32(bytes[1] & 0x3F) << 6 | UInt32(bytes[2] & 0x3F), 3)
+    }
+    return (
+      (lead & 0x07) << 18 | UInt32(bytes[1] & 0x3F) << 12 | UInt32(bytes[2] & 0x3F) << 6 | UInt32(bytes[3] & 0x3F), 4
+    )
+  }
+}
+
+extension String {
+  /// Runs `body` with the string's UTF-8 read in place (copied only for a string that does
+  /// not keep its UTF-8 in one piece).
+  func withTextBytes<Result>(_ body: (TextBytes) throws -> Result) rethrows -> Result {
+    if let result = try utf8.withContiguousStorageIfAvailable({ try body(TextBytes(bytes: $0, string: self)) }) {
+      return result
+    }
+    return try Array(utf8).withUnsafeBufferPointer { try body(TextBytes(bytes: $0, string: self)) }
+  }
+}
+
+/// The scalars that are always a character of their own, whatever comes before or after
+/// them, with the exception of "\r\n": every scalar of the common alphabets, punctuation,
+/// symbols, kana, CJK ideographs and Hangul syllables. Excluded are the scalars the grapheme
+/// rules join to a neighbour: combining marks and other extenders, spacing marks, prepended
+/// concatenation marks, the zero-width joiner, conjoining Hangul jamo, regional indicators,
+/// and every scalar outside the ranges below (emoji among them), which are left to Swift.
+enum StandaloneScalars {
+  private static let ranges: [ClosedRange<UInt32>] = [
+    0x0000...0x02FF,  // ASCII, Latin-1, Latin Extended-A and -B, IPA, spacing modifier letters
+    0x0370...0x0482,  // Greek, Cyrillic (0483-0489 are combining)
+    0x048A...0x052F,  // Cyrillic and its supplement
+    0x1E00...0x1FFF,  // Latin Extended Additional, Greek Extended
+    0x2000...0x200B,  // spaces (200C and 200D join)
+    0x200E...0x20CF,  // punctuation, super- and subscripts, currency (20D0-20FF are combining)
+    0x2100...0x2BFF,  // letterlike symbols, arrows, mathematics, box drawing, symbols, dingbats
+    0x2E00...0x2E7F,  // supplemental punctuation
+    0x3000...0x3029,  // CJK symbols and punctuation (302A-302F are combining)
+    0x3030...0x3098,  // ... and hiragana (3099 and 309A are combining)
+    0x309B...0x30FF,  // katakana
+    0x3100...0x9FFF,  // bopomofo, compatibility jamo, CJK ideographs
+    0xA000...0xA48F,  // Yi
+    0xAC00...0xD7A3,  // Hangul syllables (they join only the conjoining jamo, excluded)
+    0xFF01...0xFF9D,  // full- and halfwidth forms (FF9E and FF9F extend)
+    0xFFE0...0xFFEE,
+  ]
+
+  /// The standalone scalars that NFC replaces by another ("singletons"): Greek marks and
+  /// accented letters that have a twin, two spaces, the ohm, Kelvin and ångström signs, and
+  /// two angle brackets. Every other standalone scalar is its own NFC.
+  static let replacedByNFC: Set<UInt32> = [
+    0x0374, 0x037E, 0x0387, 0x1F71, 0x1F73, 0x1F75, 0x1F77, 0x1F79, 0x1F7B, 0x1F7D, 0x1FBB, 0x1FBE, 0x1FC9, 0x1FCB,
+    0x1FD3, 0x1FDB, 0x1FE3, 0x1FEB, 0x1FEE, 0x1FEF, 0x1FF9, 0x1FFB, 0x1FFD, 0x2000, 0x2001, 0x2126, 0x212A, 0x212B,
+    0x2329, 0x232A, 0x2ADC,
+  ]
+
+  /// One bit per scalar of the Basic Multilingual Plane.
+  private static let bits: [UInt64] = {
+    var bits = [UInt64](repeating: 0, count: 0x10000 / 64)
+    for range in ranges {
+      for scalar in range { bits[Int(scalar >> 6)] |= 1 << (scalar & 63) }
+    }
+    return bits
+  }()
+
+  @inline(__always)
+  static func contains(_ scalar: UInt32) -> Bool {
+    scalar < 0x10000 && bits[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0
+  }
+}

@@ -1,0 +1,151 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// The string methods that cut, search and rewrite text, each one pass over the UTF-8 of
+// the string. Matches are exact (the same scalars, with no Unicode normalisation) and fall
+// between characters, so that no method ever cuts a character in two.
+
+extension TextBytes {
+  /// The pieces between the occurrences of `separator`, which is not empty.
+  func split(_ separator: TextBytes) -> [Value] {
+    var pieces: [Value] = []
+    var from = 0
+    while let at = find(separator, from: from) {
+      pieces.append(.string(text(from, at)))
+      from = at + separator.count
+    }
+    pieces.append(.string(text(from, count)))
+    return pieces
+  }
+
+  /// The lines of the text: the pieces between line feeds, a carriage return before a line
+  /// feed included in the break. A line feed is always a character boundary (but inside
+  /// "\r\n", which ends a line too), so the bytes alone say where lines end.
+  func lines() -> [Value] {
+    var pieces: [Value] = []
+    var from = 0
+    while from <= count {
+      let rest = UnsafeRawPointer(bytes.baseAddress.map { $0 + from })
+      guard let rest, count > from, let found = memchr(rest, 0x0A, count - from) else { break }
+      let at = UnsafeRawPointer(found) - UnsafeRawPointer(rest) + from
+      let end = at > from && bytes[at - 1] == 0x0D ? at - 1 : at
+      pieces.append(.string(text(from, end)))
+      from = at + 1
+    }
+    pieces.append(.string(text(from, count)))
+    return pieces
+  }
+
+  /// The text with every occurrence of `target`, which is not empty, replaced, left to right.
+  func replacing(_ target: TextBytes, with replacement: TextBytes) throws -> String {
+    var matches: [Int] = []
+    var from = 0
+    while let at = find(target, from: from) {
+      matches.append(at)
+      from = at + target.count
+    }
+    if matches.isEmpty { return string }
+    let (grown, overflow) = (replacement.count - target.count).multipliedReportingOverflow(by: matches.count)
+    let length = count + grown
+    guard !overflow else { throw TextLimit.failure("string replacement") }
+    try TextLimit.check(length, "string replacement")
+    return String(unsafeUninitializedCapacity: length) { buffer in
+      guard let out = buffer.baseAddress, let source = bytes.baseAddress else { return 0 }
+      var written = 0
+      var read = 0
+      for at in matches {
+        (out + written).update(from: source + read, count: at - read)
+        written += at - read
+        if let piece = replacement.bytes.baseAddress { (out + written).update(from: piece, count: replacement.count) }
+        written += replacement.count
+        read = at + target.count
+      }
+      (out + written).update(from: source + read, count: count - read)
+      return written + count - read
+    }
+  }
+
+  /// The words of the text: the pieces between runs of whitespace, none of them empty, as
+  /// Python's `str.split()` gives them. Nil when a scalar that may join its neighbours
+  /// occurs, so that whitespace characters must be found by the grapheme rules.
+  func whitespaceSeparatedWords() -> [Value]? {
+    var words: [Value] = []
+    guard let base = bytes.baseAddress else { return words }
+    var wordStart = -1
+    var offset = 0
+    while offset < count {
+      let byte = base[offset]
+      var length = 1
+      let space: Bool
+      if byte < 0x80 {
+        space = TextBytes.isASCIIWhitespace(byte)
+      } else {
+        let (scalar, scalarLength) = TextBytes.decode(base + offset)
+        guard StandaloneScalars.contains(scalar) else { return nil }
+        space = TextBytes.isWhitespace(scalar)
+        length = scalarLength
+      }
+      if space {
+        if wordStart >= 0 { words.append(.string(text(wordStart, offset))) }
+        wordStart = -1
+      } else if wordStart < 0 {
+        wordStart = offset
+      }
+      offset += length
+    }
+    if wordStart >= 0 { words.append(.string(text(wordStart, count))) }
+    return words
+  }
+
+  /// The text without the whitespace characters at either end, or nil when a scalar there
+  /// may join its neighbours, so that the grapheme rules must say what a character is.
+  func trimmedOfWhitespace() -> String? {
+    var from = 0
+    while from < count {
+      let scalar = scalar(at: from)
+      guard StandaloneScalars.contains(scalar) else { return nil }
+      guard TextBytes.isWhitespace(scalar) else { break }
+      from += CaseMapping.utf8Length(scalar)
+    }
+    var to = count
+    while to > from {
+      let scalar = scalar(endingAt: to)
+      guard StandaloneScalars.contains(scalar) else { return nil }
+      guard TextBytes.isWhitespace(scalar) else { break }
+      to -= CaseMapping.utf8Length(scalar)
+      // A scalar that is whitespace is a character of its own if the one before it stands alone too.
+      if to > from && !StandaloneScalars.contains(self.scalar(endingAt: to)) { return nil }
+    }
+    return text(from, to)
+  }
+
+  /// Tab, line feed, vertical tab, form feed, carriage return and space.
+  @inline(__always)
+  static func isASCIIWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+
+  /// Unicode's White_Space property, as `Character.isWhitespace` reads it.
+  static func isWhitespace(_ scalar: UInt32) -> Bool {
+    switch scalar {
+    case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+    default: return false
+    }
+  }
+}
+
+/// The largest string that interpolation, `join` and `replace` build: the limit `+` and `*`
+/// keep (`Operators.maxStringBytes`), so that a loop growing a string ends with an error
+/// before it takes all memory.
+enum TextLimit {
+  /// Fails when a string of `length` bytes, made by `operation` ("string join"), would pass
+  /// the limit.
+  static func check(_ length: Int, _ operation: String) throws {
+    if length > Operators.maxStringBytes { throw failure(operation) }
+  }
+
+  static func failure(_ operation: String) -> RuntimeFailure {
+    RuntimeFailure("\(operation) would be larger than \(Operators.maxStringBytes >> 20) MB")
+  }
+}

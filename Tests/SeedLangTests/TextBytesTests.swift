@@ -1,0 +1,164 @@
+import Foundation
+import XCTest
+
+@testable import SeedLang
+
+/// The string methods read UTF-8 bytes; these tests hold them to Swift's own characters on
+/// many random texts that mix ASCII, accents, a combining accent, CJK, Hangul syllables and
+/// conjoining jamo, emoji with a skin tone and a joiner, flags, a prepended mark, "\r\n" and
+/// NUL, so that every shortcut on bytes is checked against the grapheme rules.
+///
+/// No two pieces of the alphabet are canonically equivalent (there is no plain "e" beside
+/// "é" and U+0301), so Swift's character equality, which normalises, is exact matching here,
+/// as the methods define it.
+final class TextBytesTests: XCTestCase {
+  static let alphabet = [
+    "a", "b", " ", "\r", "\n", "\0", "é", "\u{301}", "ß", "東", "京", "한", "\u{1100}", "\u{1162}", "👍", "\u{1F3FD}",
+    "\u{200D}", "🇫", "🇷", "\u{A0}", "\u{3000}", "«", "\u{600}", "©", "\t",
+  ]
+
+  /// A fixed sequence of pseudo-random numbers, so that a failure can be replayed.
+  struct Numbers {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    mutating func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+  }
+
+  func randomText(_ numbers: inout Numbers, length: Int) -> String {
+    var text = ""
+    for _ in 0..<length { text += Self.alphabet[numbers.next(Self.alphabet.count)] }
+    return text
+  }
+
+  /// The index, in characters, of the first occurrence of `needle` in `text`.
+  func referenceIndex(_ text: [Character], _ needle: [Character]) -> Int? {
+    if needle.isEmpty { return 0 }
+    guard needle.count <= text.count else { return nil }
+    return (0...(text.count - needle.count)).first { Array(text[$0..<($0 + needle.count)]) == needle }
+  }
+
+  func referenceSplit(_ text: [Character], _ separator: [Character]) -> [String] {
+    var pieces: [String] = []
+    var from = 0
+    var at = 0
+    while at + separator.count <= text.count {
+      if Array(text[at..<(at + separator.count)]) == separator {
+        pieces.append(String(text[from..<at]))
+        at += separator.count
+        from = at
+      } else {
+        at += 1
+      }
+    }
+    pieces.append(String(text[from...]))
+    return pieces
+  }
+
+  func strings(_ values: [Value]) -> [String] {
+    values.map { if case .string(let s) = $0 { s } else { "<not a string>" } }
+  }
+
+  func testSearchSplitAndReplaceAgreeWithCharacters() throws {
+    var numbers = Numbers()
+    for round in 0..<3000 {
+      let text = randomText(&numbers, length: numbers.next(14))
+      // Needles are often taken from the text itself, at any scalar, so that many byte
+      // matches fall inside characters.
+      let scalars = Array(text.unicodeScalars)
+      var needle = randomText(&numbers, length: 1 + numbers.next(3))
+      if !scalars.isEmpty && numbers.next(3) > 0 {
+        let from = numbers.next(scalars.count)
+        let to = min(scalars.count, from + 1 + numbers.next(3))
+        needle = String(String.UnicodeScalarView(scalars[from..<to]))
+      }
+      let characters = Array(text), needleCharacters = Array(needle)
+      let context = "round \(round): \(text.debugDescription) and \(needle.debugDescription)"
+      try text.withTextBytes { (bytes: TextBytes) throws -> Void in
+        try needle.withTextBytes { (part: TextBytes) throws -> Void in
+          try checkSearch(bytes, part, characters, needleCharacters, context)
+        }
+        checkWholeText(bytes, text, context)
+      }
+    }
+  }
+
+  func checkSearch(
+    _ bytes: TextBytes, _ part: TextBytes, _ characters: [Character], _ needle: [Character], _ context: String
+  ) throws {
+    let expected = referenceIndex(characters, needle)
+    XCTAssertEqual(bytes.find(part).map { bytes.characterCount(0, $0) }, expected, context)
+    XCTAssertEqual(bytes.hasPrefix(part), characters.starts(with: needle), context)
+    XCTAssertEqual(bytes.hasSuffix(part), characters.reversed().starts(with: needle.reversed()), context)
+    let pieces = referenceSplit(characters, needle)
+    XCTAssertEqual(strings(bytes.split(part)), pieces, context)
+    let replaced = try "<>".withTextBytes { (replacement: TextBytes) throws -> String in
+      try bytes.replacing(part, with: replacement)
+    }
+    XCTAssertEqual(replaced, pieces.joined(separator: "<>"), context)
+  }
+
+  func checkWholeText(_ bytes: TextBytes, _ text: String, _ context: String) {
+    XCTAssertEqual(text.characterCount, text.count, context)
+    XCTAssertEqual(bytes.characterCount(0, bytes.count), text.count, context)
+    let characters = Array(text)
+    let lines = characters.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map { String($0) }
+    XCTAssertEqual(strings(bytes.lines()), lines, context)
+    if let words = bytes.whitespaceSeparatedWords() {
+      XCTAssertEqual(strings(words), text.split(whereSeparator: \.isWhitespace).map { String($0) }, context)
+    }
+    if let trimmed = bytes.trimmedOfWhitespace() {
+      XCTAssertEqual(trimmed, text.trimmingSpaces(), context)
+    }
+    XCTAssertEqual(CaseMapping.upper(bytes), text.uppercased(), context)
+    XCTAssertEqual(CaseMapping.lower(bytes), text.lowercased(), context)
+  }
+
+  /// Every scalar, each mapped on its own as Swift maps it.
+  func testCaseMappingOfEveryScalar() {
+    var all = String.UnicodeScalarView()
+    for value in UInt32(0)...0x10FFFF {
+      if let scalar = Unicode.Scalar(value) { all.append(scalar) }
+    }
+    let text = String(all)
+    text.withTextBytes { bytes in
+      XCTAssertEqual(CaseMapping.upper(bytes), text.uppercased())
+      XCTAssertEqual(CaseMapping.lower(bytes), text.lowercased())
+    }
+  }
+
+  /// The scalars said to stand alone never join a neighbour: "a" finds a combining mark, a
+  /// spacing mark, a joiner or a prepended mark; Hangul syllables find conjoining jamo.
+  func testStandaloneScalarsAreCharactersOfTheirOwn() {
+    for value in UInt32(0)...0xFFFF where StandaloneScalars.contains(value) && value != 0x0D && value != 0x0A {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      let standalone = String(scalar)
+      for neighbour in ["a", "가", "한"] {
+        XCTAssertEqual((neighbour + standalone).count, 2, "U+\(String(value, radix: 16)) after \(neighbour)")
+        XCTAssertEqual((standalone + neighbour).count, 2, "U+\(String(value, radix: 16)) before \(neighbour)")
+      }
+    }
+  }
+
+  /// The standalone scalars are their own NFC, alone and after the letters NFC composes
+  /// with, except those listed as replaced, which `isKnownNFC` turns away.
+  func testStandaloneScalarsAreComposedExceptTheListedOnes() {
+    func composed(_ text: String) -> Bool {
+      text.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(text.unicodeScalars)
+    }
+    for value in UInt32(0)...0xFFFF where StandaloneScalars.contains(value) {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      let text = String(scalar)
+      let name = "U+\(String(value, radix: 16))"
+      XCTAssertEqual(composed(text), !StandaloneScalars.replacedByNFC.contains(value), name)
+      XCTAssertEqual(text.withTextBytes { $0.isKnownNFC }, composed(text), name)
+      guard composed(text) else { continue }
+      for base in ["a", "e", "A", "o", "\u{3B1}", "\u{438}", "\u{3093}", "\u{1100}", "\u{AC00}"] {
+        XCTAssertTrue(composed(base + text), "\(name) after \(base)")
+      }
+    }
+    XCTAssertFalse("cafe\u{301}".withTextBytes { $0.isKnownNFC })
+    XCTAssertTrue("café 東京 한국".withTextBytes { $0.isKnownNFC })
+  }
+}
