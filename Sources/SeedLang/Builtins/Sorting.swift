@@ -133,6 +133,7 @@ enum Sorting {
       // Reversed runs of equal strings must keep their order, so the runs are reversed whole.
       return reverse ? reversedKeepingTies(order) { strings[$0] == strings[$1] } : order
     case .list:
+      if let order = columnOrder(keys, reverse: reverse) { return order }
       var order = Array(keys.indices)
       if reverse {
         try order.sort { try Operators.compare(keys[$1], keys[$0]) < 0 }
@@ -140,6 +141,71 @@ enum Sorting {
         try order.sort { try Operators.compare(keys[$0], keys[$1]) < 0 }
       }
       return order
+    }
+  }
+
+  /// Keys that are lists of one length whose items are, place by place, all ints, all floats or
+  /// all strings, as two-part keys (`[p.age, p.name]`) are, in the order `<` gives lists; nil
+  /// for other lists. Each place's values are ranked once, so that comparing two keys compares
+  /// ints, not values through the general comparison of lists.
+  private static func columnOrder(_ keys: [Value], reverse: Bool) -> [Int]? {
+    guard case .list(let first) = keys[0], !first.items.isEmpty else { return nil }
+    let width = first.items.count
+    var lists: [[Value]] = []
+    lists.reserveCapacity(keys.count)
+    for key in keys {
+      guard case .list(let list) = key, list.items.count == width else { return nil }
+      lists.append(list.items)
+    }
+    // ranks[key * width + place]: equal values share a rank, and ranks order as values do.
+    var ranks = [Int](repeating: 0, count: keys.count * width)
+    for place in 0..<width {
+      switch first.items[place] {
+      case .int:
+        for (key, items) in lists.enumerated() {
+          guard case .int(let i) = items[place] else { return nil }
+          ranks[key * width + place] = i
+        }
+      case .float:
+        var floats: [Double] = []
+        floats.reserveCapacity(keys.count)
+        for items in lists {
+          guard case .float(let f) = items[place], !f.isNaN else { return nil }
+          floats.append(f)
+        }
+        let order = floats.indices.sorted { floats[$0] < floats[$1] }
+        rank(order, place, width, &ranks) { floats[$0] == floats[$1] }
+      case .string:
+        var strings: [String] = []
+        strings.reserveCapacity(keys.count)
+        for items in lists {
+          guard case .string(let s) = items[place] else { return nil }
+          strings.append(s)
+        }
+        rank(stringOrder(strings), place, width, &ranks) { strings[$0] == strings[$1] }
+      default:
+        return nil
+      }
+    }
+    var order = Array(keys.indices)
+    ranks.withUnsafeBufferPointer { ranks in
+      func less(_ a: Int, _ b: Int) -> Bool {
+        for place in 0..<width where ranks[a * width + place] != ranks[b * width + place] {
+          return ranks[a * width + place] < ranks[b * width + place]
+        }
+        return false
+      }
+      if reverse { order.sort { less($1, $0) } } else { order.sort { less($0, $1) } }
+    }
+    return order
+  }
+
+  /// Numbers the keys at `place` by their position in `order`, equal ones alike.
+  private static func rank(_ order: [Int], _ place: Int, _ width: Int, _ ranks: inout [Int], equal: (Int, Int) -> Bool) {
+    var current = 0
+    for (position, key) in order.enumerated() {
+      if position > 0 && !equal(order[position - 1], key) { current += 1 }
+      ranks[key * width + place] = current
     }
   }
 
