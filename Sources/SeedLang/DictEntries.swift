@@ -53,6 +53,12 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     }
   }
 
+  /// The value of a name's key, found with the hash the name keeps.
+  subscript(name: NameKey) -> Value? {
+    guard let slot = find(name.key, hash: name.hash).slot else { return nil }
+    return entries[Int(index[slot])]?.value
+  }
+
   /// The keys, in order.
   public var keys: [DictKey] { entries.compactMap { $0?.key } }
   /// The values, in the keys' order.
@@ -93,6 +99,19 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   }
 
   public func makeIterator() -> Iterator { Iterator(entries: entries) }
+
+  /// The first entry stored at `position` or after it, in order; `position` moves past it.
+  /// Positions count removed entries too, so a walk by position sees each entry once.
+  @inline(__always)
+  func entry(from position: inout Int) -> Element? {
+    entries.withUnsafeBufferPointer { stored in
+      while position < stored.count {
+        position += 1
+        if let entry = stored[position - 1] { return (entry.key, entry.value) }
+      }
+      return nil
+    }
+  }
 
   public var underestimatedCount: Int { count }
 
@@ -182,6 +201,21 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
       }
       index[slot] = Int32(position)
     }
+  }
+}
+
+/// A string key with its hash worked out once: the name of a member (`r.usage`) or a method
+/// (`d.get(k)`, which a dict holding a function under that name would run instead), looked
+/// up in a dict each time the code runs.
+struct NameKey {
+  let name: String
+  let key: DictKey
+  let hash: Int
+
+  init(_ name: String) {
+    self.name = name
+    key = DictKey(unchecked: .string(name))
+    hash = key.fastHash
   }
 }
 

@@ -165,14 +165,14 @@ final class Emitter {
       }
       return chain
     case .forIn(let variables, let sequence, let body, _):
-      let items = expression(sequence), at = location(sequence.loc)
+      let start = Iteration.loopStart(over: sequence, in: interpreter, compile: expression, locate: location)
+      let at = location(sequence.loc)
       let run = block(body), handle = handle
-      let bind = Emitter.loopBinder(variables.map { ($0.slot, $0.boxed) }, at: at)
+      let bind = LoopVariables(variables.map { ($0.slot, $0.boxed) }, at: at)
       return { frame in
-        var iterator = try Iteration(try items(frame), at: at)
-        while let item = iterator.next() {
+        var iterator = try start(frame)
+        while try iterator.next(binding: bind, in: frame) {
           try handle.checkInterrupt(at: at)
-          try bind(frame, item)
           switch try run(frame) {
           case .breakLoop: return .next
           case .returned: return .returned
@@ -210,23 +210,6 @@ final class Emitter {
       return { _ in
         try handle.with { try $0.importModule(name, at: at) }
         return .next
-      }
-    }
-  }
-
-  /// Stores a loop's item in its variable, or unpacks it into several.
-  static func loopBinder(_ slots: [(slot: Int, boxed: Bool)], at: SourceLocation) -> (Frame, Value) throws -> Void {
-    if slots.count == 1 {
-      let (slot, boxed) = slots[0]
-      if boxed { return { frame, item in frame.slots[slot] = .box(Box(item)) } }
-      return { frame, item in frame.store(item, at: slot) }
-    }
-    return { frame, item in
-      guard case .list(let list) = item, list.items.count == slots.count else {
-        throw Diagnostic(.runtime, "cannot unpack \(item.literalDescription.prefix(60)) into \(slots.count) loop variables", at: at)
-      }
-      for (index, target) in slots.enumerated() {
-        frame.slots[target.slot] = target.boxed ? .box(Box(list.items[index])) : list.items[index]
       }
     }
   }
@@ -367,13 +350,14 @@ final class Emitter {
     switch expr {
     case .literal(let value, _):
       return { _ in value }
-    case .interpolated(let parts, _):
-      return Emitter.interpolation(parts.map { part in
-        switch part {
-        case .text(let text): return .text(LiteralBytes(text))
-        case .expr(let expr): return .value(expression(expr))
-        }
-      })
+    case .interpolated(let parts, let loc):
+      return Emitter.interpolation(
+        parts.map { part in
+          switch part {
+          case .text(let text): return .text(LiteralBytes(text))
+          case .expr(let expr): return .value(expression(expr))
+          }
+        }, at: location(loc))
     case .name(let name, let binding, let loc):
       return variable(name, binding, loc)
     case .list(let items, _):
@@ -481,10 +465,10 @@ final class Emitter {
       let receiver = expression(receiverExpr), dispatch = methodDispatch(name, arguments, location(loc)), handle = handle
       return { frame in try handle.with { interpreter in try dispatch(try receiver(frame), interpreter, frame) } }
     case .member(let objectExpr, let name, let loc):
-      let object = expression(objectExpr), at = location(loc)
+      let object = expression(objectExpr), at = location(loc), key = NameKey(name)
       return { frame in
         let value = try object(frame)
-        return try Emitter.failing(at: at) { try Members.get(value, name) }
+        return try Emitter.failing(at: at) { try Members.get(value, key) }
       }
     case .index(let objectExpr, let indexExpr, let loc):
       let object = expression(objectExpr), index = expression(indexExpr), at = location(loc)
@@ -553,13 +537,14 @@ final class Emitter {
 
   /// `"item \(i): \(i * 2)"` as a chain of closures, one per piece: a piece read from an
   /// array would be copied, its text or closure retained and released, on every use.
-  static func interpolation(_ pieces: [Piece]) -> Evaluate {
+  /// A string that would pass the size limit is an error at `at`.
+  static func interpolation(_ pieces: [Piece], at: SourceLocation) -> Evaluate {
     var chain: Emit?
     for piece in pieces.reversed() {
       chain = link(piece, then: chain)
     }
     guard let emit = chain else { return { _ in .string("") } }
-    return { frame in .string(try TextBuilder.build { try emit(frame, &$0) }) }
+    return { frame in .string(try Emitter.failing(at: at) { try TextBuilder.build { try emit(frame, &$0) } }) }
   }
 
   private static func link(_ piece: Piece, then next: Emit?) -> Emit {
@@ -626,6 +611,7 @@ final class Emitter {
     let methods = interpreter.methods
     let listMethod = methods.list[name], stringMethod = methods.string[name], dictMethod = methods.dict[name]
     let vectorMethod = methods.vector[name], rangeMethod = methods.range[name]
+    let nameKey = NameKey(name)
     // A native method called with positional arguments only has nothing to reorder or check,
     // so it is run directly.
     func native(_ method: Value?) -> NativeMethod? {
@@ -643,7 +629,7 @@ final class Emitter {
         if let stringNative { return try Emitter.callNative(stringNative, name, object, values, interpreter, frame, at) }
         method = stringMethod
       case .dict(let dict):
-        if let stored = dict[name] {
+        if let stored = dict.entries[nameKey] {
           return try Emitter.callWithStackArguments(interpreter, stored, receiver: nil, values, labels, frame, at)
         }
         if let dictNative { return try Emitter.callNative(dictNative, name, object, values, interpreter, frame, at) }

@@ -180,7 +180,7 @@ enum Specialisations {
   }
 
   private static func interpolatedLocal(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
-    guard case .interpolated(let parts, _) = expr else { return nil }
+    guard case .interpolated(let parts, let loc) = expr else { return nil }
     let pieces: [Emitter.Piece] = parts.map {
       switch $0 {
       case .text(let text): return .text(LiteralBytes(text))
@@ -190,7 +190,7 @@ enum Specialisations {
       }
     }
     guard pieces.contains(where: { if case .slot = $0 { return true } else { return false } }) else { return nil }
-    return Emitter.interpolation(pieces)
+    return Emitter.interpolation(pieces, at: emitter.location(loc))
   }
 
   // MARK: - Calls

@@ -92,6 +92,13 @@ enum Subscripts {
 
 /// `value.name` without a call: a dict's entry, or a property every collection has.
 enum Members {
+  /// `value.name`, a dict's entry found by the hash the name keeps.
+  @inline(__always)
+  static func get(_ value: Value, _ name: NameKey) throws -> Value {
+    if case .dict(let dict) = value, let entry = dict.entries[name] { return entry }
+    return try get(value, name.name)
+  }
+
   static func get(_ value: Value, _ name: String) throws -> Value {
     if case .dict(let dict) = value, let entry = dict[name] { return entry }
     switch (value, name) {
@@ -113,77 +120,6 @@ enum Members {
       throw RuntimeFailure("dict has no key \"\(name)\"" + (keys.isEmpty ? " (it is empty)" : " (its keys: \(keys)\(dict.entries.count > 8 ? ", ..." : ""))"))
     default:
       throw RuntimeFailure("\(value.aTypeName) has no member '\(name)'")
-    }
-  }
-}
-
-/// Walks the items of a list, dict (its keys), string (its characters), vector or range.
-struct Iteration {
-  private enum Source {
-    case list(ListObject)
-    case values([Value])
-    case characters(String.Iterator)
-    case vector(VectorObject)
-    case range(Int)
-  }
-
-  private var source: Source
-  private var index = 0
-  private var end = 0
-
-  init(_ value: Value, at location: SourceLocation) throws {
-    switch value {
-    case .list(let list): source = .list(list)
-    // Keys are taken up front, so the loop may change the dict.
-    case .dict(let dict): source = .values(dict.entries.keys.map(\.value))
-    case .string(let string): source = .characters(string.makeIterator())
-    case .vector(let vector): source = .vector(vector)
-    case .range(let low, let high):
-      source = .range(low)
-      end = high
-      index = low
-    default:
-      throw Diagnostic(.runtime, "cannot iterate over \(value.aTypeName)", at: location)
-    }
-  }
-
-  mutating func next() -> Value? {
-    switch source {
-    case .list(let list):
-      // The list is read live, by position, so appending while looping is safe.
-      guard index < list.items.count else { return nil }
-      index += 1
-      return list.items[index - 1]
-    case .values(let values):
-      guard index < values.count else { return nil }
-      index += 1
-      return values[index - 1]
-    case .characters(var iterator):
-      guard let character = iterator.next() else { return nil }
-      source = .characters(iterator)
-      return .string(String(character))
-    case .vector(let vector):
-      guard index < vector.items.count else { return nil }
-      index += 1
-      return .float(vector.items[index - 1])
-    case .range:
-      guard index < end else { return nil }
-      index += 1
-      return .int(index - 1)
-    }
-  }
-
-  /// Every item, for builtins that take any sequence.
-  static func items(of value: Value, for function: String) throws -> [Value] {
-    switch value {
-    case .list(let list): return list.items
-    case .dict(let dict): return dict.entries.keys.map(\.value)
-    case .string(let string): return string.map { .string(String($0)) }
-    case .vector(let vector): return vector.items.map { .float($0) }
-    case .range(let low, let high):
-      guard try Subscripts.count(low: low, high: high) <= 10_000_000 else { throw RuntimeFailure("\(function)(): range \(low)..<\(high) is too large to list") }
-      return (low..<high).map { .int($0) }
-    default: throw RuntimeFailure("\(function)() needs a list, dict, string, vector or range, got \(value.typeName)")
     }
   }
 }

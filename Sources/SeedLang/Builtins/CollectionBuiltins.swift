@@ -113,12 +113,12 @@ enum CollectionBuiltins {
     }),
     ("sorted", .init { receiver, args in
       try args.expect(0)
-      return .list(ListObject(try sortedItems(receiver, args)))
+      return .list(ListObject(try Sorting.sortedItems(receiver, args)))
     }),
     ("sort", .init { receiver, args in
       try args.expect(0)
       let list = try Receiver.list(receiver)
-      list.items = try sortedItems(receiver, args)
+      list.items = try Sorting.sortedItems(receiver, args)
       return .nil
     }),
     ("reversed", .init { receiver, args in try args.expect(0); return .list(ListObject(try Receiver.list(receiver).items.reversed())) }),
@@ -199,109 +199,6 @@ enum CollectionBuiltins {
   // sorted(xs), sorted(xs, by: { a, b in a < b }), sorted(xs, key: { x in ... }), reverse: true
   static func sorted(_ args: inout Arguments) throws -> Value {
     try args.expect(1)
-    return .list(ListObject(try sortedItems(args[0], args)))
-  }
-
-  /// The items of a sequence in order, as the `by`, `key` and `reverse` arguments ask. The sort
-  /// is stable: items that compare equal keep their order, also when reversed.
-  static func sortedItems(_ sequence: Value, _ args: Arguments) throws -> [Value] {
-    try args.checkLabels(["by", "key", "reverse"])
-    let interpreter = args.interpreter
-    let items = try Iteration.items(of: sequence, for: args.function)
-    var reverse = false
-    if let flag = args.named("reverse") {
-      guard case .bool(let b) = flag else { throw RuntimeFailure("\(args.function)(): reverse must be a bool") }
-      reverse = b
-    }
-    if args.named("by") == nil && args.named("key") == nil, let sorted = sortedScalars(items, reverse: reverse) {
-      return sorted
-    }
-    // Positions are sorted, ties broken by position, so equal items keep their order; Swift's
-    // sort is stable too, so `by:` needs only its arguments swapped to reverse.
-    let order: [Int]
-    if let by = args.named("by") {
-      order = try Array(items.indices).sorted { a, b in
-        let result = try interpreter.call(by, reverse ? [items[b], items[a]] : [items[a], items[b]])
-        guard case .bool(let less) = result else {
-          throw RuntimeFailure("\(args.function)(by:) must return a bool, got \(result.typeName)")
-        }
-        return less
-      }
-    } else {
-      let keys = try args.named("key").map { key in try items.map { try interpreter.call(key, [$0]) } } ?? items
-      order = try Array(items.indices).sorted { a, b in
-        let comparison = try Operators.compare(keys[a], keys[b])
-        return (reverse ? comparison > 0 : comparison < 0) || (comparison == 0 && a < b)
-      }
-    }
-    return order.map { items[$0] }
-  }
-
-  /// All strings or all ints, the common case, sorted as Swift values, in the order
-  /// `Operators.compare` gives; nil for anything else. Equal strings or ints cannot be told
-  /// apart, so stability does not matter.
-  static func sortedScalars(_ items: [Value], reverse: Bool) -> [Value]? {
-    switch items.first {
-    case .string?:
-      var strings: [String] = []
-      strings.reserveCapacity(items.count)
-      for item in items {
-        guard case .string(let s) = item else { return nil }
-        strings.append(s)
-      }
-      var sorted = sortedStrings(strings)
-      if reverse { sorted.reverse() }
-      return sorted.map(Value.string)
-    case .int?: return sorted(items, reverse: reverse, as: { if case .int(let i) = $0 { i } else { nil } }, Value.int)
-    default: return nil
-    }
-  }
-
-  /// Strings in the order `<` gives. ASCII text, the usual keys, is ordered by its bytes, so
-  /// each string's first eight bytes, read as one integer, order most pairs with a single
-  /// comparison; whole strings are compared only when those are equal. Other text is sorted
-  /// by Swift's comparison of strings.
-  static func sortedStrings(_ strings: [String]) -> [String] {
-    var keyed: [(prefix: UInt64, index: Int)] = []
-    keyed.reserveCapacity(strings.count)
-    for (index, string) in strings.enumerated() {
-      guard let prefix = asciiPrefix(of: string) else { return strings.sorted() }
-      keyed.append((prefix, index))
-    }
-    keyed.sort { a, b in
-      if a.prefix != b.prefix { return a.prefix < b.prefix }
-      return strings[a.index].utf8.lexicographicallyPrecedes(strings[b.index].utf8)
-    }
-    return keyed.map { strings[$0.index] }
-  }
-
-  /// The first eight bytes of an ASCII string, big-endian and padded with zeros; nil when a
-  /// byte is not ASCII.
-  private static func asciiPrefix(of string: String) -> UInt64? {
-    let prefix = string.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
-      guard bytes.isASCII else { return nil }
-      guard let start = bytes.baseAddress else { return 0 }
-      var prefix: UInt64 = 0
-      for position in 0..<8 {
-        prefix = prefix << 8 | (position < bytes.count ? UInt64(start[position]) : 0)
-      }
-      return prefix
-    }
-    return prefix ?? nil
-  }
-
-  @inline(__always)
-  private static func sorted<Scalar: Comparable>(
-    _ items: [Value], reverse: Bool, as scalar: (Value) -> Scalar?, _ value: (Scalar) -> Value
-  ) -> [Value]? {
-    var scalars: [Scalar] = []
-    scalars.reserveCapacity(items.count)
-    for item in items {
-      guard let s = scalar(item) else { return nil }
-      scalars.append(s)
-    }
-    scalars.sort()
-    if reverse { scalars.reverse() }
-    return scalars.map(value)
+    return .list(ListObject(try Sorting.sortedItems(args[0], args)))
   }
 }

@@ -1,0 +1,333 @@
+/// `sorted(xs)` and `xs.sort()`: items in the order `<` gives, or their keys' order with
+/// `key:`, or a comparator's with `by:`; reversed with `reverse: true`. Every sort is stable:
+/// items that compare equal keep their order, reversed or not.
+///
+/// Keys are computed once per item. Before sorting, they are checked to be of one kind that
+/// `<` orders (numbers, strings, bools or lists), so that mixed keys are an error naming the
+/// two items, whatever order the sort would have compared them in; then keys of one scalar
+/// kind are sorted as Swift values, with no call of the general comparison per pair.
+enum Sorting {
+  /// The items of a sequence in order, as the `by`, `key` and `reverse` arguments ask.
+  static func sortedItems(_ sequence: Value, _ args: Arguments) throws -> [Value] {
+    try args.checkLabels(["by", "key", "reverse"])
+    let items = try Iteration.items(of: sequence, for: args.function)
+    var reverse = false
+    if let flag = args.named("reverse") {
+      guard case .bool(let b) = flag else { throw RuntimeFailure("\(args.function)(): reverse must be a bool") }
+      reverse = b
+    }
+    let by = args.named("by"), key = args.named("key")
+    if by != nil && key != nil { throw RuntimeFailure("\(args.function)() takes by: or key:, not both") }
+    if let by { return try sorted(items, by: by, reverse: reverse, args) }
+    guard let key else {
+      if items.count < 2 { return items }
+      return try sortedScalars(items, reverse: reverse)
+        ?? order(of: items, reverse: reverse, Keys(function: args.function, keyed: false)).map { items[$0] }
+    }
+    var keys: [Value] = []
+    keys.reserveCapacity(items.count)
+    try args.interpreter.callback(key, arity: 1).forEach(items) { _, result in keys.append(result) }
+    if items.count < 2 { return items }
+    return try order(of: keys, reverse: reverse, Keys(function: args.function, keyed: true)).map { items[$0] }
+  }
+
+  /// Sorted by a comparator: `by(a, b)` is true when a goes before b. Positions are sorted,
+  /// not the items, which a sort would retain and release at each move.
+  private static func sorted(_ items: [Value], by: Value, reverse: Bool, _ args: Arguments) throws -> [Value] {
+    var order = Array(items.indices)
+    try items.withUnsafeBufferPointer { items in
+      try args.interpreter.callback(by, arity: 2).callingPairs { call in
+        // Swapping the arguments reverses the order; the sort being stable, ties keep theirs.
+        try order.sort { a, b in
+          let result = reverse ? try call(items[b], items[a]) : try call(items[a], items[b])
+          guard case .bool(let less) = result else {
+            throw RuntimeFailure("\(args.function)(by:) must return a bool, got \(result.typeName)")
+          }
+          return less
+        }
+      }
+    }
+    return order.map { items[$0] }
+  }
+
+  // MARK: - Keys
+
+  /// The kinds of values that `<` orders among themselves; ints and floats are both numbers.
+  private enum Kind {
+    case int, number, string, bool, list
+  }
+
+  /// What is being sorted, for messages: the items themselves or their keys.
+  private struct Keys {
+    let function: String
+    let keyed: Bool
+
+    func name(_ index: Int) -> String { keyed ? "the key of item \(index)" : "item \(index)" }
+
+    static func describe(_ value: Value) -> String {
+      if case .nil = value { return "nil" }
+      return value.aTypeName
+    }
+
+    func mixed(_ index: Int, _ value: Value, first: Int, _ firstValue: Value) -> RuntimeFailure {
+      RuntimeFailure(
+        "\(function)\(keyed ? "(key:)" : "()"): cannot compare \(name(index)) (\(value.aTypeName)) with \(name(first)) (\(firstValue.aTypeName))")
+    }
+
+    func unordered(_ index: Int, _ value: Value) -> RuntimeFailure {
+      if case .float = value { return RuntimeFailure("\(function)\(keyed ? "(key:)" : "()"): cannot order nan (\(name(index)))") }
+      return RuntimeFailure(
+        "\(function)\(keyed ? "(key:)" : "()"): cannot order \(name(index)) (\(Keys.describe(value))): only numbers, strings, bools and lists have an order")
+    }
+  }
+
+  /// The kind all `keys` share, or an error naming the first key that has another.
+  private static func kind(of keys: [Value], _ what: Keys) throws -> Kind {
+    var kind: Kind?
+    var first = 0
+    for (index, key) in keys.enumerated() {
+      let this: Kind
+      switch key {
+      case .int: this = .int
+      case .float(let f):
+        if f.isNaN { throw what.unordered(index, key) }
+        this = .number
+      case .string: this = .string
+      case .bool: this = .bool
+      case .list: this = .list
+      default: throw what.unordered(index, key)
+      }
+      switch (kind, this) {
+      case (nil, _):
+        kind = this
+        first = index
+      case (.int?, .number), (.number?, .int): kind = .number
+      case (let known?, _) where known == this: break
+      default: throw what.mixed(index, key, first: first, keys[first])
+      }
+    }
+    return kind ?? .int
+  }
+
+  /// The positions of `keys` in sorted order; equal keys keep their order.
+  private static func order(of keys: [Value], reverse: Bool, _ what: Keys) throws -> [Int] {
+    switch try kind(of: keys, what) {
+    case .int:
+      return stableOrder(keys, reverse: reverse) { if case .int(let i) = $0 { i } else { 0 } }
+    case .bool:
+      return stableOrder(keys, reverse: reverse) { if case .bool(let b) = $0 { b ? 1 : 0 } else { 0 } }
+    case .number:
+      // Two ints compare exactly; an int and a float compare as floats, as `<` does.
+      var pairs: [(key: Value, index: Int)] = keys.enumerated().map { ($0.element, $0.offset) }
+      func less(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x < y
+        default: return (a.asDouble ?? 0) < (b.asDouble ?? 0)
+        }
+      }
+      if reverse { pairs.sort { less($1.key, $0.key) } } else { pairs.sort { less($0.key, $1.key) } }
+      return pairs.map(\.index)
+    case .string:
+      let strings = keys.map { if case .string(let s) = $0 { s } else { "" } }
+      let order = stringOrder(strings)
+      // Reversed runs of equal strings must keep their order, so the runs are reversed whole.
+      return reverse ? reversedKeepingTies(order) { strings[$0] == strings[$1] } : order
+    case .list:
+      if let order = columnOrder(keys, reverse: reverse) { return order }
+      var order = Array(keys.indices)
+      if reverse {
+        try order.sort { try Operators.compare(keys[$1], keys[$0]) < 0 }
+      } else {
+        try order.sort { try Operators.compare(keys[$0], keys[$1]) < 0 }
+      }
+      return order
+    }
+  }
+
+  /// Keys that are lists of one length whose items are, place by place, all ints, all floats or
+  /// all strings, as two-part keys (`[p.age, p.name]`) are, in the order `<` gives lists; nil
+  /// for other lists. Each place's values are ranked once, so that comparing two keys compares
+  /// ints, not values through the general comparison of lists.
+  private static func columnOrder(_ keys: [Value], reverse: Bool) -> [Int]? {
+    guard case .list(let first) = keys[0], !first.items.isEmpty else { return nil }
+    let width = first.items.count
+    var lists: [[Value]] = []
+    lists.reserveCapacity(keys.count)
+    for key in keys {
+      guard case .list(let list) = key, list.items.count == width else { return nil }
+      lists.append(list.items)
+    }
+    // ranks[key * width + place]: equal values share a rank, and ranks order as values do.
+    var ranks = [Int](repeating: 0, count: keys.count * width)
+    for place in 0..<width {
+      switch first.items[place] {
+      case .int:
+        for (key, items) in lists.enumerated() {
+          guard case .int(let i) = items[place] else { return nil }
+          ranks[key * width + place] = i
+        }
+      case .float:
+        var floats: [Double] = []
+        floats.reserveCapacity(keys.count)
+        for items in lists {
+          guard case .float(let f) = items[place], !f.isNaN else { return nil }
+          floats.append(f)
+        }
+        let order = floats.indices.sorted { floats[$0] < floats[$1] }
+        rank(order, place, width, &ranks) { floats[$0] == floats[$1] }
+      case .string:
+        var strings: [String] = []
+        strings.reserveCapacity(keys.count)
+        for items in lists {
+          guard case .string(let s) = items[place] else { return nil }
+          strings.append(s)
+        }
+        rank(stringOrder(strings), place, width, &ranks) { strings[$0] == strings[$1] }
+      default:
+        return nil
+      }
+    }
+    var order = Array(keys.indices)
+    ranks.withUnsafeBufferPointer { ranks in
+      func less(_ a: Int, _ b: Int) -> Bool {
+        for place in 0..<width where ranks[a * width + place] != ranks[b * width + place] {
+          return ranks[a * width + place] < ranks[b * width + place]
+        }
+        return false
+      }
+      if reverse { order.sort { less($1, $0) } } else { order.sort { less($0, $1) } }
+    }
+    return order
+  }
+
+  /// Numbers the keys at `place` by their position in `order`, equal ones alike.
+  private static func rank(_ order: [Int], _ place: Int, _ width: Int, _ ranks: inout [Int], equal: (Int, Int) -> Bool) {
+    var current = 0
+    for (position, key) in order.enumerated() {
+      if position > 0 && !equal(order[position - 1], key) { current += 1 }
+      ranks[key * width + place] = current
+    }
+  }
+
+  /// The positions of `keys` in the order of the ints `scalar` gives them.
+  @inline(__always)
+  private static func stableOrder(_ keys: [Value], reverse: Bool, _ scalar: (Value) -> Int) -> [Int] {
+    var pairs: [(key: Int, index: Int)] = []
+    pairs.reserveCapacity(keys.count)
+    for (index, key) in keys.enumerated() { pairs.append((scalar(key), index)) }
+    if reverse { pairs.sort { $0.key > $1.key } } else { pairs.sort { $0.key < $1.key } }
+    return pairs.map(\.index)
+  }
+
+  /// `order` backwards, except that each run of equal items keeps its order.
+  private static func reversedKeepingTies(_ order: [Int], equal: (Int, Int) -> Bool) -> [Int] {
+    var result: [Int] = []
+    result.reserveCapacity(order.count)
+    var end = order.count
+    while end > 0 {
+      var start = end - 1
+      while start > 0 && equal(order[start - 1], order[end - 1]) { start -= 1 }
+      result.append(contentsOf: order[start..<end])
+      end = start
+    }
+    return result
+  }
+
+  // MARK: - Items sorted as they are
+
+  /// All ints, all floats or all strings, the common case, sorted as Swift values in the
+  /// order `<` gives; nil for anything else. Equal ints or floats cannot be told apart, nor can
+  /// equal strings' order be seen except for strings spelled differently, which the stable
+  /// sorts below keep in order.
+  private static func sortedScalars(_ items: [Value], reverse: Bool) -> [Value]? {
+    switch items.first {
+    case .string?:
+      var strings: [String] = []
+      strings.reserveCapacity(items.count)
+      for item in items {
+        guard case .string(let s) = item else { return nil }
+        strings.append(s)
+      }
+      var order = stringOrder(strings)
+      if reverse { order = reversedKeepingTies(order) { strings[$0] == strings[$1] } }
+      return order.map { .string(strings[$0]) }
+    case .int?: return sorted(items, reverse: reverse, as: { if case .int(let i) = $0 { i } else { nil } }, Value.int)
+    case .float?:
+      return sorted(items, reverse: reverse, as: { if case .float(let f) = $0, !f.isNaN { f } else { nil } }, Value.float)
+    default: return nil
+    }
+  }
+
+  @inline(__always)
+  private static func sorted<Scalar: Comparable>(
+    _ items: [Value], reverse: Bool, as scalar: (Value) -> Scalar?, _ value: (Scalar) -> Value
+  ) -> [Value]? {
+    var scalars: [Scalar] = []
+    scalars.reserveCapacity(items.count)
+    for item in items {
+      guard let s = scalar(item) else { return nil }
+      scalars.append(s)
+    }
+    if reverse { scalars.sort(by: >) } else { scalars.sort() }
+    return scalars.map(value)
+  }
+
+  /// The positions of strings in the order `<` gives, equal strings in their order. ASCII
+  /// text, the usual keys, is ordered by its bytes, so each string's first eight bytes, read as
+  /// one integer, order most pairs with a single comparison; whole strings are compared only
+  /// when those are equal. Other text is ordered by Swift's comparison of strings.
+  static func stringOrder(_ strings: [String]) -> [Int] {
+    var keyed: [(prefix: UInt64, index: Int)] = []
+    keyed.reserveCapacity(strings.count)
+    for (index, string) in strings.enumerated() {
+      guard let prefix = asciiPrefix(of: string) else {
+        return strings.indices.sorted { strings[$0] < strings[$1] }
+      }
+      keyed.append((prefix, index))
+    }
+    keyed.sort { a, b in
+      if a.prefix != b.prefix { return a.prefix < b.prefix }
+      return strings[a.index].utf8.lexicographicallyPrecedes(strings[b.index].utf8)
+    }
+    return keyed.map(\.index)
+  }
+
+  /// The first eight bytes of an ASCII string, big-endian and padded with zeros; nil when a
+  /// byte is not ASCII.
+  private static func asciiPrefix(of string: String) -> UInt64? {
+    let prefix = string.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
+      guard bytes.isASCII else { return nil }
+      guard let start = bytes.baseAddress else { return 0 }
+      var prefix: UInt64 = 0
+      for position in 0..<8 {
+        prefix = prefix << 8 | (position < bytes.count ? UInt64(start[position]) : 0)
+      }
+      return prefix
+    }
+    return prefix ?? nil
+  }
+}
+
+extension Callback {
+  /// Runs `body` with a function that calls this one on two values, as `sorted(by:)` calls its
+  /// comparator for each pair it compares. A closure's frame is made once for all the calls
+  /// and cleared after each, as in `forEach`.
+  func callingPairs<Result>(_ body: (_ call: (Value, Value) throws -> Value) throws -> Result) throws -> Result {
+    guard let closure else { return try body { try self($0, $1) } }
+    return try interpreter.with { interpreter in
+      try closure._withUnsafeGuaranteedRef { function in
+        let base = try interpreter.pushFrame(function, at: nil)
+        defer { interpreter.popFrame(base, function) }
+        let frame = Frame(slots: base, closure: function)
+        return try body { first, second in
+          (base + 1).initialize(to: first)
+          (base + 2).initialize(to: second)
+          let result = try interpreter.invoke(function, frame: frame, at: nil)
+          Interpreter.clear(base, count: function.slotCount)
+          try interpreter.checkInterrupt(at: nil)
+          return result
+        }
+      }
+    }
+  }
+}
