@@ -109,6 +109,25 @@ final class NotebookRunnerTests: XCTestCase {
     XCTAssertTrue(miss.contains("Something new"), miss)
   }
 
+  func testASeededRequestIsAnsweredFromTheStoreInAnotherCellButNotUnderAnotherFingerprint() throws {
+    _ = try run(NotebookRunnerTests.cells)
+    let before = server.requests.count
+    // A new cell asking the first cell's seeded question, and the same embedding.
+    let elsewhere = NotebookRunnerTests.cells + [
+      "let again = chat(\"Tell me about Mars\", seed: 7, temperature: 0)\nprint(again.cached, again.content == seeded.content)"
+    ]
+    let second = try run(elsewhere)
+    XCTAssertEqual(second.statuses, ["cached", "cached", "cached", "live"])
+    XCTAssertEqual(second.outputs[3], "true true")
+    XCTAssertEqual(server.requests.count, before, "answered from the store, from another cell")
+    // Under another fingerprint the stored answer is not valid: it goes live.
+    var moved = elsewhere
+    moved[3] += "\nprint(1)"
+    let drifted = try run(moved, fingerprint: { _ in "fp_other" })
+    XCTAssertEqual(drifted.outputs[3].split(separator: "\n").first, "false true")
+    XCTAssertGreaterThan(server.requests.count, before)
+  }
+
   func testAChangedCellRunsAgainAndSoDoOnlyTheCellsThatReadWhatItDefines() throws {
     _ = try run(NotebookRunnerTests.cells)
     var edited = NotebookRunnerTests.cells

@@ -16,8 +16,15 @@ public final class Lockfile: AnswerLayer, @unchecked Sendable {
   }
 
   public let path: String
-  private let byAddress: [AnswerAddress: StoredAnswer]
-  private let byKey: [String: [StoredAnswer]]
+  private let notebook: String
+  private let lock = NSLock()
+  /// Read on the first lookup: a run whose cells are all restored never needs it.
+  private var parsed: Result<Parsed, Malformed>?
+
+  private struct Parsed {
+    var byAddress: [AnswerAddress: StoredAnswer] = [:]
+    var byKey: [String: [StoredAnswer]] = [:]
+  }
 
   /// `NB.lock` for `NB`.
   public static func path(forNotebook notebookPath: String) -> String { notebookPath + ".lock" }
@@ -25,39 +32,55 @@ public final class Lockfile: AnswerLayer, @unchecked Sendable {
   public var layerName: String { "lockfile" }
   public var location: String { path }
 
-  /// Reads a lockfile; nil when there is none.
+  /// The lockfile beside a notebook; nil when there is none. It is read when first asked:
+  /// what is wrong with it is then thrown by the lookup, with its line.
   public static func read(forNotebook notebookPath: String) throws -> Lockfile? {
     let path = path(forNotebook: notebookPath)
     guard FileManager.default.fileExists(atPath: path) else { return nil }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-      throw Malformed(path: path, line: 1, message: "cannot be read as UTF-8 text")
-    }
-    return try Lockfile(path: path, text: text, notebook: URL(fileURLWithPath: notebookPath).lastPathComponent)
+    return Lockfile(path: path, notebook: URL(fileURLWithPath: notebookPath).lastPathComponent)
   }
 
-  public init(path: String, text: String, notebook: String) throws {
+  public init(path: String, notebook: String) {
     self.path = path
-    var byAddress: [AnswerAddress: StoredAnswer] = [:]
+    self.notebook = notebook
+  }
+
+  private func contents() throws -> Parsed {
+    try lock.withLock {
+      if let parsed { return try parsed.get() }
+      let made = Result {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+          throw Malformed(path: path, line: 1, message: "cannot be read as UTF-8 text")
+        }
+        return try Lockfile.parse(text, path: path, notebook: notebook)
+      }.mapError { $0 as? Malformed ?? Malformed(path: path, line: 1, message: "\($0)") }
+      parsed = made
+      return try made.get()
+    }
+  }
+
+  private static func parse(_ text: String, path: String, notebook: String) throws -> Parsed {
+    var parsed = Parsed()
     for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
       do {
         let answer = try Lockfile.answer(from: try JSONValue.parse(String(line)), notebook: notebook)
-        byAddress[answer.address] = answer
+        parsed.byAddress[answer.address] = answer
       } catch let error as Malformed {
         throw Malformed(path: path, line: number + 1, message: error.message)
       } catch {
         throw Malformed(path: path, line: number + 1, message: "\(error)")
       }
     }
-    self.byAddress = byAddress
-    byKey = Dictionary(grouping: byAddress.values.sorted { $0.address < $1.address }, by: \.address.requestKey)
+    parsed.byKey = Dictionary(grouping: parsed.byAddress.values.sorted { $0.address < $1.address }, by: \.address.requestKey)
+    return parsed
   }
 
-  public func answer(at address: AnswerAddress) throws -> StoredAnswer? { byAddress[address] }
+  public func answer(at address: AnswerAddress) throws -> StoredAnswer? { try contents().byAddress[address] }
 
-  public func answers(forRequestKey key: String) throws -> [StoredAnswer] { byKey[key] ?? [] }
+  public func answers(forRequestKey key: String) throws -> [StoredAnswer] { try contents().byKey[key] ?? [] }
 
   /// Every answer it holds, in file order.
-  public var answers: [StoredAnswer] { byAddress.values.sorted { $0.address < $1.address } }
+  public func answers() throws -> [StoredAnswer] { try contents().byAddress.values.sorted { $0.address < $1.address } }
 
   // MARK: - Writing
 
