@@ -1,4 +1,5 @@
 import Foundation
+import SeedLang
 
 /// The words a notebook run is told in, the same in `seednb run` and the REPL's `:load`.
 public enum RunText {
@@ -38,5 +39,53 @@ public enum RunText {
     let count = summary.syntaxErrors.count
     return summary.syntaxErrors.map { $0.rendered() }.joined(separator: "\n")
       + "\n\(notebook.file): \(count) syntax error\(count == 1 ? "" : "s"); nothing was run"
+  }
+}
+
+/// What `seednb run` and the REPL's `:load` print as a notebook runs, through the printer
+/// each has: a header for each cell, its outputs as they come, its error, and warnings.
+public final class RunTextPrinter: NotebookObserver {
+  /// How the host writes: a header line, an output, an error, and ending a started line.
+  public struct Hands {
+    public var header: (String) -> Void
+    public var output: (OutputItem) -> Void
+    public var error: (String) -> Void
+    public var finishLine: () -> Void
+
+    public init(
+      header: @escaping (String) -> Void, output: @escaping (OutputItem) -> Void, error: @escaping (String) -> Void,
+      finishLine: @escaping () -> Void
+    ) {
+      self.header = header
+      self.output = output
+      self.error = error
+      self.finishLine = finishLine
+    }
+  }
+
+  private let hands: Hands
+  private let lock = NSLock()
+
+  public init(_ hands: Hands) { self.hands = hands }
+
+  public func notebook(_ event: NotebookEvent) {
+    // Requests in `parallel` report from their own threads.
+    lock.withLock {
+      switch event {
+      case .cellStarted(let cell, let status, let reason):
+        hands.finishLine()
+        hands.header(RunText.header(cell, status, reason))
+      case .output(_, let item):
+        hands.output(item)
+      case .cellFinished(let report):
+        hands.finishLine()
+        if let error = report.result.error { hands.error(error.description) }
+      case .warning(let message):
+        hands.finishLine()
+        hands.error("seednb: \(message)")
+      case .requestStarted, .requestFinished, .token:
+        break
+      }
+    }
   }
 }

@@ -253,7 +253,11 @@ public final class REPL {
       loaded: notebookToLoad, interpreter: interpreter, journal: journal, cache: cache, runtime: configuration.runtime,
       options: .init(), currentFingerprint: { backend.currentFingerprint(model: $0) })
     let printer = output.printer()
-    let lines = NotebookLines(printer: printer)
+    let output = self.output
+    let lines = RunTextPrinter(
+      .init(
+        header: { output.out(output.styled($0, "1;36") + "\n") }, output: { printer.print($0) },
+        error: { output.error($0) }, finishLine: { printer.finishLine() }))
     let summary = whileRunning(printer: printer) { runner.run(observer: lines) }
     if !summary.syntaxErrors.isEmpty {
       output.error(RunText.syntaxErrors(summary, of: notebookToLoad.notebook))

@@ -87,7 +87,7 @@ extension RunRequest {
     defer { withExtendedLifetime(interruption) {} }
     let printer = OutputPrinter(terminal: terminal)
     let startedAt = Date()
-    let summary = runner.run(observer: RunLines(printer: printer))
+    let summary = runner.run(observer: RunTextPrinter(printer: printer))
     if !summary.syntaxErrors.isEmpty {
       terminal.err(RunText.syntaxErrors(summary, of: loaded.notebook) + "\n")
       return ExitStatus.usage

@@ -61,3 +61,15 @@ final class OutputPrinter {
     }
   }
 }
+
+extension RunTextPrinter {
+  /// What `seednb run` prints as a notebook runs: headers and outputs on standard output,
+  /// errors and warnings on standard error, in colour on a terminal.
+  convenience init(printer: OutputPrinter) {
+    let terminal = printer.terminal
+    self.init(
+      .init(
+        header: { printer.header($0) }, output: { printer.print($0) },
+        error: { terminal.err(terminal.styled($0, "31") + "\n") }, finishLine: { printer.finishLine() }))
+  }
+}

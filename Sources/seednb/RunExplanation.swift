@@ -1,36 +1,5 @@
 import Foundation
-import SeedLang
 import SeedNotebook
-
-/// What `seednb run` prints as a notebook runs: each cell's header with its status and why
-/// it ran, its outputs as they come, its error, and what could not be read or saved.
-final class RunLines: NotebookObserver {
-  let printer: OutputPrinter
-  private let lock = NSLock()
-
-  init(printer: OutputPrinter) { self.printer = printer }
-
-  func notebook(_ event: NotebookEvent) {
-    // Requests in `parallel` report from their own threads.
-    lock.withLock {
-      let terminal = printer.terminal
-      switch event {
-      case .cellStarted(let cell, let status, let reason):
-        printer.header(RunText.header(cell, status, reason))
-      case .output(_, let item):
-        printer.print(item)
-      case .cellFinished(let report):
-        printer.finishLine()
-        if let error = report.result.error { terminal.err(terminal.styled(error.description, "31") + "\n") }
-      case .warning(let message):
-        printer.finishLine()
-        terminal.err(terminal.styled("seednb: \(message)", "33") + "\n")
-      case .requestStarted, .requestFinished, .token:
-        break
-      }
-    }
-  }
-}
 
 /// `seednb run --explain`: each cell's key and what it is made of, and whether a run would
 /// restore it, without running anything.
