@@ -164,6 +164,9 @@ public final class NginxWebDAV: @unchecked Sendable {
     return false
   }
 
+  /// The URL of a loopback port nothing listens on: a remote cache that is down.
+  public static func freePortURL() throws -> String { "http://127.0.0.1:\(try freePort())" }
+
   /// A port nothing listens on now: the kernel's choice for a socket bound to port 0.
   static func freePort() throws -> Int {
     let listener = try LoopbackListener()

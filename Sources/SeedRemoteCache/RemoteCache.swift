@@ -76,8 +76,9 @@ public final class RemoteCache: @unchecked Sendable {
     self.onWarning = onWarning
   }
 
-  /// The `ac` key of the answer to a request (its request key) at an occurrence.
-  public static func actionKey(requestKey: String, occurrence: Int) -> String {
+  /// The `ac` key of the answer to a request (its request key) at an occurrence, written as
+  /// text; two different pairs never share a key.
+  public static func actionKey(requestKey: String, occurrence: String) -> String {
     sha256(Data("seednb-answer-1\u{0}\(requestKey)\u{0}\(occurrence)".utf8))
   }
 

@@ -28,8 +28,8 @@ final class RemoteCacheTests: XCTestCase {
   func testAnUploadedAnswerIsFoundWithItsManifest() throws {
     let warnings = Warnings()
     let cache = try cache(warnings: warnings)
-    let key = RemoteCache.actionKey(requestKey: RemoteCacheTests.requestKey, occurrence: 0)
-    XCTAssertNotEqual(key, RemoteCache.actionKey(requestKey: RemoteCacheTests.requestKey, occurrence: 1))
+    let key = RemoteCache.actionKey(requestKey: RemoteCacheTests.requestKey, occurrence: "0")
+    XCTAssertNotEqual(key, RemoteCache.actionKey(requestKey: RemoteCacheTests.requestKey, occurrence: "1"))
     guard case .miss = cache.lookup(actionKey: key) else { return XCTFail("an empty cache has no entry") }
     let blob = Data(#"{"response":"hello"}"#.utf8)
     let date = Date(timeIntervalSince1970: 1_800_000_000)
@@ -57,7 +57,7 @@ final class RemoteCacheTests: XCTestCase {
   func testTamperedBytesAreNeverServed() throws {
     let warnings = Warnings()
     let cache = try cache(warnings: warnings)
-    let key = RemoteCache.actionKey(requestKey: RemoteCacheTests.requestKey, occurrence: 0)
+    let key = RemoteCache.actionKey(requestKey: RemoteCacheTests.requestKey, occurrence: "0")
     let blob = Data("the true answer".utf8)
     try cache.storeNow(actionKey: key, blob: blob, fingerprint: nil, model: nil, seed: nil, date: Date())
     let sha = RemoteCache.sha256(blob)
@@ -94,10 +94,10 @@ final class RemoteCacheTests: XCTestCase {
     let warnings = Warnings()
     let cache = try cache("http://127.0.0.1:\(port)/team", warnings: warnings)
     for occurrence in 0..<5 {
-      guard case .miss = cache.lookup(actionKey: RemoteCache.actionKey(requestKey: "r", occurrence: occurrence)) else {
+      guard case .miss = cache.lookup(actionKey: RemoteCache.actionKey(requestKey: "r", occurrence: "#\(occurrence)")) else {
         return XCTFail("an unreachable cache answered")
       }
-      cache.upload(actionKey: RemoteCache.actionKey(requestKey: "u", occurrence: occurrence), blob: Data(), fingerprint: nil, model: nil, seed: nil)
+      cache.upload(actionKey: RemoteCache.actionKey(requestKey: "u", occurrence: "#\(occurrence)"), blob: Data(), fingerprint: nil, model: nil, seed: nil)
     }
     cache.waitForUploads()
     XCTAssertEqual(warnings.all.count, 1, "\(warnings.all)")
@@ -113,7 +113,7 @@ final class RemoteCacheTests: XCTestCase {
     let cache = try cache(silent.baseURL, timeout: 0.3, warnings: warnings)
     let start = Date()
     for occurrence in 0..<10 {
-      guard case .miss = cache.lookup(actionKey: RemoteCache.actionKey(requestKey: "r", occurrence: occurrence)) else {
+      guard case .miss = cache.lookup(actionKey: RemoteCache.actionKey(requestKey: "r", occurrence: "#\(occurrence)")) else {
         return XCTFail("a silent cache answered")
       }
     }
@@ -127,7 +127,7 @@ final class RemoteCacheTests: XCTestCase {
     let warnings = Warnings()
     let cache = try cache(nginx.baseURL + "/broken/", warnings: warnings)
     for occurrence in 0..<3 {
-      _ = cache.lookup(actionKey: RemoteCache.actionKey(requestKey: "r", occurrence: occurrence))
+      _ = cache.lookup(actionKey: RemoteCache.actionKey(requestKey: "r", occurrence: "#\(occurrence)"))
     }
     XCTAssertEqual(warnings.all.count, 1)
     XCTAssertTrue(warnings.all[0].hasPrefix("the remote cache \(nginx.baseURL)/broken cannot be used (GET ac/"))
@@ -141,9 +141,9 @@ final class RemoteCacheTests: XCTestCase {
     for index in 0..<100 {
       for (cache, own) in [(first, "first"), (second, "second")] {
         let shared = Data("shared answer \(index)".utf8)
-        cache.upload(actionKey: RemoteCache.actionKey(requestKey: "shared", occurrence: index), blob: shared, fingerprint: "f", model: "m", seed: index)
+        cache.upload(actionKey: RemoteCache.actionKey(requestKey: "shared", occurrence: "#\(index)"), blob: shared, fingerprint: "f", model: "m", seed: index)
         let mine = Data("\(own) answer \(index)".utf8)
-        cache.upload(actionKey: RemoteCache.actionKey(requestKey: own, occurrence: index), blob: mine, fingerprint: "f", model: "m", seed: index)
+        cache.upload(actionKey: RemoteCache.actionKey(requestKey: own, occurrence: "#\(index)"), blob: mine, fingerprint: "f", model: "m", seed: index)
       }
     }
     first.waitForUploads()
@@ -152,7 +152,7 @@ final class RemoteCacheTests: XCTestCase {
     let reader = try cache(warnings: warnings)
     for index in 0..<100 {
       for (name, text) in [("shared", "shared answer \(index)"), ("first", "first answer \(index)"), ("second", "second answer \(index)")] {
-        guard case .hit(let manifest, let bytes) = reader.lookup(actionKey: RemoteCache.actionKey(requestKey: name, occurrence: index)) else {
+        guard case .hit(let manifest, let bytes) = reader.lookup(actionKey: RemoteCache.actionKey(requestKey: name, occurrence: "#\(index)")) else {
           return XCTFail("\(name) \(index) is missing")
         }
         XCTAssertEqual(String(decoding: bytes, as: UTF8.self), text)
