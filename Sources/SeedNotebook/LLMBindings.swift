@@ -103,14 +103,18 @@ public struct LLMBindings: Sendable {
     let keyed = journal.map { _ in CacheKeys.requestKey(request, apiKeyName: apiKey?.name) }
     let consulted = try keyed.flatMap { keyed in
       try journal?.consult(
-        kind: .chat, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: seeded)
+        kind: .chat, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: seeded,
+        model: request.model)
     }
     if let call = consulted?.replay {
       return try LLMBindings.replayedRecord(call, requestedModel: requestedModel, request: request)
     }
     let randomSeed = backend.adapt(&request)
     let backend = self.backend
-    let stream = (request.n ?? 1) == 1 && args.interpreter.taskPath.isEmpty ? onToken : nil
+    let observer = journal?.observer
+    let tokens: (@Sendable (String) -> Void)? =
+      onToken ?? (observer?.streamsTokens == true ? { @Sendable text in observer?.notebook(.token(text)) } : nil)
+    let stream = (request.n ?? 1) == 1 && args.interpreter.taskPath.isEmpty ? tokens : nil
     let answer = try args.interpreter.blocking {
       do {
         if let stream { return try backend.client(apiKey: apiKey).chatStreaming(request, onToken: stream) }
@@ -124,7 +128,7 @@ public struct LLMBindings: Sendable {
           response: answer.json.serialized(), model: answer.body.model, fingerprint: answer.body.systemFingerprint,
           seed: request.seed, seeded: seeded, latency: answer.latency, promptTokens: answer.body.usage?.promptTokens ?? 0,
           completionTokens: answer.body.usage?.completionTokens ?? 0, apiKeyName: apiKey?.name),
-        live: true)
+        source: .live)
     }
     return LLMBindings.record(of: answer, for: request, requestedModel: requestedModel, randomSeed: randomSeed, cached: false)
   }
@@ -166,7 +170,8 @@ public struct LLMBindings: Sendable {
     let keyed = journal.map { _ in CacheKeys.requestKey(request, apiKeyName: apiKey?.name) }
     let consulted = try keyed.flatMap { keyed in
       try journal?.consult(
-        kind: .embed, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: false)
+        kind: .embed, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: false,
+        model: request.model)
     }
     var response = try consulted?.replay.map { try EmbeddingResponse(json: try JSONValue.parse($0.response)) }
     if response == nil {
@@ -182,10 +187,11 @@ public struct LLMBindings: Sendable {
         journal.note(
           RecordedCall(
             kind: .embed, requestKey: key, taskPath: slot.taskPath, occurrence: slot.occurrence, request: requestText,
-            response: answer.json.serialized(), model: answer.body.model, fingerprint: nil, seed: nil, seeded: false,
+            response: answer.json.serialized(), model: answer.body.model,
+            fingerprint: answer.json["system_fingerprint"]?.string, seed: nil, seeded: false,
             latency: answer.latency, promptTokens: answer.body.usage?.promptTokens ?? 0, completionTokens: 0,
             apiKeyName: apiKey?.name),
-          live: true)
+          source: .live)
       }
     }
     let ordered = (response?.data ?? []).sorted { $0.index < $1.index }

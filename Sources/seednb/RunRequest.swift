@@ -16,6 +16,7 @@ struct RunRequest {
   var cellTimeout: Double? = nil
   var maxOutput: Double = RunRequest.defaultMaxOutput
   var report: String? = nil
+  var explain = false
 }
 
 extension RunRequest {
@@ -61,6 +62,13 @@ extension RunRequest {
     let options = NotebookRunner.Options(
       refresh: refresh, frozen: frozen, cellTimeout: cellTimeout.map(CellTimeout.init), maxOutputBytes: Int(maxOutput * 1_000_000))
     let report = self.report
+    if explain {
+      let runner = NotebookRunner(
+        loaded: loaded, llm: nil, cache: .open(forNotebook: loaded.notebook.file, createStore: false),
+        runtime: Seednb.version, options: options)
+      terminal.out(RunExplanation.text(runner))
+      return
+    }
     let status = LargeStack.run {
       RunRequest.execute(loaded, backend: chosen, options: options, terminal: terminal, report: report)
     }
@@ -70,43 +78,21 @@ extension RunRequest {
   static func execute(
     _ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal, report: String? = nil
   ) -> Int32 {
-    let journal = CallJournal()
-    var bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
-    bindings.journal = journal
-    let session = NotebookSession(
-      notebook: loaded.notebook, parameters: loaded.parameters, modules: .forNotebook(at: loaded.notebook.file), llm: bindings)
-    let interruption = Interruption { session.interpreter }
-    defer { withExtendedLifetime(interruption) {} }
-    let syntaxErrors = session.syntaxErrors()
-    if !syntaxErrors.isEmpty {
-      terminal.err(syntaxErrors.map { $0.rendered() }.joined(separator: "\n") + "\n")
-      let count = syntaxErrors.count
-      terminal.err("\(loaded.notebook.file): \(count) syntax error\(count == 1 ? "" : "s"); nothing was run\n")
-      return ExitStatus.usage
-    }
-    let store: CacheStore?
-    do {
-      store = try CacheStore(path: CacheStore.path(forNotebook: loaded.notebook.file))
-      if let note = store?.rebuildNote { terminal.err("seednb: \(note)\n") }
-    } catch {
-      terminal.err("seednb: cannot open the cache beside the notebook (\(error.readableDescription)); running without it\n")
-      store = nil
-    }
+    let cache = NotebookCache.open(forNotebook: loaded.notebook.file)
+    for note in cache.notes { terminal.err("seednb: \(note)\n") }
     let runner = NotebookRunner(
-      session: session, journal: journal, store: store, runtime: Seednb.version, parameters: loaded.parameters,
-      options: options, currentFingerprint: { bindings.backend.currentFingerprint(model: $0) })
+      loaded: loaded, llm: backend.bindings(model: loaded.notebook.frontMatter?.model), cache: cache,
+      runtime: Seednb.version, options: options)
+    let interruption = Interruption { runner.session.interpreter }
+    defer { withExtendedLifetime(interruption) {} }
     let printer = OutputPrinter(terminal: terminal)
     let startedAt = Date()
-    let summary = runner.run(
-      onCellStart: { cell, status, note in
-        printer.header(for: cell.label, status: status.rawValue)
-        if let note { terminal.out(terminal.styled(note, "33") + "\n") }
-      },
-      onOutput: { printer.print($0) },
-      onCellEnd: { report in
-        printer.finishLine()
-        if let error = report.result.error { terminal.err(terminal.styled(error.description, "31") + "\n") }
-      })
+    let summary = runner.run(observer: RunLines(printer: printer))
+    if !summary.syntaxErrors.isEmpty {
+      terminal.err(RunText.syntaxErrors(summary, of: loaded.notebook) + "\n")
+      return ExitStatus.usage
+    }
+    let store = cache.store
     printer.summary(summary)
     // The run's record: what reports say about where the results came from.
     let record = RunRecord(
