@@ -50,7 +50,7 @@ let package = Package(
     .target(
       name: "SeedNotebook",
       dependencies: [
-        "SeedLang", "SeedLLM", "SeedJSON",
+        "SeedLang", "SeedLLM", "SeedJSON", "SeedRemoteCache",
         .product(name: "Yams", package: "Yams"),
         .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "GRDB", package: "GRDB.swift"),
@@ -64,7 +64,7 @@ let package = Package(
     .executableTarget(
       name: "seednb",
       dependencies: [
-        "SeedLang", "SeedNotebook", "SeedLLM", "SeedREPL", "SeedRender", "CMalloc",
+        "SeedLang", "SeedNotebook", "SeedLLM", "SeedREPL", "SeedRender", "SeedRemoteCache", "CMalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
@@ -84,7 +84,7 @@ let package = Package(
     .testTarget(name: "SeedLLMTests", dependencies: ["SeedLLM", "LoopbackOpenAI"]),
     .testTarget(name: "SeedRemoteCacheTests", dependencies: ["SeedRemoteCache", "SeedLLM", "LoopbackWebDAV"]),
     .testTarget(name: "SeedFuzzingTests", dependencies: ["SeedFuzzing"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "seednbTests", dependencies: ["seednb", "LoopbackOpenAI"]),
+    .testTarget(name: "seednbTests", dependencies: ["seednb", "LoopbackOpenAI", "LoopbackWebDAV"]),
     .testTarget(name: "SeedREPLTests", dependencies: ["SeedREPL", "SeedLLM", "SeedLang", "seednb", "LoopbackOpenAI"]),
     .testTarget(
       name: "SeedRenderTests", dependencies: ["SeedRender", "SeedNotebook", "SeedLang", "LoopbackOpenAI"],

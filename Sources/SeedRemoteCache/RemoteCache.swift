@@ -130,7 +130,8 @@ public final class RemoteCache: @unchecked Sendable {
   }
 
   /// Uploads an answer in the background: its bytes to `cas`, then its manifest to `ac`, so
-  /// that a manifest never names bytes the cache lacks. Nothing when read-only or failed.
+  /// that a manifest never names bytes the cache lacks (see `store`). Nothing when read-only
+  /// or failed.
   public func upload(actionKey: String, blob: Data, fingerprint: String?, model: String?, seed: Int?, date: Date = Date()) {
     guard !readOnly, failure == nil else { return }
     let manifest = Manifest(blob: blob, fingerprint: fingerprint, model: model, seed: seed, date: date)
@@ -146,7 +147,19 @@ public final class RemoteCache: @unchecked Sendable {
     try store(actionKey: actionKey, manifest: Manifest(blob: blob, fingerprint: fingerprint, model: model, seed: seed, date: date), blob: blob)
   }
 
+  /// The first answer filed under a key stays, as long as its fingerprint is the backend's:
+  /// a second run that got other answers to the same unseeded requests must not mix its
+  /// answers with the first one's, whose later requests (an embedding of them all) depend on
+  /// them together. An answer under a new fingerprint replaces the old one.
   private func store(actionKey: String, manifest: Manifest, blob: Data) throws {
+    if let document = try client.get(.ac, actionKey),
+      let existing = try? JSONDecoder().decode(Manifest.self, from: document),
+      existing.format == Manifest.currentFormat, existing.fingerprint == manifest.fingerprint
+    {
+      // The same bytes are written again, which mends a blob that was lost or altered.
+      if existing.blob == manifest.blob { try client.put(.cas, manifest.blob.sha256, blob) }
+      return
+    }
     try client.put(.cas, manifest.blob.sha256, blob)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]

@@ -81,6 +81,24 @@ final class RemoteCacheTests: XCTestCase {
     XCTAssertEqual(warnings.all, [])
   }
 
+  func testTheFirstAnswerStaysUnlessItsFingerprintChanged() throws {
+    let cache = try cache(warnings: Warnings())
+    let key = RemoteCache.actionKey(requestKey: RemoteCacheTests.requestKey, occurrence: "#0")
+    func served() -> String? {
+      guard case .hit(_, let bytes) = cache.lookup(actionKey: key) else { return nil }
+      return String(decoding: bytes, as: UTF8.self)
+    }
+    try cache.storeNow(actionKey: key, blob: Data("first".utf8), fingerprint: "fp_1", model: "m", seed: 1, date: Date())
+    try cache.storeNow(actionKey: key, blob: Data("second".utf8), fingerprint: "fp_1", model: "m", seed: 2, date: Date())
+    XCTAssertEqual(served(), "first")
+    // Uploading the same answer again mends its lost bytes.
+    try FileManager.default.removeItem(at: nginx.root.appendingPathComponent("cas/\(RemoteCache.sha256(Data("first".utf8)))"))
+    try cache.storeNow(actionKey: key, blob: Data("first".utf8), fingerprint: "fp_1", model: "m", seed: 1, date: Date())
+    XCTAssertEqual(served(), "first")
+    try cache.storeNow(actionKey: key, blob: Data("third".utf8), fingerprint: "fp_2", model: "m", seed: 1, date: Date())
+    XCTAssertEqual(served(), "third")
+  }
+
   func testReadOnlyUploadsNothing() throws {
     let cache = try cache(readOnly: true, warnings: Warnings())
     cache.upload(actionKey: String(repeating: "d", count: 64), blob: Data("x".utf8), fingerprint: nil, model: nil, seed: nil)
@@ -138,6 +156,7 @@ final class RemoteCacheTests: XCTestCase {
     let warnings = Warnings()
     let first = try cache(warnings: warnings), second = try cache(warnings: warnings)
     // Both upload the same 100 answers, and 100 each of their own, at the same time.
+    // (The shared ones are the same bytes: which upload comes first does not matter.)
     for index in 0..<100 {
       for (cache, own) in [(first, "first"), (second, "second")] {
         let shared = Data("shared answer \(index)".utf8)

@@ -50,6 +50,7 @@ public final class CallJournal: @unchecked Sendable {
   private var fromTranscript = 0
   private var fromLayers = 0
   private var liveTokens = 0
+  private var liveCalls: [RecordedCall] = []
   /// Hears requests as they start and finish.
   public var observer: NotebookObserver?
 
@@ -81,6 +82,7 @@ public final class CallJournal: @unchecked Sendable {
       fromTranscript = 0
       fromLayers = 0
       liveTokens = 0
+      liveCalls = []
     }
   }
 
@@ -95,6 +97,8 @@ public final class CallJournal: @unchecked Sendable {
     public let liveTokens: Int
     public let frozenMisses: [String]
     public let layerFailures: [String]
+    /// The calls answered by the backend now: the new answers, for the layers that keep them.
+    public var liveCalls: [RecordedCall] = []
 
     /// Calls not sent to the backend.
     public var cached: Int { fromTranscript + fromLayers }
@@ -103,9 +107,11 @@ public final class CallJournal: @unchecked Sendable {
 
   public func finish() -> CellCalls {
     lock.withLock {
-      CellCalls(
+      var cellCalls = CellCalls(
         calls: calls, live: live, fromTranscript: fromTranscript, fromLayers: fromLayers, liveTokens: liveTokens,
         frozenMisses: misses, layerFailures: failures)
+      cellCalls.liveCalls = liveCalls
+      return cellCalls
     }
   }
 
@@ -197,6 +203,7 @@ public final class CallJournal: @unchecked Sendable {
       case .live:
         live += 1
         liveTokens += call.promptTokens + call.completionTokens
+        liveCalls.append(call)
       case .transcript: fromTranscript += 1
       case .layer: fromLayers += 1
       }
