@@ -61,7 +61,7 @@ final class RemoteCacheCommandTests: XCTestCase {
       "SEEDNB_MAX_RETRIES": "0", "NO_COLOR": "1", "SEEDNB_REMOTE_CACHE": nil,
     ]
     for (key, value) in extra { environment[key] = value }
-    let backend = ["run", "check", "render", "repl"].contains(arguments.first ?? "") ? ["--backend", "openai"] : []
+    let backend = ["run", "check", "repl"].contains(arguments.first ?? "") ? ["--backend", "openai"] : []
     let outcome = try CommandLineTests.run(arguments + backend, in: folder, environment: environment)
     printed += [outcome.stdout, outcome.stderr]
     return outcome
@@ -198,6 +198,31 @@ final class RemoteCacheCommandTests: XCTestCase {
     let replayed = try seednb(["run", third, "--frozen", "--remote-cache", remote], llm: false)
     XCTAssertEqual(replayed.status, 0, replayed.stdout + replayed.stderr)
     XCTAssertEqual(RemoteCacheCommandTests.outputs(replayed), RemoteCacheCommandTests.outputs(recorded))
+  }
+
+  func testRenderAndTheREPLReadTheRemote() throws {
+    let first = try machine("first")
+    let recorded = try seednb(["run", first, "--remote-cache", remote])
+    XCTAssertEqual(recorded.status, 0, recorded.stderr)
+    // The REPL loads the notebook on another machine: seeded answers and embeddings come from
+    // the remote (the unseeded chats go live, as in a run).
+    let repl = try seednb(["repl", try machine("second"), "--remote-cache", remote])
+    XCTAssertEqual(repl.status, 0, repl.stdout + repl.stderr)
+    let byRequest = try XCTUnwrap(repl.stdout.range(of: #"\(\d+ by request\)"#, options: .regularExpression), repl.stdout)
+    XCTAssertGreaterThan(Int(repl.stdout[byRequest].dropFirst().prefix { $0.isNumber }) ?? 0, 0, repl.stdout)
+    server.stop()
+    // A third renders the report from the remote alone.
+    let third = try machine("third")
+    let report = folder.appendingPathComponent("report.md").path
+    let rendered = try seednb(["render", third, "--remote-cache", remote, "-o", report], llm: false)
+    XCTAssertEqual(rendered.status, 0, rendered.stdout + rendered.stderr)
+    XCTAssertTrue(rendered.stderr.contains("cells replayed from the remote cache \(nginx.baseURL)/private"), rendered.stderr)
+    let text = try String(contentsOfFile: report, encoding: .utf8)
+    XCTAssertFalse(text.contains("not run"), text)
+    for line in RemoteCacheCommandTests.outputs(recorded).split(separator: "\n") where line.hasPrefix("The average distance") {
+      XCTAssertTrue(text.contains(line), "\(line) is not in the report")
+    }
+    try assertNoSecretAnywhere()
   }
 
   func testPushAndPull() throws {
