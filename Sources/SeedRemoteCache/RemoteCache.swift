@@ -182,7 +182,8 @@ public final class RemoteCache: @unchecked Sendable {
       fault = made
       return made
     }
-    guard let first else { return }
+    // After Ctrl-C the run is ending: the cache is left alone, with nothing to warn of.
+    guard let first, first.reason != .cancelled else { return }
     onWarning(
       "the remote cache \(first.address) cannot be used (\(first.operation): \(first.detail)); going on with the local store")
   }

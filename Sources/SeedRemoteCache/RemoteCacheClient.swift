@@ -65,7 +65,7 @@ public struct RemoteCacheClient: Sendable {
     do {
       return try HTTPTransport.shared.perform(request)
     } catch let failure as TransportFailure {
-      throw fault(method, area, key, .transport(redact(failure.description)))
+      throw fault(method, area, key, failure == .cancelled ? .cancelled : .transport(redact(failure.description)))
     }
   }
 
@@ -91,6 +91,8 @@ public struct RemoteCacheFault: Error, Sendable, Equatable, CustomStringConverti
     case transport(String)
     /// The status and the start of the server's text.
     case status(Int, String)
+    /// Ctrl-C ended the request: no fault of the cache.
+    case cancelled
   }
 
   /// The cache's URL as shown (no password).
@@ -103,6 +105,7 @@ public struct RemoteCacheFault: Error, Sendable, Equatable, CustomStringConverti
     switch reason {
     case .transport(let text): return text
     case .status(let status, let text): return text.isEmpty ? "HTTP \(status)" : "HTTP \(status): \(text)"
+    case .cancelled: return "cancelled"
     }
   }
 
