@@ -50,6 +50,7 @@ public final class CallJournal: @unchecked Sendable {
   private var fromTranscript = 0
   private var fromLayers = 0
   private var liveTokens = 0
+  private var byLayer: [String: Int] = [:]
   private var liveCalls: [RecordedCall] = []
   /// Hears requests as they start and finish.
   public var observer: NotebookObserver?
@@ -82,6 +83,7 @@ public final class CallJournal: @unchecked Sendable {
       fromTranscript = 0
       fromLayers = 0
       liveTokens = 0
+      byLayer = [:]
       liveCalls = []
     }
   }
@@ -97,6 +99,8 @@ public final class CallJournal: @unchecked Sendable {
     public let liveTokens: Int
     public let frozenMisses: [String]
     public let layerFailures: [String]
+    /// Calls not sent, by the layer that answered ("store" for restored cells' transcripts).
+    public let byLayer: [String: Int]
     /// The calls answered by the backend now: the new answers, for the layers that keep them.
     public var liveCalls: [RecordedCall] = []
 
@@ -109,7 +113,7 @@ public final class CallJournal: @unchecked Sendable {
     lock.withLock {
       var cellCalls = CellCalls(
         calls: calls, live: live, fromTranscript: fromTranscript, fromLayers: fromLayers, liveTokens: liveTokens,
-        frozenMisses: misses, layerFailures: failures)
+        frozenMisses: misses, layerFailures: failures, byLayer: byLayer)
       cellCalls.liveCalls = liveCalls
       return cellCalls
     }
@@ -204,8 +208,12 @@ public final class CallJournal: @unchecked Sendable {
         live += 1
         liveTokens += call.promptTokens + call.completionTokens
         liveCalls.append(call)
-      case .transcript: fromTranscript += 1
-      case .layer: fromLayers += 1
+      case .transcript:
+        fromTranscript += 1
+        byLayer["store", default: 0] += 1
+      case .layer(let name):
+        fromLayers += 1
+        byLayer[name, default: 0] += 1
       }
     }
     if source == .live {
