@@ -120,6 +120,7 @@ final class RemoteCacheCommandTests: XCTestCase {
     let all = replayed.stdout + replayed.stderr
     XCTAssertTrue(all.contains("but its bytes have SHA-256"), all)
     XCTAssertTrue(all.contains("names cas/"), all)
+    XCTAssertTrue(all.contains("--frozen: this request is in no cache (asked: store, remote cache): chat "), all)
     XCTAssertFalse(all.contains("tampered"), "tampered bytes were shown: \(all)")
   }
 

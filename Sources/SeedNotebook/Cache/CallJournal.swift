@@ -192,7 +192,10 @@ public final class CallJournal: @unchecked Sendable {
       observer?.notebook(.requestFinished(event, source))
       return (call, slot)
     case .frozenMiss:
-      throw RuntimeFailure("--frozen: this request is in neither the cache nor the lockfile: \(shown)")
+      // Named, so that a CI job replaying from a remote cache sees that it was asked.
+      let asked = currentPolicy.layers.layers.map(\.layerName)
+      throw RuntimeFailure(
+        "--frozen: this request is in no cache (asked: \(asked.isEmpty ? "none" : asked.joined(separator: ", "))): \(shown)")
     case .live:
       observer?.notebook(.requestStarted(event))
       return (nil, slot)
