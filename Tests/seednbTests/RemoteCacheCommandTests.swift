@@ -124,6 +124,19 @@ final class RemoteCacheCommandTests: XCTestCase {
     XCTAssertFalse(all.contains("tampered"), "tampered bytes were shown: \(all)")
   }
 
+  /// Manifests swapped between keys: every blob verifies, but holds another request's answer.
+  func testAnAnswerFiledUnderAnotherRequestIsNeverServed() throws {
+    let first = try machine("first")
+    XCTAssertEqual(try seednb(["run", first, "--remote-cache", remote]).status, 0)
+    let manifests = try nginx.storedFiles().filter { $0.key.hasPrefix("private/ac/") }.sorted { $0.key < $1.key }
+    for (index, entry) in manifests.enumerated() {
+      try manifests[(index + 1) % manifests.count].value.write(to: nginx.root.appendingPathComponent(entry.key))
+    }
+    let replayed = try seednb(["run", try machine("second"), "--frozen", "--remote-cache", remote], llm: false)
+    XCTAssertEqual(replayed.status, 3, replayed.stdout + replayed.stderr)
+    XCTAssertTrue(replayed.stderr.contains("holds the answer to another request; it was not used"), replayed.stderr)
+  }
+
   func testARemoteThatIsDownSlowOrBrokenWarnsOnceAndTheRunGoesOn() throws {
     let silent = try LoopbackListener()
     defer { silent.close() }
