@@ -40,10 +40,14 @@ let package = Package(
     .systemLibrary(name: "CMalloc"),
     // OpenAI-compatible HTTP over one libcurl multi handle; knows nothing of the language.
     .target(name: "SeedLLM", dependencies: ["CCurl", "SeedJSON"]),
+    // Bazel's HTTP cache protocol (ac/cas) over SeedLLM's transport: recorded answers shared
+    // through a remote cache, verified on read.
+    .target(
+      name: "SeedRemoteCache", dependencies: ["SeedLLM", .product(name: "Crypto", package: "swift-crypto")]),
     .target(
       name: "SeedNotebook",
       dependencies: [
-        "SeedLang", "SeedLLM", "SeedJSON",
+        "SeedLang", "SeedLLM", "SeedJSON", "SeedRemoteCache",
         .product(name: "Yams", package: "Yams"),
         .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "GRDB", package: "GRDB.swift"),
@@ -57,7 +61,7 @@ let package = Package(
     .executableTarget(
       name: "seednb",
       dependencies: [
-        "SeedLang", "SeedNotebook", "SeedLLM", "SeedREPL", "SeedRender", "CMalloc",
+        "SeedLang", "SeedNotebook", "SeedLLM", "SeedREPL", "SeedRender", "SeedRemoteCache", "CMalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
@@ -66,14 +70,18 @@ let package = Package(
     // and benchmarks.
     .target(name: "LoopbackOpenAI", dependencies: ["SeedJSON"]),
     .executableTarget(name: "openai-loopback", dependencies: ["LoopbackOpenAI"]),
+    // nginx with WebDAV on loopback as a remote cache, and a listener that never answers,
+    // for tests and benchmarks.
+    .target(name: "LoopbackWebDAV"),
     // One entry point per fuzz target, driving the real readers and interpreter with bytes;
     // scripts/fuzz links them into libFuzzer executables, the tests replay what they found.
     .target(name: "SeedFuzzing", dependencies: ["SeedLang", "SeedNotebook", "SeedLLM", "SeedJSON"]),
     .testTarget(name: "SeedLangTests", dependencies: ["SeedLang"], resources: [.copy("Fixtures")]),
     .testTarget(name: "SeedNotebookTests", dependencies: ["SeedNotebook", "LoopbackOpenAI"]),
     .testTarget(name: "SeedLLMTests", dependencies: ["SeedLLM", "LoopbackOpenAI"]),
+    .testTarget(name: "SeedRemoteCacheTests", dependencies: ["SeedRemoteCache", "SeedLLM", "LoopbackWebDAV"]),
     .testTarget(name: "SeedFuzzingTests", dependencies: ["SeedFuzzing"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "seednbTests", dependencies: ["seednb", "LoopbackOpenAI"]),
+    .testTarget(name: "seednbTests", dependencies: ["seednb", "LoopbackOpenAI", "LoopbackWebDAV"]),
     .testTarget(name: "SeedREPLTests", dependencies: ["SeedREPL", "SeedLLM", "SeedLang", "seednb", "LoopbackOpenAI"]),
     .testTarget(
       name: "SeedRenderTests", dependencies: ["SeedRender", "SeedNotebook", "SeedLang", "LoopbackOpenAI"],

@@ -1,6 +1,6 @@
 """Runs seednb's benchmarks side by side with their peers, in one run, and reports ratios.
 
-Usage: bench/run [suite ...]   (suites: interpreter, llm, cache, render, repl; all by default)
+Usage: bench/run [suite ...]   (suites: interpreter, llm, cache, render, repl, remote; all by default)
 
 Whole processes are timed with hyperfine (median of several runs after a warm-up); a
 benchmark's peers run in the same hyperfine call, so that a ratio compares like with like
@@ -188,6 +188,95 @@ def cache_suite():
                  f"{papermill:.2f} s", f"{seed / papermill:.3f}", "anchor", None))
 
 
+class Nginx:
+    """Debian's nginx with WebDAV PUT on a free loopback port, as a remote cache, for a with-block;
+    its configuration, files and logs in a temporary folder."""
+
+    def __enter__(self):
+        import socket
+        self.folder = Path(tempfile.mkdtemp(prefix="seednb-bench-nginx-"))
+        for name in ["root", "temp", "logs"]:
+            (self.folder / name).mkdir()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        user = "user root;\n" if os.getuid() == 0 else ""
+        temp = self.folder / "temp"
+        (self.folder / "nginx.conf").write_text(
+            f"{user}daemon off;\nworker_processes 1;\npid {self.folder}/nginx.pid;\nevents {{ worker_connections 512; }}\n"
+            f"http {{\n  access_log off;\n  client_body_temp_path {temp}/body;\n  proxy_temp_path {temp}/proxy;\n"
+            f"  fastcgi_temp_path {temp}/fastcgi;\n  uwsgi_temp_path {temp}/uwsgi;\n  scgi_temp_path {temp}/scgi;\n"
+            f"  server {{\n    listen 127.0.0.1:{self.port};\n    root {self.folder}/root;\n"
+            f"    location / {{ dav_methods PUT; create_full_put_path on; client_max_body_size 64m; }}\n  }}\n}}\n")
+        self.process = subprocess.Popen(["nginx", "-c", str(self.folder / "nginx.conf"), "-p", str(self.folder),
+                                         "-e", str(self.folder / "logs/error.log")])
+        import time
+        for _ in range(500):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.02)
+        else:
+            sys.exit(f"nginx did not start: {(self.folder / 'logs/error.log').read_text()}")
+        self.url = f"http://127.0.0.1:{self.port}/seednb"
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def remote_suite():
+    """The cookbook notebook replayed from a remote cache alone (goal: 100 ms on loopback).
+
+    One live run on the local model (timed once: it takes a minute or more) fills the store of a
+    copy of notebooks/reproducible-outputs.seednb and uploads every answer to nginx with WebDAV
+    on loopback. Then, in one hyperfine run: a second copy in a folder with no store at all
+    (removed before each run) replays --frozen from the remote cache, beside the first copy
+    replaying --frozen from its local store.
+    """
+    import time
+    with tempfile.TemporaryDirectory() as folder, Nginx() as nginx:
+        env = dict(os.environ)
+        for name in ["OPENAI_BASE_URL", "OPENAI_API_KEY", "SEEDNB_REMOTE_CACHE"]:
+            env.pop(name, None)
+        notebooks = []
+        for machine in ["first", "second"]:
+            (Path(folder) / machine).mkdir()
+            notebooks.append(Path(folder) / machine / "reproducible-outputs.seednb")
+            shutil.copy(ROOT / "notebooks/reproducible-outputs.seednb", notebooks[-1])
+        first, second = notebooks
+        run = f"{SEEDNB} run {{}} --backend local -p max_tokens=40"
+        started = time.monotonic()
+        filled = subprocess.run((run.format(first) + f" --remote-cache {nginx.url}").split(), env=env,
+                                capture_output=True, text=True)
+        live = time.monotonic() - started
+        if filled.returncode != 0 or "warning" in filled.stderr:
+            sys.exit(f"remote: the run that fills the caches failed (is scripts/setup-local-model done?):\n{filled.stderr}")
+        from_remote = run.format(second) + f" --frozen --remote-cache {nginx.url} --remote-cache-read-only"
+        from_store = run.format(first) + " --frozen"
+        replays = [output(from_remote.split(), env=env), output(from_store.split(), env=env)]
+        for replay in replays:
+            if not re.search(r"requests: 0 live, \d+ ", replay):
+                sys.exit(f"remote: a --frozen replay did not answer every request from a cache:\n{replay}")
+        # The outputs, without the cell headers (live or cached) and the summary line.
+        cells = lambda text: re.sub(r"── [^─]* ──", "", re.sub(r"── \d+ cells \(.*$", "", text))
+        if cells(replays[0]) != cells(replays[1]):
+            sys.exit("remote: the replay from the remote cache does not print what the replay from the store prints")
+        with tempfile.NamedTemporaryFile(suffix=".json") as export:
+            subprocess.run(
+                ["hyperfine", "-N", "--warmup", "1", "--runs", "10", "--export-json", export.name,
+                 "--prepare", f"rm -rf {second.parent}/.seednb", "--prepare", "true", from_remote, from_store],
+                env=env, check=True, capture_output=True)
+            remote, local = [result["median"] for result in json.load(open(export.name))["results"]]
+    rows.append(("cookbook notebook replayed from the remote cache alone (empty store, nginx on loopback)",
+                 f"{remote * 1000:.0f} ms", f"{live:.1f} s (live run)", f"{remote / live:.4f}", "≤ 100 ms", remote <= 0.1))
+    rows.append(("replay from the remote cache vs from the local store", f"{remote * 1000:.0f} ms",
+                 f"{local * 1000:.0f} ms", f"{remote / local:.2f}", "anchor", None))
+
+
 def render_suite():
     """`seednb render` of a generated 500-cell notebook to HTML, from a full cache (goal: 200 ms).
 
@@ -244,7 +333,7 @@ def repl_suite():
 
 
 SUITES = {"interpreter": interpreter_suite, "llm": llm_suite, "cache": cache_suite, "render": render_suite,
-          "repl": repl_suite}
+          "repl": repl_suite, "remote": remote_suite}
 
 
 def main():

@@ -21,6 +21,6 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
   public var debugDescription: String { "APIKey(\(name): ••••)" }
   public var customMirror: Mirror { Mirror(self, children: ["name": name]) }
 
-  /// The header line that carries it.
-  var authorization: (name: String, value: String) { ("Authorization", "Bearer \(text)") }
+  /// The header line that carries it; read only by the clients that send it.
+  public var authorization: (name: String, value: String) { ("Authorization", "Bearer \(text)") }
 }

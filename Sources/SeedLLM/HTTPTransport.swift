@@ -196,7 +196,12 @@ final class Transfer: @unchecked Sendable {
     _ = seednb_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
     _ = seednb_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
     _ = seednb_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-    _ = seednb_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
+    // HEAD is asked for as such: named only as a custom method, libcurl would wait for a body.
+    if request.method == "HEAD" {
+      _ = seednb_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+    } else {
+      _ = seednb_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
+    }
     _ = seednb_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
     if let payload = request.body {
       _ = seednb_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(payload.count))

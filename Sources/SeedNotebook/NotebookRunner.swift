@@ -233,7 +233,20 @@ public final class NotebookRunner {
         observer.notebook(.warning("\(cell.label) could not be saved in the cache: \(CacheStore.reason(error))"))
       }
     }
+    shareNewAnswers(of: cell, calls.liveCalls, observer: observer)
     return CellReport(cell: cell, status: status, reason: plan.reason, result: result, calls: calls, saveFailure: saveFailure)
+  }
+
+  /// Hands the answers a cell got live to the writable layers other than the store (a remote
+  /// cache, which uploads them in the background while the next cell runs).
+  private func shareNewAnswers(of cell: Cell, _ calls: [RecordedCall], observer: NotebookObserver) {
+    guard !calls.isEmpty else { return }
+    let answers = calls.map { StoredAnswer(call: $0, notebook: loaded.name, storedAt: Date()) }
+    for layer in cache.layers.writable where layer !== cache.store {
+      do { try layer.save(answers) } catch {
+        observer.notebook(.warning("\(cell.label): the \(layer.layerName) \(layer.location) could not keep its answers: \(error)"))
+      }
+    }
   }
 
   /// "fingerprint changed A -> B" when a seeded call's backend now answers with another

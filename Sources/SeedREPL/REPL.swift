@@ -27,6 +27,8 @@ public final class REPL {
     public var backendName: String
     /// Makes the bindings for a backend by name, for `:backend NAME`; throws a message.
     public var makeBindings: (String) throws -> LLMBindings
+    /// Answer layers asked after a loaded notebook's store and lockfile (a remote cache).
+    public var extraLayers: [AnswerLayer] = []
 
     public init(
       interactive: Bool, colors: Bool, runtime: String, backendName: String,
@@ -246,7 +248,8 @@ public final class REPL {
       bindings.defaultChatModel = model
       installBindings()
     }
-    let cache = NotebookCache.open(forNotebook: path)
+    var cache = NotebookCache.open(forNotebook: path)
+    cache.extraLayers = configuration.extraLayers
     for note in cache.notes { output.error("seednb: \(note)") }
     let backend = bindings.backend
     let runner = NotebookRunner(

@@ -6,12 +6,12 @@ import SeedNotebook
 struct CacheCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cache",
-    abstract: "List or clear the cell cache.",
+    abstract: "List or clear the cell cache, or share its answers through a remote cache.",
     discussion: """
       The cache is .seednb/cache.sqlite beside a notebook; without a notebook these
       commands use the one in ./.seednb/, for every notebook it holds.
       """,
-    subcommands: [List.self, Clear.self]
+    subcommands: [List.self, Clear.self, Push.self, Pull.self]
   )
 
   /// Where the store is: beside the notebook, or in the current folder.

@@ -32,6 +32,9 @@ struct CheckCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The LLM backend: local or openai (chosen as for run).", valueName: "name"))
   var backend: String?
 
+  @OptionGroup(title: "Remote cache")
+  var remote: RemoteCacheOptions
+
   func validate() throws {
     if repeats < 1 { throw ValidationError("--repeat must be at least 1") }
   }
@@ -44,14 +47,17 @@ struct CheckCommand: ParsableCommand {
     }
     let (loaded, chosen) = try LoadedNotebook.withBackend(
       path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal)
-    let status = CheckCommand.execute(loaded, backend: chosen, repeats: repeats, terminal: terminal)
+    let remoteLayer = try remote.settings.layer(terminal: terminal)
+    let status = CheckCommand.execute(loaded, backend: chosen, repeats: repeats, terminal: terminal, remote: remoteLayer)
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 
-  static func execute(_ loaded: LoadedNotebook, backend: Backend, repeats: Int, terminal: Terminal) -> Int32 {
+  static func execute(
+    _ loaded: LoadedNotebook, backend: Backend, repeats: Int, terminal: Terminal, remote: RemoteAnswerLayer? = nil
+  ) -> Int32 {
     let storePath = CacheStore.path(forNotebook: loaded.notebook.file)
     // Cells the store lacks but the lockfile answers are replayed from it first.
-    LockfileReplay.fill(loaded, backend: backend, terminal: terminal)
+    LockfileReplay.fill(loaded, backend: backend, terminal: terminal, remote: remote)
     // A missing store is not created: every cell is then simply not cached.
     let store: CacheStore?
     do {

@@ -2,27 +2,36 @@ import Foundation
 import SeedLang
 import SeedNotebook
 
-/// How `render` and `check` read a notebook's lockfile: they work from the cells the store
-/// holds, so the cells it lacks for their current keys are first replayed with `--frozen`
-/// (every answer from the store or the lockfile, nothing sent) and kept in the store. A fresh
-/// clone with only the notebook and `NB.lock` thus renders and checks like the original.
+/// How `render` and `check` read a notebook's lockfile and a remote cache: they work from the
+/// cells the store holds, so the cells it lacks for their current keys are first replayed with
+/// `--frozen` (every answer from the store, the lockfile or the remote cache, nothing sent)
+/// and kept in the store. A fresh clone with only the notebook and `NB.lock`, or a machine
+/// with only the notebook and the remote cache, thus renders and checks like the original.
+/// `seednb cache pull` is this replay from the remote cache.
 enum LockfileReplay {
-  static func fill(_ loaded: LoadedNotebook, backend: Backend, terminal: Terminal) {
-    let lockfile: Lockfile
-    do {
-      guard let read = try Lockfile.read(forNotebook: loaded.notebook.file) else { return }
-      lockfile = read
-    } catch {
+  /// What a replay did: the cells the store lacked, and the run that replayed them (nil
+  /// when nothing was to be replayed).
+  struct Outcome {
+    var missing = 0
+    var summary: NotebookRunner.Summary?
+  }
+
+  @discardableResult
+  static func fill(_ loaded: LoadedNotebook, backend: Backend, terminal: Terminal, remote: RemoteAnswerLayer? = nil) -> Outcome {
+    var lockfile: Lockfile?
+    do { lockfile = try Lockfile.read(forNotebook: loaded.notebook.file) } catch {
       terminal.err("seednb: the lockfile is not used: \(error)\n")
-      return
     }
+    guard lockfile != nil || remote != nil else { return Outcome() }
+    let sources = [lockfile?.path, remote.map { "the remote cache \($0.location)" }].compactMap { $0 }.joined(separator: " and ")
     var cache = NotebookCache.open(forNotebook: loaded.notebook.file, createStore: true)
     cache.lockfile = lockfile
+    if let remote { cache.extraLayers = [remote] }
     for note in cache.notes { terminal.err("seednb: \(note)\n") }
-    guard let store = cache.store else { return }
+    guard let store = cache.store else { return Outcome() }
     let keys = loaded.notebook.cellKeys(runtime: Seednb.version, parameters: loaded.parameters)
     let missing = keys.filter { ((try? store.entry(notebook: loaded.name, cellKey: $0)) ?? nil) == nil }
-    guard !missing.isEmpty else { return }
+    guard !missing.isEmpty else { return Outcome() }
     let runner = NotebookRunner(
       loaded: loaded, llm: backend.bindings(model: loaded.notebook.frontMatter?.model), cache: cache,
       runtime: Seednb.version, options: NotebookRunner.Options(frozen: true))
@@ -42,9 +51,10 @@ enum LockfileReplay {
       terminal.err("seednb: cannot record the replay in the cache: \(error.readableDescription)\n")
     }
     if let failed = summary.reports.last, failed.status == .error {
-      terminal.err("seednb: replaying \(lockfile.path) stopped at \(failed.cell.label): \(failed.result.error?.description ?? "")\n")
+      terminal.err("seednb: replaying \(sources) stopped at \(failed.cell.label): \(failed.result.error?.description ?? "")\n")
     } else {
-      terminal.err("── \(missing.count) cell\(missing.count == 1 ? "" : "s") replayed from \(lockfile.path)\n")
+      terminal.err("── \(missing.count) cell\(missing.count == 1 ? "" : "s") replayed from \(sources)\n")
     }
+    return Outcome(missing: missing.count, summary: summary)
   }
 }

@@ -40,6 +40,9 @@ struct RenderCommand: ParsableCommand {
   @Option(name: .customShort("p"), help: ArgumentHelp("Set a parameter, as for run, to choose the results shown.", valueName: "key=value"))
   var parameters: [String] = []
 
+  @OptionGroup(title: "Remote cache")
+  var remote: RemoteCacheOptions
+
   func run() throws {
     let terminal = Terminal()
     let loaded = try LoadedNotebook.forCommand(
@@ -58,10 +61,12 @@ struct RenderCommand: ParsableCommand {
         resolved[key] = value
       }
     }
-    // Cells the store lacks but the lockfile answers are replayed from it first.
-    if FileManager.default.fileExists(atPath: Lockfile.path(forNotebook: loaded.notebook.file)) {
+    // Cells the store lacks but the lockfile or the remote cache answers are replayed first.
+    let remoteLayer = try remote.settings.layer(terminal: terminal)
+    if FileManager.default.fileExists(atPath: Lockfile.path(forNotebook: loaded.notebook.file)) || remoteLayer != nil {
       let backend = (try? Backend.choose(flag: nil, frontMatter: loaded.notebook.frontMatter?.backend)) ?? .local
-      LockfileReplay.fill(LoadedNotebook(notebook: loaded.notebook, parameters: resolved), backend: backend, terminal: terminal)
+      LockfileReplay.fill(
+        LoadedNotebook(notebook: loaded.notebook, parameters: resolved), backend: backend, terminal: terminal, remote: remoteLayer)
       if store == nil { store = try CacheCommand.openStore(at: storePath, terminal: terminal, sayMissing: false) }
     }
     do {

@@ -29,6 +29,9 @@ struct ReplCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The LLM backend: local or openai (default as for run).", valueName: "name"))
   var backend: String?
 
+  @OptionGroup(title: "Remote cache")
+  var remote: RemoteCacheOptions
+
   func validate() throws {
     if notebook == nil && !parameters.isEmpty { throw ValidationError("-p needs a notebook") }
   }
@@ -52,7 +55,10 @@ struct ReplCommand: ParsableCommand {
       terminal.err(error.description + "\n")
       throw ExitCode(ExitStatus.usage)
     }
-    let configuration = REPL.Configuration(
+    let remoteLayer = try remote.settings.layer(terminal: terminal)
+    // New answers of loaded notebooks may still be on their way to the remote cache.
+    defer { remoteLayer?.remote.waitForUploads() }
+    var configuration = REPL.Configuration(
       interactive: interactive, colors: interactive && terminal.colors, runtime: Seednb.version,
       backendName: chosen.rawValue,
       makeBindings: { name in
@@ -61,6 +67,7 @@ struct ReplCommand: ParsableCommand {
         }
         return backend.bindings(model: nil)
       })
+    configuration.extraLayers = remoteLayer.map { [$0] } ?? []
     let source: LineSource
     var repl: REPL?
     if interactive {

@@ -51,6 +51,9 @@ struct RunCommand: ParsableCommand {
   @Option(help: ArgumentHelp("After the run, write its report here, also when a cell failed: .html (self-contained), .md (charts beside it) or .ipynb (Jupyter).", valueName: "file"))
   var report: String?
 
+  @OptionGroup(title: "Remote cache")
+  var remote: RemoteCacheOptions
+
   func validate() throws { try request.validate() }
 
   func run() throws { try request.run() }
@@ -58,7 +61,7 @@ struct RunCommand: ParsableCommand {
   var request: RunRequest {
     RunRequest(
       notebook: notebook, parameters: parameters, backend: backend, refresh: refresh, frozen: frozen,
-      cellTimeout: cellTimeout, maxOutput: maxOutput, report: report, explain: explain)
+      cellTimeout: cellTimeout, maxOutput: maxOutput, report: report, explain: explain, remoteCache: remote.settings)
   }
 }
 

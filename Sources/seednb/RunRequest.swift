@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SeedLang
 import SeedNotebook
+import SeedRemoteCache
 import SeedRender
 
 /// What `seednb run` is asked to do, whichever way the command line said it.
@@ -17,6 +18,8 @@ struct RunRequest {
   var maxOutput: Double = RunRequest.defaultMaxOutput
   var report: String? = nil
   var explain = false
+  /// Also read by `seednb run <file>` alone: SEEDNB_REMOTE_CACHE applies there too.
+  var remoteCache = RemoteCacheSettings()
 }
 
 extension RunRequest {
@@ -69,16 +72,19 @@ extension RunRequest {
       terminal.out(RunExplanation.text(runner))
       return
     }
+    let remote = try remoteCache.layer(terminal: terminal)
     let status = LargeStack.run {
-      RunRequest.execute(loaded, backend: chosen, options: options, terminal: terminal, report: report)
+      RunRequest.execute(loaded, backend: chosen, options: options, terminal: terminal, report: report, remote: remote)
     }
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 
   static func execute(
-    _ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal, report: String? = nil
+    _ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal, report: String? = nil,
+    remote: RemoteAnswerLayer? = nil
   ) -> Int32 {
-    let cache = NotebookCache.open(forNotebook: loaded.notebook.file)
+    var cache = NotebookCache.open(forNotebook: loaded.notebook.file)
+    if let remote { cache.extraLayers = [remote] }
     for note in cache.notes { terminal.err("seednb: \(note)\n") }
     let runner = NotebookRunner(
       loaded: loaded, llm: backend.bindings(model: loaded.notebook.frontMatter?.model), cache: cache,
@@ -93,6 +99,8 @@ extension RunRequest {
       return ExitStatus.usage
     }
     let store = cache.store
+    // The answers of the last cells may still be on their way to the remote cache.
+    remote?.remote.waitForUploads()
     printer.summary(summary)
     // The run's record: what reports say about where the results came from.
     let record = RunRecord(

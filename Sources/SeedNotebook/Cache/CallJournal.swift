@@ -51,6 +51,7 @@ public final class CallJournal: @unchecked Sendable {
   private var fromLayers = 0
   private var liveTokens = 0
   private var byLayer: [String: Int] = [:]
+  private var liveCalls: [RecordedCall] = []
   /// Hears requests as they start and finish.
   public var observer: NotebookObserver?
 
@@ -83,6 +84,7 @@ public final class CallJournal: @unchecked Sendable {
       fromLayers = 0
       liveTokens = 0
       byLayer = [:]
+      liveCalls = []
     }
   }
 
@@ -99,6 +101,8 @@ public final class CallJournal: @unchecked Sendable {
     public let layerFailures: [String]
     /// Calls not sent, by the layer that answered ("store" for restored cells' transcripts).
     public let byLayer: [String: Int]
+    /// The calls answered by the backend now: the new answers, for the layers that keep them.
+    public var liveCalls: [RecordedCall] = []
 
     /// Calls not sent to the backend.
     public var cached: Int { fromTranscript + fromLayers }
@@ -107,9 +111,11 @@ public final class CallJournal: @unchecked Sendable {
 
   public func finish() -> CellCalls {
     lock.withLock {
-      CellCalls(
+      var cellCalls = CellCalls(
         calls: calls, live: live, fromTranscript: fromTranscript, fromLayers: fromLayers, liveTokens: liveTokens,
         frozenMisses: misses, layerFailures: failures, byLayer: byLayer)
+      cellCalls.liveCalls = liveCalls
+      return cellCalls
     }
   }
 
@@ -186,7 +192,10 @@ public final class CallJournal: @unchecked Sendable {
       observer?.notebook(.requestFinished(event, source))
       return (call, slot)
     case .frozenMiss:
-      throw RuntimeFailure("--frozen: this request is in neither the cache nor the lockfile: \(shown)")
+      // Named, so that a CI job replaying from a remote cache sees that it was asked.
+      let asked = currentPolicy.layers.layers.map(\.layerName)
+      throw RuntimeFailure(
+        "--frozen: this request is in no cache (asked: \(asked.isEmpty ? "none" : asked.joined(separator: ", "))): \(shown)")
     case .live:
       observer?.notebook(.requestStarted(event))
       return (nil, slot)
@@ -201,6 +210,7 @@ public final class CallJournal: @unchecked Sendable {
       case .live:
         live += 1
         liveTokens += call.promptTokens + call.completionTokens
+        liveCalls.append(call)
       case .transcript:
         fromTranscript += 1
         byLayer["store", default: 0] += 1
