@@ -15,6 +15,8 @@ public struct LLMBindings: Sendable {
   /// When set, a live chat outside `parallel` asking for one choice is streamed, and this
   /// hears its text piece by piece (the REPL prints it as it comes).
   public var onToken: (@Sendable (String) -> Void)?
+  /// Hears each call start and end, for a host that shows progress.
+  public var progress: CallProgress?
   /// Where `secret(name)` reads: the process environment, unless a host says otherwise.
   public var secrets: @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
 
@@ -106,15 +108,26 @@ public struct LLMBindings: Sendable {
         kind: .chat, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: seeded)
     }
     if let call = consulted?.replay {
+      progress?.answeredFromStore(tokens: call.promptTokens + call.completionTokens)
       return try LLMBindings.replayedRecord(call, requestedModel: requestedModel, request: request)
     }
     let randomSeed = backend.adapt(&request)
     let backend = self.backend
     let stream = (request.n ?? 1) == 1 && args.interpreter.taskPath.isEmpty ? onToken : nil
+    let progress = self.progress
+    progress?.started()
     let answer = try args.interpreter.blocking {
+      var tokens: Int?
+      defer { progress?.ended(tokens: tokens) }
       do {
-        if let stream { return try backend.client(apiKey: apiKey).chatStreaming(request, onToken: stream) }
-        return try backend.client(apiKey: apiKey).chat(request)
+        let answer: OpenAIClient.Answer<ChatResponse>
+        if let stream {
+          answer = try backend.client(apiKey: apiKey).chatStreaming(request, onToken: stream)
+        } else {
+          answer = try backend.client(apiKey: apiKey).chat(request)
+        }
+        tokens = (answer.body.usage?.promptTokens ?? 0) + (answer.body.usage?.completionTokens ?? 0)
+        return answer
       } catch let error as LLMError { throw RuntimeFailure(error.description) }
     }
     if let journal, let slot = consulted?.slot, let (key, requestText) = keyed {
@@ -169,11 +182,20 @@ public struct LLMBindings: Sendable {
         kind: .embed, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: false)
     }
     var response = try consulted?.replay.map { try EmbeddingResponse(json: try JSONValue.parse($0.response)) }
+    if let call = consulted?.replay { progress?.answeredFromStore(tokens: call.promptTokens) }
     if response == nil {
       backend.adapt(&request)
       let backend = self.backend
+      let progress = self.progress
+      progress?.started()
       let answer = try args.interpreter.blocking {
-        do { return try backend.client(apiKey: apiKey).embeddings(request) } catch let error as LLMError {
+        var tokens: Int?
+        defer { progress?.ended(tokens: tokens) }
+        do {
+          let answer = try backend.client(apiKey: apiKey).embeddings(request)
+          tokens = answer.body.usage?.promptTokens ?? 0
+          return answer
+        } catch let error as LLMError {
           throw RuntimeFailure(error.description)
         }
       }

@@ -72,6 +72,8 @@ public final class NotebookRunner {
   public let cellKeys: [String]
   private let options: Options
   private let currentFingerprint: (String) -> String?
+  /// Told when each cell starts, with how many calls it made when it last ran, if known.
+  public var progress: CallProgress?
 
   /// `currentFingerprint(model)` tells the backend's fingerprint now for a model, or nil
   /// when it cannot be known (the entry is then trusted).
@@ -116,10 +118,12 @@ public final class NotebookRunner {
     var status = Status.live
     var note: String?
     var transcript: [RecordedCall] = []
+    var expectedCalls: Int?
     // A cell marked cache=false runs again, unless --frozen asks that nothing go live.
     let restorable = !options.refresh && (cell.isCacheable || options.frozen)
     let entry = restorable ? (try? store?.entry(notebook: notebookName, cellKey: key)) ?? nil : nil
     if let entry {
+      expectedCalls = entry.calls.count
       if !options.frozen, let drift = drift(in: entry.calls) {
         status = .drift
         note = drift
@@ -129,13 +133,15 @@ public final class NotebookRunner {
         status = varies ? .live : .cached
         transcript = entry.calls
       }
-    } else if restorable, (try? store?.latestEntry(notebook: notebookName, cellIdentity: cell.identity)) ?? nil != nil {
+    } else if restorable, let previous = (try? store?.latestEntry(notebook: notebookName, cellIdentity: cell.identity)) ?? nil {
       status = .changed
+      expectedCalls = previous.calls.count
     }
     let store = self.store, notebook = notebookName
     journal.begin(
       transcript: transcript, frozen: options.frozen,
       fallback: { slot in (try? store?.call(notebook: notebook, slot: slot)) ?? nil })
+    progress?.begin(expected: expectedCalls)
     onCellStart(cell, status, note)
     var result: NotebookSession.CellResult
     if let timeout = options.cellTimeout {

@@ -46,6 +46,12 @@ struct RunCommand: ParsableCommand {
   @Option(help: ArgumentHelp("After the run, write its report here, also when a cell failed: .html (self-contained) or .md (charts beside it).", valueName: "file"))
   var report: String?
 
+  @Option(help: ArgumentHelp("After the run, write its summary here as JSON: exit status, cells, requests, tokens, time, and what the notebook recorded with record(name, value).", valueName: "file"))
+  var summaryJson: String?
+
+  @Flag(help: "Run again on every save of the notebook or of a .seed module beside it or in the standard library, until Ctrl-C.")
+  var watch = false
+
   func validate() throws { try request.validate() }
 
   func run() throws { try request.run() }
@@ -53,7 +59,7 @@ struct RunCommand: ParsableCommand {
   var request: RunRequest {
     RunRequest(
       notebook: notebook, parameters: parameters, backend: backend, refresh: refresh, frozen: frozen,
-      cellTimeout: cellTimeout, maxOutput: maxOutput, report: report)
+      cellTimeout: cellTimeout, maxOutput: maxOutput, report: report, summaryFile: summaryJson, watch: watch)
   }
 }
 

@@ -16,6 +16,8 @@ struct RunRequest {
   var cellTimeout: Double? = nil
   var maxOutput: Double = RunRequest.defaultMaxOutput
   var report: String? = nil
+  var summaryFile: String? = nil
+  var watch = false
 }
 
 extension RunRequest {
@@ -37,9 +39,17 @@ extension RunRequest {
     if report != nil && notebook.hasSuffix(".seed") {
       throw ValidationError("--report needs a .seednb notebook; a plain .seed script has no cells to report")
     }
+    if watch && notebook.hasSuffix(".seed") {
+      throw ValidationError("--watch needs a .seednb notebook; run a plain .seed script again yourself")
+    }
     if let report, ReportFormat(path: report) == nil {
       throw ValidationError("--report needs a file ending in .html or .md, not '\(report)'")
     }
+  }
+
+  var runnerOptions: NotebookRunner.Options {
+    NotebookRunner.Options(
+      refresh: refresh, frozen: frozen, cellTimeout: cellTimeout.map(CellTimeout.init), maxOutputBytes: Int(maxOutput * 1_000_000))
   }
 
   func run() throws {
@@ -56,23 +66,28 @@ extension RunRequest {
       if status != ExitStatus.ok { throw ExitCode(status) }
       return
     }
+    if watch { return try watchAndRun(terminal: terminal) }
     let (loaded, chosen) = try LoadedNotebook.withBackend(
       path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal)
-    let options = NotebookRunner.Options(
-      refresh: refresh, frozen: frozen, cellTimeout: cellTimeout.map(CellTimeout.init), maxOutputBytes: Int(maxOutput * 1_000_000))
-    let report = self.report
+    let options = runnerOptions
+    let report = self.report, summaryFile = self.summaryFile
     let status = LargeStack.run {
-      RunRequest.execute(loaded, backend: chosen, options: options, terminal: terminal, report: report)
+      RunRequest.execute(
+        loaded, backend: chosen, options: options, terminal: terminal, report: report, summaryFile: summaryFile)
     }
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 
   static func execute(
-    _ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal, report: String? = nil
+    _ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal, report: String? = nil,
+    summaryFile: String? = nil
   ) -> Int32 {
     let journal = CallJournal()
     var bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
     bindings.journal = journal
+    let statusLine = StatusLine.forTerminal(terminal)
+    defer { statusLine?.stop() }
+    statusLine?.install(in: &bindings)
     let session = NotebookSession(
       notebook: loaded.notebook, parameters: loaded.parameters, modules: .forNotebook(at: loaded.notebook.file), llm: bindings)
     let interruption = Interruption { session.interpreter }
@@ -95,15 +110,19 @@ extension RunRequest {
     let runner = NotebookRunner(
       session: session, journal: journal, store: store, runtime: Seednb.version, parameters: loaded.parameters,
       options: options, currentFingerprint: { bindings.backend.currentFingerprint(model: $0) })
+    runner.progress = statusLine?.progress
     let printer = OutputPrinter(terminal: terminal)
+    printer.statusLine = statusLine
     let startedAt = Date()
     let summary = runner.run(
       onCellStart: { cell, status, note in
         printer.header(for: cell.label, status: status.rawValue)
         if let note { terminal.out(terminal.styled(note, "33") + "\n") }
+        statusLine?.cellStarted(cell.label)
       },
       onOutput: { printer.print($0) },
       onCellEnd: { report in
+        statusLine?.cellEnded()
         printer.finishLine()
         if let error = report.result.error { terminal.err(terminal.styled(error.description, "31") + "\n") }
       })
@@ -113,6 +132,7 @@ extension RunRequest {
       summary: summary, runner: runner, startedAt: startedAt, runtime: Seednb.version, backend: backend.rawValue,
       parameters: loaded.parameters, keepingOutputs: store == nil)
     do { try store?.saveRun(record) } catch { terminal.err("seednb: cannot record the run in the cache: \(error)\n") }
+    var reportFailed = false
     if let report, let format = ReportFormat(path: report) {
       do {
         let built = try ReportBuilder.build(
@@ -122,10 +142,15 @@ extension RunRequest {
         terminal.err("── report: \(report)\n")
       } catch {
         terminal.err("seednb: cannot write the report \(report): \(error.readableDescription)\n")
-        if summary.frozenMiss == nil && !summary.failed { return ExitStatus.cellFailed }
+        reportFailed = true
       }
     }
-    if summary.frozenMiss != nil { return ExitStatus.frozenMiss }
-    return summary.failed ? ExitStatus.cellFailed : ExitStatus.ok
+    let status =
+      summary.frozenMiss != nil ? ExitStatus.frozenMiss : summary.failed || reportFailed ? ExitStatus.cellFailed : ExitStatus.ok
+    if let summaryFile {
+      RunSummaryFile(summary: summary, exitStatus: status, recorded: session.summaryValues.recorded).write(
+        to: summaryFile, terminal: terminal)
+    }
+    return status
   }
 }

@@ -27,14 +27,20 @@ struct Terminal {
 /// Prints a cell's outputs as they arrive, keeping separate items on separate lines.
 final class OutputPrinter {
   let terminal: Terminal
+  /// When set, output is written under it (`StatusLine.write`).
+  var statusLine: StatusLine?
   private var atLineStart = true
 
   init(terminal: Terminal) { self.terminal = terminal }
 
+  private func out(_ text: String) {
+    if let statusLine { statusLine.write(text) } else { terminal.out(text) }
+  }
+
   func header(for label: String, status: String? = nil) {
     finishLine()
     let text = status.map { "── \(label) · \($0) ──" } ?? "── \(label) ──"
-    terminal.out(terminal.styled(text, "1;36") + "\n")
+    out(terminal.styled(text, "1;36") + "\n")
   }
 
   /// The run's last line: cells by status, requests live and cached, tokens, wall time.
@@ -50,24 +56,24 @@ final class OutputPrinter {
     line += " · requests: \(summary.liveRequests) live, \(summary.cachedRequests) cached"
     line += " · \(summary.tokens) tokens (\(summary.liveTokens) live) · \(String(format: "%.2f", summary.seconds)) s"
     if let miss = summary.frozenMiss { line += "\n── --frozen: not in the cache: \(miss)" }
-    terminal.out(terminal.styled(line, "2") + "\n")
+    out(terminal.styled(line, "2") + "\n")
   }
 
   func print(_ item: OutputItem) {
     switch item {
     case .text(let text):
       guard !text.isEmpty else { return }
-      terminal.out(text)
+      out(text)
       atLineStart = text.hasSuffix("\n")
     default:
       finishLine()
-      terminal.out(item.plainText + "\n")
+      out(item.plainText + "\n")
     }
   }
 
   func finishLine() {
     if !atLineStart {
-      terminal.out("\n")
+      out("\n")
       atLineStart = true
     }
   }

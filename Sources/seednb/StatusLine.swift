@@ -1,0 +1,163 @@
+import Foundation
+import SeedNotebook
+
+/// The line at the foot of a terminal that says what the running cell is doing: its name,
+/// how long it has run, its requests (answered, from the store, in flight, of how many) and
+/// tokens, and the text of a chat streaming in. It is redrawn in place at most ten times a
+/// second, and only once a cell has run a quarter of a second, so cells that finish fast
+/// (a cached run) draw nothing. Output goes through `write`, which clears the line first, so
+/// that `print` output appears as it is printed and the line comes back under it.
+///
+/// Only on a terminal that can redraw: when standard output is piped, or NO_COLOR or
+/// TERM=dumb is set, there is no status line and each cell shows as its one header line.
+final class StatusLine: @unchecked Sendable {
+  /// Counts the calls of the running cell; `chat` and `embed` report to it.
+  let progress = CallProgress()
+  private let terminal: Terminal
+  private let interval: Double
+  private let quiet: Double
+  private let lock = NSLock()
+  private var timer: DispatchSourceTimer?
+  private var cell: String?
+  private var cellStart = Date()
+  private var drawn = false
+  private var atLineStart = true
+  /// The text of the chat streaming in now, newlines as spaces, its last few hundred characters.
+  private var streamed = ""
+  private var answeredWhenStreamStarted = 0
+
+  /// A status line when the terminal can show one, else nil.
+  static func forTerminal(_ terminal: Terminal, environment: [String: String] = ProcessEnvironment.current) -> StatusLine? {
+    guard canRedraw(environment: environment) else { return nil }
+    return StatusLine(terminal: terminal)
+  }
+
+  static func canRedraw(environment: [String: String]) -> Bool {
+    isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+  }
+
+  init(terminal: Terminal, interval: Double = 0.1, quiet: Double = 0.25) {
+    self.terminal = terminal
+    self.interval = interval
+    self.quiet = quiet
+  }
+
+  deinit { timer?.cancel() }
+
+  /// A cell starts; the line appears if it is still running after a quarter of a second.
+  func cellStarted(_ label: String) {
+    lock.withLock {
+      cell = label
+      cellStart = Date()
+      streamed = ""
+      answeredWhenStreamStarted = 0
+      if timer == nil {
+        let made = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "seednb.status-line"))
+        made.schedule(deadline: .now() + quiet, repeating: interval, leeway: .milliseconds(20))
+        made.setEventHandler { [weak self] in self?.tick() }
+        made.resume()
+        timer = made
+      }
+    }
+  }
+
+  /// The cell ended: the line is cleared, and stays so until the next cell has run a while.
+  func cellEnded() {
+    lock.withLock {
+      cell = nil
+      clear()
+    }
+  }
+
+  /// Stops redrawing for good and clears the line.
+  func stop() {
+    lock.withLock {
+      timer?.cancel()
+      timer = nil
+      cell = nil
+      clear()
+    }
+  }
+
+  /// A piece of a streaming chat answer.
+  func streamedText(_ piece: String) {
+    lock.withLock {
+      let answered = progress.snapshot.done
+      if answered != answeredWhenStreamStarted {
+        streamed = ""
+        answeredWhenStreamStarted = answered
+      }
+      streamed += piece.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+      if streamed.count > 400 { streamed = String(streamed.suffix(300)) }
+    }
+  }
+
+  /// Writes output under the line: the line is cleared, the text written, and the line
+  /// drawn again at the next tick.
+  func write(_ text: String) {
+    lock.withLock {
+      clear()
+      terminal.out(text)
+      if !text.isEmpty { atLineStart = text.hasSuffix("\n") }
+    }
+  }
+
+  private func clear() {
+    if drawn {
+      terminal.out("\r\u{1B}[2K")
+      drawn = false
+    }
+  }
+
+  private func tick() {
+    lock.withLock {
+      // Output that ended mid-line would be wiped by the next redraw: wait for its newline.
+      guard let cell, atLineStart else { return }
+      let elapsed = Date().timeIntervalSince(cellStart)
+      guard elapsed >= quiet else { return }
+      let snapshot = progress.snapshot
+      let stream = snapshot.inFlight == 1 && snapshot.done == answeredWhenStreamStarted ? streamed : ""
+      let text = StatusLine.text(cell: cell, elapsed: elapsed, progress: snapshot, streamed: stream, width: columns())
+      terminal.out("\r" + terminal.styled(text, "2") + "\u{1B}[K")
+      drawn = true
+    }
+  }
+
+  /// The line's text, cut to `width` columns: what the running cell is doing.
+  static func text(cell: String, elapsed: Double, progress: CallProgress.Snapshot, streamed: String, width: Int) -> String {
+    var parts = ["▸ \(cell)", String(format: "%.1f s", elapsed)]
+    if progress.done > 0 || progress.inFlight > 0 || progress.expected != nil {
+      var requests = "\(progress.done)"
+      if let expected = progress.expected, expected >= progress.done { requests += "/\(expected)" }
+      requests += " request\((progress.expected ?? progress.done) == 1 ? "" : "s") answered"
+      if progress.fromStore > 0 {
+        requests += progress.fromStore == progress.done ? " (all from the store)" : " (\(progress.fromStore) from the store)"
+      }
+      parts.append(requests)
+      if progress.inFlight > 0 { parts.append("\(progress.inFlight) in flight") }
+      parts.append("\(progress.tokens) tokens")
+    }
+    var line = parts.joined(separator: " · ")
+    let room = width - 1 - line.count - 3
+    if !streamed.isEmpty && room > 8 {
+      let shown = streamed.count > room ? "…" + String(streamed.suffix(room - 1)) : streamed
+      line += " · " + shown
+    }
+    return line.count > width - 1 ? String(line.prefix(max(width - 2, 1))) + "…" : line
+  }
+
+  private func columns() -> Int {
+    var size = winsize()
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+    return Int(size.ws_col)
+  }
+}
+
+extension StatusLine {
+  /// Has `chat` and `embed` report their progress here, and a chat alone in flight stream
+  /// its answer into the line (as the REPL streams it to the terminal).
+  func install(in bindings: inout LLMBindings) {
+    bindings.progress = progress
+    bindings.onToken = { [weak self] piece in self?.streamedText(piece) }
+  }
+}
