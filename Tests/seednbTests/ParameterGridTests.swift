@@ -1,6 +1,5 @@
 import XCTest
 
-import SeedNotebook
 @testable import seednb
 
 /// How a sweep's `-p` arguments become its runs.

@@ -75,6 +75,18 @@ final class SweepCommandTests: XCTestCase, TestFolder {
     XCTAssertTrue(rows[3].contains("<td>DOGS</td><td>4</td>"), rows[3])
     XCTAssertTrue(rows[1].contains("<td>CATS</td><td>4</td>"), rows[1])
     XCTAssertTrue(outcome.stdout.contains("4 runs, 4 ok · index: out/index.html"), outcome.stdout)
+
+    // Again, every cell restored from the store: the recorded values are the same.
+    let again = try sweep(["nb.seednb", "-p", "topic=cats", "-p", "n=1", "-p", "topic=dogs", "-p", "n=2", "--report-dir", "out"])
+    XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+    XCTAssertTrue(try read("out/4-topic=dogs,n=2.txt").contains("── cell topic · cached"))
+    let recorded = { (html: String) in
+      html.components(separatedBy: "<tr>").dropFirst(2).map { row in
+        row.components(separatedBy: "<td>").dropFirst(4).prefix(3).joined(separator: "|")
+      }
+    }
+    XCTAssertEqual(recorded(try read("out/index.html")), recorded(index))
+    XCTAssertTrue(recorded(index).last?.hasSuffix("</td>|DOGS</td>|4</td>") ?? false, "\(recorded(index))")
   }
 
   func testTheExitStatusIsTheWorstOfTheRuns() throws {
