@@ -22,7 +22,7 @@ final class StatusLine: @unchecked Sendable {
   private var cellStart = Date()
   private var drawn = false
   private var atLineStart = true
-  /// The text of the chat streaming in now, newlines as spaces, its last few hundred characters.
+  /// The text of the chat streaming in now, its last few hundred characters.
   private var streamed = ""
   private var answeredWhenStreamStarted = 0
 
@@ -87,7 +87,7 @@ final class StatusLine: @unchecked Sendable {
         streamed = ""
         answeredWhenStreamStarted = answered
       }
-      streamed += piece.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+      streamed += piece
       if streamed.count > 400 { streamed = String(streamed.suffix(300)) }
     }
   }
@@ -117,7 +117,7 @@ final class StatusLine: @unchecked Sendable {
       guard elapsed >= quiet else { return }
       let snapshot = progress.snapshot
       let stream = snapshot.inFlight == 1 && snapshot.done == answeredWhenStreamStarted ? streamed : ""
-      let text = StatusLine.text(cell: cell, elapsed: elapsed, progress: snapshot, streamed: stream, width: columns())
+      let text = StatusLine.text(cell: cell, elapsed: elapsed, progress: snapshot, streamed: stream, width: terminalWidth())
       terminal.out("\r" + terminal.styled(text, "2") + "\u{1B}[K")
       drawn = true
     }
@@ -137,16 +137,55 @@ final class StatusLine: @unchecked Sendable {
       if progress.inFlight > 0 { parts.append("\(progress.inFlight) in flight") }
       parts.append("\(progress.tokens) tokens")
     }
-    var line = parts.joined(separator: " · ")
-    let room = width - 1 - line.count - 3
-    if !streamed.isEmpty && room > 8 {
-      let shown = streamed.count > room ? "…" + String(streamed.suffix(room - 1)) : streamed
-      line += " · " + shown
+    // Text from a notebook or a model may hold escape sequences; the line shows none.
+    var line = StatusLine.printable(parts.joined(separator: " · "))
+    let text = StatusLine.printable(streamed)
+    let room = width - 1 - StatusLine.columns(line) - 3
+    if !text.isEmpty && room > 8 {
+      line += " · " + (StatusLine.columns(text) > room ? "…" + StatusLine.tail(of: text, columns: room - 1) : text)
     }
-    return line.count > width - 1 ? String(line.prefix(max(width - 2, 1))) + "…" : line
+    if StatusLine.columns(line) <= width - 1 { return line }
+    var cut = ""
+    for character in line {
+      if StatusLine.columns(cut) + StatusLine.columns(String(character)) > width - 2 { break }
+      cut.append(character)
+    }
+    return cut + "…"
   }
 
-  private func columns() -> Int {
+  /// Control characters (escape sequences, line breaks, tabs) as spaces.
+  static func printable(_ text: String) -> String {
+    String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+  }
+
+  /// The columns a terminal gives the text: two for wide East Asian characters and emoji.
+  static func columns(_ text: String) -> Int {
+    text.reduce(0) { total, character in
+      guard let scalar = character.unicodeScalars.first else { return total }
+      let wide =
+        scalar.properties.isEmojiPresentation || (0x1100...0x115F).contains(scalar.value)
+        || (0x2E80...0xA4CF).contains(scalar.value) || (0xAC00...0xD7A3).contains(scalar.value)
+        || (0xF900...0xFAFF).contains(scalar.value) || (0xFE30...0xFE4F).contains(scalar.value)
+        || (0xFF00...0xFF60).contains(scalar.value) || (0xFFE0...0xFFE6).contains(scalar.value)
+        || (0x20000...0x3FFFD).contains(scalar.value)
+      return total + (wide ? 2 : 1)
+    }
+  }
+
+  /// The end of the text that fits in `columns`.
+  static func tail(of text: String, columns room: Int) -> String {
+    var kept = ""
+    var used = 0
+    for character in text.reversed() {
+      let width = columns(String(character))
+      if used + width > room { break }
+      used += width
+      kept.insert(character, at: kept.startIndex)
+    }
+    return kept
+  }
+
+  private func terminalWidth() -> Int {
     var size = winsize()
     guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
     return Int(size.ws_col)

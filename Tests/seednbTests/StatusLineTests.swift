@@ -26,4 +26,16 @@ final class StatusLineTests: XCTestCase {
     XCTAssertEqual(narrow, "▸ cell summary · 3.2 s · 2/5…")
     XCTAssertEqual(StatusLine.text(cell: "cell 1", elapsed: 0.5, progress: .init(), streamed: "", width: 80), "▸ cell 1 · 0.5 s")
   }
+
+  func testEscapeSequencesAndLineBreaksFromAModelAreNotWrittenAndWideCharactersCountTwice() {
+    var progress = CallProgress.Snapshot()
+    progress.inFlight = 1
+    let line = StatusLine.text(
+      cell: "cell\u{1B}[2Jx", elapsed: 1, progress: progress, streamed: "red\u{1B}[31m\nline 火星への旅", width: 120)
+    XCTAssertFalse(line.unicodeScalars.contains { $0.properties.generalCategory == .control }, line)
+    XCTAssertTrue(line.hasSuffix("red [31m line 火星への旅"), line)
+    let narrow = StatusLine.text(cell: "火星への旅火星への旅", elapsed: 1, progress: .init(), streamed: "", width: 16)
+    XCTAssertEqual(narrow, "▸ 火星への旅火…")
+    XCTAssertEqual(StatusLine.columns(narrow), 15, "one column short of the width")
+  }
 }
