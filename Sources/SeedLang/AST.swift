@@ -1,40 +1,40 @@
 /// A 1-based line and column in the source text being compiled.
-struct Loc: Equatable {
-  var line: Int
-  var column: Int
+public struct Loc: Equatable {
+  public var line: Int
+  public var column: Int
 }
 
-enum BinaryOperator: String {
+public enum BinaryOperator: String {
   case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
   case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
 }
 
-enum LogicalOperator: String {
+public enum LogicalOperator: String {
   case and = "&&", or = "||", nilCoalescing = "??"
 }
 
-enum UnaryOperator: String {
+public enum UnaryOperator: String {
   case negate = "-", not = "!"
 }
 
-struct Argument {
-  var label: String?
-  var value: Expr
-  var loc: Loc
+public struct Argument {
+  public var label: String?
+  public var value: Expr
+  public var loc: Loc
 }
 
-struct Parameter {
-  var name: String
-  var defaultValue: Expr?
-  var loc: Loc
+public struct Parameter {
+  public var name: String
+  public var defaultValue: Expr?
+  public var loc: Loc
 }
 
 /// A `func` declaration or a closure literal.
-final class FunctionDecl {
-  let name: String
-  let parameters: [Parameter]
-  let body: [Stmt]
-  let loc: Loc
+public final class FunctionDecl {
+  public let name: String
+  public let parameters: [Parameter]
+  public let body: [Stmt]
+  public let loc: Loc
 
   init(name: String, parameters: [Parameter], body: [Stmt], loc: Loc) {
     self.name = name
@@ -44,12 +44,12 @@ final class FunctionDecl {
   }
 }
 
-enum StringPart {
+public enum StringPart {
   case text(String)
   case expr(Expr)
 }
 
-indirect enum Expr {
+public indirect enum Expr {
   case literal(Value, Loc)
   case interpolated([StringPart], Loc)
   case variable(String, Loc)
@@ -66,7 +66,7 @@ indirect enum Expr {
   case index(Expr, Expr, Loc)
   case function(FunctionDecl)
 
-  var loc: Loc {
+  public var loc: Loc {
     switch self {
     case .literal(_, let loc), .interpolated(_, let loc), .variable(_, let loc), .list(_, let loc),
       .dict(_, let loc), .unary(_, _, let loc), .binary(_, _, _, let loc), .logical(_, _, _, let loc),
@@ -79,12 +79,12 @@ indirect enum Expr {
   }
 }
 
-struct IfClause {
-  var condition: Expr
-  var body: [Stmt]
+public struct IfClause {
+  public var condition: Expr
+  public var body: [Stmt]
 }
 
-indirect enum Stmt {
+public indirect enum Stmt {
   case expression(Expr)
   /// `let name = value` or `var name [= value]`.
   case declaration(name: String, mutable: Bool, value: Expr?, Loc)

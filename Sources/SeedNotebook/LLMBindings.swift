@@ -15,8 +15,6 @@ public struct LLMBindings: Sendable {
   /// When set, a live chat outside `parallel` asking for one choice is streamed, and this
   /// hears its text piece by piece (the REPL prints it as it comes).
   public var onToken: (@Sendable (String) -> Void)?
-  /// Hears each call start and end, for a host that shows progress.
-  public var progress: CallProgress?
   /// Where `secret(name)` reads: the process environment, unless a host says otherwise.
   public var secrets: @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
 
@@ -105,29 +103,22 @@ public struct LLMBindings: Sendable {
     let keyed = journal.map { _ in CacheKeys.requestKey(request, apiKeyName: apiKey?.name) }
     let consulted = try keyed.flatMap { keyed in
       try journal?.consult(
-        kind: .chat, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: seeded)
+        kind: .chat, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: seeded,
+        model: request.model)
     }
     if let call = consulted?.replay {
-      progress?.answeredFromStore(tokens: call.promptTokens + call.completionTokens)
       return try LLMBindings.replayedRecord(call, requestedModel: requestedModel, request: request)
     }
     let randomSeed = backend.adapt(&request)
     let backend = self.backend
-    let stream = (request.n ?? 1) == 1 && args.interpreter.taskPath.isEmpty ? onToken : nil
-    let progress = self.progress
-    progress?.started()
+    let observer = journal?.observer
+    let tokens: (@Sendable (String) -> Void)? =
+      onToken ?? (observer?.streamsTokens == true ? { @Sendable text in observer?.notebook(.token(text)) } : nil)
+    let stream = (request.n ?? 1) == 1 && args.interpreter.taskPath.isEmpty ? tokens : nil
     let answer = try args.interpreter.blocking {
-      var tokens: Int?
-      defer { progress?.ended(tokens: tokens) }
       do {
-        let answer: OpenAIClient.Answer<ChatResponse>
-        if let stream {
-          answer = try backend.client(apiKey: apiKey).chatStreaming(request, onToken: stream)
-        } else {
-          answer = try backend.client(apiKey: apiKey).chat(request)
-        }
-        tokens = (answer.body.usage?.promptTokens ?? 0) + (answer.body.usage?.completionTokens ?? 0)
-        return answer
+        if let stream { return try backend.client(apiKey: apiKey).chatStreaming(request, onToken: stream) }
+        return try backend.client(apiKey: apiKey).chat(request)
       } catch let error as LLMError { throw RuntimeFailure(error.description) }
     }
     if let journal, let slot = consulted?.slot, let (key, requestText) = keyed {
@@ -137,7 +128,7 @@ public struct LLMBindings: Sendable {
           response: answer.json.serialized(), model: answer.body.model, fingerprint: answer.body.systemFingerprint,
           seed: request.seed, seeded: seeded, latency: answer.latency, promptTokens: answer.body.usage?.promptTokens ?? 0,
           completionTokens: answer.body.usage?.completionTokens ?? 0, apiKeyName: apiKey?.name),
-        live: true)
+        source: .live)
     }
     return LLMBindings.record(of: answer, for: request, requestedModel: requestedModel, randomSeed: randomSeed, cached: false)
   }
@@ -179,23 +170,15 @@ public struct LLMBindings: Sendable {
     let keyed = journal.map { _ in CacheKeys.requestKey(request, apiKeyName: apiKey?.name) }
     let consulted = try keyed.flatMap { keyed in
       try journal?.consult(
-        kind: .embed, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: false)
+        kind: .embed, requestKey: keyed.key, requestText: keyed.text, taskPath: args.interpreter.taskPath, seeded: false,
+        model: request.model)
     }
     var response = try consulted?.replay.map { try EmbeddingResponse(json: try JSONValue.parse($0.response)) }
-    if let call = consulted?.replay { progress?.answeredFromStore(tokens: call.promptTokens) }
     if response == nil {
       backend.adapt(&request)
       let backend = self.backend
-      let progress = self.progress
-      progress?.started()
       let answer = try args.interpreter.blocking {
-        var tokens: Int?
-        defer { progress?.ended(tokens: tokens) }
-        do {
-          let answer = try backend.client(apiKey: apiKey).embeddings(request)
-          tokens = answer.body.usage?.promptTokens ?? 0
-          return answer
-        } catch let error as LLMError {
+        do { return try backend.client(apiKey: apiKey).embeddings(request) } catch let error as LLMError {
           throw RuntimeFailure(error.description)
         }
       }
@@ -204,10 +187,11 @@ public struct LLMBindings: Sendable {
         journal.note(
           RecordedCall(
             kind: .embed, requestKey: key, taskPath: slot.taskPath, occurrence: slot.occurrence, request: requestText,
-            response: answer.json.serialized(), model: answer.body.model, fingerprint: nil, seed: nil, seeded: false,
+            response: answer.json.serialized(), model: answer.body.model,
+            fingerprint: answer.json["system_fingerprint"]?.string, seed: nil, seeded: false,
             latency: answer.latency, promptTokens: answer.body.usage?.promptTokens ?? 0, completionTokens: 0,
             apiKeyName: apiKey?.name),
-          live: true)
+          source: .live)
       }
     }
     let ordered = (response?.data ?? []).sorted { $0.index < $1.index }

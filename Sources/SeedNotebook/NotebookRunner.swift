@@ -3,10 +3,15 @@ import OrderedCollections
 import SeedJSON
 import SeedLang
 
-/// Runs a notebook's cells in order with the cell cache. A cell whose key and backend
-/// fingerprints match a stored entry is restored by running its code again with every call
-/// answered from its transcript, so what it defines exists again without the network. A
-/// changed cell, the cells after it, and cells whose backend drifted run live.
+/// Runs a notebook's cells in order with the cache: the one path by which `seednb run`,
+/// the REPL's `:load` and the tools on top of them run a notebook.
+///
+/// A cell whose key (see `CellDataflow`) and backend fingerprints match a stored entry is
+/// restored by running its code again with every call answered from its transcript, so what
+/// it defines exists again without the network. Any other cell runs: its seeded chats and
+/// its embeddings are answered from the answer layers when they hold the same request under
+/// the same fingerprint, and the rest goes live. Every event reaches the observer as it
+/// happens.
 public final class NotebookRunner {
   public struct Options: Sendable {
     /// Run everything live and rewrite the entries.
@@ -28,11 +33,11 @@ public final class NotebookRunner {
 
   /// How a cell ran.
   public enum Status: String, Sendable, CaseIterable {
-    /// Ran with calls to the backend (new, refreshed, or calls without a seed).
+    /// Ran with calls to the backend (new, refreshed, or never stored).
     case live
     /// Restored: every call answered from the cache.
     case cached
-    /// Its source, or a cell before it, or a parameter changed since it was stored.
+    /// Its source, a parameter it reads or a cell it depends on changed since it was stored.
     case changed
     /// The backend's fingerprint differs from the one stored; it ran live.
     case drift
@@ -42,67 +47,114 @@ public final class NotebookRunner {
   public struct CellReport {
     public let cell: Cell
     public let status: Status
-    /// Why, when the status needs one: "fingerprint changed: A -> B".
-    public let note: String?
+    /// Why it ran rather than being restored; nil when restored.
+    public let reason: CellReason?
     public let result: NotebookSession.CellResult
     public let calls: CallJournal.CellCalls
+    /// Set when the cell ran but could not be saved: why.
+    public let saveFailure: String?
+
+    /// The reason as text, as reports and run records keep it.
+    public var note: String? { reason?.description }
   }
 
   public struct Summary {
     public var reports: [CellReport] = []
     public var seconds = 0.0
-    /// Set when `--frozen` met a request the cache does not hold: which cell and request.
+    /// Set when `--frozen` met a request no layer holds: which cell and request.
     public var frozenMiss: String?
+    /// Syntax errors found before anything ran; when there are any, nothing ran.
+    public var syntaxErrors: [Diagnostic] = []
 
     public var failed: Bool { reports.last?.status == .error }
     public var liveRequests: Int { reports.reduce(0) { $0 + $1.calls.live } }
+    /// Requests answered without the backend: from restored cells' transcripts and by request.
     public var cachedRequests: Int { reports.reduce(0) { $0 + $1.calls.cached } }
+    /// Of those, answered by request from the layers (the store, the lockfile).
+    public var requestsFromLayers: Int { reports.reduce(0) { $0 + $1.calls.fromLayers } }
     public var tokens: Int { reports.reduce(0) { $0 + $1.calls.tokens } }
     /// Tokens of the calls that went to the backend in this run.
     public var liveTokens: Int { reports.reduce(0) { $0 + $1.calls.liveTokens } }
+    /// Cells that ran but could not be saved.
+    public var unsaved: [CellReport] { reports.filter { $0.saveFailure != nil } }
 
     public func count(_ status: Status) -> Int { reports.filter { $0.status == status }.count }
   }
 
   public let session: NotebookSession
-  private let journal: CallJournal
-  private let store: CacheStore?
-  private let notebookName: String
+  public let loaded: LoadedNotebook
+  public let cache: NotebookCache
+  /// What each cell's key is made of, in order.
+  public let keyInputs: [CellKeyInputs]
   /// The key of each cell, in order.
   public let cellKeys: [String]
+  public let journal: CallJournal
   private let options: Options
   private let currentFingerprint: (String) -> String?
-  /// Told when each cell starts, with how many calls it made when it last ran, if known.
-  public var progress: CallProgress?
 
-  /// `currentFingerprint(model)` tells the backend's fingerprint now for a model, or nil
-  /// when it cannot be known (the entry is then trusted).
-  public init(
-    session: NotebookSession, journal: CallJournal, store: CacheStore?, runtime: String,
-    parameters: OrderedDictionary<String, ParameterValue>, options: Options,
-    currentFingerprint: @escaping (String) -> String? = { _ in nil }
+  /// A run in a session of its own, with `llm` for `chat` and `embed` (none: they fail).
+  /// `modules` is where `import` looks (by default the standard library, then the
+  /// notebook's folder); `currentFingerprint` tells the backend's fingerprint for a model
+  /// (by default the backend's own).
+  public convenience init(
+    loaded: LoadedNotebook, llm: LLMBindings?, cache: NotebookCache, runtime: String, options: Options,
+    modules: ModuleSearchPath? = nil, currentFingerprint: ((String) -> String?)? = nil
+  ) {
+    let journal = CallJournal()
+    var bindings = llm
+    bindings?.journal = journal
+    let search = modules ?? loaded.modules
+    let session = NotebookSession(
+      notebook: loaded.notebook, parameters: loaded.parameters, modules: search, llm: bindings)
+    self.init(
+      session: session, loaded: loaded, journal: journal, cache: cache, runtime: runtime, options: options,
+      modules: search,
+      currentFingerprint: currentFingerprint ?? { model in bindings?.backend.currentFingerprint(model: model) })
+  }
+
+  /// A run in an interpreter that exists already (the REPL's), whose `chat` and `embed`
+  /// answer through `journal`.
+  public convenience init(
+    loaded: LoadedNotebook, interpreter: Interpreter, journal: CallJournal, cache: NotebookCache, runtime: String,
+    options: Options, currentFingerprint: @escaping (String) -> String?
+  ) {
+    let search = loaded.modules
+    interpreter.moduleLoader = { search.lookup($0) }
+    let session = NotebookSession(notebook: loaded.notebook, parameters: loaded.parameters, interpreter: interpreter)
+    self.init(
+      session: session, loaded: loaded, journal: journal, cache: cache, runtime: runtime, options: options,
+      modules: search, currentFingerprint: currentFingerprint)
+  }
+
+  private init(
+    session: NotebookSession, loaded: LoadedNotebook, journal: CallJournal, cache: NotebookCache, runtime: String,
+    options: Options, modules: ModuleSearchPath, currentFingerprint: @escaping (String) -> String?
   ) {
     self.session = session
+    self.loaded = loaded
     self.journal = journal
-    self.store = store
+    self.cache = cache
     self.options = options
     self.currentFingerprint = currentFingerprint
-    notebookName = URL(fileURLWithPath: session.notebook.file).lastPathComponent
-    cellKeys = session.notebook.cellKeys(runtime: runtime, parameters: parameters)
+    keyInputs = loaded.notebook.cellKeyInputs(runtime: runtime, parameters: loaded.parameters, modules: modules)
+    cellKeys = keyInputs.map(\.key)
     if let limit = options.maxOutputBytes { session.interpreter.maxOutputBytes = limit }
   }
 
-  /// Runs every cell until one fails. `onCellStart` hears each cell's planned status first.
-  public func run(
-    onCellStart: (Cell, Status, String?) -> Void, onOutput: @escaping (OutputItem) -> Void,
-    onCellEnd: (CellReport) -> Void = { _ in }
-  ) -> Summary {
+  /// Runs every cell until one fails; nothing runs when a cell has a syntax error.
+  public func run(observer: NotebookObserver) -> Summary {
     let start = Date()
     var summary = Summary()
+    summary.syntaxErrors = session.syntaxErrors()
+    guard summary.syntaxErrors.isEmpty else { return summary }
+    journal.observer = observer
+    journal.use(
+      CallJournal.Policy(
+        layers: cache.layers, frozen: options.frozen, refresh: options.refresh, currentFingerprint: currentFingerprint))
     for (index, cell) in session.notebook.cells.enumerated() {
-      let report = run(cell, key: cellKeys[index], onCellStart: onCellStart, onOutput: onOutput)
+      let report = run(cell, index: index, observer: observer)
       summary.reports.append(report)
-      onCellEnd(report)
+      observer.notebook(.cellFinished(report))
       if report.status == .error {
         if let miss = report.calls.frozenMisses.first { summary.frozenMiss = "\(cell.label): \(miss)" }
         break
@@ -112,37 +164,42 @@ public final class NotebookRunner {
     return summary
   }
 
-  private func run(
-    _ cell: Cell, key: String, onCellStart: (Cell, Status, String?) -> Void, onOutput: @escaping (OutputItem) -> Void
-  ) -> CellReport {
-    var status = Status.live
-    var note: String?
-    var transcript: [RecordedCall] = []
-    var expectedCalls: Int?
+  /// How a cell is to run, and why: what `run` starts from and `--explain` prints.
+  public struct Plan {
+    public let status: Status
+    public let reason: CellReason?
+    /// The entry to restore from, when the cell is restored.
+    public let entry: CacheStore.Entry?
+  }
+
+  /// The plan of the cell at `index`; `warn` hears a store that could not be read.
+  public func plan(_ index: Int, warn: (String) -> Void = { _ in }) -> Plan {
+    let cell = session.notebook.cells[index]
+    if options.refresh { return Plan(status: .live, reason: .refresh, entry: nil) }
     // A cell marked cache=false runs again, unless --frozen asks that nothing go live.
-    let restorable = !options.refresh && (cell.isCacheable || options.frozen)
-    let entry = restorable ? (try? store?.entry(notebook: notebookName, cellKey: key)) ?? nil : nil
-    if let entry {
-      expectedCalls = entry.calls.count
-      if !options.frozen, let drift = drift(in: entry.calls) {
-        status = .drift
-        note = drift
-      } else {
-        // Calls without a seed will go to the backend again: the cell is live, in part.
-        let varies = !options.frozen && entry.calls.contains { $0.kind == .chat && !$0.seeded }
-        status = varies ? .live : .cached
-        transcript = entry.calls
+    if !cell.isCacheable && !options.frozen { return Plan(status: .live, reason: .cacheDisabled, entry: nil) }
+    guard let store = cache.store else { return Plan(status: .live, reason: .notCached, entry: nil) }
+    do {
+      if let entry = try store.entry(notebook: loaded.name, cellKey: cellKeys[index]) {
+        if !options.frozen, let drift = drift(in: entry.calls) { return Plan(status: .drift, reason: drift, entry: nil) }
+        return Plan(status: .cached, reason: nil, entry: entry)
       }
-    } else if restorable, let previous = (try? store?.latestEntry(notebook: notebookName, cellIdentity: cell.identity)) ?? nil {
-      status = .changed
-      expectedCalls = previous.calls.count
+      guard let latest = try store.latestEntry(notebook: loaded.name, cellIdentity: cell.identity) else {
+        return Plan(status: .live, reason: .notCached, entry: nil)
+      }
+      let reason = latest.inputs.flatMap { keyInputs[index].reason(comparedWith: $0) } ?? .dependenciesChanged
+      return Plan(status: .changed, reason: reason, entry: nil)
+    } catch {
+      warn("\(cell.label): the store could not be read (\(error.readableDescription)); the cell runs")
+      return Plan(status: .live, reason: .notCached, entry: nil)
     }
-    let store = self.store, notebook = notebookName
-    journal.begin(
-      transcript: transcript, frozen: options.frozen,
-      fallback: { slot in (try? store?.call(notebook: notebook, slot: slot)) ?? nil })
-    progress?.begin(expected: expectedCalls)
-    onCellStart(cell, status, note)
+  }
+
+  private func run(_ cell: Cell, index: Int, observer: NotebookObserver) -> CellReport {
+    let plan = self.plan(index) { observer.notebook(.warning($0)) }
+    journal.begin(cell: cell.label, transcript: plan.entry?.calls ?? [])
+    observer.notebook(.cellStarted(cell, plan.status, plan.reason))
+    let onOutput: (OutputItem) -> Void = { observer.notebook(.output(cell, $0)) }
     var result: NotebookSession.CellResult
     if let timeout = options.cellTimeout {
       let (finished, expired) = timeout.run(interrupting: session.interpreter) { session.run(cell, onOutput: onOutput) }
@@ -154,26 +211,35 @@ public final class NotebookRunner {
       result = session.run(cell, onOutput: onOutput)
     }
     let calls = journal.finish()
+    for failure in calls.layerFailures { observer.notebook(.warning("\(cell.label): \(failure)")) }
     if result.error != nil {
-      return CellReport(cell: cell, status: .error, note: note, result: result, calls: calls)
+      return CellReport(cell: cell, status: .error, reason: plan.reason, result: result, calls: calls, saveFailure: nil)
     }
-    // Calls without a seed went live, so the cell is live, with new answers to keep.
+    var status = plan.status
+    // A restored cell whose transcript lacked a call sent it: it is live, with a new entry.
     if status == .cached && calls.live > 0 { status = .live }
-    if status != .cached {
-      try? store?.save(
-        notebook: notebookName, cellKey: key, cellIdentity: cell.identity, outputs: result.outputs, calls: calls.calls)
+    var saveFailure: String?
+    if status != .cached, let store = cache.store {
+      do {
+        try store.save(
+          notebook: loaded.name, cellKey: cellKeys[index], cellIdentity: cell.identity, inputs: keyInputs[index],
+          outputs: result.outputs, calls: calls.calls)
+      } catch {
+        saveFailure = error.readableDescription
+        observer.notebook(.warning("\(cell.label) could not be saved in the cache: \(error.readableDescription)"))
+      }
     }
-    return CellReport(cell: cell, status: status, note: note, result: result, calls: calls)
+    return CellReport(cell: cell, status: status, reason: plan.reason, result: result, calls: calls, saveFailure: saveFailure)
   }
 
-  /// "fingerprint changed: A -> B" when a seeded call's backend now answers with another
+  /// "fingerprint changed A -> B" when a seeded call's backend now answers with another
   /// fingerprint.
-  private func drift(in calls: [RecordedCall]) -> String? {
+  private func drift(in calls: [RecordedCall]) -> CellReason? {
     var seen: Set<String> = []
     for call in calls where call.kind == .chat && call.seeded {
       guard let stored = call.fingerprint, let model = call.model, seen.insert(model).inserted else { continue }
       if let current = currentFingerprint(model), current != stored {
-        return "fingerprint changed: \(stored) -> \(current)"
+        return .fingerprintChanged(from: stored, to: current)
       }
     }
     return nil

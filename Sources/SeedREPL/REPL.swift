@@ -168,9 +168,11 @@ public final class REPL {
     let printer = output.printer()
     interpreter.outputHandler = { printer.print($0) }
     defer { interpreter.outputHandler = { _ in } }
-    journal.begin(transcript: [], frozen: false)
+    journal.begin(cell: nil)
     let outcome = whileRunning(printer: printer) { [interpreter] in Result { try interpreter.run(code) } }
-    count(journal.finish())
+    let calls = journal.finish()
+    count(calls)
+    keepAnswers(calls)
     printer.finishLine()
     switch outcome {
     case .success(let value):
@@ -183,6 +185,17 @@ public final class REPL {
     case .failure(let error):
       output.error("\(error)")
       return ExitStatus.cellFailed
+    }
+  }
+
+  /// Files the answers an input got live in the loaded notebook's store, so that the same
+  /// seeded request is answered from it next time, here or in a run.
+  func keepAnswers(_ calls: CallJournal.CellCalls) {
+    guard let loaded, let store = loaded.store, calls.live > 0 else { return }
+    let name = URL(fileURLWithPath: loaded.notebook.file).lastPathComponent
+    let answers = calls.calls.map { StoredAnswer(call: $0, notebook: name, storedAt: Date()) }
+    do { try store.save(answers) } catch {
+      output.error("seednb: the answers of this input could not be saved in the cache: \(error.readableDescription)")
     }
   }
 
@@ -216,80 +229,43 @@ public final class REPL {
 
   // MARK: - Notebooks
 
-  /// Reads, parses and runs a notebook's cells in the session, restoring cached cells from
-  /// its store as `seednb run` does; its outputs print as a run prints them. Returns an exit
-  /// status: 2 when it cannot be read or parsed, 1 when a cell failed.
+  /// Reads, parses and runs a notebook's cells in the session, as `seednb run` does and
+  /// through the same `NotebookRunner`: cached cells are restored, answers come from the
+  /// store and the lockfile, and it prints what a run prints. Inputs typed afterwards are
+  /// answered from the same layers. Returns an exit status: 2 when it cannot be read or
+  /// parsed, 1 when a cell failed.
   @discardableResult
   public func load(notebook path: String, overrides: [String] = []) -> Int32 {
     if path.hasSuffix(".seed") { return loadScript(path) }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-      output.error("seednb: cannot read '\(path)'")
-      return ExitStatus.usage
-    }
-    let notebook: Notebook
-    let parameters: OrderedDictionary<String, ParameterValue>
-    do {
-      notebook = try Notebook.parse(text, file: path)
-      parameters = try ParameterOverrides.resolve(overrides, declared: notebook.frontMatter?.params ?? [:])
-    } catch let diagnostic as Diagnostic {
-      output.error(diagnostic.rendered())
-      return ExitStatus.usage
-    } catch let list as DiagnosticList {
-      output.error(list.rendered())
-      return ExitStatus.usage
-    } catch {
+    let notebookToLoad: LoadedNotebook
+    do { notebookToLoad = try LoadedNotebook(path: path, overrides: overrides) } catch {
       output.error("\(error)")
       return ExitStatus.usage
     }
-    if let model = notebook.frontMatter?.model {
+    if let model = notebookToLoad.notebook.frontMatter?.model {
       bindings.defaultChatModel = model
       installBindings()
     }
-    let modules = ModuleSearchPath.forNotebook(at: path)
-    interpreter.moduleLoader = { modules.lookup($0) }
-    let session = NotebookSession(notebook: notebook, parameters: parameters, interpreter: interpreter)
-    let syntaxErrors = session.syntaxErrors()
-    if !syntaxErrors.isEmpty {
-      output.error(syntaxErrors.map { $0.rendered() }.joined(separator: "\n"))
-      output.error("\(path): \(syntaxErrors.count) syntax error\(syntaxErrors.count == 1 ? "" : "s"); nothing was run")
-      return ExitStatus.usage
-    }
-    var store: CacheStore?
-    do {
-      store = try CacheStore(path: CacheStore.path(forNotebook: path))
-      if let note = store?.rebuildNote { output.error("seednb: \(note)") }
-    } catch {
-      output.error("seednb: cannot open the cache beside the notebook (\(error.readableDescription)); running without it")
-    }
-    loaded = Loaded(notebook: notebook, parameters: parameters, session: session, store: store)
+    let cache = NotebookCache.open(forNotebook: path)
+    for note in cache.notes { output.error("seednb: \(note)") }
     let backend = bindings.backend
     let runner = NotebookRunner(
-      session: session, journal: journal, store: store, runtime: configuration.runtime, parameters: parameters,
+      loaded: notebookToLoad, interpreter: interpreter, journal: journal, cache: cache, runtime: configuration.runtime,
       options: .init(), currentFingerprint: { backend.currentFingerprint(model: $0) })
     let printer = output.printer()
-    let output = self.output
-    let summary = whileRunning(printer: printer) {
-      runner.run(
-        onCellStart: { cell, status, note in
-          printer.finishLine()
-          output.out(output.styled("── \(cell.label) · \(status.rawValue) ──", "1;36") + "\n")
-          if let note { output.out(output.styled(note, "33") + "\n") }
-        },
-        onOutput: { printer.print($0) },
-        onCellEnd: { report in
-          printer.finishLine()
-          if let error = report.result.error { output.error(error.description) }
-        })
+    let lines = NotebookLines(printer: printer)
+    let summary = whileRunning(printer: printer) { runner.run(observer: lines) }
+    if !summary.syntaxErrors.isEmpty {
+      output.error(RunText.syntaxErrors(summary, of: notebookToLoad.notebook))
+      return ExitStatus.usage
     }
+    loaded = Loaded(
+      notebook: notebookToLoad.notebook, parameters: notebookToLoad.parameters, session: runner.session, store: cache.store)
     liveRequests += summary.liveRequests
     cachedRequests += summary.cachedRequests
     for report in summary.reports where report.status != .error { inputs.append(report.cell.source) }
-    let names = summary.reports.count
-    output.out(
-      output.styled(
-        "── \(path): \(names) of \(notebook.cells.count) cell\(notebook.cells.count == 1 ? "" : "s") run"
-          + " (\(NotebookRunner.Status.allCases.compactMap { summary.count($0) > 0 ? "\(summary.count($0)) \($0.rawValue)" : nil }.joined(separator: ", ")))"
-          + " · \(String(format: "%.2f", summary.seconds)) s", "2") + "\n")
+    printer.finishLine()
+    output.out(output.styled(RunText.summary(summary, of: notebookToLoad.notebook), "2") + "\n")
     return summary.failed ? ExitStatus.cellFailed : ExitStatus.ok
   }
 

@@ -49,6 +49,8 @@ struct CheckCommand: ParsableCommand {
 
   static func execute(_ loaded: LoadedNotebook, backend: Backend, repeats: Int, terminal: Terminal) -> Int32 {
     let storePath = CacheStore.path(forNotebook: loaded.notebook.file)
+    // Cells the store lacks but the lockfile answers are replayed from it first.
+    LockfileReplay.fill(loaded, backend: backend, terminal: terminal)
     // A missing store is not created: every cell is then simply not cached.
     let store: CacheStore?
     do {

@@ -23,6 +23,7 @@ struct RenderCommand: ParsableCommand {
 
       Without -p, the parameters are those of the last run recorded in the cache (else the
       front matter's defaults); they are part of the cell keys, so they choose the results.
+      Cells the cache lacks but NB.lock answers are first replayed from it, sending nothing.
       """
   )
 
@@ -54,7 +55,7 @@ struct RenderCommand: ParsableCommand {
     let destination = output ?? ReportFormat.defaultPath(forNotebook: notebook, format: format)
     let storePath = CacheStore.path(forNotebook: loaded.notebook.file)
     // A missing store is not created: every cell is then "not run".
-    let store = try CacheCommand.openStore(at: storePath, terminal: terminal, sayMissing: false)
+    var store = try CacheCommand.openStore(at: storePath, terminal: terminal, sayMissing: false)
     var resolved = loaded.parameters
     if parameters.isEmpty, let store {
       let name = URL(fileURLWithPath: loaded.notebook.file).lastPathComponent
@@ -62,6 +63,12 @@ struct RenderCommand: ParsableCommand {
       for (key, value) in (try? store.latestRun(notebook: name))??.parameterValues ?? [:] where declared[key] != nil {
         resolved[key] = value
       }
+    }
+    // Cells the store lacks but the lockfile answers are replayed from it first.
+    if FileManager.default.fileExists(atPath: Lockfile.path(forNotebook: loaded.notebook.file)) {
+      let backend = (try? Backend.choose(flag: nil, frontMatter: loaded.notebook.frontMatter?.backend)) ?? .local
+      LockfileReplay.fill(LoadedNotebook(notebook: loaded.notebook, parameters: resolved), backend: backend, terminal: terminal)
+      if store == nil { store = try CacheCommand.openStore(at: storePath, terminal: terminal, sayMissing: false) }
     }
     do {
       let report = try ReportBuilder.build(

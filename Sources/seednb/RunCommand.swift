@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import OrderedCollections
-import SeedLang
 import SeedNotebook
 
 struct RunCommand: ParsableCommand {
@@ -15,10 +14,13 @@ struct RunCommand: ParsableCommand {
       2 for bad usage or a notebook that does not parse, 3 when --frozen met a request the
       cache does not hold.
 
-      Finished cells are kept in .seednb/cache.sqlite beside the notebook. A cell whose
-      source, earlier cells, parameters and backend fingerprint are unchanged is restored
-      from it: its code runs again with every call answered from the cache. Calls without a
-      seed still go to the backend (they are meant to vary), except under --frozen.
+      Finished cells and their answers are kept in .seednb/cache.sqlite beside the notebook;
+      NB.lock beside it (written by `seednb lock`) is read under it. A cell whose source,
+      parameters it reads, the cells it depends on and backend fingerprint are unchanged is
+      restored: its code runs again with every call answered from the cache. In a cell that
+      runs, seeded chats and embeddings already answered under the same fingerprint come
+      from the cache; chats without a seed go to the backend (they are meant to vary),
+      except under --frozen. Each cell's header says why it ran.
       """
   )
 
@@ -36,6 +38,9 @@ struct RunCommand: ParsableCommand {
 
   @Flag(help: "Never ask the backend: replay everything from the cache; a request it lacks exits with status 3.")
   var frozen = false
+
+  @Flag(help: "Print what each cell's key is made of, and whether it would be restored, without running anything.")
+  var explain = false
 
   @Option(help: ArgumentHelp("Stop a cell that runs longer than this, with an error (the run then exits with 1).", valueName: "seconds"))
   var cellTimeout: Double?
@@ -59,16 +64,12 @@ struct RunCommand: ParsableCommand {
   var request: RunRequest {
     RunRequest(
       notebook: notebook, parameters: parameters, backend: backend, refresh: refresh, frozen: frozen,
-      cellTimeout: cellTimeout, maxOutput: maxOutput, report: report, summaryFile: summaryJson, watch: watch)
+      cellTimeout: cellTimeout, maxOutput: maxOutput, report: report, explain: explain, summaryFile: summaryJson,
+      watch: watch)
   }
 }
 
-/// A notebook read from disk and parsed, with its parameters resolved.
-struct LoadedNotebook {
-  struct Failure: Error {
-    let message: String
-  }
-
+extension LoadedNotebook {
   /// The notebook and the backend it runs with; what is wrong with either is printed, and
   /// ends the command with the usage status.
   static func withBackend(path: String, overrides: [String], backendFlag: String?, terminal: Terminal) throws -> (
@@ -83,30 +84,6 @@ struct LoadedNotebook {
     } catch let error as Backend.UnknownBackend {
       terminal.err(error.description + "\n")
       throw ExitCode(ExitStatus.usage)
-    }
-  }
-
-  let notebook: Notebook
-  let parameters: OrderedDictionary<String, ParameterValue>
-
-  init(path: String, overrides: [String]) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      var isDirectory: ObjCBool = false
-      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-      throw Failure(
-        message: "seednb: cannot read '\(path)': "
-          + (isDirectory.boolValue ? "it is a folder" : exists ? "permission denied" : "no such file"))
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw Failure(message: "seednb: '\(path)' is not UTF-8 text")
-    }
-    do {
-      notebook = try Notebook.parse(text, file: path)
-      parameters = try ParameterOverrides.resolve(overrides, declared: notebook.frontMatter?.params ?? [:])
-    } catch let diagnostic as Diagnostic {
-      throw Failure(message: diagnostic.rendered())
-    } catch let list as DiagnosticList {
-      throw Failure(message: list.rendered())
     }
   }
 }

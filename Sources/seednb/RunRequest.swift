@@ -16,6 +16,7 @@ struct RunRequest {
   var cellTimeout: Double? = nil
   var maxOutput: Double = RunRequest.defaultMaxOutput
   var report: String? = nil
+  var explain = false
   var summaryFile: String? = nil
   var watch = false
 }
@@ -71,6 +72,13 @@ extension RunRequest {
       path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal)
     let options = runnerOptions
     let report = self.report, summaryFile = self.summaryFile
+    if explain {
+      let runner = NotebookRunner(
+        loaded: loaded, llm: nil, cache: .open(forNotebook: loaded.notebook.file, createStore: false),
+        runtime: Seednb.version, options: options)
+      terminal.out(RunExplanation.text(runner))
+      return
+    }
     let status = LargeStack.run {
       RunRequest.execute(
         loaded, backend: chosen, options: options, terminal: terminal, report: report, summaryFile: summaryFile)
@@ -82,50 +90,25 @@ extension RunRequest {
     _ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal, report: String? = nil,
     summaryFile: String? = nil
   ) -> Int32 {
-    let journal = CallJournal()
-    var bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
-    bindings.journal = journal
-    let statusLine = StatusLine.forTerminal(terminal)
-    defer { statusLine?.stop() }
-    statusLine?.install(in: &bindings)
-    let session = NotebookSession(
-      notebook: loaded.notebook, parameters: loaded.parameters, modules: .forNotebook(at: loaded.notebook.file), llm: bindings)
-    let interruption = Interruption { session.interpreter }
-    defer { withExtendedLifetime(interruption) {} }
-    let syntaxErrors = session.syntaxErrors()
-    if !syntaxErrors.isEmpty {
-      terminal.err(syntaxErrors.map { $0.rendered() }.joined(separator: "\n") + "\n")
-      let count = syntaxErrors.count
-      terminal.err("\(loaded.notebook.file): \(count) syntax error\(count == 1 ? "" : "s"); nothing was run\n")
-      return ExitStatus.usage
-    }
-    let store: CacheStore?
-    do {
-      store = try CacheStore(path: CacheStore.path(forNotebook: loaded.notebook.file))
-      if let note = store?.rebuildNote { terminal.err("seednb: \(note)\n") }
-    } catch {
-      terminal.err("seednb: cannot open the cache beside the notebook (\(error.readableDescription)); running without it\n")
-      store = nil
-    }
+    let cache = NotebookCache.open(forNotebook: loaded.notebook.file)
+    for note in cache.notes { terminal.err("seednb: \(note)\n") }
     let runner = NotebookRunner(
-      session: session, journal: journal, store: store, runtime: Seednb.version, parameters: loaded.parameters,
-      options: options, currentFingerprint: { bindings.backend.currentFingerprint(model: $0) })
-    runner.progress = statusLine?.progress
+      loaded: loaded, llm: backend.bindings(model: loaded.notebook.frontMatter?.model), cache: cache,
+      runtime: Seednb.version, options: options)
+    let interruption = Interruption { runner.session.interpreter }
+    defer { withExtendedLifetime(interruption) {} }
+    let statusLine = StatusLine.forTerminal(terminal, journal: runner.journal)
+    defer { statusLine?.stop() }
     let printer = OutputPrinter(terminal: terminal)
     printer.statusLine = statusLine
     let startedAt = Date()
-    let summary = runner.run(
-      onCellStart: { cell, status, note in
-        printer.header(for: cell.label, status: status.rawValue)
-        if let note { terminal.out(terminal.styled(note, "33") + "\n") }
-        statusLine?.cellStarted(cell.label)
-      },
-      onOutput: { printer.print($0) },
-      onCellEnd: { report in
-        statusLine?.cellEnded()
-        printer.finishLine()
-        if let error = report.result.error { terminal.err(terminal.styled(error.description, "31") + "\n") }
-      })
+    let lines = RunLines(printer: printer)
+    let summary = runner.run(observer: statusLine?.observing(lines) ?? lines)
+    if !summary.syntaxErrors.isEmpty {
+      terminal.err(RunText.syntaxErrors(summary, of: loaded.notebook) + "\n")
+      return ExitStatus.usage
+    }
+    let store = cache.store
     printer.summary(summary)
     // The run's record: what reports say about where the results came from.
     let record = RunRecord(
@@ -148,7 +131,7 @@ extension RunRequest {
     let status =
       summary.frozenMiss != nil ? ExitStatus.frozenMiss : summary.failed || reportFailed ? ExitStatus.cellFailed : ExitStatus.ok
     if let summaryFile {
-      RunSummaryFile(summary: summary, exitStatus: status, recorded: session.summaryValues.recorded).write(
+      RunSummaryFile(summary: summary, exitStatus: status, recorded: runner.session.summaryValues.recorded).write(
         to: summaryFile, terminal: terminal)
     }
     return status

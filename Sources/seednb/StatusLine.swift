@@ -11,15 +11,30 @@ import SeedNotebook
 /// Only on a terminal that can redraw: when standard output is piped, or NO_COLOR or
 /// TERM=dumb is set, there is no status line and each cell shows as its one header line.
 final class StatusLine: @unchecked Sendable {
-  /// Counts the calls of the running cell; `chat` and `embed` report to it.
-  let progress = CallProgress()
+  /// What the running cell's requests have done so far.
+  struct Counts: Equatable {
+    /// Requests answered, by the backend or the store.
+    var done = 0
+    /// Of `done`, those answered from the store (a restored cell's transcript, or by request).
+    var fromStore = 0
+    var inFlight = 0
+    /// Prompt and completion tokens of the requests answered.
+    var tokens = 0
+    /// How many requests the cell made when it was stored, when it is being restored.
+    var expected: Int?
+  }
+
   private let terminal: Terminal
+  /// Where the running cell's answered requests are counted.
+  private let journal: CallJournal
   private let interval: Double
   private let quiet: Double
   private let lock = NSLock()
   private var timer: DispatchSourceTimer?
   private var cell: String?
   private var cellStart = Date()
+  private var expected: Int?
+  private var inFlight = 0
   private var drawn = false
   private var atLineStart = true
   /// The text of the chat streaming in now, its last few hundred characters.
@@ -27,28 +42,38 @@ final class StatusLine: @unchecked Sendable {
   private var answeredWhenStreamStarted = 0
 
   /// A status line when the terminal can show one, else nil.
-  static func forTerminal(_ terminal: Terminal, environment: [String: String] = ProcessEnvironment.current) -> StatusLine? {
+  static func forTerminal(
+    _ terminal: Terminal, journal: CallJournal, environment: [String: String] = ProcessEnvironment.current
+  ) -> StatusLine? {
     guard canRedraw(environment: environment) else { return nil }
-    return StatusLine(terminal: terminal)
+    return StatusLine(terminal: terminal, journal: journal)
   }
 
   static func canRedraw(environment: [String: String]) -> Bool {
     isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
   }
 
-  init(terminal: Terminal, interval: Double = 0.1, quiet: Double = 0.25) {
+  init(terminal: Terminal, journal: CallJournal, interval: Double = 0.1, quiet: Double = 0.25) {
     self.terminal = terminal
+    self.journal = journal
     self.interval = interval
     self.quiet = quiet
   }
 
   deinit { timer?.cancel() }
 
+  /// Hears the run's events before `inner` does (which prints them), to follow the cell
+  /// and its requests.
+  func observing(_ inner: NotebookObserver) -> NotebookObserver { StatusLineObserver(statusLine: self, inner: inner) }
+
   /// A cell starts; the line appears if it is still running after a quarter of a second.
   func cellStarted(_ label: String) {
+    let expected = journal.transcriptCount
     lock.withLock {
       cell = label
       cellStart = Date()
+      self.expected = expected > 0 ? expected : nil
+      inFlight = 0
       streamed = ""
       answeredWhenStreamStarted = 0
       if timer == nil {
@@ -69,6 +94,10 @@ final class StatusLine: @unchecked Sendable {
     }
   }
 
+  func requestStarted() { lock.withLock { inFlight += 1 } }
+
+  func liveRequestFinished() { lock.withLock { inFlight = max(0, inFlight - 1) } }
+
   /// Stops redrawing for good and clears the line.
   func stop() {
     lock.withLock {
@@ -81,8 +110,8 @@ final class StatusLine: @unchecked Sendable {
 
   /// A piece of a streaming chat answer.
   func streamedText(_ piece: String) {
+    let answered = journal.finish().calls.count
     lock.withLock {
-      let answered = progress.snapshot.done
       if answered != answeredWhenStreamStarted {
         streamed = ""
         answeredWhenStreamStarted = answered
@@ -110,21 +139,23 @@ final class StatusLine: @unchecked Sendable {
   }
 
   private func tick() {
+    let calls = journal.finish()
     lock.withLock {
       // Output that ended mid-line would be wiped by the next redraw: wait for its newline.
       guard let cell, atLineStart else { return }
       let elapsed = Date().timeIntervalSince(cellStart)
       guard elapsed >= quiet else { return }
-      let snapshot = progress.snapshot
-      let stream = snapshot.inFlight == 1 && snapshot.done == answeredWhenStreamStarted ? streamed : ""
-      let text = StatusLine.text(cell: cell, elapsed: elapsed, progress: snapshot, streamed: stream, width: terminalWidth())
+      let counts = Counts(
+        done: calls.calls.count, fromStore: calls.cached, inFlight: inFlight, tokens: calls.tokens, expected: expected)
+      let stream = counts.inFlight == 1 && counts.done == answeredWhenStreamStarted ? streamed : ""
+      let text = StatusLine.text(cell: cell, elapsed: elapsed, progress: counts, streamed: stream, width: terminalWidth())
       terminal.out("\r" + terminal.styled(text, "2") + "\u{1B}[K")
       drawn = true
     }
   }
 
   /// The line's text, cut to `width` columns: what the running cell is doing.
-  static func text(cell: String, elapsed: Double, progress: CallProgress.Snapshot, streamed: String, width: Int) -> String {
+  static func text(cell: String, elapsed: Double, progress: Counts, streamed: String, width: Int) -> String {
     var parts = ["▸ \(cell)", String(format: "%.1f s", elapsed)]
     if progress.done > 0 || progress.inFlight > 0 || progress.expected != nil {
       var requests = "\(progress.done)"
@@ -192,11 +223,39 @@ final class StatusLine: @unchecked Sendable {
   }
 }
 
-extension StatusLine {
-  /// Has `chat` and `embed` report their progress here, and a chat alone in flight stream
-  /// its answer into the line (as the REPL streams it to the terminal).
-  func install(in bindings: inout LLMBindings) {
-    bindings.progress = progress
-    bindings.onToken = { [weak self] piece in self?.streamedText(piece) }
+/// Passes a run's events on to the printer, telling the status line what it needs first:
+/// the cell that starts (after its header) or ends (before its error), requests in flight,
+/// and the words of a streaming chat.
+final class StatusLineObserver: NotebookObserver {
+  let statusLine: StatusLine
+  let inner: NotebookObserver
+
+  init(statusLine: StatusLine, inner: NotebookObserver) {
+    self.statusLine = statusLine
+    self.inner = inner
+  }
+
+  var streamsTokens: Bool { true }
+
+  func notebook(_ event: NotebookEvent) {
+    switch event {
+    case .cellStarted(let cell, _, _):
+      inner.notebook(event)
+      statusLine.cellStarted(cell.label)
+    case .cellFinished:
+      statusLine.cellEnded()
+      inner.notebook(event)
+    case .requestStarted:
+      statusLine.requestStarted()
+      inner.notebook(event)
+    case .requestFinished(_, let source):
+      if source == .live { statusLine.liveRequestFinished() }
+      inner.notebook(event)
+    case .token(let piece):
+      statusLine.streamedText(piece)
+      inner.notebook(event)
+    case .output, .warning:
+      inner.notebook(event)
+    }
   }
 }

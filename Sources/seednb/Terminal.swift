@@ -37,26 +37,15 @@ final class OutputPrinter {
     if let statusLine { statusLine.write(text) } else { terminal.out(text) }
   }
 
-  func header(for label: String, status: String? = nil) {
+  func header(_ text: String) {
     finishLine()
-    let text = status.map { "── \(label) · \($0) ──" } ?? "── \(label) ──"
     out(terminal.styled(text, "1;36") + "\n")
   }
 
-  /// The run's last line: cells by status, requests live and cached, tokens, wall time.
+  /// The run's last line.
   func summary(_ summary: NotebookRunner.Summary) {
     finishLine()
-    let statuses = NotebookRunner.Status.allCases.compactMap { status -> String? in
-      let count = summary.count(status)
-      return count == 0 ? nil : "\(count) \(status.rawValue)"
-    }
-    let cells = summary.reports.count
-    var line = "── \(cells) cell\(cells == 1 ? "" : "s")"
-    if !statuses.isEmpty { line += " (\(statuses.joined(separator: ", ")))" }
-    line += " · requests: \(summary.liveRequests) live, \(summary.cachedRequests) cached"
-    line += " · \(summary.tokens) tokens (\(summary.liveTokens) live) · \(String(format: "%.2f", summary.seconds)) s"
-    if let miss = summary.frozenMiss { line += "\n── --frozen: not in the cache: \(miss)" }
-    out(terminal.styled(line, "2") + "\n")
+    out(terminal.styled(RunText.summary(summary), "2") + "\n")
   }
 
   func print(_ item: OutputItem) {

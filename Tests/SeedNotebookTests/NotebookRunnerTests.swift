@@ -43,16 +43,14 @@ final class NotebookRunnerTests: XCTestCase {
     _ notebook: Notebook, options: NotebookRunner.Options = .init(), fingerprint: @escaping (String) -> String? = { _ in nil },
     baseURL: String? = nil
   ) throws -> Run {
-    let journal = CallJournal()
-    var bindings = LLMBindings(
+    let bindings = LLMBindings(
       client: OpenAIClient(configuration: .init(baseURL: baseURL ?? server.baseURL, apiKey: APIKey(name: "OPENAI_API_KEY", text: "sk-runner-tests"), retry: RetryPolicy(maxRetries: 0))))
-    bindings.journal = journal
-    let session = NotebookSession(notebook: notebook, parameters: [:], modules: ModuleSearchPath(directories: []), llm: bindings)
     let store = try CacheStore(path: CacheStore.path(forNotebook: notebook.file))
     let runner = NotebookRunner(
-      session: session, journal: journal, store: store, runtime: "test", parameters: [:], options: options,
-      currentFingerprint: fingerprint)
-    return Run(summary: LargeStack.run { runner.run(onCellStart: { _, _, _ in }, onOutput: { _ in }) })
+      loaded: LoadedNotebook(notebook: notebook, parameters: [:]), llm: bindings,
+      cache: NotebookCache(store: store, lockfile: nil), runtime: "test", options: options,
+      modules: ModuleSearchPath(directories: []), currentFingerprint: fingerprint)
+    return Run(summary: LargeStack.run { runner.run(observer: NotebookEventHandler { _ in }) })
   }
 
   static let cells = [
@@ -61,19 +59,35 @@ final class NotebookRunnerTests: XCTestCase {
     "print(seeded.cached, len(embed([seeded.content, \"x\"])))",
   ]
 
-  func testASecondRunRestoresSeededCellsAndAsksAgainWithoutASeed() throws {
+  func testASecondRunRestoresEveryUnchangedCellUnseededCallsIncluded() throws {
     let first = try run(NotebookRunnerTests.cells)
     XCTAssertEqual(first.statuses, ["live", "live", "live"])
+    XCTAssertEqual(first.notes, ["not cached", "not cached", "not cached"])
     let requestsAfterFirst = server.requests.count
     XCTAssertEqual(requestsAfterFirst, 5)
     let second = try run(NotebookRunnerTests.cells)
-    XCTAssertEqual(second.statuses, ["cached", "live", "cached"])
-    XCTAssertEqual(server.requests.count - requestsAfterFirst, 3, "only the three unseeded calls went out")
-    XCTAssertEqual(second.outputs[0], first.outputs[0])
-    XCTAssertNotEqual(second.outputs[1], first.outputs[1], "unseeded answers vary")
+    XCTAssertEqual(second.statuses, ["cached", "cached", "cached"])
+    XCTAssertEqual(second.notes, [nil, nil, nil])
+    XCTAssertEqual(server.requests.count, requestsAfterFirst, "a cell restored unchanged replays its unseeded answers too")
+    XCTAssertEqual(second.outputs[0...1], first.outputs[0...1])
     XCTAssertEqual(second.outputs[2], "true 2", "a restored cell's record says it came from the cache")
-    XCTAssertEqual(second.summary.cachedRequests, 2)
-    XCTAssertEqual(second.summary.liveRequests, 3)
+    XCTAssertEqual(second.summary.cachedRequests, 5)
+    XCTAssertEqual(second.summary.liveRequests, 0)
+  }
+
+  func testAChangedCellGetsItsSeededAnswersFromTheStoreAndSendsItsUnseededOnes() throws {
+    let first = try run(NotebookRunnerTests.cells)
+    let before = server.requests.count
+    var edited = NotebookRunnerTests.cells
+    edited[0] += "\nprint(\"edited\")"
+    edited[1] += "\nprint(\"edited\")"
+    let second = try run(edited)
+    XCTAssertEqual(second.statuses, ["changed", "changed", "changed"])
+    XCTAssertEqual(second.notes, ["source changed", "source changed", "upstream cell 1 changed"])
+    XCTAssertEqual(server.requests.count - before, 3, "only the three unseeded chats went out")
+    XCTAssertEqual(second.summary.requestsFromLayers, 2, "the seeded chat and the embedding came from the store")
+    XCTAssertEqual(second.outputs[0], first.outputs[0] + "\nedited")
+    XCTAssertEqual(second.outputs[2], "true 2", "the record of an answer from the store says cached")
   }
 
   func testFrozenReplaysEverythingWithoutTheNetworkInItemOrder() throws {
@@ -95,12 +109,13 @@ final class NotebookRunnerTests: XCTestCase {
     XCTAssertTrue(miss.contains("Something new"), miss)
   }
 
-  func testAChangedCellRunsAgainAndSoDoTheCellsAfterIt() throws {
+  func testAChangedCellRunsAgainAndSoDoOnlyTheCellsThatReadWhatItDefines() throws {
     _ = try run(NotebookRunnerTests.cells)
     var edited = NotebookRunnerTests.cells
     edited[1] = "let unseeded = [\"fixed\"]\nprint(unseeded)"
     let second = try run(edited)
-    XCTAssertEqual(second.statuses, ["cached", "changed", "changed"])
+    XCTAssertEqual(second.statuses, ["cached", "changed", "cached"], "cell 3 reads only what cell 1 defines")
+    XCTAssertEqual(second.notes[1], "source changed")
     // Whitespace at line ends is not a change.
     var spaced = edited
     spaced[0] = NotebookRunnerTests.cells[0].replacing("\n", with: "   \n") + "\n\n"
@@ -111,7 +126,7 @@ final class NotebookRunnerTests: XCTestCase {
     _ = try run(NotebookRunnerTests.cells)
     let drifted = try run(NotebookRunnerTests.cells, fingerprint: { _ in "fp_new_backend" })
     XCTAssertEqual(drifted.statuses[0], "drift")
-    XCTAssertEqual(drifted.notes[0], "fingerprint changed: fp_loopback_1 -> fp_new_backend")
+    XCTAssertEqual(drifted.notes[0], "fingerprint changed fp_loopback_1 -> fp_new_backend")
     let same = try run(NotebookRunnerTests.cells, fingerprint: { _ in "fp_loopback_1" })
     XCTAssertEqual(same.statuses[0], "cached")
   }
@@ -121,8 +136,9 @@ final class NotebookRunnerTests: XCTestCase {
     let before = server.requests.count
     let refreshed = try run(NotebookRunnerTests.cells, options: .init(refresh: true))
     XCTAssertEqual(refreshed.statuses, ["live", "live", "live"])
+    XCTAssertEqual(refreshed.notes, ["--refresh", "--refresh", "--refresh"])
     XCTAssertEqual(server.requests.count - before, 5)
-    XCTAssertEqual(try run(NotebookRunnerTests.cells).statuses, ["cached", "live", "cached"])
+    XCTAssertEqual(try run(NotebookRunnerTests.cells).statuses, ["cached", "cached", "cached"])
   }
 
   func testACellMarkedCacheFalseRunsEveryTimeButFrozenReplaysIt() throws {
@@ -137,10 +153,14 @@ final class NotebookRunnerTests: XCTestCase {
     let notebook = try Notebook.parse(text, file: folder.appendingPathComponent("nb.seednb").path)
     XCTAssertEqual(try run(notebook).statuses, ["live", "live"])
     XCTAssertEqual(server.requests.count, 2)
-    XCTAssertEqual(try run(notebook).statuses, ["live", "cached"])
-    XCTAssertEqual(server.requests.count, 3, "only the cache=false cell asked again")
+    let again = try run(notebook)
+    XCTAssertEqual(again.statuses, ["live", "cached"])
+    XCTAssertEqual(again.notes, ["cache=false", nil])
+    XCTAssertEqual(server.requests.count, 2, "the cache=false cell ran again; its seeded chat was answered from the store")
+    XCTAssertEqual(try run(notebook, options: .init(refresh: true)).statuses, ["live", "live"])
+    XCTAssertEqual(server.requests.count, 4, "--refresh sends everything")
     XCTAssertEqual(try run(notebook, options: .init(frozen: true)).statuses, ["cached", "cached"])
-    XCTAssertEqual(server.requests.count, 3)
+    XCTAssertEqual(server.requests.count, 4)
   }
 
   func testAFailedCellIsNotStoredAndRunsAgain() throws {

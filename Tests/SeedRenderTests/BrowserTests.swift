@@ -39,15 +39,14 @@ final class BrowserTests: XCTestCase {
     var parameters = notebook.frontMatter?.params ?? [:]
     for (key, value) in overrides { parameters[key] = value }
     let store = try CacheStore(path: CacheStore.path(forNotebook: path))
-    let journal = CallJournal()
-    var bindings = LLMBindings(
+    let bindings = LLMBindings(
       client: OpenAIClient(configuration: .init(baseURL: server.baseURL, apiKey: APIKey(name: "OPENAI_API_KEY", text: "sk-browser-tests"), retry: RetryPolicy(maxRetries: 0))))
-    bindings.journal = journal
     let modules = ModuleSearchPath(directories: [BrowserTests.repository.appendingPathComponent("stdlib").path, folder.path])
-    let session = NotebookSession(notebook: notebook, parameters: parameters, modules: modules, llm: bindings)
-    let runner = NotebookRunner(session: session, journal: journal, store: store, runtime: "test", parameters: parameters, options: .init())
+    let runner = NotebookRunner(
+      loaded: LoadedNotebook(notebook: notebook, parameters: parameters), llm: bindings,
+      cache: NotebookCache(store: store, lockfile: nil), runtime: "test", options: .init(), modules: modules)
     let start = Date()
-    let summary = LargeStack.run { runner.run(onCellStart: { _, _, _ in }, onOutput: { _ in }) }
+    let summary = LargeStack.run { runner.run(observer: NotebookEventHandler { _ in }) }
     try store.saveRun(
       RunRecord(summary: summary, runner: runner, startedAt: start, runtime: "test", backend: "openai", parameters: parameters))
     return try ReportBuilder.build(notebook: notebook, parameters: parameters, runtime: "test", store: store)

@@ -61,13 +61,12 @@ final class InjectionTests: XCTestCase {
     parameters["payload"] = .string(payloads[4])
     parameters["payloads"] = .list(payloads.map(ParameterValue.string))
     let store = try CacheStore(path: CacheStore.path(forNotebook: path))
-    let journal = CallJournal()
-    var bindings = LLMBindings(
+    let bindings = LLMBindings(
       client: OpenAIClient(configuration: .init(baseURL: server.baseURL, apiKey: APIKey(name: "OPENAI_API_KEY", text: "sk-injection"), retry: RetryPolicy(maxRetries: 0))))
-    bindings.journal = journal
-    let session = NotebookSession(notebook: notebook, parameters: parameters, modules: ModuleSearchPath(directories: []), llm: bindings)
-    let runner = NotebookRunner(session: session, journal: journal, store: store, runtime: "test", parameters: parameters, options: .init())
-    let summary = LargeStack.run { runner.run(onCellStart: { _, _, _ in }, onOutput: { _ in }) }
+    let runner = NotebookRunner(
+      loaded: LoadedNotebook(notebook: notebook, parameters: parameters), llm: bindings,
+      cache: NotebookCache(store: store, lockfile: nil), runtime: "test", options: .init(), modules: ModuleSearchPath(directories: []))
+    let summary = LargeStack.run { runner.run(observer: NotebookEventHandler { _ in }) }
     try store.saveRun(
       RunRecord(summary: summary, runner: runner, startedAt: Date(), runtime: "test", backend: "openai", parameters: parameters))
     return try ReportBuilder.build(notebook: notebook, parameters: parameters, runtime: "test", store: store)

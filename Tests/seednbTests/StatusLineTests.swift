@@ -1,4 +1,3 @@
-import SeedNotebook
 import XCTest
 
 @testable import seednb
@@ -7,7 +6,7 @@ import XCTest
 /// `RunProgressTerminalTests`).
 final class StatusLineTests: XCTestCase {
   func testTheStatusLineFitsTheTerminalAndShowsTheStreamWhenThereIsRoom() {
-    var progress = CallProgress.Snapshot()
+    var progress = StatusLine.Counts()
     progress.done = 2
     progress.fromStore = 1
     progress.inFlight = 1
@@ -28,7 +27,7 @@ final class StatusLineTests: XCTestCase {
   }
 
   func testEscapeSequencesAndLineBreaksFromAModelAreNotWrittenAndWideCharactersCountTwice() {
-    var progress = CallProgress.Snapshot()
+    var progress = StatusLine.Counts()
     progress.inFlight = 1
     let line = StatusLine.text(
       cell: "cell\u{1B}[2Jx", elapsed: 1, progress: progress, streamed: "red\u{1B}[31m\nline 火星への旅", width: 120)

@@ -74,6 +74,12 @@ final class SweepCommandTests: XCTestCase, TestFolder {
     XCTAssertTrue(rows[0].hasPrefix("<td><code>cats</code></td><td><code>1</code></td>"), rows[0])
     XCTAssertTrue(rows[3].contains("<td>DOGS</td><td>4</td>"), rows[3])
     XCTAssertTrue(rows[1].contains("<td>CATS</td><td>4</td>"), rows[1])
+    // One answer for what all runs ask, one per topic: the runs share the store. (Each run
+    // also learns the server's fingerprint once, with a one-token "Hi", before it reuses an
+    // answer.)
+    let sent = server.requests.map { String(decoding: $0.body, as: UTF8.self) }.filter { !$0.contains(#""content":"Hi""#) }
+    XCTAssertEqual(sent.count, 3, sent.joined(separator: "\n"))
+    XCTAssertEqual(Set(sent).count, 3, sent.joined(separator: "\n"))
     XCTAssertTrue(outcome.stdout.contains("4 runs, 4 ok · index: out/index.html"), outcome.stdout)
 
     // Again, every cell restored from the store: the recorded values are the same.

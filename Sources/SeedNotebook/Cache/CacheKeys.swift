@@ -11,18 +11,6 @@ enum CacheKeys {
     SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
   }
 
-  /// A cell's key is a Merkle chain: the runtime version, the parameters, the key of the
-  /// cell before it, and its own normalised source. Changing a cell changes the keys of all
-  /// the cells after it.
-  static func cellKeys(runtime: String, parameters: JSONValue, sources: [String]) -> [String] {
-    let parameterText = parameters.serialized(sortedKeys: true)
-    var previous = ""
-    return sources.map { source in
-      previous = sha256(["seednb-cell-1", runtime, parameterText, previous, normalized(source)].joined(separator: "\u{0}"))
-      return previous
-    }
-  }
-
   /// The source without what cannot change its meaning: trailing spaces, blank lines at the
   /// ends, and the kind of line break.
   static func normalized(_ source: String) -> String {

@@ -6,7 +6,11 @@ import SeedLang
 /// one transaction, in write-ahead-log mode, so a run killed at any moment leaves every cell
 /// that had finished, and several runs can share the file. A file that is damaged or from
 /// another version is moved aside and rebuilt, never trusted.
-public final class CacheStore: @unchecked Sendable {
+///
+/// It holds two things: cells (outputs and the transcript of their calls, by cell key) and
+/// answers (by request key and occurrence, whichever cell or notebook of the folder asked),
+/// the first of the answer layers.
+public final class CacheStore: WritableAnswerLayer, @unchecked Sendable {
   /// One finished cell: its outputs and the calls it made.
   public struct Entry: Sendable {
     public let notebook: String
@@ -15,10 +19,12 @@ public final class CacheStore: @unchecked Sendable {
     public let outputs: [OutputItem]
     public let calls: [RecordedCall]
     public let savedAt: Date
+    /// What the cell's key was made of, to say why a later run of the cell does not match.
+    public let inputs: CellKeyInputs?
   }
 
   /// Bumped whenever the tables or what they hold change meaning.
-  static let schemaVersion = "1"
+  static let schemaVersion = "2"
 
   public let path: String
   /// Set when the file found was not usable: why, and where it was moved.
@@ -94,13 +100,13 @@ public final class CacheStore: @unchecked Sendable {
         sql: """
           CREATE TABLE IF NOT EXISTS cell (
             notebook TEXT NOT NULL, cellKey TEXT NOT NULL, cellIdentity TEXT NOT NULL,
-            outputs TEXT NOT NULL, calls TEXT NOT NULL, savedAt REAL NOT NULL,
+            outputs TEXT NOT NULL, calls TEXT NOT NULL, savedAt REAL NOT NULL, inputs TEXT,
             PRIMARY KEY (notebook, cellKey));
           CREATE INDEX IF NOT EXISTS cellByIdentity ON cell (notebook, cellIdentity, savedAt);
-          CREATE TABLE IF NOT EXISTS call (
-            notebook TEXT NOT NULL, kind TEXT NOT NULL, requestKey TEXT NOT NULL, taskPath TEXT NOT NULL,
-            occurrence INTEGER NOT NULL, record TEXT NOT NULL,
-            PRIMARY KEY (notebook, kind, requestKey, taskPath, occurrence));
+          CREATE TABLE IF NOT EXISTS answer (
+            requestKey TEXT NOT NULL, path TEXT NOT NULL, occurrence INTEGER NOT NULL, notebook TEXT NOT NULL,
+            record TEXT NOT NULL, storedAt REAL NOT NULL,
+            PRIMARY KEY (requestKey, path, occurrence, notebook));
           CREATE TABLE IF NOT EXISTS run (
             notebook TEXT NOT NULL, startedAt REAL NOT NULL, record TEXT NOT NULL);
           CREATE INDEX IF NOT EXISTS runByNotebook ON run (notebook, startedAt);
@@ -147,33 +153,85 @@ public final class CacheStore: @unchecked Sendable {
     }
   }
 
-  /// The last recorded answer for a request at a place, from any cell of the notebook.
-  public func call(notebook: String, slot: CallSlot) throws -> RecordedCall? {
+  // MARK: - Answers
+
+  public var layerName: String { "store" }
+  public var location: String { path }
+
+  public func answer(at address: AnswerAddress) throws -> StoredAnswer? {
     try database.read { db in
       try String.fetchOne(
         db,
-        sql: "SELECT record FROM call WHERE notebook = ? AND kind = ? AND requestKey = ? AND taskPath = ? AND occurrence = ?",
-        arguments: [notebook, slot.kind.rawValue, slot.requestKey, slot.taskPath, slot.occurrence]
-      ).flatMap { try? JSONDecoder().decode(RecordedCall.self, from: Data($0.utf8)) }
+        sql: "SELECT record FROM answer WHERE requestKey = ? AND path = ? AND occurrence = ? ORDER BY storedAt DESC LIMIT 1",
+        arguments: [address.requestKey, address.occurrence.path, address.occurrence.index]
+      ).map(CacheStore.storedAnswer(from:))
     }
   }
 
-  /// Stores a finished cell, in one transaction.
-  public func save(notebook: String, cellKey: String, cellIdentity: String, outputs: [OutputItem], calls: [RecordedCall]) throws {
-    let outputsText = String(decoding: try CacheStore.encoder.encode(outputs), as: UTF8.self)
-    let callsText = String(decoding: try CacheStore.encoder.encode(calls), as: UTF8.self)
-    let records = try calls.map { (call: $0, text: String(decoding: try CacheStore.encoder.encode($0), as: UTF8.self)) }
+  public func answers(forRequestKey key: String) throws -> [StoredAnswer] {
+    try database.read { db in
+      try String.fetchAll(
+        db, sql: "SELECT record FROM answer WHERE requestKey = ? ORDER BY path, occurrence, storedAt DESC", arguments: [key]
+      ).map(CacheStore.storedAnswer(from:))
+    }
+  }
+
+  /// Every answer a notebook asked for, in address order.
+  public func answers(notebook: String) throws -> [StoredAnswer] {
+    try database.read { db in
+      try String.fetchAll(
+        db, sql: "SELECT record FROM answer WHERE notebook = ? ORDER BY requestKey, path, occurrence", arguments: [notebook]
+      ).map(CacheStore.storedAnswer(from:))
+    }
+  }
+
+  public func save(_ answers: [StoredAnswer]) throws {
+    let rows = try answers.map { ($0, try CacheStore.text($0)) }
+    try database.write { db in
+      for (answer, text) in rows { try CacheStore.insert(answer, text: text, in: db) }
+    }
+  }
+
+  private static func insert(_ answer: StoredAnswer, text: String, in db: Database) throws {
+    try db.execute(
+      sql: "INSERT OR REPLACE INTO answer (requestKey, path, occurrence, notebook, record, storedAt) VALUES (?, ?, ?, ?, ?, ?)",
+      arguments: [
+        answer.address.requestKey, answer.address.occurrence.path, answer.address.occurrence.index, answer.notebook, text,
+        answer.storedAt.timeIntervalSince1970,
+      ])
+  }
+
+  private static func text<T: Encodable>(_ value: T) throws -> String {
+    String(decoding: try encoder.encode(value), as: UTF8.self)
+  }
+
+  private static func storedAnswer(from text: String) throws -> StoredAnswer {
+    try JSONDecoder().decode(StoredAnswer.self, from: Data(text.utf8))
+  }
+
+  // MARK: - Cells
+
+  /// Stores a finished cell and the answers it got, in one transaction.
+  public func save(
+    notebook: String, cellKey: String, cellIdentity: String, inputs: CellKeyInputs?, outputs: [OutputItem],
+    calls: [RecordedCall]
+  ) throws {
+    let outputsText = try CacheStore.text(outputs)
+    let callsText = try CacheStore.text(calls)
+    let inputsText = try inputs.map(CacheStore.text)
+    let now = Date()
+    let answers = try calls.map { call in
+      let answer = StoredAnswer(call: call, notebook: notebook, storedAt: now)
+      return (answer, try CacheStore.text(answer))
+    }
     try database.write { db in
       try db.execute(
-        sql: "INSERT OR REPLACE INTO cell (notebook, cellKey, cellIdentity, outputs, calls, savedAt) VALUES (?, ?, ?, ?, ?, ?)",
-        arguments: [notebook, cellKey, cellIdentity, outputsText, callsText, Date().timeIntervalSince1970])
-      for record in records {
-        try db.execute(
-          sql: "INSERT OR REPLACE INTO call (notebook, kind, requestKey, taskPath, occurrence, record) VALUES (?, ?, ?, ?, ?, ?)",
-          arguments: [
-            notebook, record.call.kind.rawValue, record.call.requestKey, record.call.taskPath, record.call.occurrence, record.text,
-          ])
-      }
+        sql: """
+          INSERT OR REPLACE INTO cell (notebook, cellKey, cellIdentity, outputs, calls, savedAt, inputs)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [notebook, cellKey, cellIdentity, outputsText, callsText, now.timeIntervalSince1970, inputsText])
+      for (answer, text) in answers { try CacheStore.insert(answer, text: text, in: db) }
     }
   }
 
@@ -211,11 +269,11 @@ public final class CacheStore: @unchecked Sendable {
     try database.write { db in
       if let notebook {
         try db.execute(sql: "DELETE FROM run WHERE notebook = ?", arguments: [notebook])
-        try db.execute(sql: "DELETE FROM call WHERE notebook = ?", arguments: [notebook])
+        try db.execute(sql: "DELETE FROM answer WHERE notebook = ?", arguments: [notebook])
         try db.execute(sql: "DELETE FROM cell WHERE notebook = ?", arguments: [notebook])
       } else {
         try db.execute(sql: "DELETE FROM run")
-        try db.execute(sql: "DELETE FROM call")
+        try db.execute(sql: "DELETE FROM answer")
         try db.execute(sql: "DELETE FROM cell")
       }
       return db.changesCount
@@ -225,8 +283,9 @@ public final class CacheStore: @unchecked Sendable {
   private static func entry(from row: Row) throws -> Entry {
     let outputs = try JSONDecoder().decode([OutputItem].self, from: Data((row["outputs"] as String).utf8))
     let calls = try JSONDecoder().decode([RecordedCall].self, from: Data((row["calls"] as String).utf8))
+    let inputs = (row["inputs"] as String?).flatMap { try? JSONDecoder().decode(CellKeyInputs.self, from: Data($0.utf8)) }
     return Entry(
       notebook: row["notebook"], cellKey: row["cellKey"], cellIdentity: row["cellIdentity"], outputs: outputs,
-      calls: calls, savedAt: Date(timeIntervalSince1970: row["savedAt"]))
+      calls: calls, savedAt: Date(timeIntervalSince1970: row["savedAt"]), inputs: inputs)
   }
 }

@@ -2,10 +2,18 @@ import OrderedCollections
 import SeedJSON
 
 extension Notebook {
+  /// What each cell's key is made of, in order, for a run with these parameters (see
+  /// `CellDataflow`); `modules` finds what `import` reads, by default as a run finds it.
+  public func cellKeyInputs(
+    runtime: String, parameters: OrderedDictionary<String, ParameterValue>, modules: ModuleSearchPath? = nil
+  ) -> [CellKeyInputs] {
+    let search = modules ?? .forNotebook(at: file)
+    return CellDataflow.keyInputs(notebook: self, parameters: parameters, runtime: runtime, modules: search.lookup)
+  }
+
   /// The key of each cell, in order, as `NotebookRunner` computes them for a run with these
-  /// parameters: what `check` and `cache ls` look entries up by without running anything.
+  /// parameters: what `check`, `render` and `cache ls` look entries up by without running.
   public func cellKeys(runtime: String, parameters: OrderedDictionary<String, ParameterValue>) -> [String] {
-    let parameterJSON = JSONValue.object(parameters.map { JSONValue.Member(key: $0.key, value: $0.value.json) })
-    return CacheKeys.cellKeys(runtime: runtime, parameters: parameterJSON, sources: cells.map(\.source))
+    cellKeyInputs(runtime: runtime, parameters: parameters).map(\.key)
   }
 }

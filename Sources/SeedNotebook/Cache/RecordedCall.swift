@@ -32,6 +32,11 @@ public struct RecordedCall: Codable, Sendable, Equatable {
 
   /// Where the call stands in its cell, for lookups.
   public var slot: CallSlot { CallSlot(kind: kind, requestKey: requestKey, taskPath: taskPath, occurrence: occurrence) }
+
+  /// Where the answer layers file it: its request key and occurrence.
+  public var address: AnswerAddress {
+    AnswerAddress(requestKey: requestKey, occurrence: Occurrence(path: taskPath, index: occurrence))
+  }
 }
 
 /// A call's place: the same request at the same place in the same cell.
