@@ -34,12 +34,15 @@ public struct SweepIndex {
   }
 
   public var notebook: String
+  /// The seednb that ran the sweep, as reports name it.
+  public var version: String
   /// The swept parameters, in the order first given.
   public var keys: [String]
   public var rows: [Row]
 
-  public init(notebook: String, keys: [String], rows: [Row]) {
+  public init(notebook: String, version: String, keys: [String], rows: [Row]) {
     self.notebook = notebook
+    self.version = version
     self.keys = keys
     self.rows = rows
   }
@@ -67,19 +70,8 @@ public struct SweepIndex {
   public func html() -> String {
     let title = "Sweep of \(notebook)"
     let names = recordedNames
-    var out = """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-      <title>\(Escape.html(title))</title>
-      <style>
-      \(Stylesheet.css)</style>
-      </head>
-      <body>
-      <main>
+    var out = HTMLReport.pageStart(title: title, version: version)
+    out += """
       <h1>\(Escape.html(title))</h1>
       <p>\(rows.count) run\(rows.count == 1 ? "" : "s"), \(rows.filter { $0.exitStatus == 0 }.count) ok.</p>
       <div class="output table"><table class="sweep">

@@ -89,7 +89,7 @@ struct SweepCommand: ParsableCommand {
       runs: runs, notebook: notebook, folder: reportDir, passedOptions: passed, jobs: jobs, terminal: terminal)
     let rows = orchestra.runAll()
     let index = SweepIndex(
-      notebook: URL(fileURLWithPath: notebook).lastPathComponent, keys: grid.keys, rows: rows)
+      notebook: URL(fileURLWithPath: notebook).lastPathComponent, version: Seednb.version, keys: grid.keys, rows: rows)
     let indexPath = (reportDir as NSString).appendingPathComponent("index.html")
     do { try Data(index.html().utf8).write(to: URL(fileURLWithPath: indexPath)) } catch {
       terminal.err("seednb: cannot write the index \(indexPath): \(error.readableDescription)\n")
