@@ -9,17 +9,17 @@ struct SweepCommand: ParsableCommand {
     commandName: "sweep",
     abstract: "Run a notebook once for every combination of parameter values, with a report each and an index.",
     discussion: """
-      Give a key several values with several -p (-p n=1 -p n=2 -p style=long): every
-      combination of one value per key runs, keys in the order first given. Each run is a
-      `seednb run` of its own, writing DIR/<n>-<parameters>.html (its report), .txt (what it
-      printed) and .json (its summary); DIR/index.html links them, with each run's status,
+      Give a key several values with several -p (-p n=1 -p n=2 -p style=long): every \
+      combination of one value per key runs, keys in the order first given. Each run is a \
+      `seednb run` of its own, writing DIR/<n>-<parameters>.html (its report), .txt (what it \
+      printed) and .json (its summary); DIR/index.html links them, with each run's status, \
       tokens, time and the values the notebook recorded with record(name, value).
 
-      The runs share the notebook's store, so a request already answered is not sent again.
-      The first combination runs alone, so that the requests all runs share are answered once;
-      the others then run up to --jobs at a time.
+      The runs share the notebook's store, so a seeded request or embedding already answered \
+      is not sent again. The first combination runs alone, so that the requests all runs share \
+      are answered once; the others then run up to --jobs at a time.
 
-      Exit status: the worst of the runs' (0 all ran, 1 a cell failed, 3 --frozen met a request
+      Exit status: the worst of the runs' (0 all ran, 1 a cell failed, 3 --frozen met a request \
       the cache does not hold); 2 for bad usage or parameters, before anything runs.
       """
   )
