@@ -254,7 +254,11 @@ final class StatusLineObserver: NotebookObserver {
     case .token(let piece):
       statusLine.streamedText(piece)
       inner.notebook(event)
-    case .output, .warning:
+    case .warning:
+      // Written to standard error, past the printer: the line must be gone first.
+      statusLine.write("")
+      inner.notebook(event)
+    case .output:
       inner.notebook(event)
     }
   }
