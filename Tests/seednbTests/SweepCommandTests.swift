@@ -4,22 +4,7 @@ import XCTest
 
 /// `seednb sweep`: one run per combination of parameter values, sharing the notebook's
 /// store, with a report each and an index; the exit status is the worst of the runs'.
-final class SweepCommandTests: XCTestCase, TestFolder {
-  var folder: URL!
-  var server: LoopbackOpenAIServer!
-
-  override func setUpWithError() throws {
-    folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-sweep-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    server = LoopbackOpenAIServer()
-    try server.start()
-  }
-
-  override func tearDownWithError() throws {
-    server.stop()
-    try? FileManager.default.removeItem(at: folder)
-  }
-
+final class SweepCommandTests: LoopbackFolderTestCase {
   func sweep(_ arguments: [String]) throws -> CommandLineTests.Outcome {
     try CommandLineTests.run(["sweep"] + arguments, in: folder, environment: ["OPENAI_BASE_URL": server.baseURL])
   }

@@ -5,7 +5,7 @@ import XCTest
 /// `seednb run --watch`, started as a user starts it: it runs again on each save of the
 /// notebook or of a module beside it, however the editor saves (in place, by renaming over,
 /// by deleting and writing again), waits out a save that does not parse, and ends on Ctrl-C.
-final class WatchModeTests: XCTestCase, TestFolder {
+final class WatchModeTests: LoopbackFolderTestCase {
   /// What the watching process printed, read on another thread.
   final class Transcript: @unchecked Sendable {
     private let lock = NSLock()
@@ -32,21 +32,6 @@ final class WatchModeTests: XCTestCase, TestFolder {
       }
       return nil
     }
-  }
-
-  var folder: URL!
-  var server: LoopbackOpenAIServer!
-
-  override func setUpWithError() throws {
-    folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-watch-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    server = LoopbackOpenAIServer()
-    try server.start()
-  }
-
-  override func tearDownWithError() throws {
-    server.stop()
-    try? FileManager.default.removeItem(at: folder)
   }
 
   /// The requests the notebook's cells sent (not the one-token request that learns the
