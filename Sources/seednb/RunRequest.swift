@@ -40,6 +40,7 @@ extension RunRequest {
     if report != nil && notebook.hasSuffix(".seed") {
       throw ValidationError("--report needs a .seednb notebook; a plain .seed script has no cells to report")
     }
+    if watch && explain { throw ValidationError("--watch and --explain cannot be used together") }
     if watch && notebook.hasSuffix(".seed") {
       throw ValidationError("--watch needs a .seednb notebook; run a plain .seed script again yourself")
     }

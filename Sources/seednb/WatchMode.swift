@@ -14,13 +14,16 @@ extension RunRequest {
     do {
       watcher = try FolderWatcher()
       try watcher.watch(folder: folder)
-      // Modules are found in the standard library, then beside the notebook.
-      if let library = ModuleSearchPath.standardLibrary() {
-        try watcher.watch(folder: URL(fileURLWithPath: library).standardizedFileURL.path)
-      }
     } catch let failure as FolderWatcher.Failure {
       terminal.err("seednb: --watch: \(failure.description)\n")
       throw ExitCode(ExitStatus.usage)
+    }
+    // Modules are found in the standard library, then beside the notebook; a standard
+    // library that cannot be watched (a read-only installation) is only said.
+    if let library = ModuleSearchPath.standardLibrary() {
+      do { try watcher.watch(folder: URL(fileURLWithPath: library).standardizedFileURL.path) } catch {
+        terminal.err("seednb: --watch: \(error); changes to the standard library are not seen\n")
+      }
     }
     let matters: (String) -> Bool = { $0 == file || $0.hasSuffix(".seed") }
     while true {

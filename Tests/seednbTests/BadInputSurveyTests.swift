@@ -165,7 +165,7 @@ final class BadInputSurveyTests: XCTestCase {
     ])
   }
 
-  func testSweeps() throws {
+  func testSweepsAndWatching() throws {
     let files = ["nb.seednb": Self.withParameter]
     try check([
       Case(input: "no runs at once", files: files, arguments: ["sweep", "nb.seednb", "--jobs", "0", "-p", "n=1", "--report-dir", "out"],
@@ -183,6 +183,12 @@ final class BadInputSurveyTests: XCTestCase {
         message: "record(): 'scores' must be a string, number, bool or nil (one cell of a table), not list"),
     ])
     XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path), "a sweep with bad input ran")
+    try check([
+      Case(input: "a script to watch", files: ["s.seed": "print(1)\n"], arguments: ["run", "s.seed", "--watch"], status: 2,
+        message: "--watch needs a .seednb notebook; run a plain .seed script again yourself"),
+      Case(input: "watching and explaining", files: files, arguments: ["run", "nb.seednb", "--watch", "--explain"], status: 2,
+        message: "--watch and --explain cannot be used together"),
+    ])
   }
 
   // MARK: -
