@@ -64,15 +64,14 @@ final class WatchModeTests: LoopbackFolderTestCase {
     try handle.close()
   }
 
-  func testRunsAgainOnEverySaveAndOnlyTheChangedCellGoesLive() throws {
+  /// `seednb run NB --watch ...` started in the folder, with what it prints collected.
+  func watch(_ arguments: [String]) throws -> (Process, Transcript) {
     guard FileManager.default.isExecutableFile(atPath: CommandLineTests.executable.path) else {
       throw XCTSkip("seednb is not built at \(CommandLineTests.executable.path)")
     }
-    let nb = try write("nb.seednb", notebook("v1"))
-    try write("helper.seed", "func greeting() { \"hi 1\" }\n")
     let process = Process()
     process.executableURL = CommandLineTests.executable
-    process.arguments = ["run", nb, "--watch", "--report", folder.appendingPathComponent("report.html").path]
+    process.arguments = ["run"] + arguments + ["--watch"]
     process.currentDirectoryURL = folder
     var environment = ProcessInfo.processInfo.environment
     environment["OPENAI_BASE_URL"] = server.baseURL
@@ -85,6 +84,20 @@ final class WatchModeTests: LoopbackFolderTestCase {
     let transcript = Transcript()
     output.fileHandleForReading.readabilityHandler = { handle in transcript.append(handle.availableData) }
     try process.run()
+    return (process, transcript)
+  }
+
+  /// Whether the process ended within `timeout` seconds.
+  func ends(_ process: Process, within timeout: Double) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(20_000) }
+    return !process.isRunning
+  }
+
+  func testRunsAgainOnEverySaveAndOnlyTheChangedCellGoesLive() throws {
+    let nb = try write("nb.seednb", notebook("v1"))
+    try write("helper.seed", "func greeting() { \"hi 1\" }\n")
+    let (process, transcript) = try watch([nb, "--report", folder.appendingPathComponent("report.html").path])
     defer { if process.isRunning { process.terminate() } }
 
     XCTAssertNotNil(transcript.expect("second says v1 hi 1"))
@@ -129,8 +142,20 @@ final class WatchModeTests: LoopbackFolderTestCase {
 
     // Ctrl-C ends it.
     kill(process.processIdentifier, SIGINT)
-    let deadline = Date().addingTimeInterval(10)
-    while process.isRunning && Date() < deadline { usleep(20_000) }
-    XCTAssertFalse(process.isRunning, "--watch did not end on SIGINT")
+    XCTAssertTrue(ends(process, within: 10), "--watch did not end on SIGINT")
+  }
+
+  func testCtrlCWhileACellRunsStopsItAndEndsTheWatch() throws {
+    server.enqueue(.delay(30))
+    let nb = try write("slow.seednb", "```seed id=slow\nprint(\"asking\")\nchat(\"Say something slowly\", seed: 1)\n```\n")
+    let (process, transcript) = try watch([nb])
+    defer { if process.isRunning { process.terminate() } }
+    XCTAssertNotNil(transcript.expect("asking"))
+    let sent = Date()
+    while server.requests.isEmpty && Date().timeIntervalSince(sent) < 10 { usleep(20_000) }
+    kill(process.processIdentifier, SIGINT)
+    XCTAssertTrue(ends(process, within: 10), "--watch went on after Ctrl-C stopped its run")
+    XCTAssertEqual(process.terminationStatus, 130)
+    XCTAssertNotNil(transcript.expect("cancelled"))
   }
 }
