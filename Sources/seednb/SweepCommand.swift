@@ -140,7 +140,6 @@ final class SweepOrchestra: @unchecked Sendable {
   let jobs: Int
   let terminal: Terminal
   private let lock = NSLock()
-  private var finished = 0
   private var rows: [SweepIndex.Row?] = []
 
   init(runs: [SweepRun], notebook: String, folder: String, passedOptions: [String], jobs: Int, terminal: Terminal) {
@@ -179,6 +178,11 @@ final class SweepOrchestra: @unchecked Sendable {
     let stem = sweepRun.stem
     let report = stem + ".html", output = stem + ".txt", summary = stem + ".json"
     try? FileManager.default.removeItem(atPath: path(summary))
+    let described = sweepRun.parameters.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    // A run with the local model takes minutes: say what is under way.
+    lock.withLock {
+      terminal.out(terminal.styled("── run \(sweepRun.number) of \(runs.count) started: \(described.isEmpty ? "(defaults)" : described)", "2") + "\n")
+    }
     let begin = Date()
     let status = launch(
       ["run", notebook] + sweepRun.arguments + passedOptions + ["--report", path(report), "--summary-json", path(summary)],
@@ -191,10 +195,10 @@ final class SweepOrchestra: @unchecked Sendable {
       parameters: sweepRun.parameters.map { ($0.key, $0.value) }, exitStatus: status, tokens: written?.tokens, seconds: seconds,
       report: report, output: output, recorded: written?.recorded ?? [])
     lock.withLock {
-      finished += 1
-      let described = sweepRun.parameters.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-      var line = "── \(finished)/\(runs.count) \(described.isEmpty ? "(defaults)" : described) · \(SweepIndex.outcome(status))"
-      if let written { line += " · \(written.tokens) tokens (\(written.liveRequests) requests live, \(written.cachedRequests) cached)" }
+      var line = "── run \(sweepRun.number) of \(runs.count) ended: \(described.isEmpty ? "(defaults)" : described) · \(SweepIndex.outcome(status))"
+      if let written {
+        line += " · \(written.tokens) tokens (requests: \(written.liveRequests) live, \(written.cachedRequests) from the cache)"
+      }
       line += " · " + String(format: "%.2f s", seconds) + " · \(path(status == ExitStatus.usage ? output : report))"
       terminal.out((status == ExitStatus.ok ? line : terminal.styled(line, "31")) + "\n")
     }
