@@ -18,7 +18,8 @@ final class StatusLine: @unchecked Sendable {
     /// Of `done`, those answered from the store (a restored cell's transcript, or by request).
     var fromStore = 0
     var inFlight = 0
-    /// Prompt and completion tokens of the requests answered.
+    /// Prompt and completion tokens of the requests answered, and those of an answer
+    /// streaming in so far.
     var tokens = 0
     /// How many requests the cell made when it was stored, when it is being restored.
     var expected: Int?
@@ -39,6 +40,8 @@ final class StatusLine: @unchecked Sendable {
   private var atLineStart = true
   /// The text of the chat streaming in now, its last few hundred characters.
   private var streamed = ""
+  /// Its pieces so far, a token each as servers stream them.
+  private var streamedPieces = 0
   private var answeredWhenStreamStarted = 0
 
   /// A status line when the terminal can show one, else nil.
@@ -75,6 +78,7 @@ final class StatusLine: @unchecked Sendable {
       self.expected = expected > 0 ? expected : nil
       inFlight = 0
       streamed = ""
+      streamedPieces = 0
       answeredWhenStreamStarted = 0
       if timer == nil {
         let made = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "seednb.status-line"))
@@ -114,9 +118,11 @@ final class StatusLine: @unchecked Sendable {
     lock.withLock {
       if answered != answeredWhenStreamStarted {
         streamed = ""
+        streamedPieces = 0
         answeredWhenStreamStarted = answered
       }
       streamed += piece
+      streamedPieces += 1
       if streamed.count > 400 { streamed = String(streamed.suffix(300)) }
     }
   }
@@ -145,9 +151,12 @@ final class StatusLine: @unchecked Sendable {
       guard let cell, atLineStart else { return }
       let elapsed = Date().timeIntervalSince(cellStart)
       guard elapsed >= quiet else { return }
+      // The answer streaming in counts its tokens as they arrive, until it is answered.
+      let streaming = inFlight == 1 && calls.calls.count == answeredWhenStreamStarted
       let counts = Counts(
-        done: calls.calls.count, fromStore: calls.cached, inFlight: inFlight, tokens: calls.tokens, expected: expected)
-      let stream = counts.inFlight == 1 && counts.done == answeredWhenStreamStarted ? streamed : ""
+        done: calls.calls.count, fromStore: calls.cached, inFlight: inFlight,
+        tokens: calls.tokens + (streaming ? streamedPieces : 0), expected: expected)
+      let stream = streaming ? streamed : ""
       let text = StatusLine.text(cell: cell, elapsed: elapsed, progress: counts, streamed: stream, width: terminalWidth())
       terminal.out("\r" + terminal.styled(text, "2") + "\u{1B}[K")
       drawn = true
@@ -166,7 +175,7 @@ final class StatusLine: @unchecked Sendable {
       }
       parts.append(requests)
       if progress.inFlight > 0 { parts.append("\(progress.inFlight) in flight") }
-      parts.append("\(progress.tokens) tokens")
+      parts.append("\(progress.tokens) token\(progress.tokens == 1 ? "" : "s")")
     }
     // Text from a notebook or a model may hold escape sequences; the line shows none.
     var line = StatusLine.printable(parts.joined(separator: " · "))
