@@ -143,7 +143,7 @@ def cache_suite():
         if filled.returncode != 0:
             sys.exit(f"cache: the run that fills the cache failed (is scripts/setup-local-model done?):\n{filled.stderr}")
         replay = output((run + " --frozen").split(), env=peer_env)
-        restored = re.search(r"── (\d+) cells \((\d+) cached\) · requests: 0 live, (\d+) cached", replay)
+        restored = re.search(r"── (\d+) cells \((\d+) cached\) · requests: 0 live, (\d+) from the store", replay)
         if not restored or restored[1] != restored[2]:
             sys.exit(f"cache: the --frozen re-run did not restore every cell from the cache:\n{replay}")
         commands = [

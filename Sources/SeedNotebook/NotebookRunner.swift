@@ -72,6 +72,10 @@ public final class NotebookRunner {
     public var cachedRequests: Int { reports.reduce(0) { $0 + $1.calls.cached } }
     /// Of those, answered by request from the layers (the store, the lockfile).
     public var requestsFromLayers: Int { reports.reduce(0) { $0 + $1.calls.fromLayers } }
+    /// Requests not sent, by the layer that answered them ("store", "lockfile", ...).
+    public var requestsByLayer: [String: Int] {
+      reports.reduce(into: [:]) { counts, report in counts.merge(report.calls.byLayer, uniquingKeysWith: +) }
+    }
     public var tokens: Int { reports.reduce(0) { $0 + $1.calls.tokens } }
     /// Tokens of the calls that went to the backend in this run.
     public var liveTokens: Int { reports.reduce(0) { $0 + $1.calls.liveTokens } }

@@ -4,7 +4,7 @@ import Foundation
 public enum RunText {
   /// A cell's header: its label, its status, and why it ran when it was not restored.
   public static func header(_ cell: Cell, _ status: NotebookRunner.Status, _ reason: CellReason?) -> String {
-    "── \(cell.label) · \(status.rawValue)\(reason.map { ": \($0)" } ?? "") ──"
+    "── \(cell.label) · \(status.rawValue)\(reason.map { " · \($0)" } ?? "") ──"
   }
 
   /// The run's last line: cells by status, requests live and from the cache, tokens, wall
@@ -19,8 +19,11 @@ public enum RunText {
     if let notebook { line += "\(notebook.file): \(cells) of \(notebook.cells.count)" } else { line += "\(cells)" }
     line += " cell\(cells == 1 ? "" : "s")"
     if !statuses.isEmpty { line += " (\(statuses.joined(separator: ", ")))" }
-    line += " · requests: \(summary.liveRequests) live, \(summary.cachedRequests) from the cache"
-    if summary.requestsFromLayers > 0 { line += " (\(summary.requestsFromLayers) by request)" }
+    // Live, then from the store (what restored cells replayed and what was found by request),
+    // then from each other layer.
+    let byLayer = summary.requestsByLayer
+    line += " · requests: \(summary.liveRequests) live, \(byLayer["store", default: 0]) from the store"
+    for (layer, count) in byLayer.sorted(by: { $0.key < $1.key }) where layer != "store" { line += ", \(count) from the \(layer)" }
     line += " · \(summary.tokens) tokens (\(summary.liveTokens) live) · \(String(format: "%.2f", summary.seconds)) s"
     if let miss = summary.frozenMiss { line += "\n── --frozen: not in the cache: \(miss)" }
     let unsaved = summary.unsaved

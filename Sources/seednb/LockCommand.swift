@@ -28,16 +28,9 @@ struct LockCommand: ParsableCommand {
 
   func run() throws {
     let terminal = Terminal()
-    let loaded: LoadedNotebook
-    do {
-      if notebook.hasSuffix(".seed") {
-        throw LoadedNotebook.Failure(message: "seednb: lock needs a .seednb notebook; a plain .seed script has no cache")
-      }
-      loaded = try LoadedNotebook(path: notebook, overrides: parameters)
-    } catch let failure as LoadedNotebook.Failure {
-      terminal.err(failure.message + "\n")
-      throw ExitCode(ExitStatus.usage)
-    }
+    let loaded = try LoadedNotebook.forCommand(
+      path: notebook, overrides: parameters, terminal: terminal,
+      scriptRefusal: "lock needs a .seednb notebook; a plain .seed script has no cache")
     let storePath = CacheStore.path(forNotebook: loaded.notebook.file)
     guard let store = try CacheCommand.openStore(at: storePath, terminal: terminal, sayMissing: false) else {
       terminal.err("seednb: \(loaded.notebook.file) has no cache yet (\(storePath)); run it first\n")

@@ -41,16 +41,9 @@ struct RenderCommand: ParsableCommand {
 
   func run() throws {
     let terminal = Terminal()
-    let loaded: LoadedNotebook
-    do {
-      if notebook.hasSuffix(".seed") {
-        throw LoadedNotebook.Failure(message: "seednb: render needs a .seednb notebook; a plain .seed script has no stored results")
-      }
-      loaded = try LoadedNotebook(path: notebook, overrides: parameters)
-    } catch let failure as LoadedNotebook.Failure {
-      terminal.err(failure.message + "\n")
-      throw ExitCode(ExitStatus.usage)
-    }
+    let loaded = try LoadedNotebook.forCommand(
+      path: notebook, overrides: parameters, terminal: terminal,
+      scriptRefusal: "render needs a .seednb notebook; a plain .seed script has no stored results")
     let format = to ?? output.flatMap(ReportFormat.init(path:)) ?? .html
     let destination = output ?? ReportFormat.defaultPath(forNotebook: notebook, format: format)
     let storePath = CacheStore.path(forNotebook: loaded.notebook.file)

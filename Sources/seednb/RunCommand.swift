@@ -70,6 +70,20 @@ struct RunCommand: ParsableCommand {
 }
 
 extension LoadedNotebook {
+  /// The notebook a command that reads results works on; a plain `.seed` script, or a
+  /// notebook that cannot be read, is printed and ends the command with the usage status.
+  static func forCommand(path: String, overrides: [String], terminal: Terminal, scriptRefusal: String) throws
+    -> LoadedNotebook
+  {
+    do {
+      if path.hasSuffix(".seed") { throw LoadedNotebook.Failure(message: "seednb: " + scriptRefusal) }
+      return try LoadedNotebook(path: path, overrides: overrides)
+    } catch let failure as LoadedNotebook.Failure {
+      terminal.err(failure.message + "\n")
+      throw ExitCode(ExitStatus.usage)
+    }
+  }
+
   /// The notebook and the backend it runs with; what is wrong with either is printed, and
   /// ends the command with the usage status.
   static func withBackend(path: String, overrides: [String], backendFlag: String?, terminal: Terminal) throws -> (

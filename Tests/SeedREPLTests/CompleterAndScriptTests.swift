@@ -80,6 +80,40 @@ final class CompleterAndScriptTests: XCTestCase {
     XCTAssertEqual(unfinished, 2)
   }
 
+  func testAfterLoadASeededRequestTypedInTheREPLIsAnsweredFromTheStore() throws {
+    let server = LoopbackOpenAIServer()
+    try server.start()
+    defer { server.stop() }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-repl-store-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let notebook = folder.appendingPathComponent("nb.seednb").path
+    try "```seed\nlet answer = chat(\"Tell me about Mars\", seed: 7, temperature: 0)\n```\n".write(
+      toFile: notebook, atomically: true, encoding: .utf8)
+    let environment = ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": "sk-repl-store"]
+    let (ran, _, ranErr) = try seednb(["run", notebook], input: "", environment: environment)
+    XCTAssertEqual(ran, 0, ranErr)
+    XCTAssertEqual(server.requests.count, 1)
+    // The same request typed in the REPL, and one typed twice: the first from the store,
+    // the second live once and then from the store.
+    let input = """
+      :load \(notebook)
+      let again = chat("Tell me about Mars", seed: 7, temperature: 0)
+      print(again.cached, again.content == answer.content)
+      print(chat("Tell me about Venus", seed: 7).cached)
+      print(chat("Tell me about Venus", seed: 7).cached)
+
+      """
+    let (status, out, err) = try seednb(["repl"], input: input, environment: environment)
+    XCTAssertEqual(status, 0, err)
+    XCTAssertTrue(out.contains("── cell 1 · cached ──\n"), out)
+    XCTAssertTrue(out.contains("true true\nfalse\ntrue\n"), out)
+    // (The backend is also asked its fingerprint, with a one-token request.)
+    let asked = server.requests.map { String(decoding: $0.body, as: UTF8.self) }
+    XCTAssertEqual(asked.filter { $0.contains("Mars") }.count, 1, "the Mars request was sent by the run only")
+    XCTAssertEqual(asked.filter { $0.contains("Venus") }.count, 1, "the Venus request went out once")
+  }
+
   func testStreamedChatGivesTheSameAnswerPieceByPiece() throws {
     let server = LoopbackOpenAIServer()
     try server.start()

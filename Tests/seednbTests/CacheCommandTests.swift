@@ -33,10 +33,11 @@ final class CacheCommandTests: SeednbProcessTestCase {
     XCTAssertTrue(
       lines.last!.hasPrefix("── 3 cells of 1 notebook (3 entries) · \(storePath) ") && lines.last!.hasSuffix(" KB"), lines.last!)
 
-    // Editing the second cell leaves its entry and the next one stale, until the next run.
+    // Editing the second cell leaves its entry stale, until the next run; the third cell
+    // reads nothing the second defines, so its entry stays current.
     try write("drift.seednb", SeednbProcessTestCase.notebook.replacing("Tell me a joke", with: "Tell me a riddle"))
     table = rows(try seednb(["cache", "ls", nb]).stdout)
-    XCTAssertEqual(table.dropFirst().map { $0[2] }, ["current", "stale", "stale"])
+    XCTAssertEqual(table.dropFirst().map { $0[2] }, ["current", "stale", "current"])
     let staleKey = table[2][1]
     XCTAssertEqual(try seednb(["run", nb], server: llm).status, 0)
     let after = try seednb(["cache", "ls", nb]).stdout
@@ -44,7 +45,7 @@ final class CacheCommandTests: SeednbProcessTestCase {
     XCTAssertEqual(table.dropFirst().map { $0[2] }, ["current", "current", "current"])
     XCTAssertNotEqual(table[2][1], staleKey)
     XCTAssertTrue(after.contains("(+1 older)"), after)
-    XCTAssertTrue(after.contains("── 3 cells of 1 notebook (5 entries) · "), after)
+    XCTAssertTrue(after.contains("── 3 cells of 1 notebook (4 entries) · "), after)
     // With -p, current means current for those parameters.
     XCTAssertEqual(try seednb(["cache", "ls", nb, "-p", "n=1"]).status, 2, "n is not declared")
 
@@ -73,8 +74,8 @@ final class CacheCommandTests: SeednbProcessTestCase {
     XCTAssertTrue(rest.hasPrefix("second.seednb\n"), rest)
     // The cleared notebook's cells run live again: nothing was left to restore.
     let rerun = try seednb(["run", first], server: llm)
-    XCTAssertTrue(rerun.stdout.contains("── cell setup · live ──"), rerun.stdout)
-    XCTAssertTrue(rerun.stdout.contains("requests: 7 live, 0 cached"), rerun.stdout)
+    XCTAssertTrue(rerun.stdout.contains("── cell setup · live · not cached ──"), rerun.stdout)
+    XCTAssertTrue(rerun.stdout.contains("requests: 7 live, 0 from the store"), "the cleared notebook's answers went too: \(rerun.stdout)")
 
     let all = try seednb(["cache", "clear"])
     XCTAssertEqual(all.stdout, "removed 4 cells (4 entries) from \(storePath)\n")

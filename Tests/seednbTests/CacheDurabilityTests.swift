@@ -141,13 +141,13 @@ final class CacheDurabilityTests: XCTestCase {
     try start(arguments).finish()
   }
 
-  /// The cell headers printed so far, as (cell id, status) in order: `── cell c1 · live ──`.
+  /// The cell headers printed so far, as (cell id, status) in order: `── cell c1 · live · not cached ──`.
   static func headers(_ stdout: String) -> [(id: String, status: String)] {
     stdout.split(separator: "\n").compactMap { line in
       guard line.hasPrefix("── cell "), line.hasSuffix(" ──") else { return nil }
       let inner = line.dropFirst("── cell ".count).dropLast(" ──".count)
       let parts = inner.components(separatedBy: " · ")
-      return parts.count == 2 ? (parts[0], parts[1]) : (parts[0], "")
+      return parts.count >= 2 ? (parts[0], parts[1]) : (parts[0], "")
     }
   }
 

@@ -162,14 +162,14 @@ final class CheckCommandTests: SeednbProcessTestCase {
     XCTAssertTrue(checker.requests.isEmpty)
     XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".seednb").path), "check creates no store")
 
-    // After a run, a change to a cell makes it and the cells after it not cached.
+    // After a run, a change to a cell makes it, and the cells that read what it defines, not cached.
     XCTAssertEqual(try seednb(["run", nb], server: checker).status, 0)
     try write("fresh.seednb", SeednbProcessTestCase.notebook.replacing("Tell me a joke", with: "Tell me a riddle"))
     let edited = try seednb(["check", nb], server: checker)
     XCTAssertEqual(edited.status, 0)
     XCTAssertTrue(
       edited.stdout.contains(
-        "cell setup: no seeded requests\ncell seeded: not cached (run the notebook first)\ncell repeated: not cached"),
+        "cell setup: no seeded requests\ncell seeded: not cached (run the notebook first)\ncell repeated: identical"),
       edited.stdout)
   }
 

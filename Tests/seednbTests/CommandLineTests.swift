@@ -163,9 +163,9 @@ final class CommandLineTests: XCTestCase, TestFolder {
     XCTAssertEqual(
       outcome.cells,
       """
-      ── cell define · live ──
+      ── cell define · live · not cached ──
       defined
-      ── cell 2 · live ──
+      ── cell 2 · live · not cached ──
       49
       n  | s
       ---+---
@@ -179,7 +179,7 @@ final class CommandLineTests: XCTestCase, TestFolder {
   func testShowsTheValueOfACellsLastExpression() throws {
     let nb = try write("last.seednb", "```seed\nlet x = [\"a\": 1]\nx\n```\n```seed\nprint(\"nil is not shown\")\nnil\n```\n")
     let outcome = try seednb(["run", nb])
-    XCTAssertEqual(outcome.cells, "── cell 1 · live ──\n[\"a\": 1]\n── cell 2 · live ──\nnil is not shown\n")
+    XCTAssertEqual(outcome.cells, "── cell 1 · live · not cached ──\n[\"a\": 1]\n── cell 2 · live · not cached ──\nnil is not shown\n")
   }
 
   func testParametersComeFromFrontMatterAndDashP() throws {
@@ -198,11 +198,11 @@ final class CommandLineTests: XCTestCase, TestFolder {
       print(name, n, ratio, flags, type(ratio))
       ```
       """)
-    XCTAssertEqual(try seednb(["run", nb]).cells, "── cell 1 · live ──\nworld 2 0.5 [1, 2] float\n")
+    XCTAssertEqual(try seednb(["run", nb]).cells, "── cell 1 · live · not cached ──\nworld 2 0.5 [1, 2] float\n")
     let overridden = try seednb(["run", nb, "-p", "name=you there", "-p", "n=5", "-p", "ratio=2", "-p", "flags=[3]"])
     XCTAssertEqual(overridden.status, 0, overridden.stderr)
     // Parameters are part of a cell's key: new values make the cell run again.
-    XCTAssertEqual(overridden.cells, "── cell 1 · changed ──\nyou there 5 2.0 [3] float\n")
+    XCTAssertEqual(overridden.cells, "── cell 1 · changed · parameter flags changed ──\nyou there 5 2.0 [3] float\n")
   }
 
   func testBadParametersAreUsageErrors() throws {
@@ -244,8 +244,8 @@ final class CommandLineTests: XCTestCase, TestFolder {
       """)
     let outcome = try seednb(["run", nb])
     XCTAssertEqual(outcome.status, 1)
-    XCTAssertEqual(outcome.cells, "── cell first · live ──\nfirst ran\n── cell second · live ──\nbefore\n")
-    XCTAssertEqual(outcome.summary, "── 2 cells (1 live, 1 error) · requests: 0 live, 0 cached · 0 tokens (0 live)")
+    XCTAssertEqual(outcome.cells, "── cell first · live · not cached ──\nfirst ran\n── cell second · live · not cached ──\nbefore\n")
+    XCTAssertEqual(outcome.summary, "── 2 cells (1 live, 1 error) · requests: 0 live, 0 from the store · 0 tokens (0 live)")
     XCTAssertEqual(
       outcome.stderr,
       """
@@ -320,7 +320,7 @@ final class CommandLineTests: XCTestCase, TestFolder {
     let nb = try write("nb/imports.seednb", "```seed\nimport shared\nimport local\nprint(from_stdlib(), from_folder())\n```\n")
     let outcome = try seednb(["run", nb], environment: ["SEEDNB_STDLIB": stdlib.path])
     XCTAssertEqual(outcome.status, 0, outcome.stderr)
-    XCTAssertEqual(outcome.cells, "── cell 1 · live ──\nstdlib folder\n")
+    XCTAssertEqual(outcome.cells, "── cell 1 · live · not cached ──\nstdlib folder\n")
 
     let missing = try write("nb/missing.seednb", "```seed\nimport nowhere\n```\n")
     let failed = try seednb(["run", missing], environment: ["SEEDNB_STDLIB": stdlib.path])
@@ -357,7 +357,7 @@ final class CommandLineTests: XCTestCase, TestFolder {
       """)
     let good = try seednb(["run", nb], environment: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": key])
     XCTAssertEqual(good.status, 1)
-    XCTAssertEqual(good.cells, "── cell 1 · live ──\n[\"fp_loopback_1\", \"fp_loopback_1\"] true\n── cell 2 · live ──\n")
+    XCTAssertEqual(good.cells, "── cell 1 · live · not cached ──\n[\"fp_loopback_1\", \"fp_loopback_1\"] true\n── cell 2 · live · not cached ──\n")
     XCTAssertTrue(good.stderr.hasPrefix("\(nb):cell 2:6:5: error: POST \(server.baseURL)/chat/completions: HTTP 400"), good.stderr)
 
     let wrongKey = "sk-wrong-but-long-enough-key"

@@ -28,7 +28,7 @@ final class SandboxCommandTests: SeednbProcessTestCase {
     let report = folder.appendingPathComponent("spin.html").path
     let outcome = try seednb(["run", nb, "--cell-timeout", "1", "--report", report])
     XCTAssertEqual(outcome.status, 1)
-    XCTAssertEqual(outcome.cells, "── cell first · live ──\nfirst done\n── cell spin · live ──\nspinning\n")
+    XCTAssertEqual(outcome.cells, "── cell first · live · not cached ──\nfirst done\n── cell spin · live · not cached ──\nspinning\n")
     XCTAssertTrue(
       outcome.stderr.hasPrefix("\(nb):cell spin:8:7: error: cell spin ran longer than the cell timeout of 1 s and was stopped\n 8 | while true { i += 1 }"),
       outcome.stderr)
@@ -109,7 +109,7 @@ final class SandboxCommandTests: SeednbProcessTestCase {
       outcome.stderr)
     // The failed cell has no entry: a frozen run finds nothing for it.
     let frozen = try seednb(["run", nb, "--frozen", "--max-output", "0.5"])
-    XCTAssertTrue(frozen.cells.hasPrefix("── cell quiet · cached ──\nsmall\n── cell loud · live ──\n"), frozen.cells)
+    XCTAssertTrue(frozen.cells.hasPrefix("── cell quiet · cached ──\nsmall\n── cell loud · live · not cached ──\n"), frozen.cells)
     // Under the default limit of 10 MB the same cell runs.
     let roomy = try seednb(["run", nb])
     XCTAssertEqual(roomy.status, 0, roomy.stderr)

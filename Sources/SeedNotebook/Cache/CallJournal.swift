@@ -50,6 +50,7 @@ public final class CallJournal: @unchecked Sendable {
   private var fromTranscript = 0
   private var fromLayers = 0
   private var liveTokens = 0
+  private var byLayer: [String: Int] = [:]
   /// Hears requests as they start and finish.
   public var observer: NotebookObserver?
 
@@ -81,6 +82,7 @@ public final class CallJournal: @unchecked Sendable {
       fromTranscript = 0
       fromLayers = 0
       liveTokens = 0
+      byLayer = [:]
     }
   }
 
@@ -95,6 +97,8 @@ public final class CallJournal: @unchecked Sendable {
     public let liveTokens: Int
     public let frozenMisses: [String]
     public let layerFailures: [String]
+    /// Calls not sent, by the layer that answered ("store" for restored cells' transcripts).
+    public let byLayer: [String: Int]
 
     /// Calls not sent to the backend.
     public var cached: Int { fromTranscript + fromLayers }
@@ -109,7 +113,7 @@ public final class CallJournal: @unchecked Sendable {
     lock.withLock {
       CellCalls(
         calls: calls, live: live, fromTranscript: fromTranscript, fromLayers: fromLayers, liveTokens: liveTokens,
-        frozenMisses: misses, layerFailures: failures)
+        frozenMisses: misses, layerFailures: failures, byLayer: byLayer)
     }
   }
 
@@ -201,8 +205,12 @@ public final class CallJournal: @unchecked Sendable {
       case .live:
         live += 1
         liveTokens += call.promptTokens + call.completionTokens
-      case .transcript: fromTranscript += 1
-      case .layer: fromLayers += 1
+      case .transcript:
+        fromTranscript += 1
+        byLayer["store", default: 0] += 1
+      case .layer(let name):
+        fromLayers += 1
+        byLayer[name, default: 0] += 1
       }
     }
     if source == .live {

@@ -7,9 +7,10 @@ import SeedLang
 /// that define or change what it reads, directly or through the functions it calls.
 ///
 /// The analysis errs towards depending on more, never less:
-/// - a read or change inside any function or closure a cell defines counts as the cell's own
-///   (it may call it), and a cell that reads a name also reads and changes whatever the
-///   functions of the cells defining that name read and change;
+/// - a read or change inside a closure a cell makes counts as the cell's own (`parallel` and
+///   `map` run it), as does what a `func` of the cell does once the cell names it; a cell that
+///   reads a name also reads and changes whatever any function or closure of the cells that
+///   define or change that name may read and change;
 /// - a method call on a global (`xs.append`, but also `xs.map`), an assignment into it
 ///   (`xs[0] = 1`, `r.f = 1`) and passing it to a function the notebook defines all change it,
 ///   and a change of a global changes every global its value may share objects with (any
@@ -20,31 +21,62 @@ import SeedLang
 /// Its input is the syntax tree alone, so that it can later take the resolver's lists of
 /// each program's and function's global reads and writes instead.
 public struct CellDataflow {
+  /// Globals read, defined (declared or assigned) and changed in place.
+  struct Effects {
+    var reads: Set<String> = []
+    var defines: Set<String> = []
+    var changes: Set<String> = []
+
+    mutating func merge(_ other: Effects) {
+      reads.formUnion(other.reads)
+      defines.formUnion(other.defines)
+      changes.formUnion(other.changes)
+    }
+  }
+
   /// What one cell (or module) touches.
   struct Accesses {
-    /// Globals read at the top level.
-    var reads: Set<String> = []
-    /// Globals declared, assigned or changed in place at the top level.
-    var writes: Set<String> = []
-    /// What the functions and closures it defines read and write when they run.
-    var bodyReads: Set<String> = []
-    var bodyWrites: Set<String> = []
+    /// Its top level, and the closures it makes (which it may well run: `parallel`, `map`).
+    var own = Effects()
+    /// Its top-level `func`s, by name: what each does when called.
+    var declared: [String: Effects] = [:]
+    /// Every function and closure it makes: what calling any of them may do.
+    var body = Effects()
     /// A global and the globals its new value was made from.
     var aliases: [(String, Set<String>)] = []
     /// Globals passed to a callee: the callee's global name (nil when not a global), the
-    /// global, and whether inside a function.
-    var passes: [(callee: String?, global: String, inBody: Bool)] = []
+    /// global, and where the call is.
+    var passes: [(callee: String?, global: String, place: Place)] = []
     var imports: [String] = []
     /// Not understood: depends on, and may change, everything.
     var unknown = false
     /// The modules imported, with the SHA-256 of their source ("" when unreadable).
     var modules: [CellKeyInputs.Module] = []
 
+    /// Where code runs: at the top level (or in a closure made there), or in a function.
+    struct Place {
+      var inFunction: Bool
+      /// The top-level `func` it is inside, if any.
+      var declared: String?
+    }
+
+    mutating func record(_ place: Place, _ change: (inout Effects) -> Void) {
+      if place.inFunction { change(&body) }
+      if let name = place.declared {
+        change(&declared[name, default: Effects()])
+      } else {
+        change(&own)
+      }
+    }
+
     mutating func merge(_ other: Accesses) {
-      reads.formUnion(other.reads)
-      writes.formUnion(other.writes)
-      bodyReads.formUnion(other.bodyReads)
-      bodyWrites.formUnion(other.bodyWrites)
+      own.merge(other.own)
+      declared.merge(other.declared) { first, second in
+        var both = first
+        both.merge(second)
+        return both
+      }
+      body.merge(other.body)
       aliases += other.aliases
       passes += other.passes
       unknown = unknown || other.unknown
@@ -75,8 +107,7 @@ public struct CellDataflow {
     // What the notebook's own code defines; other callees are the host's builtins, which
     // change no argument in place (only methods do).
     var defined: Set<String> = []
-    for access in accesses { defined.formUnion(access.writes) }
-    for module in moduleCache.values { defined.formUnion(module.writes) }
+    for access in accesses + Array(moduleCache.values) { defined.formUnion(access.own.defines.union(access.body.defines)) }
     // The host's builtins hold no value of the notebook's, so they join no class.
     let shareable = defined.union(parameterNames)
     var aliases = AliasClasses()
@@ -85,7 +116,7 @@ public struct CellDataflow {
     }
     for index in accesses.indices {
       for pass in accesses[index].passes where pass.callee.map(defined.contains) ?? true {
-        if pass.inBody { accesses[index].bodyWrites.insert(pass.global) } else { accesses[index].writes.insert(pass.global) }
+        accesses[index].record(pass.place) { $0.changes.insert(pass.global) }
       }
     }
     var effectiveWrites: [Set<String>] = []
@@ -96,22 +127,25 @@ public struct CellDataflow {
         effectiveWrites.append([])
         continue
       }
-      var reads = access.reads.union(access.bodyReads)
-      var writes = access.writes.union(access.bodyWrites)
+      var effects = access.own
       var upstream: Set<Int> = Set((0..<index).filter { accesses[$0].unknown })
-      var pending = Array(reads)
+      var called: Set<String> = []
+      var pending = Array(effects.reads)
+      func add(_ more: Effects) {
+        pending += more.reads.subtracting(effects.reads)
+        effects.merge(more)
+      }
       while let name = pending.popLast() {
+        // Its own function, called: what the function does, the cell does.
+        if let function = access.declared[name], called.insert(name).inserted { add(function) }
         for earlier in 0..<index where !accesses[earlier].unknown && effectiveWrites[earlier].contains(name) {
-          guard upstream.insert(earlier).inserted else { continue }
-          let through = accesses[earlier].bodyReads.subtracting(reads)
-          reads.formUnion(through)
-          pending += through
-          writes.formUnion(accesses[earlier].bodyWrites)
+          if upstream.insert(earlier).inserted { add(accesses[earlier].body) }
         }
       }
-      effectiveWrites.append(aliases.expand(writes))
+      effectiveWrites.append(effects.defines.union(aliases.expand(effects.changes)))
       dependencies.append(
-        Dependencies(upstream: upstream.sorted(), parameters: reads.intersection(parameterNames).sorted(), dependsOnAll: false))
+        Dependencies(
+          upstream: upstream.sorted(), parameters: effects.reads.intersection(parameterNames).sorted(), dependsOnAll: false))
     }
     self.dependencies = dependencies
     self.modules = accesses.map(\.modules)
@@ -178,23 +212,27 @@ public struct CellDataflow {
     var result = Accesses()
     /// Local names, innermost block last; empty at a program's outermost block.
     private var scopes: [Set<String>] = []
-    /// Functions being read, innermost last.
-    private var functionDepth = 0
+    private var place = Accesses.Place(inFunction: false, declared: nil)
 
     private func isLocal(_ name: String) -> Bool { scopes.contains { $0.contains(name) } }
 
     private mutating func read(_ name: String) {
       guard !isLocal(name) else { return }
-      if functionDepth > 0 { result.bodyReads.insert(name) } else { result.reads.insert(name) }
+      result.record(place) { $0.reads.insert(name) }
     }
 
-    private mutating func write(_ name: String) {
+    private mutating func define(_ name: String) {
       guard !isLocal(name) else { return }
-      if functionDepth > 0 { result.bodyWrites.insert(name) } else { result.writes.insert(name) }
+      result.record(place) { $0.defines.insert(name) }
+    }
+
+    private mutating func change(_ name: String) {
+      guard !isLocal(name) else { return }
+      result.record(place) { $0.changes.insert(name) }
     }
 
     private mutating func declare(_ name: String) {
-      if scopes.isEmpty { write(name) } else { scopes[scopes.count - 1].insert(name) }
+      if scopes.isEmpty { define(name) } else { scopes[scopes.count - 1].insert(name) }
     }
 
     mutating func block(_ statements: [Stmt], topLevel: Bool = false) {
@@ -216,10 +254,18 @@ public struct CellDataflow {
     private mutating func sources(of expr: Expr) -> Set<String> {
       var inner = Walker()
       inner.scopes = scopes
-      inner.functionDepth = functionDepth
+      inner.place = Accesses.Place(inFunction: place.inFunction, declared: nil)
       inner.expression(expr)
-      let found = inner.result.reads.union(inner.result.bodyReads)
-      result.merge(inner.result)
+      let found = inner.result.own.reads.union(inner.result.body.reads)
+      if let name = place.declared {
+        // Read inside a declared function: its effects are that function's.
+        var moved = inner.result
+        moved.declared[name, default: Effects()].merge(moved.own)
+        moved.own = Effects()
+        result.merge(moved)
+      } else {
+        result.merge(inner.result)
+      }
       return found
     }
 
@@ -233,21 +279,21 @@ public struct CellDataflow {
         if !isLocal(name) { result.aliases.append((name, from)) }
       case .function(let decl):
         declare(decl.name)
-        let before = result.bodyReads
-        function(decl)
-        if !isLocal(decl.name) { result.aliases.append((decl.name, result.bodyReads.subtracting(before))) }
+        let topLevel = scopes.isEmpty && !place.inFunction
+        function(decl, declaring: topLevel ? decl.name : nil)
+        if topLevel { result.aliases.append((decl.name, result.declared[decl.name]?.reads ?? [])) }
       case .assignment(let target, let op, let value, _):
         let from = sources(of: value)
         switch target {
         case .variable(let name, _):
           if op != nil { read(name) }
-          write(name)
+          define(name)
           if !isLocal(name) { result.aliases.append((name, from)) }
         default:
           // `xs[i] = v`, `r.f = v`: the global they reach is changed in place.
           expression(target)
           if let name = root(target) {
-            write(name)
+            change(name)
             result.aliases.append((name, from))
           }
         }
@@ -274,15 +320,19 @@ public struct CellDataflow {
       }
     }
 
-    private mutating func function(_ decl: FunctionDecl) {
-      functionDepth += 1
+    /// A function's body; `declaring` names a top-level `func`, whose effects are kept apart
+    /// as what calling it does.
+    private mutating func function(_ decl: FunctionDecl, declaring: String? = nil) {
+      let outer = place
+      place = Accesses.Place(inFunction: true, declared: declaring ?? outer.declared)
+      if let declaring { result.declared[declaring, default: Effects()] = result.declared[declaring] ?? Effects() }
       scopes.append(Set(decl.parameters.map(\.name)))
       for parameter in decl.parameters {
         if let value = parameter.defaultValue { expression(value) }
       }
       block(decl.body)
       scopes.removeLast()
-      functionDepth -= 1
+      place = outer
     }
 
     mutating func expression(_ expr: Expr) {
@@ -316,12 +366,12 @@ public struct CellDataflow {
         expression(callee)
         if case .member(let receiver, _, _) = callee, let name = root(receiver) {
           // A method may change its receiver in place.
-          write(name)
+          change(name)
         }
         let calleeName: String? = if case .variable(let name, _) = callee, !isLocal(name) { name } else { nil }
         for argument in arguments {
           expression(argument.value)
-          if let name = root(argument.value) { result.passes.append((calleeName, name, functionDepth > 0)) }
+          if let name = root(argument.value) { result.passes.append((calleeName, name, place)) }
         }
       case .member(let base, _, _):
         expression(base)
