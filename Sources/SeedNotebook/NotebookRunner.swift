@@ -229,8 +229,8 @@ public final class NotebookRunner {
           notebook: loaded.name, cellKey: cellKeys[index], cellIdentity: cell.identity, inputs: keyInputs[index],
           outputs: result.outputs, calls: calls.calls)
       } catch {
-        saveFailure = error.readableDescription
-        observer.notebook(.warning("\(cell.label) could not be saved in the cache: \(error.readableDescription)"))
+        saveFailure = CacheStore.reason(error)
+        observer.notebook(.warning("\(cell.label) could not be saved in the cache: \(CacheStore.reason(error))"))
       }
     }
     return CellReport(cell: cell, status: status, reason: plan.reason, result: result, calls: calls, saveFailure: saveFailure)

@@ -4,7 +4,7 @@ import XCTest
 
 /// Answers by request, cells by dataflow and the lockfile, on the cookbook notebook itself,
 /// against the loopback server: what re-runs after an edit or a parameter, what is sent,
-/// and a fresh copy that replays from its lockfile alone.
+/// a fresh copy that replays from its lockfile alone, and a store that refuses to save.
 final class LockCommandTests: SeednbProcessTestCase {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
@@ -183,5 +183,30 @@ final class LockCommandTests: SeednbProcessTestCase {
     let frozen = try seednb(["run", nb, "--frozen"])
     XCTAssertEqual(frozen.status, 3)
     XCTAssertTrue(frozen.stderr.contains("reproducible-outputs.seednb.lock:1: "), frozen.stderr)
+  }
+
+  func testACellThatCannotBeSavedSaysSoAndTheRunGoesOn() throws {
+    let nb = try write("original/small.seednb", "```seed id=one\nprint(1)\n```\n\n```seed id=two\nprint(2)\n```\n")
+    XCTAssertEqual(try seednb(["run", nb]).status, 0)
+    // The store's file refuses new cells from now on, as a full disk would.
+    let store = folder.appendingPathComponent("original/.seednb/cache.sqlite").path
+    let python = Process()
+    python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    python.arguments = [
+      "python3", "-c",
+      "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute(\"CREATE TRIGGER refuse BEFORE INSERT ON cell "
+        + "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END\"); db.commit()", store,
+    ]
+    try python.run()
+    python.waitUntilExit()
+    XCTAssertEqual(python.terminationStatus, 0)
+    try write("original/small.seednb", "```seed id=one\nprint(10)\n```\n\n```seed id=two\nprint(2)\n```\n")
+    let outcome = try seednb(["run", nb])
+    XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    XCTAssertEqual(printed(outcome).trimmingCharacters(in: .newlines), "10\n2")
+    XCTAssertTrue(
+      outcome.stderr.contains("seednb: cell one could not be saved in the cache: ") && outcome.stderr.contains("database or disk is full"),
+      outcome.stderr)
+    XCTAssertTrue(outcome.stdout.contains("── not saved in the cache: cell one ("), outcome.stdout)
   }
 }

@@ -74,7 +74,8 @@ public final class CacheStore: WritableAnswerLayer, @unchecked Sendable {
     }
   }
 
-  private static func reason(_ error: Error) -> String {
+  /// What went wrong with the store, in a line: SQLite's message without the statement.
+  public static func reason(_ error: Error) -> String {
     if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
     return "\(error)"
   }
