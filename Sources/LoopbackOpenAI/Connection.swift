@@ -77,7 +77,13 @@ struct Connection {
 
   @discardableResult
   private func send(_ response: HTTPResponse, keepAlive: Bool) -> Bool {
-    response.wireWrites(keepAlive: keepAlive).allSatisfy { socket.sendAll($0) }
+    let gap = state.options.eventDelay
+    for (position, write) in response.wireWrites(keepAlive: keepAlive).enumerated() {
+      // Between the events of a stream, as a model that writes its answer word by word.
+      if position > 0 && gap > 0 && !state.pause(gap) { return false }
+      if !socket.sendAll(write) { return false }
+    }
+    return true
   }
 
   /// The head promising the whole body (as Content-Length, even for a stream), then half.

@@ -3,6 +3,8 @@ extension LoopbackOpenAIServer {
   public struct Options: Sendable {
     /// Seconds to wait before every answer, as a slow upstream would.
     public var delay: Double = 0
+    /// Seconds between the events of a streamed answer (`stream: true`), one word each.
+    public var eventDelay: Double = 0
     /// `system_fingerprint` in chat answers; nil leaves the field out, as some local servers do.
     public var fingerprint: String? = "fp_loopback_1"
     /// Length of embedding vectors when the request gives no `dimensions`.

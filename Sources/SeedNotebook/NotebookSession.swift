@@ -6,6 +6,8 @@ import SeedLang
 public final class NotebookSession {
   public let notebook: Notebook
   public let interpreter: Interpreter
+  /// What the notebook named with `record(name, value)`.
+  public let summaryValues = SummaryValues()
 
   /// What went wrong in a cell.
   public enum CellError: Error, CustomStringConvertible {
@@ -38,6 +40,7 @@ public final class NotebookSession {
     interpreter.moduleLoader = ModuleSearchPath.loader(modules)
     llm?.install(in: interpreter)
     FileBindings(folder: folder ?? .around(file: notebook.file)).install(in: interpreter)
+    summaryValues.install(in: interpreter)
     for (name, value) in parameters { interpreter.define(name, value.value) }
   }
 

@@ -10,22 +10,7 @@ public enum HTMLReport {
     var out = ""
     out.reserveCapacity(64 * 1024)
     let provenance = report.provenance
-    out += """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-      <meta name="generator" content="seednb \(Escape.html(provenance.version))">
-      <title>\(Escape.html(provenance.title))</title>
-      <style>
-      \(Stylesheet.css)</style>
-      </head>
-      <body>
-      <main>
-
-      """
+    out += pageStart(title: provenance.title, version: provenance.version)
     header(provenance, report.statusCounts, into: &out)
     for block in report.blocks {
       switch block {
@@ -38,6 +23,27 @@ public enum HTMLReport {
     }
     out += "</main>\n</body>\n</html>\n"
     return out
+  }
+
+  /// A page up to its `<main>`: the stylesheet, and a Content-Security-Policy that allows
+  /// no script and no fetch. Shared with the index of a sweep.
+  static func pageStart(title: String, version: String) -> String {
+    """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+    <meta name="generator" content="seednb \(Escape.html(version))">
+    <title>\(Escape.html(title))</title>
+    <style>
+    \(Stylesheet.css)</style>
+    </head>
+    <body>
+    <main>
+
+    """
   }
 
   static func header(_ provenance: Report.Provenance, _ counts: [(status: Report.Status, count: Int)], into out: inout String) {

@@ -7,12 +7,18 @@ import SeedLang
 final class Interruption: @unchecked Sendable {
   private let source: DispatchSourceSignal
   private var count = 0
+  private static let pressed = NSLock()
+  nonisolated(unsafe) private static var pressedOnce = false
+
+  /// Whether Ctrl-C was pressed in this process (`--watch` then ends after the run).
+  static var wasPressed: Bool { pressed.withLock { pressedOnce } }
 
   init(interpreter: @escaping () -> Interpreter?) {
     signal(SIGINT, SIG_IGN)
     source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
     source.setEventHandler { [unowned self] in
       count += 1
+      Interruption.pressed.withLock { Interruption.pressedOnce = true }
       if count > 1 { exit(130) }
       interpreter()?.interrupt()
       HTTPTransport.shared.cancelAll()

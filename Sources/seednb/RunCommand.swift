@@ -54,6 +54,12 @@ struct RunCommand: ParsableCommand {
   @OptionGroup(title: "Remote cache")
   var remote: RemoteCacheOptions
 
+  @Option(help: ArgumentHelp("After the run, write its summary here as JSON: exit status, cells, requests, tokens, time, and what the notebook recorded with record(name, value).", valueName: "file"))
+  var summaryJson: String?
+
+  @Flag(help: "Run again on every save of the notebook or of a .seed module beside it or in the standard library, until Ctrl-C.")
+  var watch = false
+
   func validate() throws { try request.validate() }
 
   func run() throws { try request.run() }
@@ -61,7 +67,8 @@ struct RunCommand: ParsableCommand {
   var request: RunRequest {
     RunRequest(
       notebook: notebook, parameters: parameters, backend: backend, refresh: refresh, frozen: frozen,
-      cellTimeout: cellTimeout, maxOutput: maxOutput, report: report, explain: explain, remoteCache: remote.settings)
+      cellTimeout: cellTimeout, maxOutput: maxOutput, report: report, explain: explain, remoteCache: remote.settings,
+      summaryFile: summaryJson, watch: watch)
   }
 }
 

@@ -20,6 +20,8 @@ struct RunRequest {
   var explain = false
   /// Also read by `seednb run <file>` alone: SEEDNB_REMOTE_CACHE applies there too.
   var remoteCache = RemoteCacheSettings()
+  var summaryFile: String? = nil
+  var watch = false
 }
 
 extension RunRequest {
@@ -41,9 +43,18 @@ extension RunRequest {
     if report != nil && notebook.hasSuffix(".seed") {
       throw ValidationError("--report needs a .seednb notebook; a plain .seed script has no cells to report")
     }
+    if watch && explain { throw ValidationError("--watch and --explain cannot be used together") }
+    if watch && notebook.hasSuffix(".seed") {
+      throw ValidationError("--watch needs a .seednb notebook; run a plain .seed script again yourself")
+    }
     if let report, ReportFormat(path: report) == nil {
       throw ValidationError("--report needs a file ending in .html, .md or .ipynb, not '\(report)'")
     }
+  }
+
+  var runnerOptions: NotebookRunner.Options {
+    NotebookRunner.Options(
+      refresh: refresh, frozen: frozen, cellTimeout: cellTimeout.map(CellTimeout.init), maxOutputBytes: Int(maxOutput * 1_000_000))
   }
 
   func run() throws {
@@ -60,11 +71,11 @@ extension RunRequest {
       if status != ExitStatus.ok { throw ExitCode(status) }
       return
     }
+    if watch { return try watchAndRun(terminal: terminal) }
     let (loaded, chosen) = try LoadedNotebook.withBackend(
       path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal)
-    let options = NotebookRunner.Options(
-      refresh: refresh, frozen: frozen, cellTimeout: cellTimeout.map(CellTimeout.init), maxOutputBytes: Int(maxOutput * 1_000_000))
-    let report = self.report
+    let options = runnerOptions
+    let report = self.report, summaryFile = self.summaryFile
     if explain {
       let runner = NotebookRunner(
         loaded: loaded, llm: nil, cache: .open(forNotebook: loaded.notebook.file, createStore: false),
@@ -74,14 +85,16 @@ extension RunRequest {
     }
     let remote = try remoteCache.layer(terminal: terminal)
     let status = LargeStack.run {
-      RunRequest.execute(loaded, backend: chosen, options: options, terminal: terminal, report: report, remote: remote)
+      RunRequest.execute(
+        loaded, backend: chosen, options: options, terminal: terminal, report: report, remote: remote,
+        summaryFile: summaryFile)
     }
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 
   static func execute(
     _ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal, report: String? = nil,
-    remote: RemoteAnswerLayer? = nil
+    remote: RemoteAnswerLayer? = nil, summaryFile: String? = nil
   ) -> Int32 {
     var cache = NotebookCache.open(forNotebook: loaded.notebook.file)
     if let remote { cache.extraLayers = [remote] }
@@ -91,9 +104,13 @@ extension RunRequest {
       runtime: Seednb.version, options: options)
     let interruption = Interruption { runner.session.interpreter }
     defer { withExtendedLifetime(interruption) {} }
+    let statusLine = StatusLine.forTerminal(terminal, journal: runner.journal)
+    defer { statusLine?.stop() }
     let printer = OutputPrinter(terminal: terminal)
+    printer.statusLine = statusLine
     let startedAt = Date()
-    let summary = runner.run(observer: RunTextPrinter(printer: printer))
+    let lines = RunTextPrinter(printer: printer)
+    let summary = runner.run(observer: statusLine?.observing(lines) ?? lines)
     if !summary.syntaxErrors.isEmpty {
       terminal.err(RunText.syntaxErrors(summary, of: loaded.notebook) + "\n")
       return ExitStatus.usage
@@ -107,6 +124,7 @@ extension RunRequest {
       summary: summary, runner: runner, startedAt: startedAt, runtime: Seednb.version, backend: backend.rawValue,
       parameters: loaded.parameters, keepingOutputs: store == nil)
     do { try store?.saveRun(record) } catch { terminal.err("seednb: cannot record the run in the cache: \(error)\n") }
+    var reportFailed = false
     if let report, let format = ReportFormat(path: report) {
       do {
         let built = try ReportBuilder.build(
@@ -116,10 +134,15 @@ extension RunRequest {
         terminal.err("── report: \(report)\n")
       } catch {
         terminal.err("seednb: cannot write the report \(report): \(error.readableDescription)\n")
-        if summary.frozenMiss == nil && !summary.failed { return ExitStatus.cellFailed }
+        reportFailed = true
       }
     }
-    if summary.frozenMiss != nil { return ExitStatus.frozenMiss }
-    return summary.failed ? ExitStatus.cellFailed : ExitStatus.ok
+    let status =
+      summary.frozenMiss != nil ? ExitStatus.frozenMiss : summary.failed || reportFailed ? ExitStatus.cellFailed : ExitStatus.ok
+    if let summaryFile {
+      RunSummaryFile(summary: summary, exitStatus: status, recorded: runner.session.summaryValues.recorded).write(
+        to: summaryFile, terminal: terminal)
+    }
+    return status
   }
 }

@@ -8,7 +8,10 @@ struct Seednb: ParsableCommand {
     commandName: "seednb",
     abstract: "Run literate notebooks whose code calls LLMs, and make their results reproducible.",
     version: version,
-    subcommands: [RunCommand.self, RenderCommand.self, CheckCommand.self, LockCommand.self, CacheCommand.self, ReplCommand.self]
+    subcommands: [
+      RunCommand.self, SweepCommand.self, RenderCommand.self, CheckCommand.self, LockCommand.self, CacheCommand.self,
+      ReplCommand.self,
+    ]
   )
 }
 

@@ -27,36 +27,42 @@ struct Terminal {
 /// Prints a cell's outputs as they arrive, keeping separate items on separate lines.
 final class OutputPrinter {
   let terminal: Terminal
+  /// When set, output is written under it (`StatusLine.write`).
+  var statusLine: StatusLine?
   private var atLineStart = true
 
   init(terminal: Terminal) { self.terminal = terminal }
 
+  private func out(_ text: String) {
+    if let statusLine { statusLine.write(text) } else { terminal.out(text) }
+  }
+
   func header(_ text: String) {
     finishLine()
-    terminal.out(terminal.styled(text, "1;36") + "\n")
+    out(terminal.styled(text, "1;36") + "\n")
   }
 
   /// The run's last line.
   func summary(_ summary: NotebookRunner.Summary) {
     finishLine()
-    terminal.out(terminal.styled(RunText.summary(summary), "2") + "\n")
+    out(terminal.styled(RunText.summary(summary), "2") + "\n")
   }
 
   func print(_ item: OutputItem) {
     switch item {
     case .text(let text):
       guard !text.isEmpty else { return }
-      terminal.out(text)
+      out(text)
       atLineStart = text.hasSuffix("\n")
     default:
       finishLine()
-      terminal.out(item.plainText + "\n")
+      out(item.plainText + "\n")
     }
   }
 
   func finishLine() {
     if !atLineStart {
-      terminal.out("\n")
+      out("\n")
       atLineStart = true
     }
   }

@@ -20,7 +20,7 @@ final class SandboxSurfaceTests: XCTestCase {
     "display", "dot", "embed", "enumerate", "error", "exp", "file_exists", "filter", "first_where", "flat_map",
     "float", "floor", "format", "html", "int", "json", "json_decode", "json_encode", "len", "list", "list_dir", "log",
     "make_dir", "map", "markdown", "max", "mean", "min", "norm", "parallel", "pi", "pow", "print", "read_file",
-    "read_json", "reduce", "repr", "reversed", "round", "secret", "sin", "sorted", "sqrt", "str", "sum", "table", "tan", "type",
+    "read_json", "record", "reduce", "repr", "reversed", "round", "secret", "sin", "sorted", "sqrt", "str", "sum", "table", "tan", "type",
     "vector", "write_file", "write_json", "zeros", "zip",
   ]
 

@@ -165,6 +165,32 @@ final class BadInputSurveyTests: XCTestCase {
     ])
   }
 
+  func testSweepsAndWatching() throws {
+    let files = ["nb.seednb": Self.withParameter]
+    try check([
+      Case(input: "no runs at once", files: files, arguments: ["sweep", "nb.seednb", "--jobs", "0", "-p", "n=1", "--report-dir", "out"],
+        status: 2, message: "--jobs needs a number of runs at once from 1 to 256, not 0"),
+      Case(input: "a key the notebook does not declare", files: files,
+        arguments: ["sweep", "nb.seednb", "-p", "n=1", "-p", "m=2", "--report-dir", "out"], status: 2,
+        message: "unknown parameter 'm' (did you mean 'n'?): the notebook declares n"),
+      Case(input: "a value of the wrong type in one combination", files: files,
+        arguments: ["sweep", "nb.seednb", "-p", "n=1", "-p", "n=two", "--report-dir", "out"], status: 2,
+        message: "parameter 'n' expects an int (its default is 2), got 'two'"),
+      Case(input: "no folder for the reports", files: files, arguments: ["sweep", "nb.seednb", "-p", "n=1"], status: 2,
+        message: "Missing expected argument '--report-dir <folder>'"),
+      Case(input: "a summary value that is not one table cell", files: ["nb.seednb": "```seed\nrecord(\"scores\", [1, 2])\n```\n"],
+        arguments: ["run", "nb.seednb"], status: 1,
+        message: "record(): 'scores' must be a string, number, bool or nil (one cell of a table), not list"),
+    ])
+    XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path), "a sweep with bad input ran")
+    try check([
+      Case(input: "a script to watch", files: ["s.seed": "print(1)\n"], arguments: ["run", "s.seed", "--watch"], status: 2,
+        message: "--watch needs a .seednb notebook; run a plain .seed script again yourself"),
+      Case(input: "watching and explaining", files: files, arguments: ["run", "nb.seednb", "--watch", "--explain"], status: 2,
+        message: "--watch and --explain cannot be used together"),
+    ])
+  }
+
   // MARK: -
 
   private func check(_ cases: [Case], file: StaticString = #filePath, line: UInt = #line) throws {

@@ -109,6 +109,10 @@ public final class CallJournal: @unchecked Sendable {
     public var tokens: Int { calls.reduce(0) { $0 + $1.promptTokens + $1.completionTokens } }
   }
 
+  /// How many answers the running cell's transcript holds: the calls a restored cell made
+  /// when it was stored.
+  public var transcriptCount: Int { lock.withLock { transcript.count } }
+
   public func finish() -> CellCalls {
     lock.withLock {
       var cellCalls = CellCalls(
