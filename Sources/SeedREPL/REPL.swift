@@ -27,6 +27,9 @@ public final class REPL {
     public var backendName: String
     /// Makes the bindings for a backend by name, for `:backend NAME`; throws a message.
     public var makeBindings: (String) throws -> LLMBindings
+    /// `--cell-timeout`: an input, a cell of a notebook loaded or `:run` still running after
+    /// so long is stopped as Ctrl-C stops it, with an error saying so; the session goes on.
+    public var cellTimeout: CellTimeout?
 
     public init(
       interactive: Bool, colors: Bool, runtime: String, backendName: String,
@@ -75,6 +78,11 @@ public final class REPL {
     var bindings = bindings
     bindings.journal = journal
     self.bindings = bindings
+    // Which variables the session's code reads is shown as it first reads each.
+    let output = self.output
+    bindings.secrets.onFirstRead = { name, grant in
+      output.out(output.styled("note: read the secret \(name) from the environment (allowed by \(grant.rawValue))", "2") + "\n")
+    }
     installBindings()
     let modules = ModuleSearchPath.forNotebook(at: FileManager.default.currentDirectoryPath + "/repl")
     interpreter.moduleLoader = { modules.lookup($0) }
@@ -169,7 +177,13 @@ public final class REPL {
     interpreter.outputHandler = { printer.print($0) }
     defer { interpreter.outputHandler = { _ in } }
     journal.begin(transcript: [], frozen: false)
-    let outcome = whileRunning(printer: printer) { [interpreter] in Result { try interpreter.run(code) } }
+    let timeout = configuration.cellTimeout
+    let outcome = whileRunning(printer: printer) { [interpreter] () -> Result<Value, Error> in
+      guard let timeout else { return Result { try interpreter.run(code) } }
+      let (result, expired) = timeout.run(interrupting: interpreter) { Result { try interpreter.run(code) } }
+      guard expired, case .failure(let error) = result else { return result }
+      return .failure(timeout.error(for: code.unit ?? "the input", stoppedBy: error as? Diagnostic))
+    }
     count(journal.finish())
     printer.finishLine()
     switch outcome {
@@ -230,7 +244,11 @@ public final class REPL {
     let parameters: OrderedDictionary<String, ParameterValue>
     do {
       notebook = try Notebook.parse(text, file: path)
-      parameters = try ParameterOverrides.resolve(overrides, declared: notebook.frontMatter?.params ?? [:])
+      // A notebook the user loads may read the secrets its front matter lists.
+      bindings.secrets.allow(frontMatter: notebook.frontMatter?.secrets ?? [], commandLine: [])
+      let knownKeys = bindings.secrets.allowedValues + [ProcessInfo.processInfo.environment["OPENAI_API_KEY"]].compactMap { $0 }
+      parameters = try ParameterOverrides.resolve(
+        overrides, declared: notebook.frontMatter?.params ?? [:], knownKeys: knownKeys)
     } catch let diagnostic as Diagnostic {
       output.error(diagnostic.rendered())
       return ExitStatus.usage
@@ -265,7 +283,7 @@ public final class REPL {
     let backend = bindings.backend
     let runner = NotebookRunner(
       session: session, journal: journal, store: store, runtime: configuration.runtime, parameters: parameters,
-      options: .init(), currentFingerprint: { backend.currentFingerprint(model: $0) })
+      options: .init(cellTimeout: configuration.cellTimeout), currentFingerprint: { backend.currentFingerprint(model: $0) })
     let printer = output.printer()
     let output = self.output
     let summary = whileRunning(printer: printer) {

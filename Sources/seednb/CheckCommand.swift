@@ -31,8 +31,12 @@ struct CheckCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The LLM backend: local or openai (chosen as for run).", valueName: "name"))
   var backend: String?
 
+  @Option(name: .customLong("allow-secret"), help: ArgumentHelp("Let requests sent with api_key: secret(\"NAME\") read this environment variable, besides those the front matter lists (repeatable).", valueName: "NAME"))
+  var allowedSecrets: [String] = []
+
   func validate() throws {
     if repeats < 1 { throw ValidationError("--repeat must be at least 1") }
+    try RunRequest.validate(allowedSecrets: allowedSecrets)
   }
 
   func run() throws {
@@ -42,12 +46,15 @@ struct CheckCommand: ParsableCommand {
       throw ExitCode(ExitStatus.usage)
     }
     let (loaded, chosen) = try LoadedNotebook.withBackend(
-      path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal)
-    let status = CheckCommand.execute(loaded, backend: chosen, repeats: repeats, terminal: terminal)
+      path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal, allowedSecrets: allowedSecrets)
+    let status = CheckCommand.execute(
+      loaded, backend: chosen, repeats: repeats, terminal: terminal, allowedSecrets: allowedSecrets)
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 
-  static func execute(_ loaded: LoadedNotebook, backend: Backend, repeats: Int, terminal: Terminal) -> Int32 {
+  static func execute(
+    _ loaded: LoadedNotebook, backend: Backend, repeats: Int, terminal: Terminal, allowedSecrets: [String] = []
+  ) -> Int32 {
     let storePath = CacheStore.path(forNotebook: loaded.notebook.file)
     // A missing store is not created: every cell is then simply not cached.
     let store: CacheStore?
@@ -59,9 +66,11 @@ struct CheckCommand: ParsableCommand {
       return ExitStatus.cellFailed
     }
     let bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
+    var options = DriftCheck.Options(repeats: repeats, embeddingModel: bindings.defaultEmbeddingModel)
+    options.secrets.allow(frontMatter: loaded.notebook.frontMatter?.secrets ?? [], commandLine: allowedSecrets)
     let check = DriftCheck(
       notebook: loaded.notebook, parameters: loaded.parameters, runtime: Seednb.version, store: store,
-      backend: bindings.backend, options: DriftCheck.Options(repeats: repeats, embeddingModel: bindings.defaultEmbeddingModel))
+      backend: bindings.backend, options: options)
     let interruption = Interruption { nil }
     defer { withExtendedLifetime(interruption) {} }
     let progress = isatty(STDOUT_FILENO) == 1

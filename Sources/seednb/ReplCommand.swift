@@ -29,8 +29,16 @@ struct ReplCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The LLM backend: local or openai (default as for run).", valueName: "name"))
   var backend: String?
 
+  @Option(help: ArgumentHelp("Stop an input (or a cell of the notebook) that runs longer than this, with an error; the session goes on.", valueName: "seconds"))
+  var cellTimeout: Double?
+
+  @Option(name: .customLong("allow-secret"), help: ArgumentHelp("Let the session's code read this environment variable with secret(\"NAME\"), besides those a loaded notebook's front matter lists (repeatable).", valueName: "NAME"))
+  var allowedSecrets: [String] = []
+
   func validate() throws {
     if notebook == nil && !parameters.isEmpty { throw ValidationError("-p needs a notebook") }
+    try RunRequest.validate(allowedSecrets: allowedSecrets)
+    try RunRequest(notebook: notebook ?? "repl", cellTimeout: cellTimeout).validate()
   }
 
   func run() throws {
@@ -52,7 +60,7 @@ struct ReplCommand: ParsableCommand {
       terminal.err(error.description + "\n")
       throw ExitCode(ExitStatus.usage)
     }
-    let configuration = REPL.Configuration(
+    var configuration = REPL.Configuration(
       interactive: interactive, colors: interactive && terminal.colors, runtime: Seednb.version,
       backendName: chosen.rawValue,
       makeBindings: { name in
@@ -61,6 +69,7 @@ struct ReplCommand: ParsableCommand {
         }
         return backend.bindings(model: nil)
       })
+    configuration.cellTimeout = cellTimeout.map(CellTimeout.init)
     let source: LineSource
     var repl: REPL?
     if interactive {
@@ -68,7 +77,9 @@ struct ReplCommand: ParsableCommand {
     } else {
       source = PlainLineSource()
     }
-    let session = REPL(configuration: configuration, bindings: chosen.bindings(model: model), source: source)
+    let bindings = chosen.bindings(model: model)
+    bindings.secrets.allow(frontMatter: [], commandLine: allowedSecrets)
+    let session = REPL(configuration: configuration, bindings: bindings, source: source)
     repl = session
     if interactive {
       terminal.out(terminal.styled("seednb \(Seednb.version) · \(chosen.rawValue) backend · :help for commands, Ctrl-D to leave", "2") + "\n")

@@ -46,6 +46,9 @@ struct RunCommand: ParsableCommand {
   @Option(help: ArgumentHelp("After the run, write its report here, also when a cell failed: .html (self-contained) or .md (charts beside it).", valueName: "file"))
   var report: String?
 
+  @Option(name: .customLong("allow-secret"), help: ArgumentHelp("Let notebook code read this environment variable with secret(\"NAME\"), besides those the front matter lists (repeatable).", valueName: "NAME"))
+  var allowedSecrets: [String] = []
+
   func validate() throws { try request.validate() }
 
   func run() throws { try request.run() }
@@ -53,7 +56,7 @@ struct RunCommand: ParsableCommand {
   var request: RunRequest {
     RunRequest(
       notebook: notebook, parameters: parameters, backend: backend, refresh: refresh, frozen: frozen,
-      cellTimeout: cellTimeout, maxOutput: maxOutput, report: report)
+      cellTimeout: cellTimeout, maxOutput: maxOutput, report: report, allowedSecrets: allowedSecrets)
   }
 }
 
@@ -65,11 +68,11 @@ struct LoadedNotebook {
 
   /// The notebook and the backend it runs with; what is wrong with either is printed, and
   /// ends the command with the usage status.
-  static func withBackend(path: String, overrides: [String], backendFlag: String?, terminal: Terminal) throws -> (
-    LoadedNotebook, Backend
-  ) {
+  static func withBackend(
+    path: String, overrides: [String], backendFlag: String?, terminal: Terminal, allowedSecrets: [String] = []
+  ) throws -> (LoadedNotebook, Backend) {
     do {
-      let loaded = try LoadedNotebook(path: path, overrides: overrides)
+      let loaded = try LoadedNotebook(path: path, overrides: overrides, allowedSecrets: allowedSecrets)
       return (loaded, try Backend.choose(flag: backendFlag, frontMatter: loaded.notebook.frontMatter?.backend))
     } catch let failure as LoadedNotebook.Failure {
       terminal.err(failure.message + "\n")
@@ -83,7 +86,9 @@ struct LoadedNotebook {
   let notebook: Notebook
   let parameters: OrderedDictionary<String, ParameterValue>
 
-  init(path: String, overrides: [String]) throws {
+  /// `allowedSecrets` (`--allow-secret`) and the front matter's `secrets:` name the variables
+  /// whose values a `-p` may not hold, besides `OPENAI_API_KEY` and anything shaped like a key.
+  init(path: String, overrides: [String], allowedSecrets: [String] = []) throws {
     guard let data = FileManager.default.contents(atPath: path) else {
       var isDirectory: ObjCBool = false
       let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -96,7 +101,10 @@ struct LoadedNotebook {
     }
     do {
       notebook = try Notebook.parse(text, file: path)
-      parameters = try ParameterOverrides.resolve(overrides, declared: notebook.frontMatter?.params ?? [:])
+      let environment = ProcessEnvironment.current
+      let keyNames = ["OPENAI_API_KEY"] + (notebook.frontMatter?.secrets ?? []) + allowedSecrets
+      parameters = try ParameterOverrides.resolve(
+        overrides, declared: notebook.frontMatter?.params ?? [:], knownKeys: keyNames.compactMap { environment[$0] })
     } catch let diagnostic as Diagnostic {
       throw Failure(message: diagnostic.rendered())
     } catch let list as DiagnosticList {

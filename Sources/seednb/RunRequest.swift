@@ -16,6 +16,8 @@ struct RunRequest {
   var cellTimeout: Double? = nil
   var maxOutput: Double = RunRequest.defaultMaxOutput
   var report: String? = nil
+  /// `--allow-secret NAME`: variables `secret()` may read besides the front matter's.
+  var allowedSecrets: [String] = []
 }
 
 extension RunRequest {
@@ -40,6 +42,15 @@ extension RunRequest {
     if let report, ReportFormat(path: report) == nil {
       throw ValidationError("--report needs a file ending in .html or .md, not '\(report)'")
     }
+    try RunRequest.validate(allowedSecrets: allowedSecrets)
+  }
+
+  /// Each `--allow-secret` names an environment variable.
+  static func validate(allowedSecrets: [String]) throws {
+    for name in allowedSecrets where !FrontMatter.isIdentifier(name) {
+      throw ValidationError(
+        "--allow-secret needs an environment variable name (letters, digits and _, not starting with a digit), not '\(name)'")
+    }
   }
 
   func run() throws {
@@ -52,27 +63,33 @@ extension RunRequest {
       }
       let status = try ScriptRunner.run(
         path: notebook, backend: chosen, terminal: terminal, timeout: cellTimeout.map(CellTimeout.init),
-        maxOutputBytes: Int(maxOutput * 1_000_000))
+        maxOutputBytes: Int(maxOutput * 1_000_000), allowedSecrets: allowedSecrets)
       if status != ExitStatus.ok { throw ExitCode(status) }
       return
     }
     let (loaded, chosen) = try LoadedNotebook.withBackend(
-      path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal)
+      path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal, allowedSecrets: allowedSecrets)
     let options = NotebookRunner.Options(
       refresh: refresh, frozen: frozen, cellTimeout: cellTimeout.map(CellTimeout.init), maxOutputBytes: Int(maxOutput * 1_000_000))
     let report = self.report
+    let allowedSecrets = self.allowedSecrets
     let status = LargeStack.run {
-      RunRequest.execute(loaded, backend: chosen, options: options, terminal: terminal, report: report)
+      RunRequest.execute(
+        loaded, backend: chosen, options: options, terminal: terminal, report: report, allowedSecrets: allowedSecrets)
     }
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 
   static func execute(
-    _ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal, report: String? = nil
+    _ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal, report: String? = nil,
+    allowedSecrets: [String] = []
   ) -> Int32 {
     let journal = CallJournal()
     var bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
     bindings.journal = journal
+    bindings.secrets.allow(frontMatter: loaded.notebook.frontMatter?.secrets ?? [], commandLine: allowedSecrets)
+    // The run's header: which environment variables its code may read.
+    if let list = bindings.secrets.allowedList { terminal.out(terminal.styled("── secrets: \(list) ──", "2") + "\n") }
     let session = NotebookSession(
       notebook: loaded.notebook, parameters: loaded.parameters, modules: .forNotebook(at: loaded.notebook.file), llm: bindings)
     let interruption = Interruption { session.interpreter }
