@@ -28,11 +28,28 @@ final class GoldenTests: XCTestCase {
 
   static let goldenSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
+  /// A golden file that is missing fails the test that needs it: a skip would pass unseen.
+  struct MissingGolden: Error, CustomStringConvertible {
+    let name: String
+    var description: String {
+      "no golden file Golden/\(name): write it with SEEDNB_UPDATE_GOLDEN=1 swift test --filter GoldenTests, and check it in"
+    }
+  }
+
   static func golden(_ name: String) throws -> URL {
     guard let url = Bundle.module.url(forResource: "Golden/\(name)", withExtension: nil) else {
-      throw XCTSkip("no golden file \(name)")
+      throw MissingGolden(name: name)
     }
     return url
+  }
+
+  func testAMissingGoldenFileIsAFailureNotASkip() {
+    XCTAssertThrowsError(try GoldenTests.golden("no-such-report.html")) { error in
+      XCTAssertFalse(error is XCTSkip, "a skip would let the test pass")
+      XCTAssertEqual(
+        "\(error)",
+        "no golden file Golden/no-such-report.html: write it with SEEDNB_UPDATE_GOLDEN=1 swift test --filter GoldenTests, and check it in")
+    }
   }
 
   /// Runs the golden notebook twice against the loopback server (the second time with its

@@ -218,8 +218,11 @@ final class CacheDurabilityTests: XCTestCase {
   /// Kills a run with SIGKILL once `ready` says so (it sees the run's standard output so
   /// far), then checks the store and that a normal re-run restores every cell that had
   /// finished without asking the server again.
+  /// `keeps` is the fewest cells that must survive: those whose header was followed by the
+  /// next one's before `ready` held.
   func killAndRecover(
-    _ point: String, file: StaticString = #filePath, line: UInt = #line, when ready: @escaping (String) -> Bool
+    _ point: String, keeps minimum: Int, file: StaticString = #filePath, line: UInt = #line,
+    when ready: @escaping (String) -> Bool
   ) throws {
     let notebook = try writeNotebook()
     let store = storePath(of: notebook)
@@ -243,6 +246,8 @@ final class CacheDurabilityTests: XCTestCase {
     let inspected = try inspectCopy(of: store)
     XCTAssertEqual(inspected.integrity, "ok", "\(point): integrity_check after the kill", file: file, line: line)
     XCTAssertGreaterThanOrEqual(inspected.cells, finished.count, "\(point): stored cells after the kill", file: file, line: line)
+    XCTAssertGreaterThanOrEqual(finished.count, minimum, "\(point): cells finished before the kill", file: file, line: line)
+    XCTAssertGreaterThanOrEqual(inspected.cells, minimum, "\(point): stored cells after the kill", file: file, line: line)
 
     let requestsBefore = server.requests.count
     let rerun = try run(["run", notebook])
@@ -253,6 +258,9 @@ final class CacheDurabilityTests: XCTestCase {
     let asked = askedCells(since: requestsBefore)
     for id in finished {
       XCTAssertEqual(statuses[id], "cached", "\(point): cell \(id) had finished before the kill", file: file, line: line)
+    }
+    for id in CacheDurabilityTests.cellIDs.prefix(minimum) {
+      XCTAssertEqual(statuses[id], "cached", "\(point): cell \(id) is among the \(minimum) kept", file: file, line: line)
     }
     for id in unstarted {
       XCTAssertEqual(statuses[id], "live", "\(point): cell \(id) had not started before the kill", file: file, line: line)
@@ -276,15 +284,15 @@ final class CacheDurabilityTests: XCTestCase {
   static func headerCount(_ stdout: String) -> Int { headers(stdout).count }
 
   func testKilledAfterTheFirstCellStartsLosesNothing() throws {
-    try killAndRecover("after header 1") { CacheDurabilityTests.headerCount($0) >= 1 }
+    try killAndRecover("after header 1", keeps: 0) { CacheDurabilityTests.headerCount($0) >= 1 }
   }
 
   func testKilledAfterTheThirdCellStartsKeepsTwoCells() throws {
-    try killAndRecover("after header 3") { CacheDurabilityTests.headerCount($0) >= 3 }
+    try killAndRecover("after header 3", keeps: 2) { CacheDurabilityTests.headerCount($0) >= 3 }
   }
 
   func testKilledAfterTheFifthCellStartsKeepsFourCells() throws {
-    try killAndRecover("after header 5") { CacheDurabilityTests.headerCount($0) >= 5 }
+    try killAndRecover("after header 5", keeps: 4) { CacheDurabilityTests.headerCount($0) >= 5 }
   }
 
   func testKilledInTheMiddleOfACellKeepsTheCellsBefore() throws {
@@ -292,7 +300,7 @@ final class CacheDurabilityTests: XCTestCase {
     // the cell, between its header and its answer.
     let server = self.server!
     let before = server.requests.count
-    try killAndRecover("in the middle of cell c4") { stdout in
+    try killAndRecover("in the middle of cell c4", keeps: 3) { stdout in
       CacheDurabilityTests.headerCount(stdout) >= 4
         && server.requests.dropFirst(before).contains {
           String(decoding: $0.body, as: UTF8.self).contains(CacheDurabilityTests.prompt("c4"))
