@@ -109,6 +109,9 @@ public final class REPL {
 
   /// The session: reads, runs and prints until `:quit`, Ctrl-D or the end of input, and
   /// returns the process's exit status.
+  /// Closes the store of the notebook loaded, if any (see `CacheStore.close`).
+  public func closeStore() { loaded?.store?.close() }
+
   public func run() -> Int32 {
     var pending: [String] = []
     while true {

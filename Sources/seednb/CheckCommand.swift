@@ -65,8 +65,9 @@ struct CheckCommand: ParsableCommand {
     } catch {
       return ExitStatus.cellFailed
     }
+    defer { store?.close() }
     let bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
-    var options = DriftCheck.Options(repeats: repeats, embeddingModel: bindings.defaultEmbeddingModel)
+    let options = DriftCheck.Options(repeats: repeats, embeddingModel: bindings.defaultEmbeddingModel)
     options.secrets.allow(frontMatter: loaded.notebook.frontMatter?.secrets ?? [], commandLine: allowedSecrets)
     let check = DriftCheck(
       notebook: loaded.notebook, parameters: loaded.parameters, runtime: Seednb.version, store: store,

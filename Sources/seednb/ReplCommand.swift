@@ -87,10 +87,14 @@ struct ReplCommand: ParsableCommand {
     if let notebook {
       let status = session.load(notebook: notebook, overrides: parameters)
       if status != ExitStatus.ok && (!interactive || status == ExitStatus.usage && !FileManager.default.fileExists(atPath: notebook)) {
+        session.closeStore()
         throw ExitCode(status)
       }
     }
     let status = session.run()
+    // The session outlives this function (its line editor holds it), so its store is closed
+    // here: the write-ahead log is checkpointed and the close recorded as clean.
+    session.closeStore()
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 

@@ -109,6 +109,9 @@ extension RunRequest {
       terminal.err("seednb: cannot open the cache beside the notebook (\(error.readableDescription)); running without it\n")
       store = nil
     }
+    // Closed here, not whenever the last reference goes (the session's builtins hold it):
+    // the close checkpoints the log and records that the run ended cleanly.
+    defer { store?.close() }
     let runner = NotebookRunner(
       session: session, journal: journal, store: store, runtime: Seednb.version, parameters: loaded.parameters,
       options: options, currentFingerprint: { bindings.backend.currentFingerprint(model: $0) })

@@ -243,6 +243,9 @@ final class CacheDurabilityTests: XCTestCase {
     let unstarted = CacheDurabilityTests.cellIDs.filter { !seen.contains($0) }
 
     XCTAssertTrue(FileManager.default.fileExists(atPath: store), "\(point): no store at \(store)", file: file, line: line)
+    // The killed run left its marker: the next open checks the store (StoreSession).
+    let markers = { (try? FileManager.default.contentsOfDirectory(atPath: store + ".open")) ?? [] }
+    XCTAssertEqual(markers().count, 1, "\(point): the killed run's marker", file: file, line: line)
     let inspected = try inspectCopy(of: store)
     XCTAssertEqual(inspected.integrity, "ok", "\(point): integrity_check after the kill", file: file, line: line)
     XCTAssertGreaterThanOrEqual(inspected.cells, finished.count, "\(point): stored cells after the kill", file: file, line: line)
@@ -272,6 +275,12 @@ final class CacheDurabilityTests: XCTestCase {
         "\(point): cell \(id) is \(statuses[id] ?? "missing"); re-run asked for \(asked)", file: file, line: line)
     }
     XCTAssertEqual(try integrityCheck(store), "ok", "\(point): integrity_check after the re-run", file: file, line: line)
+    XCTAssertEqual(
+      markers(), [], "\(point): the re-run removed the stale marker and its own (the killed run was \(killed.process.processIdentifier))",
+      file: file, line: line)
+    XCTAssertEqual(
+      (try? FileManager.default.attributesOfItem(atPath: store + "-wal"))?[.size] as? Int ?? 0, 0,
+      "\(point): the re-run checkpointed the log at exit", file: file, line: line)
 
     // And everything is in the store now.
     let third = try run(["run", notebook, "--frozen"])
