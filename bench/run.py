@@ -1,6 +1,6 @@
 """Runs seednb's benchmarks side by side with their peers, in one run, and reports ratios.
 
-Usage: bench/run [suite ...]   (suites: interpreter, llm, cache, render, repl, remote; all by default)
+Usage: bench/run [suite ...]   (suites: interpreter, llm, cache, render, repl, remote, size; all by default)
 
 Whole processes are timed with hyperfine (median of several runs after a warm-up); a
 benchmark's peers run in the same hyperfine call, so that a ratio compares like with like
@@ -332,8 +332,48 @@ def repl_suite():
                  f"{echo / python_echo:.2f}", "< 10 ms", echo < 0.01))
 
 
+def tree_bytes(path, skip=()):
+    """Bytes of the regular files under `path`, not following links, leaving out folders named in `skip`."""
+    total = 0
+    for folder, subfolders, files in os.walk(path):
+        subfolders[:] = [name for name in subfolders if name not in skip]
+        for name in files:
+            file = os.path.join(folder, name)
+            if os.path.isfile(file) and not os.path.islink(file):
+                total += os.path.getsize(file)
+    return total
+
+
+def linked_libraries(binary, names):
+    """The shared libraries among `names` (prefixes) that `binary` loads, as ldd resolves them."""
+    found = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    paths = re.findall(r"=> (\S+) ", found)
+    return [path for path in paths if any(os.path.basename(path).startswith(name) for name in names)]
+
+
+def size_suite():
+    """What a user downloads and a container image carries: the release seednb (one file, the
+    Swift runtime, Foundation, SQLite and cmark linked in; libcurl is the system's, loaded on
+    the first request) beside CPython (its executable, libpython when shared, and its standard
+    library without site-packages) and Lua (its executable and liblua)."""
+    seed = os.path.getsize(SEEDNB)
+    python_binary = os.path.realpath(shutil.which(PYTHON) or PYTHON)
+    version = output([PYTHON, "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"])
+    stdlib = output([PYTHON, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
+    python = os.path.getsize(python_binary) + sum(os.path.getsize(os.path.realpath(p)) for p in linked_libraries(python_binary, ["libpython"]))
+    python += tree_bytes(stdlib, skip={"site-packages", "dist-packages", "__pycache__", "test"})
+    lua_binary = os.path.realpath(shutil.which("lua5.4") or "lua5.4")
+    lua = os.path.getsize(lua_binary) + sum(os.path.getsize(os.path.realpath(p)) for p in linked_libraries(lua_binary, ["liblua"]))
+    megabytes = lambda size: f"{size / 1e6:.1f} MB"
+    rows.append((f"size on disk (vs CPython {version}: executable and standard library)", megabytes(seed), megabytes(python),
+                 f"{seed / python:.2f}", "anchor", None))
+    rows.append(("size on disk (vs Lua 5.4: executable and liblua)", megabytes(seed), megabytes(lua), f"{seed / lua:.0f}",
+                 "anchor", None))
+
+
 SUITES = {"interpreter": interpreter_suite, "llm": llm_suite, "cache": cache_suite, "render": render_suite,
-          "repl": repl_suite, "remote": remote_suite}
+          "repl": repl_suite, "remote": remote_suite,
+          "size": size_suite}
 
 
 def main():

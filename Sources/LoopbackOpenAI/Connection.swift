@@ -60,6 +60,15 @@ struct Connection {
         ? OpenAIError(status: status, message: echoed, type: "proxy_error").response
         : HTTPResponse(status: status, headers: [("content-type", "text/plain")], body: .whole(Data(echoed.utf8)))
       sent = send(response, keepAlive: keepAlive)
+    case .echoMaskedKey:
+      let header = request.headers["authorization"] ?? ""
+      let key = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
+      let masked = key.count > 9 ? String(key.prefix(5)) + String(repeating: "*", count: key.count - 9) + String(key.suffix(4)) : key
+      let message =
+        "Incorrect API key provided: \(masked). You can find your API key at https://platform.openai.com/account/api-keys."
+      sent = send(
+        OpenAIError(status: 401, message: message, type: "invalid_request_error", code: "invalid_api_key").response,
+        keepAlive: keepAlive)
     case .notJSON:
       let html = HTTPResponse(
         status: 200, headers: [("content-type", "application/json")],
@@ -70,6 +79,10 @@ struct Connection {
       return .reset
     case .truncated:
       sendHalf(of: normal())
+      return .close
+    case .stallMidBody(let seconds):
+      sendHalf(of: normal())
+      _ = state.pause(seconds)
       return .close
     }
     return sent && keepAlive ? .keepOpen : .close

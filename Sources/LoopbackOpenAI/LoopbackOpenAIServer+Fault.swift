@@ -22,5 +22,12 @@ extension LoopbackOpenAIServer {
     /// An HTTP error whose text repeats the request's `Authorization` header, as a careless
     /// proxy's does: in OpenAI's error body when `json`, else as plain text.
     case echoAuthorization(status: Int, json: Bool)
+    /// OpenAI's 401 for a wrong key, which repeats the key partly masked: its first five
+    /// characters, asterisks, and its last four (`sk-ab*************wxyz`).
+    case echoMaskedKey
+    /// 200 headers with the Content-Length of the normal answer, half its body, then nothing
+    /// for this many seconds (or until the server stops), then the connection closes: an
+    /// upstream that hangs mid-answer.
+    case stallMidBody(Double)
   }
 }

@@ -3,10 +3,11 @@
 /// fuzzing once found through the same ones, so a fixed crash stays fixed in a plain
 /// `swift test`.
 ///
-/// An entry point returns normally for every input, whatever errors the code under test
-/// throws; it traps only where seednb itself would crash, hang past libFuzzer's timeout, or
-/// break one of the invariants checked here (a notebook prints back byte for byte, JSON
-/// survives writing and reading again).
+/// `violations` returns the invariants an input broke (a notebook prints back byte for byte,
+/// JSON survives writing and reading again), as messages the regression tests assert on;
+/// `run`, which libFuzzer drives, traps on the first, since a trap is what libFuzzer finds.
+/// Both return normally for every input whatever errors the code under test throws; only a
+/// crash or a hang in seednb itself stops them.
 public enum FuzzTarget: String, CaseIterable, Sendable {
   /// The lexer, parser and compiler of SeedLang, and the rendering of their diagnostics.
   case language
@@ -17,13 +18,20 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   /// The LLM client's readers: JSON, chat and embedding answers, streamed chat events.
   case responses
 
-  /// Runs one input through the target.
-  public func run(_ bytes: [UInt8]) {
+  /// Runs one input through the target; returns the invariants it broke, none when it passed.
+  public func violations(_ bytes: [UInt8]) -> [String] {
+    var found: [String] = []
     switch self {
-    case .language: LanguageFuzzing.run(bytes)
-    case .notebook: NotebookFuzzing.run(bytes)
+    case .language: LanguageFuzzing.run(bytes, violations: &found)
+    case .notebook: NotebookFuzzing.run(bytes, violations: &found)
     case .interpreter: InterpreterFuzzing.run(bytes)
-    case .responses: ResponseFuzzing.run(bytes)
+    case .responses: ResponseFuzzing.run(bytes, violations: &found)
     }
+    return found
+  }
+
+  /// Runs one input through the target, and traps on a broken invariant for libFuzzer to find.
+  public func run(_ bytes: [UInt8]) {
+    if let first = violations(bytes).first { fatalError("\(rawValue): \(first)") }
   }
 }

@@ -5,7 +5,7 @@ import SeedNotebook
 /// byte for byte (editing tools rely on it); then its cells are checked for syntax errors as
 /// `seednb run` does before running anything, and every diagnostic is rendered.
 enum NotebookFuzzing {
-  static func run(_ bytes: [UInt8]) {
+  static func run(_ bytes: [UInt8], violations: inout [String]) {
     let text = String(decoding: bytes, as: UTF8.self)
     let notebook: Notebook
     do {
@@ -14,7 +14,9 @@ enum NotebookFuzzing {
       _ = DiagnosticRendering.render(error)
       return
     }
-    precondition(notebook.printed().utf8.elementsEqual(text.utf8), "the notebook printed back differs from its text")
+    if !notebook.printed().utf8.elementsEqual(text.utf8) {
+      violations.append("the notebook printed back differs from its text")
+    }
     let session = NotebookSession(
       notebook: notebook, parameters: notebook.frontMatter?.params ?? [:], modules: ModuleSearchPath(directories: []))
     for diagnostic in session.syntaxErrors() { _ = diagnostic.rendered() }

@@ -19,7 +19,7 @@ extension OpenAIClient {
     if let key = configuration.apiKey { headers.append(key.authorization) }
     let http = HTTPRequest(
       method: "POST", url: url, headers: headers, body: Data(JSONValue.object(members).serialized().utf8),
-      connectTimeout: configuration.connectTimeout, timeout: configuration.timeout)
+      connectTimeout: configuration.connectTimeout, timeout: configuration.timeout, stallTimeout: configuration.stallTimeout)
     let assembler = StreamAssembler(onToken: onToken)
     let begin = Date()
     let response: HTTPResponse

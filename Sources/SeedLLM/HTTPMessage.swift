@@ -9,10 +9,14 @@ public struct HTTPRequest: Sendable {
   /// Seconds to wait for a connection, and for the whole exchange.
   public var connectTimeout: Double
   public var timeout: Double
+  /// Seconds without a byte, once the answer has begun, after which the transfer is
+  /// abandoned as stalled. Before the answer begins a model may think for minutes, which
+  /// only `timeout` bounds.
+  public var stallTimeout: Double
 
   public init(
     method: String, url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
-    connectTimeout: Double = 10, timeout: Double = 600
+    connectTimeout: Double = 10, timeout: Double = 600, stallTimeout: Double = 60
   ) {
     self.method = method
     self.url = url
@@ -20,6 +24,7 @@ public struct HTTPRequest: Sendable {
     self.body = body
     self.connectTimeout = connectTimeout
     self.timeout = timeout
+    self.stallTimeout = stallTimeout
   }
 }
 
@@ -44,6 +49,8 @@ public enum TransportFailure: Error, Equatable, Sendable {
   case tls(String)
   /// The connection broke or closed before the whole answer arrived.
   case truncated(String)
+  /// The answer began, then nothing more arrived for so many seconds.
+  case stalled(seconds: Double)
   case unresolvedHost(String)
   case cancelled
   /// libcurl could not be loaded (the text says why); no request can be sent.
@@ -53,7 +60,7 @@ public enum TransportFailure: Error, Equatable, Sendable {
   /// Whether a new attempt may succeed.
   var isRetryable: Bool {
     switch self {
-    case .refused, .timedOut, .truncated, .other: return true
+    case .refused, .timedOut, .truncated, .stalled, .other: return true
     case .tls, .unresolvedHost, .cancelled, .libcurlUnavailable: return false
     }
   }
@@ -65,6 +72,8 @@ public enum TransportFailure: Error, Equatable, Sendable {
       return "timed out \(connecting ? "connecting " : "")after \(TransportFailure.format(seconds)) s"
     case .tls(let detail): return "TLS error: \(detail)"
     case .truncated(let detail): return "the connection broke before the whole answer arrived (\(detail))"
+    case .stalled(let seconds):
+      return "the answer began, then nothing arrived for \(TransportFailure.format(seconds)) s (SEEDNB_STALL_TIMEOUT); it was abandoned"
     case .unresolvedHost(let host): return "cannot resolve host \(host)"
     case .cancelled: return "cancelled"
     case .libcurlUnavailable(let detail): return detail

@@ -107,6 +107,7 @@ public final class HTTPTransport: @unchecked Sendable {
       admitAndCancel(multi)
       seednb_multi_perform(multi, &running)
       collectFinished(multi)
+      abandonStalled(multi)
       state.lock()
       let done = own.outcome != nil
       state.unlock()
@@ -144,6 +145,18 @@ public final class HTTPTransport: @unchecked Sendable {
     }
   }
 
+  /// Ends each transfer whose answer began and then stopped coming for its stall timeout
+  /// (the handle is polled at least once a second, so that is the resolution).
+  private func abandonStalled(_ multi: UnsafeMutableRawPointer) {
+    let now = DispatchTime.now().uptimeNanoseconds
+    for (easy, transfer) in active {
+      guard let last = transfer.lastReceived, Double(now &- last) / 1e9 >= transfer.request.stallTimeout else { continue }
+      seednb_multi_remove_handle(multi, easy)
+      active[easy] = nil
+      finish(transfer, .failure(.stalled(seconds: transfer.request.stallTimeout)))
+    }
+  }
+
   private func finish(_ transfer: Transfer, _ outcome: Result<HTTPResponse, TransportFailure>) {
     state.lock()
     transfer.outcome = outcome
@@ -161,6 +174,9 @@ final class Transfer: @unchecked Sendable {
   var generation = 0
   /// Hears each piece of the body as it arrives; set before the transfer is queued.
   var onData: ((Data) -> Void)?
+  /// When the last byte of the answer arrived (monotonic nanoseconds); nil until it begins.
+  /// Written by libcurl's callbacks and read by the stall check, both on the driving thread.
+  var lastReceived: UInt64?
   private var headerList: UnsafeMutablePointer<curl_slist>?
   private var body = Data()
   private var headerLines: [String] = []
@@ -220,6 +236,7 @@ final class Transfer: @unchecked Sendable {
     _ = seednb_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
       guard let data, let context else { return 0 }
       let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+      transfer.lastReceived = DispatchTime.now().uptimeNanoseconds
       transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
       if let onData = transfer.onData { onData(Data(bytes: data, count: size * count)) }
       return size * count
@@ -228,6 +245,7 @@ final class Transfer: @unchecked Sendable {
     _ = seednb_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
       guard let data, let context else { return 0 }
       let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+      transfer.lastReceived = DispatchTime.now().uptimeNanoseconds
       let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
       // A new status line starts a new header block (after a redirect or "100 Continue").
       if line.hasPrefix("HTTP/") { transfer.headerLines.removeAll() }

@@ -44,9 +44,13 @@ public struct LLMError: Error, Sendable, CustomStringConvertible {
 
 /// Removes secrets from text that may be shown, logged or stored: each key as it is, as JSON
 /// writes it inside a string, and as percent-encoding writes it, since a server may echo any
-/// of them; and whatever follows `Bearer ` when it is the key, however short.
+/// of them; whatever follows `Bearer ` when it is the key, however short; a key partly masked
+/// (`sk-ab****wxyz`, `sk-...wxyz`: see `Redactor+MaskedForms.swift`); and the `user:password@`
+/// of any URL.
 public struct Redactor: Sendable {
   private let secrets: [String]
+  /// The keys as given, long enough for their masked forms to be recognised.
+  let maskable: [String]
   private let bearers: [String]
   /// Every form searched for in an answer's bytes, as bytes.
   private let patterns: [[UInt8]]
@@ -69,6 +73,7 @@ public struct Redactor: Sendable {
     bearers = secrets.filter { !$0.isEmpty }.map { "Bearer \($0)" }
     patterns = (bearers + self.secrets).map { Array($0.utf8) }
     asciiOnly = patterns.allSatisfy { $0.allSatisfy { $0 < 0x80 } }
+    maskable = secrets.filter { $0.count >= Redactor.shortestMaskable }
   }
 
   public init(keys: [APIKey]) { self.init(secrets: keys.map(\.text)) }
@@ -76,7 +81,8 @@ public struct Redactor: Sendable {
   public func redact(_ text: String) -> String {
     // Text without a secret, nearly all of it, is found so by `memchr` and left as it is:
     // `replacing` costs tens of thousands of instructions even when it finds nothing.
-    var text = text
+    var text = Redactor.withoutURLCredentials(text)
+    text = redactingMaskedForms(text)
     if asciiOnly, !text.withUTF8({ holdsSecret(UnsafeRawBufferPointer($0)) }) { return text }
     let short = bearers.reduce(text) { $0.replacing($1, with: "Bearer ••••") }
     return secrets.reduce(short) { $0.replacing($1, with: "••••") }
@@ -87,14 +93,15 @@ public struct Redactor: Sendable {
   /// took a tenth of a whole request's time.
   public func holdsSecret(_ bytes: Data) -> Bool {
     guard !patterns.isEmpty else { return false }
-    return bytes.withUnsafeBytes { holdsSecret($0) }
+    if bytes.withUnsafeBytes({ holdsSecret($0) }) { return true }
+    return holdsMaskedForm(bytes)
   }
 
   private func holdsSecret(_ haystack: UnsafeRawBufferPointer) -> Bool {
     patterns.contains { pattern in pattern.withUnsafeBytes { Redactor.find($0, in: haystack) } }
   }
 
-  private static func find(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
+  static func find(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
     guard let first = needle.first, let needleStart = needle.baseAddress, let base = haystack.baseAddress,
       needle.count <= haystack.count
     else { return needle.isEmpty }

@@ -13,6 +13,8 @@ public final class OpenAIClient: Sendable {
     public var retry: RetryPolicy
     public var connectTimeout: Double
     public var timeout: Double
+    /// Seconds without a byte once an answer has begun before it is abandoned and retried.
+    public var stallTimeout: Double = 60
 
     public init(
       baseURL: String = Configuration.defaultBaseURL, apiKey: APIKey? = nil, retry: RetryPolicy = RetryPolicy(),
@@ -28,7 +30,7 @@ public final class OpenAIClient: Sendable {
     public static let defaultBaseURL = "https://api.openai.com/v1"
 
     /// `OPENAI_BASE_URL`, `OPENAI_API_KEY`, and `SEEDNB_MAX_RETRIES`, `SEEDNB_TIMEOUT`,
-    /// `SEEDNB_CONNECT_TIMEOUT` (seconds) when set.
+    /// `SEEDNB_CONNECT_TIMEOUT`, `SEEDNB_STALL_TIMEOUT` (seconds) when set.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {
       var configuration = Configuration(
         baseURL: environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultBaseURL,
@@ -39,6 +41,9 @@ public final class OpenAIClient: Sendable {
       if let timeout = environment["SEEDNB_TIMEOUT"].flatMap(Double.init), timeout > 0 { configuration.timeout = timeout }
       if let timeout = environment["SEEDNB_CONNECT_TIMEOUT"].flatMap(Double.init), timeout > 0 {
         configuration.connectTimeout = timeout
+      }
+      if let timeout = environment["SEEDNB_STALL_TIMEOUT"].flatMap(Double.init), timeout > 0, timeout.isFinite {
+        configuration.stallTimeout = timeout
       }
       return configuration
     }
@@ -95,7 +100,7 @@ public final class OpenAIClient: Sendable {
     if let key = configuration.apiKey { headers.append(key.authorization) }
     let request = HTTPRequest(
       method: "POST", url: url, headers: headers, body: payload,
-      connectTimeout: configuration.connectTimeout, timeout: configuration.timeout)
+      connectTimeout: configuration.connectTimeout, timeout: configuration.timeout, stallTimeout: configuration.stallTimeout)
     let begin = Date()
     var attempt = 0
     while true {
@@ -152,6 +157,7 @@ public final class OpenAIClient: Sendable {
     switch failure {
     case .tls(let text): return .tls(redactor.redact(text))
     case .truncated(let text): return .truncated(redactor.redact(text))
+    case .stalled: return failure
     case .unresolvedHost(let text): return .unresolvedHost(redactor.redact(text))
     case .other(let text): return .other(redactor.redact(text))
     case .libcurlUnavailable(let text): return .libcurlUnavailable(redactor.redact(text))

@@ -31,10 +31,10 @@ public final class Secret: Sendable, CustomStringConvertible, CustomDebugStringC
 }
 
 extension Interpreter {
-  /// Installs `secret(name)`. The host says where names are looked up (the process
-  /// environment): the language itself reads nothing from outside. A name that is not set, or
-  /// set to nothing, is an error that names it.
-  public func defineSecretBuiltin(lookup: @escaping @Sendable (String) -> String?) {
+  /// Installs `secret(name)`. The host says which names may be read and where they are
+  /// looked up (the process environment): the language itself reads nothing from outside. A
+  /// name that is not allowed, not set, or set to nothing, is an error that names it.
+  public func defineSecretBuiltin(_ access: SecretAccess) {
     defineBuiltin("secret") { args in
       try args.checkLabels([])
       try args.expect(1)
@@ -43,7 +43,7 @@ extension Interpreter {
         throw RuntimeFailure(
           "secret(): \(Value.quoted(name)) is not an environment variable name (letters, digits and _, not starting with a digit)")
       }
-      guard let text = lookup(name) else { throw RuntimeFailure("secret(): the environment variable \(name) is not set") }
+      guard let text = try access.text(of: name) else { throw RuntimeFailure("secret(): the environment variable \(name) is not set") }
       guard !text.isEmpty else { throw RuntimeFailure("secret(): the environment variable \(name) is empty") }
       return .secret(Secret(name: name, text: text))
     }

@@ -2,8 +2,9 @@ import OrderedCollections
 import SeedLang
 
 /// The YAML block that may open a notebook, between a first line `---` and the next line `---`
-/// (or `...`): the notebook's title, the backend and model it was written for, and the
-/// parameters that `seednb run -p key=value` overrides.
+/// (or `...`): the notebook's title, the backend and model it was written for, the
+/// parameters that `seednb run -p key=value` overrides, and the environment variables its
+/// code may read with `secret(NAME)`.
 public struct FrontMatter: Equatable, Sendable {
   /// The block exactly as in the file, fences and line breaks included.
   public var raw: String
@@ -12,9 +13,12 @@ public struct FrontMatter: Equatable, Sendable {
   public var model: String?
   /// Each parameter's default, in file order.
   public var params: OrderedDictionary<String, ParameterValue>
+  /// The environment variables notebook code may read with `secret(NAME)`, in file order;
+  /// no other variable can be read (`--allow-secret NAME` adds one for a run).
+  public var secrets: [String] = []
 
   /// The keys front matter may hold, in the order messages list them.
-  static let knownKeys = ["title", "backend", "model", "params"]
+  static let knownKeys = ["title", "backend", "model", "params", "secrets"]
 
   /// Names a parameter cannot take because notebook code could not refer to it.
   static let seedKeywords: Set<String> = [
@@ -60,7 +64,7 @@ public struct FrontMatter: Equatable, Sendable {
   }
 
   /// identifier -> [A-Za-z_] [A-Za-z0-9_]*
-  static func isIdentifier(_ name: String) -> Bool {
+  public static func isIdentifier(_ name: String) -> Bool {
     guard let first = name.first, first.isASCIILetter || first == "_" else { return false }
     return name.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" }
   }

@@ -16,7 +16,7 @@ struct FrontMatterReader {
   /// The file line on which the YAML text starts: the one after the opening `---`.
   private var yamlFirstLine: Int { (lines.first?.number ?? 1) + 1 }
 
-  /// mapping -> { key ':' value } , key in title | backend | model | params
+  /// mapping -> { key ':' value } , key in title | backend | model | params | secrets
   mutating func read() -> FrontMatter {
     var frontMatter = FrontMatter(raw: lines.map(\.raw).joined())
     let yaml = lines.dropFirst().dropLast().map(\.raw).joined()
@@ -50,6 +50,7 @@ struct FrontMatterReader {
       case "backend": frontMatter.backend = text(value, key: "backend")
       case "model": frontMatter.model = text(value, key: "model")
       case "params": frontMatter.params = params(value)
+      case "secrets": frontMatter.secrets = secrets(value)
       default:
         let name = keyScalar.string
         let known = FrontMatter.knownKeys.joined(separator: ", ")
@@ -108,6 +109,29 @@ struct FrontMatterReader {
       }
     }
     return params
+  }
+
+  /// secrets -> sequence of variable names ; name -> [A-Za-z_][A-Za-z0-9_]*
+  private mutating func secrets(_ node: Node) -> [String] {
+    if isNull(node) { return [] }
+    guard case .sequence(let sequence) = node else {
+      fail(
+        "front matter: secrets must be a list of environment variable names, e.g. 'secrets: [OPENAI_ORG_KEY]', not \(CoreSchema.kind(of: node))",
+        at: node.mark)
+      return []
+    }
+    var names: [String] = []
+    for item in sequence {
+      guard case .scalar(let scalar) = item, FrontMatter.isIdentifier(scalar.string) else {
+        let shown = { if case .scalar(let scalar) = item { return "'\(scalar.string)'" } else { return CoreSchema.kind(of: item) } }()
+        fail(
+          "front matter: secrets: \(shown) is not an environment variable name (letters, digits and '_', not starting with a digit)",
+          at: item.mark)
+        continue
+      }
+      if !names.contains(scalar.string) { names.append(scalar.string) }
+    }
+    return names
   }
 
   /// Whether a node is YAML's null: `~`, `null`, or nothing at all after the key.

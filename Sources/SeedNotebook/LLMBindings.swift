@@ -15,8 +15,9 @@ public struct LLMBindings: Sendable {
   /// When set, a live chat outside `parallel` asking for one choice is streamed, and this
   /// hears its text piece by piece (the REPL prints it as it comes).
   public var onToken: (@Sendable (String) -> Void)?
-  /// Where `secret(name)` reads: the process environment, unless a host says otherwise.
-  public var secrets: @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
+  /// What `secret(name)` may read, and where: the process environment, and nothing until the
+  /// host allows names (the front matter's `secrets:`, `--allow-secret`).
+  public var secrets = SecretAccess.notebook()
 
   public init(
     backend: LLMBackend, defaultChatModel: String = "gpt-4o-mini", defaultEmbeddingModel: String = "text-embedding-3-small"
@@ -34,7 +35,7 @@ public struct LLMBindings: Sendable {
     let bindings = self
     interpreter.defineBuiltin("chat") { args in try bindings.chat(&args) }
     interpreter.defineBuiltin("embed") { args in try bindings.embed(&args) }
-    interpreter.defineSecretBuiltin(lookup: secrets)
+    interpreter.defineSecretBuiltin(secrets)
   }
 
   static let chatParameters: Set<String> = [

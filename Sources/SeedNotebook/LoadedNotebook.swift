@@ -22,8 +22,13 @@ public struct LoadedNotebook {
   }
 
   /// Reads and parses the notebook at `path` and resolves `-p key=value` overrides against
-  /// its front matter.
-  public init(path: String, overrides: [String]) throws {
+  /// its front matter. A `-p` may not hold the value of `OPENAI_API_KEY`, of a secret the front
+  /// matter lists or of one `allowedSecrets` (`--allow-secret`) names, nor anything shaped like
+  /// a key.
+  public init(
+    path: String, overrides: [String], allowedSecrets: [String] = [],
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws {
     guard let data = FileManager.default.contents(atPath: path) else {
       var isDirectory: ObjCBool = false
       let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -36,7 +41,9 @@ public struct LoadedNotebook {
     }
     do {
       notebook = try Notebook.parse(text, file: path)
-      parameters = try ParameterOverrides.resolve(overrides, declared: notebook.frontMatter?.params ?? [:])
+      let keyNames = ["OPENAI_API_KEY"] + (notebook.frontMatter?.secrets ?? []) + allowedSecrets
+      parameters = try ParameterOverrides.resolve(
+        overrides, declared: notebook.frontMatter?.params ?? [:], knownKeys: keyNames.compactMap { environment[$0] })
     } catch let diagnostic as Diagnostic {
       throw Failure(message: diagnostic.rendered())
     } catch let list as DiagnosticList {

@@ -1,4 +1,5 @@
 import OrderedCollections
+import SeedLLM
 import SeedLang
 import Yams
 
@@ -8,13 +9,16 @@ public struct ParameterOverrides {
   /// Parses `-p key=value` arguments against the declared params; returns the resolved params
   /// (declared defaults overridden), in declaration order. A later `-p` for a key overrides an
   /// earlier one. Throws a `Diagnostic`, or a `DiagnosticList` naming every bad argument.
+  /// A value that holds an API key (one of `knownKeys`, or shaped like one) is refused: a
+  /// parameter is printed, cached and shown in reports, and a key is read with `secret()`.
   public static func resolve(
-    _ arguments: [String], declared: OrderedDictionary<String, ParameterValue>
+    _ arguments: [String], declared: OrderedDictionary<String, ParameterValue>, knownKeys: [String] = []
   ) throws -> OrderedDictionary<String, ParameterValue> {
     var resolved = declared
     var diagnostics: [Diagnostic] = []
     for argument in arguments {
       do {
+        try refuseKey(in: argument, knownKeys: knownKeys)
         let (name, value) = try override(argument, declared: declared)
         // Assigning to an existing key keeps its place, so declaration order survives.
         resolved[name] = value
@@ -24,6 +28,17 @@ public struct ParameterOverrides {
     }
     try Diagnostic.throwIfAny(diagnostics)
     return resolved
+  }
+
+  /// The refusal of a key given as a parameter; the message never holds the value.
+  static func refuseKey(in argument: String, knownKeys: [String]) throws {
+    guard let equals = argument.firstIndex(of: "=") else { return }
+    let name = String(argument[..<equals])
+    guard APIKeyShape.holdsKey(String(argument[argument.index(after: equals)...]), knownKeys: knownKeys) else { return }
+    throw Diagnostic.format(
+      "-p \(name)=...: the value looks like an API key, and a parameter is printed, cached and shown in reports: "
+        + "read the key in the notebook with secret(\"NAME\") (chat(..., api_key: secret(\"NAME\"))), "
+        + "list NAME under secrets: in the front matter, and set the environment variable NAME")
   }
 
   /// argument -> name '=' text ; the text may itself hold '='.

@@ -1,5 +1,6 @@
 import Foundation
 import SeedLang
+import SeedLLM
 import SeedNotebook
 
 /// A line that starts with `:` is a command to the REPL, not code. The whole surface is
@@ -49,7 +50,17 @@ struct MetaCommand {
         return usage(repl, ":run needs a cell number (1-\(loaded.notebook.cells.count)) or id, not '\(argument)'")
       }
       let printer = repl.output.printer()
-      let result = repl.whileRunning(printer: printer) { loaded.session.run(cell, onOutput: { printer.print($0) }) }
+      let timeout = repl.configuration.cellTimeout
+      let result = repl.whileRunning(printer: printer) { () -> NotebookSession.CellResult in
+        guard let timeout else { return loaded.session.run(cell, onOutput: { printer.print($0) }) }
+        var (result, expired) = timeout.run(interrupting: loaded.session.interpreter) {
+          loaded.session.run(cell, onOutput: { printer.print($0) })
+        }
+        if expired, case .runtime(let stopped)? = result.error {
+          result.error = .runtime(timeout.error(for: cell.label, stoppedBy: stopped))
+        }
+        return result
+      }
       printer.finishLine()
       if let error = result.error {
         repl.output.error(error.description)
@@ -81,6 +92,7 @@ struct MetaCommand {
           var bindings = try repl.configuration.makeBindings(argument)
           bindings.journal = repl.bindings.journal
           bindings.defaultChatModel = repl.bindings.defaultChatModel
+          bindings.secrets = repl.bindings.secrets
           repl.bindings = bindings
           repl.configuration.backendName = argument
           repl.installBindings()
@@ -148,7 +160,7 @@ extension REPL {
   func backendDescription() -> String {
     switch bindings.backend {
     case .remote(let client):
-      return "backend: openai at \(client.configuration.baseURL) · chat model \(bindings.defaultChatModel)"
+      return "backend: openai at \(Redactor.withoutURLCredentials(client.configuration.baseURL)) · chat model \(bindings.defaultChatModel)"
     case .local(let connection):
       return "backend: local (\(connection.server.installation.folder.path)) · answers as \(bindings.defaultChatModel)"
     }

@@ -29,6 +29,9 @@ public final class REPL {
     public var makeBindings: (String) throws -> LLMBindings
     /// Answer layers asked after a loaded notebook's store and lockfile (a remote cache).
     public var extraLayers: [AnswerLayer] = []
+    /// `--cell-timeout`: an input, a cell of a notebook loaded or `:run` still running after
+    /// so long is stopped as Ctrl-C stops it, with an error saying so; the session goes on.
+    public var cellTimeout: CellTimeout?
 
     public init(
       interactive: Bool, colors: Bool, runtime: String, backendName: String,
@@ -77,6 +80,11 @@ public final class REPL {
     var bindings = bindings
     bindings.journal = journal
     self.bindings = bindings
+    // Which variables the session's code reads is shown as it first reads each.
+    let output = self.output
+    bindings.secrets.onFirstRead = { name, grant in
+      output.out(output.styled("note: read the secret \(name) from the environment (allowed by \(grant.rawValue))", "2") + "\n")
+    }
     installBindings()
     let modules = ModuleSearchPath.forNotebook(at: FileManager.default.currentDirectoryPath + "/repl")
     interpreter.moduleLoader = { modules.lookup($0) }
@@ -103,6 +111,9 @@ public final class REPL {
 
   /// The session: reads, runs and prints until `:quit`, Ctrl-D or the end of input, and
   /// returns the process's exit status.
+  /// Closes the store of the notebook loaded, if any (see `CacheStore.close`).
+  public func closeStore() { loaded?.store?.close() }
+
   public func run() -> Int32 {
     var pending: [String] = []
     while true {
@@ -171,7 +182,13 @@ public final class REPL {
     interpreter.outputHandler = { printer.print($0) }
     defer { interpreter.outputHandler = { _ in } }
     journal.begin(cell: nil)
-    let outcome = whileRunning(printer: printer) { [interpreter] in Result { try interpreter.run(code) } }
+    let timeout = configuration.cellTimeout
+    let outcome = whileRunning(printer: printer) { [interpreter] () -> Result<Value, Error> in
+      guard let timeout else { return Result { try interpreter.run(code) } }
+      let (result, expired) = timeout.run(interrupting: interpreter) { Result { try interpreter.run(code) } }
+      guard expired, case .failure(let error) = result else { return result }
+      return .failure(timeout.error(for: code.unit ?? "the input", stoppedBy: error as? Diagnostic))
+    }
     let calls = journal.finish()
     count(calls)
     keepAnswers(calls)
@@ -240,10 +257,16 @@ public final class REPL {
   public func load(notebook path: String, overrides: [String] = []) -> Int32 {
     if path.hasSuffix(".seed") { return loadScript(path) }
     let notebookToLoad: LoadedNotebook
-    do { notebookToLoad = try LoadedNotebook(path: path, overrides: overrides) } catch {
+    do {
+      // A -p may not hold the value of a secret this session may read.
+      notebookToLoad = try LoadedNotebook(
+        path: path, overrides: overrides, allowedSecrets: bindings.secrets.allowed.map(\.name))
+    } catch {
       output.error("\(error)")
       return ExitStatus.usage
     }
+    // A notebook the user loads may read the secrets its front matter lists.
+    bindings.secrets.allow(frontMatter: notebookToLoad.notebook.frontMatter?.secrets ?? [], commandLine: [])
     if let model = notebookToLoad.notebook.frontMatter?.model {
       bindings.defaultChatModel = model
       installBindings()
@@ -254,7 +277,7 @@ public final class REPL {
     let backend = bindings.backend
     let runner = NotebookRunner(
       loaded: notebookToLoad, interpreter: interpreter, journal: journal, cache: cache, runtime: configuration.runtime,
-      options: .init(), currentFingerprint: { backend.currentFingerprint(model: $0) })
+      options: .init(cellTimeout: configuration.cellTimeout), currentFingerprint: { backend.currentFingerprint(model: $0) })
     let printer = output.printer()
     let output = self.output
     let lines = RunTextPrinter(

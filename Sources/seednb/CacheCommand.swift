@@ -71,6 +71,7 @@ struct CacheCommand: ParsableCommand {
       }
       let path = CacheCommand.storePath(notebook: notebook)
       guard let store = try CacheCommand.openStore(at: path, terminal: terminal) else { return }
+      defer { store.close() }
       let name = notebook.map { URL(fileURLWithPath: $0).lastPathComponent }
       let entries: [CacheStore.Entry]
       do { entries = try store.entries(notebook: name) } catch {
@@ -113,6 +114,7 @@ struct CacheCommand: ParsableCommand {
       }
       let path = CacheCommand.storePath(notebook: notebook)
       guard let store = try CacheCommand.openStore(at: path, terminal: terminal) else { return }
+      defer { store.close() }
       let name = notebook.map { URL(fileURLWithPath: $0).lastPathComponent }
       let cells: Int, entries: Int
       do {

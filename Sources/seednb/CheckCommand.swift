@@ -35,8 +35,12 @@ struct CheckCommand: ParsableCommand {
   @OptionGroup(title: "Remote cache")
   var remote: RemoteCacheOptions
 
+  @Option(name: .customLong("allow-secret"), help: ArgumentHelp("Let requests sent with api_key: secret(\"NAME\") read this environment variable, besides those the front matter lists (repeatable).", valueName: "NAME"))
+  var allowedSecrets: [String] = []
+
   func validate() throws {
     if repeats < 1 { throw ValidationError("--repeat must be at least 1") }
+    try RunRequest.validate(allowedSecrets: allowedSecrets)
   }
 
   func run() throws {
@@ -46,14 +50,16 @@ struct CheckCommand: ParsableCommand {
       throw ExitCode(ExitStatus.usage)
     }
     let (loaded, chosen) = try LoadedNotebook.withBackend(
-      path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal)
+      path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal, allowedSecrets: allowedSecrets)
     let remoteLayer = try remote.settings.layer(terminal: terminal)
-    let status = CheckCommand.execute(loaded, backend: chosen, repeats: repeats, terminal: terminal, remote: remoteLayer)
+    let status = CheckCommand.execute(
+      loaded, backend: chosen, repeats: repeats, terminal: terminal, remote: remoteLayer, allowedSecrets: allowedSecrets)
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 
   static func execute(
-    _ loaded: LoadedNotebook, backend: Backend, repeats: Int, terminal: Terminal, remote: RemoteAnswerLayer? = nil
+    _ loaded: LoadedNotebook, backend: Backend, repeats: Int, terminal: Terminal, remote: RemoteAnswerLayer? = nil,
+    allowedSecrets: [String] = []
   ) -> Int32 {
     let storePath = CacheStore.path(forNotebook: loaded.notebook.file)
     // Cells the store lacks but the lockfile answers are replayed from it first.
@@ -67,10 +73,13 @@ struct CheckCommand: ParsableCommand {
     } catch {
       return ExitStatus.cellFailed
     }
+    defer { store?.close() }
     let bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
+    let options = DriftCheck.Options(repeats: repeats, embeddingModel: bindings.defaultEmbeddingModel)
+    options.secrets.allow(frontMatter: loaded.notebook.frontMatter?.secrets ?? [], commandLine: allowedSecrets)
     let check = DriftCheck(
       notebook: loaded.notebook, parameters: loaded.parameters, runtime: Seednb.version, store: store,
-      backend: bindings.backend, options: DriftCheck.Options(repeats: repeats, embeddingModel: bindings.defaultEmbeddingModel))
+      backend: bindings.backend, options: options)
     let interruption = Interruption { nil }
     defer { withExtendedLifetime(interruption) {} }
     let progress = isatty(STDOUT_FILENO) == 1

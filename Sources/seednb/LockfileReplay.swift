@@ -29,11 +29,15 @@ enum LockfileReplay {
     if let remote { cache.extraLayers = [remote] }
     for note in cache.notes { terminal.err("seednb: \(note)\n") }
     guard let store = cache.store else { return Outcome() }
+    defer { store.close() }
     let keys = loaded.notebook.cellKeys(runtime: Seednb.version, parameters: loaded.parameters)
     let missing = keys.filter { ((try? store.entry(notebook: loaded.name, cellKey: $0)) ?? nil) == nil }
     guard !missing.isEmpty else { return Outcome() }
+    let bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
+    // The replay's code reads the secrets its front matter lists, as its run did.
+    bindings.secrets.allow(frontMatter: loaded.notebook.frontMatter?.secrets ?? [], commandLine: [])
     let runner = NotebookRunner(
-      loaded: loaded, llm: backend.bindings(model: loaded.notebook.frontMatter?.model), cache: cache,
+      loaded: loaded, llm: bindings, cache: cache,
       runtime: Seednb.version, options: NotebookRunner.Options(frozen: true))
     let startedAt = Date()
     let summary = LargeStack.run {

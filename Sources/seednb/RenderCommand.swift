@@ -53,6 +53,7 @@ struct RenderCommand: ParsableCommand {
     let storePath = CacheStore.path(forNotebook: loaded.notebook.file)
     // A missing store is not created: every cell is then "not run".
     var store = try CacheCommand.openStore(at: storePath, terminal: terminal, sayMissing: false)
+    defer { store?.close() }
     var resolved = loaded.parameters
     if parameters.isEmpty, let store {
       let name = URL(fileURLWithPath: loaded.notebook.file).lastPathComponent

@@ -32,8 +32,16 @@ struct ReplCommand: ParsableCommand {
   @OptionGroup(title: "Remote cache")
   var remote: RemoteCacheOptions
 
+  @Option(help: ArgumentHelp("Stop an input (or a cell of the notebook) that runs longer than this, with an error; the session goes on.", valueName: "seconds"))
+  var cellTimeout: Double?
+
+  @Option(name: .customLong("allow-secret"), help: ArgumentHelp("Let the session's code read this environment variable with secret(\"NAME\"), besides those a loaded notebook's front matter lists (repeatable).", valueName: "NAME"))
+  var allowedSecrets: [String] = []
+
   func validate() throws {
     if notebook == nil && !parameters.isEmpty { throw ValidationError("-p needs a notebook") }
+    try RunRequest.validate(allowedSecrets: allowedSecrets)
+    try RunRequest(notebook: notebook ?? "repl", cellTimeout: cellTimeout).validate()
   }
 
   func run() throws {
@@ -68,6 +76,7 @@ struct ReplCommand: ParsableCommand {
         return backend.bindings(model: nil)
       })
     configuration.extraLayers = remoteLayer.map { [$0] } ?? []
+    configuration.cellTimeout = cellTimeout.map(CellTimeout.init)
     let source: LineSource
     var repl: REPL?
     if interactive {
@@ -75,7 +84,9 @@ struct ReplCommand: ParsableCommand {
     } else {
       source = PlainLineSource()
     }
-    let session = REPL(configuration: configuration, bindings: chosen.bindings(model: model), source: source)
+    let bindings = chosen.bindings(model: model)
+    bindings.secrets.allow(frontMatter: [], commandLine: allowedSecrets)
+    let session = REPL(configuration: configuration, bindings: bindings, source: source)
     repl = session
     if interactive {
       terminal.out(terminal.styled("seednb \(Seednb.version) · \(chosen.rawValue) backend · :help for commands, Ctrl-D to leave", "2") + "\n")
@@ -83,10 +94,14 @@ struct ReplCommand: ParsableCommand {
     if let notebook {
       let status = session.load(notebook: notebook, overrides: parameters)
       if status != ExitStatus.ok && (!interactive || status == ExitStatus.usage && !FileManager.default.fileExists(atPath: notebook)) {
+        session.closeStore()
         throw ExitCode(status)
       }
     }
     let status = session.run()
+    // The session outlives this function (its line editor holds it), so its store is closed
+    // here: the write-ahead log is checkpointed and the close recorded as clean.
+    session.closeStore()
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 

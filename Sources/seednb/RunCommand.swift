@@ -60,6 +60,9 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Run again on every save of the notebook or of a .seed module beside it or in the standard library, until Ctrl-C.")
   var watch = false
 
+  @Option(name: .customLong("allow-secret"), help: ArgumentHelp("Let notebook code read this environment variable with secret(\"NAME\"), besides those the front matter lists (repeatable).", valueName: "NAME"))
+  var allowedSecrets: [String] = []
+
   func validate() throws { try request.validate() }
 
   func run() throws { try request.run() }
@@ -68,7 +71,7 @@ struct RunCommand: ParsableCommand {
     RunRequest(
       notebook: notebook, parameters: parameters, backend: backend, refresh: refresh, frozen: frozen,
       cellTimeout: cellTimeout, maxOutput: maxOutput, report: report, explain: explain, remoteCache: remote.settings,
-      summaryFile: summaryJson, watch: watch)
+      summaryFile: summaryJson, watch: watch, allowedSecrets: allowedSecrets)
   }
 }
 
@@ -80,7 +83,7 @@ extension LoadedNotebook {
   {
     do {
       if path.hasSuffix(".seed") { throw LoadedNotebook.Failure(message: "seednb: " + scriptRefusal) }
-      return try LoadedNotebook(path: path, overrides: overrides)
+      return try LoadedNotebook(path: path, overrides: overrides, environment: ProcessEnvironment.current)
     } catch let failure as LoadedNotebook.Failure {
       terminal.err(failure.message + "\n")
       throw ExitCode(ExitStatus.usage)
@@ -89,11 +92,12 @@ extension LoadedNotebook {
 
   /// The notebook and the backend it runs with; what is wrong with either is printed, and
   /// ends the command with the usage status.
-  static func withBackend(path: String, overrides: [String], backendFlag: String?, terminal: Terminal) throws -> (
-    LoadedNotebook, Backend
-  ) {
+  static func withBackend(
+    path: String, overrides: [String], backendFlag: String?, terminal: Terminal, allowedSecrets: [String] = []
+  ) throws -> (LoadedNotebook, Backend) {
     do {
-      let loaded = try LoadedNotebook(path: path, overrides: overrides)
+      let loaded = try LoadedNotebook(
+        path: path, overrides: overrides, allowedSecrets: allowedSecrets, environment: ProcessEnvironment.current)
       return (loaded, try Backend.choose(flag: backendFlag, frontMatter: loaded.notebook.frontMatter?.backend))
     } catch let failure as LoadedNotebook.Failure {
       terminal.err(failure.message + "\n")

@@ -22,6 +22,8 @@ struct RunRequest {
   var remoteCache = RemoteCacheSettings()
   var summaryFile: String? = nil
   var watch = false
+  /// `--allow-secret NAME`: variables `secret()` may read besides the front matter's.
+  var allowedSecrets: [String] = []
 }
 
 extension RunRequest {
@@ -50,6 +52,15 @@ extension RunRequest {
     if let report, ReportFormat(path: report) == nil {
       throw ValidationError("--report needs a file ending in .html, .md or .ipynb, not '\(report)'")
     }
+    try RunRequest.validate(allowedSecrets: allowedSecrets)
+  }
+
+  /// Each `--allow-secret` names an environment variable.
+  static func validate(allowedSecrets: [String]) throws {
+    for name in allowedSecrets where !FrontMatter.isIdentifier(name) {
+      throw ValidationError(
+        "--allow-secret needs an environment variable name (letters, digits and _, not starting with a digit), not '\(name)'")
+    }
   }
 
   var runnerOptions: NotebookRunner.Options {
@@ -67,15 +78,15 @@ extension RunRequest {
       }
       let status = try ScriptRunner.run(
         path: notebook, backend: chosen, terminal: terminal, timeout: cellTimeout.map(CellTimeout.init),
-        maxOutputBytes: Int(maxOutput * 1_000_000))
+        maxOutputBytes: Int(maxOutput * 1_000_000), allowedSecrets: allowedSecrets)
       if status != ExitStatus.ok { throw ExitCode(status) }
       return
     }
     if watch { return try watchAndRun(terminal: terminal) }
     let (loaded, chosen) = try LoadedNotebook.withBackend(
-      path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal)
+      path: notebook, overrides: parameters, backendFlag: backend, terminal: terminal, allowedSecrets: allowedSecrets)
     let options = runnerOptions
-    let report = self.report, summaryFile = self.summaryFile
+    let report = self.report, summaryFile = self.summaryFile, allowedSecrets = self.allowedSecrets
     if explain {
       let runner = NotebookRunner(
         loaded: loaded, llm: nil, cache: .open(forNotebook: loaded.notebook.file, createStore: false),
@@ -87,21 +98,26 @@ extension RunRequest {
     let status = LargeStack.run {
       RunRequest.execute(
         loaded, backend: chosen, options: options, terminal: terminal, report: report, remote: remote,
-        summaryFile: summaryFile)
+        summaryFile: summaryFile, allowedSecrets: allowedSecrets)
     }
     if status != ExitStatus.ok { throw ExitCode(status) }
   }
 
   static func execute(
     _ loaded: LoadedNotebook, backend: Backend, options: NotebookRunner.Options, terminal: Terminal, report: String? = nil,
-    remote: RemoteAnswerLayer? = nil, summaryFile: String? = nil
+    remote: RemoteAnswerLayer? = nil, summaryFile: String? = nil, allowedSecrets: [String] = []
   ) -> Int32 {
     var cache = NotebookCache.open(forNotebook: loaded.notebook.file)
     if let remote { cache.extraLayers = [remote] }
     for note in cache.notes { terminal.err("seednb: \(note)\n") }
-    let runner = NotebookRunner(
-      loaded: loaded, llm: backend.bindings(model: loaded.notebook.frontMatter?.model), cache: cache,
-      runtime: Seednb.version, options: options)
+    // Closed here, not whenever the last reference goes (the session's builtins hold it):
+    // the close checkpoints the log and records that the run ended cleanly.
+    defer { cache.store?.close() }
+    let bindings = backend.bindings(model: loaded.notebook.frontMatter?.model)
+    bindings.secrets.allow(frontMatter: loaded.notebook.frontMatter?.secrets ?? [], commandLine: allowedSecrets)
+    // The run's header: which environment variables its code may read.
+    if let list = bindings.secrets.allowedList { terminal.out(terminal.styled("── secrets: \(list) ──", "2") + "\n") }
+    let runner = NotebookRunner(loaded: loaded, llm: bindings, cache: cache, runtime: Seednb.version, options: options)
     let interruption = Interruption { runner.session.interpreter }
     defer { withExtendedLifetime(interruption) {} }
     let statusLine = StatusLine.forTerminal(terminal, journal: runner.journal)

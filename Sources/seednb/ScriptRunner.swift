@@ -7,7 +7,8 @@ import SeedNotebook
 enum ScriptRunner {
   /// The script is one cell: `timeout` and `maxOutputBytes` apply to all of it.
   static func run(
-    path: String, backend: Backend, terminal: Terminal, timeout: CellTimeout? = nil, maxOutputBytes: Int? = nil
+    path: String, backend: Backend, terminal: Terminal, timeout: CellTimeout? = nil, maxOutputBytes: Int? = nil,
+    allowedSecrets: [String] = []
   ) throws -> Int32 {
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
       terminal.err("seednb: cannot read '\(path)'\n")
@@ -17,7 +18,9 @@ enum ScriptRunner {
       let interpreter = Interpreter(options: .fromEnvironment())
       if let maxOutputBytes { interpreter.maxOutputBytes = maxOutputBytes }
       interpreter.moduleLoader = ModuleSearchPath.loader { .forNotebook(at: path) }
-      backend.bindings(model: nil).install(in: interpreter)
+      let bindings = backend.bindings(model: nil)
+      bindings.secrets.allow(frontMatter: [], commandLine: allowedSecrets)
+      bindings.install(in: interpreter)
       FileBindings(folder: .around(file: path, role: "the script's folder")).install(in: interpreter)
       let interruption = Interruption { interpreter }
       defer { withExtendedLifetime(interruption) {} }

@@ -46,7 +46,8 @@ extension RunRequest {
     let loaded: LoadedNotebook
     let chosen: Backend
     do {
-      loaded = try LoadedNotebook(path: notebook, overrides: parameters)
+      loaded = try LoadedNotebook(
+        path: notebook, overrides: parameters, allowedSecrets: allowedSecrets, environment: ProcessEnvironment.current)
       chosen = try Backend.choose(flag: backend, frontMatter: loaded.notebook.frontMatter?.backend)
     } catch let failure as LoadedNotebook.Failure {
       terminal.err(failure.message + "\n")
@@ -55,11 +56,11 @@ extension RunRequest {
       terminal.err("\(error)\n")
       return
     }
-    let options = runnerOptions, report = self.report, summaryFile = self.summaryFile
+    let options = runnerOptions, report = self.report, summaryFile = self.summaryFile, allowedSecrets = self.allowedSecrets
     _ = LargeStack.run {
       RunRequest.execute(
         loaded, backend: chosen, options: options, terminal: terminal, report: report, remote: remote,
-        summaryFile: summaryFile)
+        summaryFile: summaryFile, allowedSecrets: allowedSecrets)
     }
   }
 }

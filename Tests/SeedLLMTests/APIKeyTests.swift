@@ -124,6 +124,49 @@ final class APIKeyTests: XCTestCase {
     XCTAssertEqual(other.configuration.apiKey?.name, "OTHER_KEY")
   }
 
+  /// A key partly masked, as OpenAI's 401 and dashboards show it, gives away its start and
+  /// its last four characters: it is removed whole, while text that merely ends the same way
+  /// without a mask stays.
+  func testTheRedactorRemovesMaskedForms() {
+    let key = "sk-proj-abcdefghijklmnop1234wxyz"
+    let redactor = Redactor(secrets: [key])
+    let cases: [(String, String)] = [
+      ("Incorrect API key provided: sk-pr************************wxyz. You can", "Incorrect API key provided: ••••. You can"),
+      ("key sk-...wxyz in use", "key •••• in use"),
+      ("key sk-proj-…wxyz", "key ••••"),
+      ("masked ****wxyz", "masked ••••"),
+      ("\"sk-p•••••wxyz\"", "\"••••\""),
+      ("the words wxyz and ab.wxyz stay", "the words wxyz and ab.wxyz stay"),
+    ]
+    for (text, expected) in cases {
+      XCTAssertEqual(redactor.redact(text), expected, text)
+    }
+    XCTAssertTrue(redactor.holdsSecret(Data("{\"error\": \"sk-pr***wxyz\"}".utf8)))
+    XCTAssertFalse(redactor.holdsSecret(Data("{\"text\": \"wxyz\"}".utf8)))
+    // Too short a key has no masked form: its last four would match ordinary text.
+    XCTAssertEqual(Redactor(secrets: ["tok-12wxyz"]).redact("ab...wxyz"), "ab...wxyz")
+  }
+
+  func testURLCredentialsAreRemoved() {
+    XCTAssertEqual(
+      Redactor.withoutURLCredentials("POST https://me:p%40ss@proxy.example:8443/v1/chat and http://plain.example/x"),
+      "POST https://••••@proxy.example:8443/v1/chat and http://plain.example/x")
+    XCTAssertEqual(Redactor.withoutURLCredentials("mail me@example.org"), "mail me@example.org")
+    XCTAssertEqual(Redactor(secrets: []).redact("at http://token@host/v1"), "at http://••••@host/v1")
+  }
+
+  func testKeysAreRecognisedByShape() {
+    for key in ["sk-abcdefghijklmnop12", "sk-proj-AbC_dEf-1234567890xyz", "hf_abcdefghijklmnopqrstuvwx", "AKIAABCDEFGHIJKLMNOP"] {
+      XCTAssertTrue(APIKeyShape.holdsKey(key), key)
+      XCTAssertTrue(APIKeyShape.holdsKey("[\"\(key)\"]"), key)
+    }
+    for text in ["sk-learn", "ask-me-anything", "Say hi", "sk-", "risk-assessment-of-the-plan"] {
+      XCTAssertFalse(APIKeyShape.holdsKey(text), text)
+    }
+    XCTAssertTrue(APIKeyShape.holdsKey("my plain secret value", knownKeys: ["plain secret"]))
+    XCTAssertFalse(APIKeyShape.holdsKey("short", knownKeys: ["sho"]), "a known value under 8 characters is ignored")
+  }
+
   func testTheRedactorRemovesEncodedForms() {
     let key = "sk-with/slash+plus-0123456789"
     let redactor = Redactor(secrets: [key])

@@ -161,6 +161,49 @@ final class OpenAIClientTests: XCTestCase {
     XCTAssertLessThan(Date().timeIntervalSince(start), 2.5)
   }
 
+  /// A server that sends half its answer and then nothing: the transfer is abandoned after the
+  /// stall timeout (here 1 s, not the 600 s of the whole request's) and retried.
+  func testAnAnswerThatStallsMidBodyIsAbandonedAndRetried() throws {
+    server.enqueue(.stallMidBody(30))
+    var stalling = client(timeout: 600)
+    var configuration = stalling.configuration
+    configuration.stallTimeout = 1
+    stalling = OpenAIClient(configuration: configuration)
+    let start = Date()
+    let answer = try stalling.chat(chatRequest())
+    XCTAssertEqual(answer.attempts, 2)
+    XCTAssertEqual(server.requests.count, 2)
+    let elapsed = Date().timeIntervalSince(start)
+    XCTAssertGreaterThanOrEqual(elapsed, 1, "not before the stall timeout")
+    XCTAssertLessThan(elapsed, 10, "long before the stalled server gives up (30 s)")
+  }
+
+  /// A slow start is not a stall: the clock runs only once the answer has begun.
+  func testASlowStartIsNotAStall() throws {
+    server.enqueue(.delay(2.5))
+    var configuration = client(timeout: 600).configuration
+    configuration.stallTimeout = 1
+    let answer = try OpenAIClient(configuration: configuration).chat(chatRequest())
+    XCTAssertEqual(answer.attempts, 1)
+  }
+
+  func testAStallThatPersistsSaysSo() {
+    server.enqueue(.stallMidBody(30), .stallMidBody(30))
+    var configuration = client(retries: 1, timeout: 600).configuration
+    configuration.stallTimeout = 1
+    assertError({ _ = try OpenAIClient(configuration: configuration).chat(chatRequest()) }) { error in
+      XCTAssertEqual(
+        error.description,
+        "POST \(server.baseURL)/chat/completions: the answer began, then nothing arrived for 1 s (SEEDNB_STALL_TIMEOUT); it was abandoned (after 2 attempts)")
+    }
+  }
+
+  func testTheStallTimeoutIsReadFromTheEnvironment() {
+    XCTAssertEqual(OpenAIClient.Configuration.fromEnvironment([:]).stallTimeout, 60)
+    XCTAssertEqual(OpenAIClient.Configuration.fromEnvironment(["SEEDNB_STALL_TIMEOUT": "2.5"]).stallTimeout, 2.5)
+    XCTAssertEqual(OpenAIClient.Configuration.fromEnvironment(["SEEDNB_STALL_TIMEOUT": "0"]).stallTimeout, 60)
+  }
+
   // MARK: - Faults that end in a clear error
 
   func testServerErrorThatPersistsNamesEndpointStatusAndServerText() {
@@ -194,6 +237,27 @@ final class OpenAIClientTests: XCTestCase {
     assertError({ _ = try client().chat(chatRequest()) }) { error in
       XCTAssertTrue(error.description.contains("Incorrect API key provided: ••••"), error.description)
       XCTAssertTrue(error.description.contains("(invalid_request_error, invalid_api_key)"), error.description)
+    }
+  }
+
+  /// OpenAI's own 401 repeats the key partly masked (`sk-te*****cdef`): that goes too.
+  func testAServerThatEchoesTheKeyMaskedHasItRedacted() {
+    server.enqueue(.echoMaskedKey)
+    assertError({ _ = try client().chat(chatRequest()) }) { error in
+      XCTAssertTrue(error.description.contains("Incorrect API key provided: ••••. You can find"), error.description)
+      XCTAssertFalse(error.description.contains("cdef"), error.description)
+    }
+  }
+
+  /// Credentials in the base URL are never shown, in the endpoint or in libcurl's texts.
+  func testCredentialsInTheBaseURLAreRedacted() throws {
+    let port = try XCTUnwrap(URL(string: server.baseURL)?.port)
+    let withCredentials = "http://user:hunter2pw@127.0.0.1:\(port)/v1"
+    server.enqueue(.status(500, message: "at http://user:hunter2pw@127.0.0.1/ it fell over"))
+    assertError({ _ = try client(retries: 0, baseURL: withCredentials).chat(chatRequest()) }) { error in
+      XCTAssertEqual(
+        error.description,
+        "POST http://••••@127.0.0.1:\(port)/v1/chat/completions: HTTP 500 (server_error): at http://••••@127.0.0.1/ it fell over")
     }
   }
 

@@ -137,8 +137,14 @@ final class GoldenRunnerTests: XCTestCase {
 enum Golden {
   static let stackSize = 512 << 20
   static let timeout: TimeInterval = 20
-  /// The environment `secret(name)` sees in fixtures; `EMPTY_TOKEN` is set to nothing.
-  static let secrets = ["GOLDEN_TOKEN": "tok-golden-5e1f0c9a", "OTHER_TOKEN": "tok-other-77d2b4e1", "EMPTY_TOKEN": ""]
+  /// The environment `secret(name)` sees in fixtures; `EMPTY_TOKEN` is set to nothing, and
+  /// `UNLISTED_TOKEN` is set but not allowed.
+  static let secrets = [
+    "GOLDEN_TOKEN": "tok-golden-5e1f0c9a", "OTHER_TOKEN": "tok-other-77d2b4e1", "EMPTY_TOKEN": "",
+    "UNLISTED_TOKEN": "tok-unlisted-3c9e0a71",
+  ]
+  /// The names fixtures may read, as a notebook's front matter would list them.
+  static let allowedSecrets = ["GOLDEN_TOKEN", "OTHER_TOKEN", "EMPTY_TOKEN", "NOT_SET_ANYWHERE"]
 
   // MARK: - Files
 
@@ -313,7 +319,9 @@ enum Golden {
     let thread = Thread {
       let interpreter = Interpreter(options: options)
       interpreter.outputHandler = collector.record
-      interpreter.defineSecretBuiltin { Golden.secrets[$0] }
+      let access = SecretAccess(lookup: { Golden.secrets[$0] }, howToAllow: { "allow \($0) to read it" })
+      for name in Golden.allowedSecrets { access.allow(name, by: .frontMatter) }
+      interpreter.defineSecretBuiltin(access)
       interpreter.moduleLoader = { module in
         guard let file = modules?.appendingPathComponent("\(module).seed"),
           let source = try? String(contentsOf: file, encoding: .utf8)

@@ -180,17 +180,32 @@ final class FrontMatterTests: XCTestCase {
 
   func testNotAMapping() {
     assertParseErrors("---\n1️⃣- a\n- b\n---\n", [
-      "1️⃣": "front matter must be a mapping of keys (title, backend, model, params), not a list"
+      "1️⃣": "front matter must be a mapping of keys (title, backend, model, params, secrets), not a list"
     ])
     assertParseErrors("---\n1️⃣just text\n---\n", [
-      "1️⃣": "front matter must be a mapping of keys (title, backend, model, params), not text"
+      "1️⃣": "front matter must be a mapping of keys (title, backend, model, params, secrets), not text"
+    ])
+  }
+
+  func testSecretsAreAListOfVariableNames() throws {
+    XCTAssertEqual(try frontMatter("secrets: [OPENAI_ORG_KEY, HF_TOKEN, OPENAI_ORG_KEY]\n").secrets, ["OPENAI_ORG_KEY", "HF_TOKEN"])
+    XCTAssertEqual(try frontMatter("secrets:\n  - A\n  - _b2\n").secrets, ["A", "_b2"])
+    XCTAssertEqual(try frontMatter("secrets:\n").secrets, [])
+    XCTAssertEqual(try frontMatter("title: t\n").secrets, [])
+    assertParseErrors("---\nsecrets: 1️⃣OPENAI_API_KEY\n---\n", [
+      "1️⃣": "front matter: secrets must be a list of environment variable names, e.g. 'secrets: [OPENAI_ORG_KEY]', not text"
+    ])
+    assertParseErrors("---\nsecrets: [OK, 1️⃣2BAD, 2️⃣\"A B\", 3️⃣[x]]\n---\n", [
+      "1️⃣": "front matter: secrets: '2BAD' is not an environment variable name (letters, digits and '_', not starting with a digit)",
+      "2️⃣": "front matter: secrets: 'A B' is not an environment variable name (letters, digits and '_', not starting with a digit)",
+      "3️⃣": "front matter: secrets: a list is not an environment variable name (letters, digits and '_', not starting with a digit)",
     ])
   }
 
   func testUnknownKeyNamesTheKnownOnes() {
     assertParseErrors("---\ntitle: t\n1️⃣titel: x\n2️⃣author: me\n---\n", [
-      "1️⃣": "front matter: unknown key 'titel' (did you mean 'title'?); the known keys are title, backend, model, params",
-      "2️⃣": "front matter: unknown key 'author'; the known keys are title, backend, model, params",
+      "1️⃣": "front matter: unknown key 'titel' (did you mean 'title'?); the known keys are title, backend, model, params, secrets",
+      "2️⃣": "front matter: unknown key 'author'; the known keys are title, backend, model, params, secrets",
     ])
   }
 
@@ -250,7 +265,7 @@ final class FrontMatterTests: XCTestCase {
 
   func testErrorsInFrontMatterAndBodyAreReportedTogether() {
     assertParseErrors("---\n1️⃣titel: x\n---\n```seed 2️⃣=\nx\n```\n", [
-      "1️⃣": "front matter: unknown key 'titel' (did you mean 'title'?); the known keys are title, backend, model, params",
+      "1️⃣": "front matter: unknown key 'titel' (did you mean 'title'?); the known keys are title, backend, model, params, secrets",
       "2️⃣": "malformed attribute '=': expected a name before '=' (write name=value, with no spaces around '=')",
     ])
   }

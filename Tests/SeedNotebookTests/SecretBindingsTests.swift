@@ -31,7 +31,8 @@ final class SecretBindingsTests: XCTestCase {
         retry: RetryPolicy(maxRetries: 0)))
     var bindings = LLMBindings(client: client)
     let environment = ["OTHER_KEY": SecretBindingsTests.otherKey]
-    bindings.secrets = { environment[$0] }
+    bindings.secrets = SecretAccess.notebook { environment[$0] }
+    bindings.secrets.allow(frontMatter: ["OTHER_KEY", "NOT_IN_THIS_ENVIRONMENT"], commandLine: [])
     let session = NotebookSession(notebook: notebook, parameters: [:], modules: ModuleSearchPath(directories: []), llm: bindings)
     let results = LargeStack.run { notebook.cells.map { session.run($0) } }
     return results.map { result in
@@ -53,10 +54,14 @@ final class SecretBindingsTests: XCTestCase {
     let texts = run([
       "let other = secret(\"OTHER_KEY\")\nprint(other, other.name)\nother",
       "secret(\"NOT_IN_THIS_ENVIRONMENT\")",
+      "secret(\"HOME\")",
     ])
     assertNoKey(texts)
     XCTAssertEqual(texts[0], "•••• OTHER_KEY\n••••")
     XCTAssertEqual(texts[1], "error: secret(): the environment variable NOT_IN_THIS_ENVIRONMENT is not set")
+    XCTAssertEqual(
+      texts[2],
+      "error: secret(): the environment variable HOME may not be read (allowed: OTHER_KEY, NOT_IN_THIS_ENVIRONMENT); to allow it, list it in the front matter (secrets: [HOME]) or pass --allow-secret HOME")
   }
 
   func testChatAndEmbedSendTheSecretAsTheirKey() throws {

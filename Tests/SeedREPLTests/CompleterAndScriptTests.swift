@@ -57,9 +57,12 @@ final class CompleterAndScriptTests: XCTestCase {
   func testTheREPLEchoesASecretMaskedAndRefusesToDisplayIt() throws {
     let key = "sk-repl-secret-5a4b3c2d1e"
     let input = "let k = secret(\"SEEDNB_REPL_KEY\")\nk\n[k]\n\"\\(k)\"\nk.name\ndisplay(k)\n"
-    let (status, out, err) = try seednb(["repl"], input: input, environment: ["SEEDNB_REPL_KEY": key])
+    let (status, out, err) = try seednb(
+      ["repl", "--allow-secret", "SEEDNB_REPL_KEY"], input: input, environment: ["SEEDNB_REPL_KEY": key])
     XCTAssertEqual(status, 1, err)
-    XCTAssertEqual(out, "••••\n[••••]\n\"••••\"\n\"SEEDNB_REPL_KEY\"\n")
+    XCTAssertEqual(
+      out,
+      "note: read the secret SEEDNB_REPL_KEY from the environment (allowed by --allow-secret)\n••••\n[••••]\n\"••••\"\n\"SEEDNB_REPL_KEY\"\n")
     XCTAssertTrue(err.contains("display(): cannot display the secret SEEDNB_REPL_KEY; a secret is never shown"), err)
     XCTAssertFalse(out.contains(key) || err.contains(key))
   }

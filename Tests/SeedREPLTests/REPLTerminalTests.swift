@@ -179,6 +179,25 @@ final class REPLTerminalTests: XCTestCase {
     XCTAssertEqual(terminal.waitForExit(), 0)
   }
 
+  /// `--cell-timeout` stops an input that runs too long, as `seednb run` stops a cell, and
+  /// the session goes on with what the input did before it was stopped.
+  func testTheCellTimeoutStopsAnInputAndTheSessionGoesOn() throws {
+    let terminal = try repl(["--cell-timeout", "0.5"])
+    terminal.line("var n = 0")
+    terminal.expect("seed> ")
+    let started = Date()
+    terminal.line("while true { n += 1 }")
+    terminal.expect("<repl>:input 2:1:")
+    terminal.expect("error: input 2 ran longer than the cell timeout of 0.5 s and was stopped")
+    terminal.expect("seed> ")
+    XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+    terminal.line("n > 0")
+    terminal.expect("true")
+    terminal.expect("seed> ")
+    terminal.send("\u{04}")
+    XCTAssertEqual(terminal.waitForExit(), 0)
+  }
+
   func testCtrlCDropsTheLineBeingTyped() throws {
     let terminal = try repl()
     terminal.send("this is not ((( code")

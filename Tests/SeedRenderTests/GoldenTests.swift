@@ -29,6 +29,13 @@ final class GoldenTests: XCTestCase {
   static let goldenSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
   /// A golden file; a missing one is a failure, never a skip, so a test cannot pass by losing it.
+  struct MissingGolden: Error, CustomStringConvertible {
+    let name: String
+    var description: String {
+      "no golden file Golden/\(name): write it with SEEDNB_UPDATE_GOLDEN=1 swift test --filter GoldenTests, and check it in"
+    }
+  }
+
   static func golden(_ name: String) throws -> URL {
     guard let url = Bundle.module.url(forResource: "Golden/\(name)", withExtension: nil) else {
       throw MissingGolden(name: name)
@@ -36,9 +43,13 @@ final class GoldenTests: XCTestCase {
     return url
   }
 
-  struct MissingGolden: Error, CustomStringConvertible {
-    let name: String
-    var description: String { "no golden file Golden/\(name): SEEDNB_UPDATE_GOLDEN=1 writes it (then read it)" }
+  func testAMissingGoldenFileIsAFailureNotASkip() {
+    XCTAssertThrowsError(try GoldenTests.golden("no-such-report.html")) { error in
+      XCTAssertFalse(error is XCTSkip, "a skip would let the test pass")
+      XCTAssertEqual(
+        "\(error)",
+        "no golden file Golden/no-such-report.html: write it with SEEDNB_UPDATE_GOLDEN=1 swift test --filter GoldenTests, and check it in")
+    }
   }
 
   /// Runs the golden notebook twice against the loopback server (the second time with its

@@ -39,7 +39,7 @@ final class BadInputSurveyTests: XCTestCase {
         arguments: ["run", "nb.seednb"], status: 2, message: "front matter: invalid YAML"),
       Case(input: "an unknown front matter key", files: ["nb.seednb": "---\nfoo: 1\n---\n" + Self.hello],
         arguments: ["run", "nb.seednb"], status: 2,
-        message: "front matter: unknown key 'foo'; the known keys are title, backend, model, params"),
+        message: "front matter: unknown key 'foo'; the known keys are title, backend, model, params, secrets"),
       Case(input: "a cache attribute that is not true or false", files: ["nb.seednb": "```seed cache=no\nprint(1)\n```\n"],
         arguments: ["run", "nb.seednb"], status: 2,
         message: "attribute 'cache' is true or false, not 'no': write cache=false to run the cell every time"),
@@ -76,6 +76,23 @@ final class BadInputSurveyTests: XCTestCase {
         status: 2, message: "unknown parameter 'm' (did you mean 'n'?)"),
       Case(input: "`-p` without `=`", files: files, arguments: ["run", "p.seednb", "-p", "n"], status: 2,
         message: "-p 'n' is not key=value: write -p n=VALUE"),
+      Case(input: "an API key as a parameter", files: files,
+        arguments: ["run", "p.seednb", "-p", "n=sk-proj-abcdefghijklmnopqrst"], status: 2,
+        message: "-p n=...: the value looks like an API key, and a parameter is printed, cached and shown in reports: read the key in the notebook with secret(\"NAME\")"),
+    ])
+  }
+
+  func testSecrets() throws {
+    try check([
+      Case(input: "a variable the notebook may not read",
+        files: ["nb.seednb": "```seed\nlet k = secret(\"HOME\")\n```\n"], arguments: ["run", "nb.seednb"], status: 1,
+        message: "secret(): the environment variable HOME may not be read (none is allowed); to allow it, list it in the front matter (secrets: [HOME]) or pass --allow-secret HOME"),
+      Case(input: "`--allow-secret` that is not a name", files: ["nb.seednb": Self.hello],
+        arguments: ["run", "nb.seednb", "--allow-secret", "A-B"], status: 2,
+        message: "--allow-secret needs an environment variable name (letters, digits and _, not starting with a digit), not 'A-B'"),
+      Case(input: "`secrets` that is not a list of names",
+        files: ["nb.seednb": "---\nsecrets: OPENAI_API_KEY\n---\n" + Self.hello], arguments: ["run", "nb.seednb"], status: 2,
+        message: "front matter: secrets must be a list of environment variable names, e.g. 'secrets: [OPENAI_ORG_KEY]', not"),
     ])
   }
 
@@ -104,6 +121,30 @@ final class BadInputSurveyTests: XCTestCase {
     try answered(.truncated, "an answer cut short", "the connection broke before the whole answer arrived")
     try answered(.closeWithoutAnswer, "a connection closed without an answer", "the connection broke before the whole answer arrived (Empty reply from server)")
     try answered(.delay(3), "no answer in time", "timed out after 1 s")
+    var stalling = environment
+    stalling["SEEDNB_STALL_TIMEOUT"] = "1"
+    stalling["SEEDNB_TIMEOUT"] = "600"
+    server.enqueue(.stallMidBody(20))
+    try check([
+      Case(input: "an answer that stops mid-way", files: files, arguments: ["run", "chat.seednb", "--refresh"],
+        environment: stalling, status: 1,
+        message: "the answer began, then nothing arrived for 1 s (SEEDNB_STALL_TIMEOUT); it was abandoned")
+    ])
+    var keyed = environment
+    keyed["OPENAI_API_KEY"] = "sk-survey-0123456789abcdef"
+    server.enqueue(.echoMaskedKey)
+    try check([
+      Case(input: "the key echoed back partly masked", files: files, arguments: ["run", "chat.seednb", "--refresh"],
+        environment: keyed, status: 1, message: "HTTP 401 (invalid_request_error, invalid_api_key): Incorrect API key provided: ••••. You can find")
+    ])
+    let serverPort = try XCTUnwrap(URL(string: server.baseURL)?.port)
+    var credentialed = environment
+    credentialed["OPENAI_BASE_URL"] = "http://user:pass@127.0.0.1:\(serverPort)/v1"
+    server.enqueue(.status(500, message: "the model fell over"))
+    try check([
+      Case(input: "credentials in the endpoint's URL", files: files, arguments: ["run", "chat.seednb", "--refresh"],
+        environment: credentialed, status: 1, message: "POST http://••••@127.0.0.1:")
+    ])
 
     let closed = LoopbackOpenAIServer()
     let port = try closed.start()
@@ -159,6 +200,8 @@ final class BadInputSurveyTests: XCTestCase {
         message: "The value 'pdf' is invalid for '--to <format>'"),
       Case(input: "an unknown backend", files: files, arguments: ["run", "nb.seednb", "--backend", "foo"], status: 2,
         message: "unknown backend 'foo' given to --backend; use one of: local, openai"),
+      Case(input: "a REPL input past `--cell-timeout`", arguments: ["repl", "--cell-timeout", "0.5"], status: 1,
+        message: "input 1 ran longer than the cell timeout of 0.5 s and was stopped"),
       Case(input: "a report in a folder that does not exist", files: files,
         arguments: ["run", "nb.seednb", "--report", "missing/r.html"], status: 1,
         message: "cannot write the report missing/r.html: No such file or directory"),
@@ -205,7 +248,8 @@ final class BadInputSurveyTests: XCTestCase {
         for name in survey.files.keys { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
         try? FileManager.default.removeItem(at: folder.appendingPathComponent(".seednb"))
       }
-      let outcome = try CommandLineTests.run(survey.arguments, in: folder, environment: survey.environment)
+      let outcome = try CommandLineTests.run(
+        survey.arguments, in: folder, environment: survey.environment, input: survey.arguments.first == "repl" ? "while true {}\n" : nil)
       XCTAssertEqual(outcome.status, survey.status, "\(survey.input): \(outcome.stderr)", file: file, line: line)
       XCTAssertTrue(
         outcome.stderr.contains(survey.message), "\(survey.input): expected \(survey.message), got \(outcome.stderr)",

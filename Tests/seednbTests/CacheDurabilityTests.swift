@@ -218,8 +218,11 @@ final class CacheDurabilityTests: XCTestCase {
   /// Kills a run with SIGKILL once `ready` says so (it sees the run's standard output so
   /// far), then checks the store and that a normal re-run restores every cell that had
   /// finished without asking the server again.
+  /// `keeps` is the fewest cells that must survive: those whose header was followed by the
+  /// next one's before `ready` held.
   func killAndRecover(
-    _ point: String, file: StaticString = #filePath, line: UInt = #line, when ready: @escaping (String) -> Bool
+    _ point: String, keeps minimum: Int, file: StaticString = #filePath, line: UInt = #line,
+    when ready: @escaping (String) -> Bool
   ) throws {
     let notebook = try writeNotebook()
     let store = storePath(of: notebook)
@@ -240,9 +243,14 @@ final class CacheDurabilityTests: XCTestCase {
     let unstarted = CacheDurabilityTests.cellIDs.filter { !seen.contains($0) }
 
     XCTAssertTrue(FileManager.default.fileExists(atPath: store), "\(point): no store at \(store)", file: file, line: line)
+    // The killed run left its marker: the next open checks the store (StoreSession).
+    let markers = { (try? FileManager.default.contentsOfDirectory(atPath: store + ".open")) ?? [] }
+    XCTAssertEqual(markers().count, 1, "\(point): the killed run's marker", file: file, line: line)
     let inspected = try inspectCopy(of: store)
     XCTAssertEqual(inspected.integrity, "ok", "\(point): integrity_check after the kill", file: file, line: line)
     XCTAssertGreaterThanOrEqual(inspected.cells, finished.count, "\(point): stored cells after the kill", file: file, line: line)
+    XCTAssertGreaterThanOrEqual(finished.count, minimum, "\(point): cells finished before the kill", file: file, line: line)
+    XCTAssertGreaterThanOrEqual(inspected.cells, minimum, "\(point): stored cells after the kill", file: file, line: line)
 
     let requestsBefore = server.requests.count
     let rerun = try run(["run", notebook])
@@ -254,6 +262,9 @@ final class CacheDurabilityTests: XCTestCase {
     for id in finished {
       XCTAssertEqual(statuses[id], "cached", "\(point): cell \(id) had finished before the kill", file: file, line: line)
     }
+    for id in CacheDurabilityTests.cellIDs.prefix(minimum) {
+      XCTAssertEqual(statuses[id], "cached", "\(point): cell \(id) is among the \(minimum) kept", file: file, line: line)
+    }
     for id in unstarted {
       XCTAssertEqual(statuses[id], "live", "\(point): cell \(id) had not started before the kill", file: file, line: line)
     }
@@ -264,6 +275,12 @@ final class CacheDurabilityTests: XCTestCase {
         "\(point): cell \(id) is \(statuses[id] ?? "missing"); re-run asked for \(asked)", file: file, line: line)
     }
     XCTAssertEqual(try integrityCheck(store), "ok", "\(point): integrity_check after the re-run", file: file, line: line)
+    XCTAssertEqual(
+      markers(), [], "\(point): the re-run removed the stale marker and its own (the killed run was \(killed.process.processIdentifier))",
+      file: file, line: line)
+    XCTAssertEqual(
+      (try? FileManager.default.attributesOfItem(atPath: store + "-wal"))?[.size] as? Int ?? 0, 0,
+      "\(point): the re-run checkpointed the log at exit", file: file, line: line)
 
     // And everything is in the store now.
     let third = try run(["run", notebook, "--frozen"])
@@ -276,15 +293,15 @@ final class CacheDurabilityTests: XCTestCase {
   static func headerCount(_ stdout: String) -> Int { headers(stdout).count }
 
   func testKilledAfterTheFirstCellStartsLosesNothing() throws {
-    try killAndRecover("after header 1") { CacheDurabilityTests.headerCount($0) >= 1 }
+    try killAndRecover("after header 1", keeps: 0) { CacheDurabilityTests.headerCount($0) >= 1 }
   }
 
   func testKilledAfterTheThirdCellStartsKeepsTwoCells() throws {
-    try killAndRecover("after header 3") { CacheDurabilityTests.headerCount($0) >= 3 }
+    try killAndRecover("after header 3", keeps: 2) { CacheDurabilityTests.headerCount($0) >= 3 }
   }
 
   func testKilledAfterTheFifthCellStartsKeepsFourCells() throws {
-    try killAndRecover("after header 5") { CacheDurabilityTests.headerCount($0) >= 5 }
+    try killAndRecover("after header 5", keeps: 4) { CacheDurabilityTests.headerCount($0) >= 5 }
   }
 
   func testKilledInTheMiddleOfACellKeepsTheCellsBefore() throws {
@@ -292,7 +309,7 @@ final class CacheDurabilityTests: XCTestCase {
     // the cell, between its header and its answer.
     let server = self.server!
     let before = server.requests.count
-    try killAndRecover("in the middle of cell c4") { stdout in
+    try killAndRecover("in the middle of cell c4", keeps: 3) { stdout in
       CacheDurabilityTests.headerCount(stdout) >= 4
         && server.requests.dropFirst(before).contains {
           String(decoding: $0.body, as: UTF8.self).contains(CacheDurabilityTests.prompt("c4"))

@@ -62,7 +62,8 @@ final class CommandLineTests: XCTestCase, TestFolder {
 
   /// Runs the built seednb in `folder` with the process environment changed as given (a nil
   /// value removes a variable; NO_COLOR is removed unless given), and collects what it prints.
-  static func run(_ arguments: [String], in folder: URL, environment: [String: String?] = [:]) throws -> Outcome {
+  /// `input`, when given, is the process's standard input (else it reads nothing).
+  static func run(_ arguments: [String], in folder: URL, environment: [String: String?] = [:], input: String? = nil) throws -> Outcome {
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
       throw XCTSkip("seednb is not built at \(executable.path); run `swift build` first")
     }
@@ -77,8 +78,13 @@ final class CommandLineTests: XCTestCase, TestFolder {
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    let inputPipe = input.map { _ in Pipe() }
+    process.standardInput = inputPipe ?? FileHandle.nullDevice
     try process.run()
+    if let inputPipe, let input {
+      inputPipe.fileHandleForWriting.write(Data(input.utf8))
+      try inputPipe.fileHandleForWriting.close()
+    }
     // Read both pipes while the process runs, so that a large output cannot block it.
     let stdoutData = Collected()
     let group = DispatchGroup()

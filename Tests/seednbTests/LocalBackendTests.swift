@@ -100,7 +100,8 @@ final class LocalBackendTests: XCTestCase {
       seen.append(chunk)
     }
     XCTAssertTrue(String(decoding: seen, as: UTF8.self).contains("gemma-3-270m-q4_k_m"))
-    let serverBefore = try launcherProcesses()
+    // This run's server only: other runs on the machine may have servers of their own.
+    let serverBefore = try launcherProcesses(childrenOf: process.processIdentifier)
     XCTAssertFalse(serverBefore.isEmpty, "the server runs while seednb does")
     kill(process.processIdentifier, signal)
     process.waitUntilExit()
@@ -114,13 +115,21 @@ final class LocalBackendTests: XCTestCase {
     XCTAssertTrue((try launcherProcesses()).isDisjoint(with: serverBefore), "the server outlived seednb", file: file, line: line)
   }
 
-  /// Process ids of running local model launchers.
-  func launcherProcesses() throws -> Set<String> {
+  /// Process ids of running local model launchers; with `parent`, only that process's children.
+  func launcherProcesses(childrenOf parent: Int32? = nil) throws -> Set<String> {
     let ids = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { $0.allSatisfy(\.isNumber) }
     return Set(
       ids.filter { id in
-        guard let data = FileManager.default.contents(atPath: "/proc/\(id)/cmdline") else { return false }
-        return String(decoding: data, as: UTF8.self).contains("local-model/server.py")
+        guard let data = FileManager.default.contents(atPath: "/proc/\(id)/cmdline"),
+          String(decoding: data, as: UTF8.self).contains("local-model/server.py")
+        else { return false }
+        guard let parent else { return true }
+        // Field 4 of /proc/PID/stat, after the command name in parentheses, is the parent's id.
+        guard let stat = try? String(contentsOfFile: "/proc/\(id)/stat", encoding: .utf8), let end = stat.lastIndex(of: ")") else {
+          return false
+        }
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        return fields.count > 1 && Int32(fields[1]) == parent
       })
   }
 }

@@ -23,6 +23,26 @@ final class SandboxCommandTests: SeednbProcessTestCase {
     ```
     """
 
+  /// The REPL takes `--cell-timeout` too: a notebook's cell it runs first, and each input.
+  func testTheREPLStopsACellPastTheTimeout() throws {
+    let nb = try write("spin.seednb", SandboxCommandTests.spinning)
+    let started = Date()
+    let outcome = try CommandLineTests.run(["repl", nb, "--cell-timeout", "1"], in: folder, environment: ["NO_COLOR": "1"], input: "")
+    XCTAssertEqual(outcome.status, 1, outcome.stderr)
+    XCTAssertTrue(outcome.stdout.contains("first done\n"), outcome.stdout)
+    XCTAssertTrue(outcome.stderr.contains("cell spin ran longer than the cell timeout of 1 s and was stopped"), outcome.stderr)
+    XCTAssertFalse(outcome.stdout.contains("never runs"), outcome.stdout)
+    XCTAssertLessThan(Date().timeIntervalSince(started), 15)
+    let input = try CommandLineTests.run(
+      ["repl", "--cell-timeout", "0.5"], in: folder, environment: ["NO_COLOR": "1"], input: "var n = 0\nwhile true { n += 1 }\n")
+    XCTAssertEqual(input.status, 1)
+    XCTAssertTrue(input.stderr.contains("<repl>:input 2:1:"), input.stderr)
+    XCTAssertTrue(input.stderr.contains("input 2 ran longer than the cell timeout of 0.5 s and was stopped"), input.stderr)
+    let bad = try CommandLineTests.run(["repl", "--cell-timeout", "0"], in: folder, input: "")
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertTrue(bad.stderr.contains("--cell-timeout needs a number of seconds above 0, not 0.0"), bad.stderr)
+  }
+
   func testACellPastTheTimeoutIsStoppedAndTheRunGoesOnAsForAFailedCell() throws {
     let nb = try write("spin.seednb", SandboxCommandTests.spinning)
     let report = folder.appendingPathComponent("spin.html").path

@@ -47,6 +47,7 @@ final class SecretLeakTests: XCTestCase, TestFolder {
     title: Secrets in a notebook
     params:
       question: Say hi
+    secrets: [SEEDNB_OTHER_KEY, OPENAI_API_KEY]
     ---
 
     Keys come from the environment and never show.
@@ -89,6 +90,8 @@ final class SecretLeakTests: XCTestCase, TestFolder {
     // Every allowed use, live, with an HTML report.
     let live = try seednb(["run", nb, "--report", "live.html"])
     XCTAssertEqual(live.status, 0, live.stderr)
+    XCTAssertTrue(
+      live.stdout.hasPrefix("── secrets: SEEDNB_OTHER_KEY (front matter), OPENAI_API_KEY (front matter) ──\n"), live.stdout)
     XCTAssertTrue(live.stdout.contains("keys: •••• •••• SEEDNB_OTHER_KEY OPENAI_API_KEY\n"), live.stdout)
     XCTAssertTrue(live.stdout.contains("[\"other\": ••••] •••• •••• •••• secret\n"), live.stdout)
     XCTAssertTrue(live.stdout.contains("SEEDNB_OTHER_KEY | ••••"), live.stdout)
@@ -130,13 +133,14 @@ final class SecretLeakTests: XCTestCase, TestFolder {
     XCTAssertTrue(repl.stdout.contains("keys: •••• ••••"), repl.stdout)
     let script = try write(
       "script.seed", "let k = secret(\"SEEDNB_OTHER_KEY\")\nprint(k, chat(\"Hi\", seed: 2, api_key: k).seed)\n")
-    let scripted = try seednb(["run", script])
+    let scripted = try seednb(["run", script, "--allow-secret", "SEEDNB_OTHER_KEY"])
     XCTAssertEqual(scripted.status, 0, scripted.stderr)
     XCTAssertEqual(scripted.stdout, "•••• 2\n")
 
     // What is not allowed fails, saying why, with a report written all the same.
     for (name, source, message) in SecretLeakTests.refused {
-      let path = try write("\(name).seednb", "```seed id=\(name)\n\(source)\n```\n")
+      let path = try write(
+        "\(name).seednb", "---\nsecrets: [SEEDNB_OTHER_KEY, OPENAI_API_KEY, SEEDNB_NOT_SET]\n---\n```seed id=\(name)\n\(source)\n```\n")
       let outcome = try seednb(["run", path, "--report", "\(name).html"])
       XCTAssertEqual(outcome.status, 1, "\(name): \(outcome.stdout)")
       XCTAssertTrue(outcome.stderr.contains(message), "\(name): \(outcome.stderr)")
@@ -146,7 +150,7 @@ final class SecretLeakTests: XCTestCase, TestFolder {
     // Servers that echo the Authorization header, for the other key and for the API key.
     server.enqueue(.echoAuthorization(status: 401, json: true))
     let echoOther = try write("echo-other.seednb", "```seed id=echo\nchat(\"Hi\", seed: 2, api_key: secret(\"SEEDNB_OTHER_KEY\"))\n```\n")
-    let other = try seednb(["run", echoOther, "--report", "echo-other.md"])
+    let other = try seednb(["run", echoOther, "--report", "echo-other.md", "--allow-secret", "SEEDNB_OTHER_KEY"])
     XCTAssertEqual(other.status, 1)
     XCTAssertTrue(other.stderr.contains("HTTP 401") && other.stderr.contains("Authorization: Bearer ••••"), other.stderr)
     server.enqueue(.echoAuthorization(status: 502, json: false))
@@ -155,6 +159,12 @@ final class SecretLeakTests: XCTestCase, TestFolder {
     XCTAssertEqual(main.status, 1)
     XCTAssertTrue(main.stderr.contains("HTTP 502") && main.stderr.contains("Authorization: Bearer ••••"), main.stderr)
     XCTAssertTrue(try read("echo-main.html").contains("Authorization: Bearer ••••"), "the report shows the redacted error")
+    // OpenAI's 401, which repeats the key partly masked.
+    server.enqueue(.echoMaskedKey)
+    let masked = try seednb(["run", echoMain])
+    XCTAssertEqual(masked.status, 1)
+    XCTAssertTrue(masked.stderr.contains("Incorrect API key provided: ••••. You can find"), masked.stderr)
+    XCTAssertFalse(masked.stderr.contains(String(SecretLeakTests.apiKey.suffix(4))), masked.stderr)
 
     // Nothing printed and no file written holds either key: the store (with its WAL and
     // shared-memory files when present), the reports, the charts beside them, the history.
@@ -178,14 +188,110 @@ final class SecretLeakTests: XCTestCase, TestFolder {
 
   func testCheckNeedsTheVariableACallWasSentWith() throws {
     let nb = try write("one.seednb", "```seed id=ask\nchat(\"Hi\", seed: 4, api_key: secret(\"SEEDNB_OTHER_KEY\"))\n```\n")
-    XCTAssertEqual(try seednb(["run", nb]).status, 0)
+    XCTAssertEqual(try seednb(["run", nb, "--allow-secret", "SEEDNB_OTHER_KEY"]).status, 0)
+    // Allowed for the run, not for the check: the check may not read it either.
+    let refused = try seednb(["check", nb, "--repeat", "1"])
+    XCTAssertEqual(refused.status, 1)
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "cell ask: the request was sent with api_key: secret(): the environment variable SEEDNB_OTHER_KEY may not be read (none is allowed); to allow it, list it in the front matter (secrets: [SEEDNB_OTHER_KEY]) or pass --allow-secret SEEDNB_OTHER_KEY"),
+      refused.stderr)
     let check = try CommandLineTests.run(
-      ["check", nb, "--repeat", "1"], in: folder,
+      ["check", nb, "--repeat", "1", "--allow-secret", "SEEDNB_OTHER_KEY"], in: folder,
       environment: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": SecretLeakTests.apiKey, "SEEDNB_OTHER_KEY": nil])
     XCTAssertEqual(check.status, 1)
     XCTAssertTrue(
       check.stderr.contains(
         "seednb: check failed: cell ask: the request was sent with api_key: secret(\"SEEDNB_OTHER_KEY\"), and SEEDNB_OTHER_KEY is not set"),
       check.stderr)
+  }
+
+  /// A variable neither the front matter nor the command line allows cannot be read, whatever
+  /// it holds; the error says how to allow it, and nothing is sent.
+  func testAVariableThatIsNotAllowedCannotBeRead() throws {
+    let nb = try write(
+      "unlisted.seednb",
+      "---\nsecrets: [SEEDNB_OTHER_KEY]\n---\n```seed id=steal\nchat(\"Hi\", api_key: secret(\"SEEDNB_UNLISTED\"))\n```\n")
+    let sentBefore = server.requests.count
+    let outcome = try CommandLineTests.run(
+      ["run", nb], in: folder,
+      environment: ["OPENAI_BASE_URL": server.baseURL, "SEEDNB_UNLISTED": "aws-LEAKCHECK-secret-access-key", "NO_COLOR": "1"])
+    printed += [outcome.stdout, outcome.stderr]
+    XCTAssertEqual(outcome.status, 1)
+    XCTAssertTrue(
+      outcome.stderr.contains(
+        "secret(): the environment variable SEEDNB_UNLISTED may not be read (allowed: SEEDNB_OTHER_KEY); to allow it, list it in the front matter (secrets: [SEEDNB_UNLISTED]) or pass --allow-secret SEEDNB_UNLISTED"),
+      outcome.stderr)
+    XCTAssertTrue(outcome.stderr.contains("unlisted.seednb:cell steal:5:27: error: secret()"), "the error has its location: \(outcome.stderr)")
+    XCTAssertEqual(server.requests.count, sentBefore, "nothing was sent")
+    // The same name allowed on the command line is read, and the header says by whom.
+    let allowed = try seednb(["run", nb, "--allow-secret", "SEEDNB_UNLISTED"])
+    XCTAssertTrue(
+      allowed.stdout.hasPrefix("── secrets: SEEDNB_OTHER_KEY (front matter), SEEDNB_UNLISTED (--allow-secret) ──\n"), allowed.stdout)
+    XCTAssertTrue(allowed.stderr.contains("SEEDNB_UNLISTED is not set"), allowed.stderr)
+    let badName = try seednb(["run", nb, "--allow-secret", "NOT A NAME"])
+    XCTAssertEqual(badName.status, 2)
+    XCTAssertTrue(badName.stderr.contains("--allow-secret needs an environment variable name"), badName.stderr)
+    for text in printed { XCTAssertFalse(text.contains("LEAKCHECK"), text) }
+  }
+
+  /// The REPL shows each secret the first time its code reads it, and who allowed it.
+  func testTheREPLShowsASecretOnItsFirstRead() throws {
+    let outcome = try CommandLineTests.run(
+      ["repl", "--allow-secret", "SEEDNB_OTHER_KEY"], in: folder,
+      environment: [
+        "OPENAI_BASE_URL": server.baseURL, "SEEDNB_OTHER_KEY": SecretLeakTests.otherKey, "NO_COLOR": "1",
+        "XDG_STATE_HOME": folder.appendingPathComponent("state").path,
+      ],
+      input: "let k = secret(\"SEEDNB_OTHER_KEY\")\nprint(k)\nsecret(\"SEEDNB_OTHER_KEY\").name\n")
+    XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    XCTAssertEqual(
+      outcome.stdout,
+      "note: read the secret SEEDNB_OTHER_KEY from the environment (allowed by --allow-secret)\n••••\n\"SEEDNB_OTHER_KEY\"\n")
+    XCTAssertFalse(outcome.stdout.contains("LEAKCHECK"))
+  }
+
+  /// A key given as a parameter is refused before anything runs, and the message points to
+  /// `secret()` without repeating the value: by its shape, or as the value of the API key or
+  /// of an allowed secret.
+  func testAKeyPassedAsAParameterIsRefused() throws {
+    let nb = try write("param.seednb", "---\nparams:\n  question: Say hi\nsecrets: [SEEDNB_PLAIN]\n---\n```seed\nprint(question)\n```\n")
+    let environment: [String: String?] = [
+      "OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": SecretLeakTests.apiKey, "NO_COLOR": "1",
+      "SEEDNB_PLAIN": "plain-LEAKCHECK-words",
+    ]
+    for value in ["sk-proj-LEAKCHECKabcdefghijkl", SecretLeakTests.apiKey, "ask plain-LEAKCHECK-words please"] {
+      for command in ["run", "repl", "check"] {
+        let outcome = try CommandLineTests.run([command, nb, "-p", "question=\(value)"], in: folder, environment: environment, input: "")
+        printed += [outcome.stdout, outcome.stderr]
+        XCTAssertEqual(outcome.status, 2, "\(command) \(value): \(outcome.stdout)\(outcome.stderr)")
+        XCTAssertTrue(
+          outcome.stderr.contains(
+            "-p question=...: the value looks like an API key, and a parameter is printed, cached and shown in reports: read the key in the notebook with secret(\"NAME\")"),
+          "\(command): \(outcome.stderr)")
+      }
+    }
+    let fine = try CommandLineTests.run(["run", nb, "-p", "question=ask sk-learn"], in: folder, environment: environment)
+    XCTAssertEqual(fine.status, 0, fine.stderr)
+    for text in printed { XCTAssertFalse(text.contains("LEAKCHECK"), text) }
+    let store = try Data(contentsOf: folder.appendingPathComponent(".seednb/cache.sqlite"))
+    XCTAssertNil(store.range(of: Data("LEAKCHECK".utf8)), "the store holds no refused value")
+  }
+
+  /// `user:password@` in OPENAI_BASE_URL shows as `••••@` in errors and in the REPL.
+  func testCredentialsInTheBaseURLAreNeverShown() throws {
+    let port = try XCTUnwrap(URL(string: server.baseURL)?.port)
+    let nb = try write("creds.seednb", "```seed id=ask\nchat(\"Hi\", seed: 1)\n```\n")
+    server.enqueue(.status(500, message: "upstream fell over"))
+    let environment: [String: String?] = [
+      "OPENAI_BASE_URL": "http://user:LEAKCHECKpw@127.0.0.1:\(port)/v1", "SEEDNB_MAX_RETRIES": "0", "NO_COLOR": "1",
+      "XDG_STATE_HOME": folder.appendingPathComponent("state").path,
+    ]
+    let run = try CommandLineTests.run(["run", nb], in: folder, environment: environment)
+    XCTAssertEqual(run.status, 1)
+    XCTAssertTrue(run.stderr.contains("POST http://••••@127.0.0.1:\(port)/v1/chat/completions: HTTP 500"), run.stderr)
+    let repl = try CommandLineTests.run(["repl"], in: folder, environment: environment, input: ":backend\n")
+    XCTAssertTrue(repl.stdout.contains("backend: openai at http://••••@127.0.0.1:\(port)/v1"), repl.stdout)
+    for text in [run.stdout, run.stderr, repl.stdout, repl.stderr] { XCTAssertFalse(text.contains("LEAKCHECK"), text) }
   }
 }

@@ -29,7 +29,11 @@ public final class CacheStore: WritableAnswerLayer, @unchecked Sendable {
   public let path: String
   /// Set when the file found was not usable: why, and where it was moved.
   public private(set) var rebuildNote: String?
+  /// Whether opening ran `PRAGMA quick_check`: only after an unclean shutdown (StoreSession).
+  public let checkedIntegrity: Bool
   private let database: DatabasePool
+  private let session: StoreSession
+  private var isClosed = false
 
   /// The store of the notebook at `notebookPath`: `.seednb/cache.sqlite` in its folder.
   public static func path(forNotebook notebookPath: String) -> String {
@@ -44,8 +48,10 @@ public final class CacheStore: WritableAnswerLayer, @unchecked Sendable {
       throw Unusable(description: "\(folder.path) is a file, where the cache's folder belongs")
     }
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    session = StoreSession(storePath: path)
+    checkedIntegrity = session.needsCheck
     do {
-      database = try CacheStore.openWaitingForOthers(path)
+      database = try CacheStore.openWaitingForOthers(path, check: session.needsCheck)
     } catch {
       // Whatever is there cannot be trusted; it is kept for inspection, not used.
       // The time and a random part: two runs may set a store aside in the same second.
@@ -55,17 +61,32 @@ public final class CacheStore: WritableAnswerLayer, @unchecked Sendable {
         try? FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
       }
       rebuildNote = "the cache store \(path) was unusable (\(CacheStore.reason(error))); it was moved to \(aside) and rebuilt"
-      database = try CacheStore.open(path)
+      database = try CacheStore.open(path, check: false)
     }
+    session.opened()
+  }
+
+  deinit { close() }
+
+  /// Checkpoints the write-ahead log into the file (emptying it, unless another process has
+  /// the store open and may be reading it), closes the file, and records the clean close.
+  /// Called when the store is dropped, if not before.
+  public func close() {
+    guard !isClosed else { return }
+    isClosed = true
+    let othersOpen = session.othersOpen
+    _ = try? database.writeWithoutTransaction { db in try db.checkpoint(othersOpen ? .passive : .truncate) }
+    try? database.close()
+    session.closed(lastOut: !othersOpen)
   }
 
   /// Opens the store; a store that another run holds locked (while it creates the file or
   /// switches it to WAL) is waited for, not mistaken for a damaged one.
-  private static func openWaitingForOthers(_ path: String) throws -> DatabasePool {
+  private static func openWaitingForOthers(_ path: String, check: Bool) throws -> DatabasePool {
     var attempts = 0
     while true {
       do {
-        return try open(path)
+        return try open(path, check: check)
       } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
         attempts += 1
         if attempts >= 100 { throw error }
@@ -84,15 +105,17 @@ public final class CacheStore: WritableAnswerLayer, @unchecked Sendable {
     let description: String
   }
 
-  private static func open(_ path: String) throws -> DatabasePool {
+  private static func open(_ path: String, check: Bool) throws -> DatabasePool {
     var configuration = Configuration()
     // Two runs of one notebook wait for each other's short write transactions.
     configuration.busyMode = .timeout(10)
     let database = try DatabasePool(path: path, configuration: configuration)
     try database.write { db in
       try db.execute(sql: "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
-      let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer"
-      guard check == "ok" else { throw Unusable(description: "integrity check: \(check)") }
+      if check {
+        let result = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer"
+        guard result == "ok" else { throw Unusable(description: "integrity check: \(result)") }
+      }
       let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
       if let version, version != schemaVersion {
         throw Unusable(description: "it was written by another version (schema \(version), expected \(schemaVersion))")

@@ -18,8 +18,9 @@ public final class DriftCheck {
     public var repeats: Int
     /// The model that embeds the texts to compare, before the backend adapts it.
     public var embeddingModel: String
-    /// Where the key of a call sent with `api_key: secret("NAME")` is read again.
-    public var secrets: @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
+    /// Where the key of a call sent with `api_key: secret("NAME")` is read again: only a name
+    /// the notebook or the command line allows.
+    public var secrets = SecretAccess.notebook()
 
     public init(repeats: Int = 3, embeddingModel: String = "text-embedding-3-small") {
       self.repeats = repeats
@@ -288,7 +289,11 @@ public final class DriftCheck {
   private func client(apiKeyName: String? = nil) throws -> OpenAIClient {
     var apiKey: APIKey?
     if let name = apiKeyName {
-      guard let text = options.secrets(name), !text.isEmpty else {
+      let text: String?
+      do { text = try options.secrets.text(of: name) } catch let failure as RuntimeFailure {
+        throw Failure(description: "the request was sent with api_key: \(failure.message)")
+      }
+      guard let text, !text.isEmpty else {
         throw Failure(description: "the request was sent with api_key: secret(\"\(name)\"), and \(name) is not set")
       }
       apiKey = APIKey(name: name, text: text)
