@@ -3,22 +3,7 @@ import LoopbackOpenAI
 import XCTest
 
 /// `seednb render` and `seednb run --report`, as a user runs them.
-final class RenderCommandTests: XCTestCase, TestFolder {
-  var folder: URL!
-  var server: LoopbackOpenAIServer!
-
-  override func setUpWithError() throws {
-    folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-render-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    server = LoopbackOpenAIServer()
-    try server.start()
-  }
-
-  override func tearDownWithError() throws {
-    server.stop()
-    try? FileManager.default.removeItem(at: folder)
-  }
-
+final class RenderCommandTests: LoopbackFolderTestCase {
   func seednb(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let outcome = try CommandLineTests.run(
       arguments, in: folder,
