@@ -8,7 +8,7 @@ struct CacheCommand: ParsableCommand {
     commandName: "cache",
     abstract: "List or clear the cell cache, or share its answers through a remote cache.",
     discussion: """
-      The cache is .seednb/cache.sqlite beside a notebook; without a notebook these
+      The cache is .seednb/cache.sqlite beside a notebook; without a notebook these \
       commands use the one in ./.seednb/, for every notebook it holds.
       """,
     subcommands: [List.self, Clear.self, Push.self, Pull.self]
@@ -42,10 +42,10 @@ struct CacheCommand: ParsableCommand {
       commandName: "ls",
       abstract: "List the cached cells: per notebook and cell, the newest entry and what it holds.",
       discussion: """
-        Each row is a cell identity (its id, else its position): the short key of its entry,
-        whether that entry is current for the notebook as it is now (given NB; with -p as for
-        run), the calls it recorded (chat with a seed, chat without, embeddings), their
-        tokens, and when it was saved. When a cell has an entry for its current key, that
+        Each row is a cell identity (its id, else its position): the short key of its entry, \
+        whether that entry is current for the notebook as it is now (given NB; with -p as for \
+        run), the calls it recorded (chat with a seed, chat without, embeddings), their \
+        tokens, and when it was saved. When a cell has an entry for its current key, that \
         entry is the one shown; otherwise the newest.
         """
     )

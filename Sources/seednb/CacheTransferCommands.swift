@@ -17,8 +17,8 @@ extension CacheCommand {
       commandName: "push",
       abstract: "Upload every answer of a notebook in the store beside it to the remote cache.",
       discussion: """
-        Each answer's bytes go to URL/cas/<sha256> and its manifest to URL/ac/<key>, as a run
-        uploads new answers. Exit status: 0 when every answer was uploaded, 1 when one was
+        Each answer's bytes go to URL/cas/<sha256> and its manifest to URL/ac/<key>, as a run \
+        uploads new answers. Exit status: 0 when every answer was uploaded, 1 when one was \
         not (each failure is named), 2 for bad usage.
         """
     )
@@ -57,10 +57,10 @@ extension CacheCommand {
       commandName: "pull",
       abstract: "Fetch a notebook's answers from the remote cache into the store beside it.",
       discussion: """
-        The cells the store lacks are replayed with --frozen, every answer from the store,
-        the lockfile or the remote cache and nothing sent to the backend, and kept in the
-        store with their answers: later runs, render and check need no network. Exit
-        status: 0 when every cell is in the store, 1 when a cell failed, 2 for bad usage, 3
+        The cells the store lacks are replayed with --frozen, every answer from the store, \
+        the lockfile or the remote cache and nothing sent to the backend, and kept in the \
+        store with their answers: later runs, render and check need no network. Exit \
+        status: 0 when every cell is in the store, 1 when a cell failed, 2 for bad usage, 3 \
         when an answer is in no cache.
         """
     )

@@ -7,15 +7,15 @@ struct CheckCommand: ParsableCommand {
     commandName: "check",
     abstract: "Send a notebook's seeded requests again and report answers that differ from the cache.",
     discussion: """
-      For every cell whose cache entry matches its current source and parameters, each chat
-      request the cell made with a seed is sent --repeat times one after another and
-      --repeat times at once, and every answer is compared with the cached one. A differing
-      answer is shown where it first differs, with the cosine distance between the
-      embeddings of the two texts. Cells are not run, and the cache is not changed, except
+      For every cell whose cache entry matches its current source and parameters, each chat \
+      request the cell made with a seed is sent --repeat times one after another and \
+      --repeat times at once, and every answer is compared with the cached one. A differing \
+      answer is shown where it first differs, with the cosine distance between the \
+      embeddings of the two texts. Cells are not run, and the cache is not changed, except \
       that cells the cache lacks but NB.lock answers are first replayed from it.
 
-      Exit status: 0 when every answer is identical to the cache (cells that are not cached
-      are only reported), 1 when a request fails, 2 for bad usage or a notebook that does
+      Exit status: 0 when every answer is identical to the cache (cells that are not cached \
+      are only reported), 1 when a request fails, 2 for bad usage or a notebook that does \
       not parse, 4 when an answer differs.
       """
   )

@@ -7,15 +7,15 @@ struct LockCommand: ParsableCommand {
     commandName: "lock",
     abstract: "Write NB.lock beside a notebook: the answers its cells got, as text to commit.",
     discussion: """
-      The lockfile holds, for every cell as it is now (with -p as for run), each answer the
-      cache keeps for it: JSON Lines sorted by request key and occurrence, each line with
-      the normalised request, the answer, fingerprint, model, seed, usage and occurrence,
+      The lockfile holds, for every cell as it is now (with -p as for run), each answer the \
+      cache keeps for it: JSON Lines sorted by request key and occurrence, each line with \
+      the normalised request, the answer, fingerprint, model, seed, usage and occurrence, \
       and never an API key. Locking the same cache twice gives the same bytes.
 
-      run, render and check read NB.lock under the cache, so a fresh clone holding the
+      run, render and check read NB.lock under the cache, so a fresh clone holding the \
       notebook and its lockfile runs with --frozen without a server, a key or .seednb/.
 
-      Exit status: 0 when written, 1 when a cell is not in the cache for its current source
+      Exit status: 0 when written, 1 when a cell is not in the cache for its current source \
       and parameters (run the notebook first) or the file cannot be written, 2 for bad usage.
       """
   )

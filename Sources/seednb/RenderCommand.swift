@@ -9,21 +9,21 @@ struct RenderCommand: ParsableCommand {
     commandName: "render",
     abstract: "Write a notebook's report from its stored results, without running anything.",
     discussion: """
-      The report shows where the results came from (run date, seednb version, backend, the
-      models that answered, parameters, seeds, fingerprints, requests live and cached,
-      tokens), then the prose and every cell: its status, its code, and its outputs as the
-      cache holds them for the cell as it is now. A cell with no stored result shows as
+      The report shows where the results came from (run date, seednb version, backend, the \
+      models that answered, parameters, seeds, fingerprints, requests live and cached, \
+      tokens), then the prose and every cell: its status, its code, and its outputs as the \
+      cache holds them for the cell as it is now. A cell with no stored result shows as \
       "not run"; a cell that failed in the last run shows its error.
 
-      --to html writes one self-contained file (inline CSS and SVG charts, nothing fetched);
-      --to md writes GitHub Markdown, with each chart as an SVG file beside it; --to ipynb
-      writes a Jupyter notebook (nbformat 4.5) with the outputs, for GitHub, nbviewer,
-      JupyterLab and nbconvert. Without --to the format follows the -o file's extension
-      (.html, .md or .ipynb), else html. Without -o the report goes beside the notebook
+      --to html writes one self-contained file (inline CSS and SVG charts, nothing fetched); \
+      --to md writes GitHub Markdown, with each chart as an SVG file beside it; --to ipynb \
+      writes a Jupyter notebook (nbformat 4.5) with the outputs, for GitHub, nbviewer, \
+      JupyterLab and nbconvert. Without --to the format follows the -o file's extension \
+      (.html, .md or .ipynb), else html. Without -o the report goes beside the notebook \
       (NAME.html, NAME.md or NAME.ipynb); -o - writes it to standard output.
 
-      Without -p, the parameters are those of the last run recorded in the cache (else the
-      front matter's defaults); they are part of the cell keys, so they choose the results.
+      Without -p, the parameters are those of the last run recorded in the cache (else the \
+      front matter's defaults); they are part of the cell keys, so they choose the results. \
       Cells the cache lacks but NB.lock answers are first replayed from it, sending nothing.
       """
   )

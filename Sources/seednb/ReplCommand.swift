@@ -8,14 +8,14 @@ struct ReplCommand: ParsableCommand {
     commandName: "repl",
     abstract: "Start an interactive session; with a notebook, its cells run first.",
     discussion: """
-      Expressions echo their value; an open bracket, brace or triple-quoted string continues
-      on the next line. Tab completes names, record fields, modules and commands; the history
-      is kept in $XDG_STATE_HOME/seednb/history (else ~/.local/state/seednb/history) and
-      Ctrl-R searches it. Ctrl-C drops the line being typed or stops the code running; Ctrl-D
+      Expressions echo their value; an open bracket, brace or triple-quoted string continues \
+      on the next line. Tab completes names, record fields, modules and commands; the history \
+      is kept in $XDG_STATE_HOME/seednb/history (else ~/.local/state/seednb/history) and \
+      Ctrl-R searches it. Ctrl-C drops the line being typed or stops the code running; Ctrl-D \
       leaves. :help lists the commands (:load, :cells, :run, :save, :backend, :cache, :quit).
 
-      With standard input not a terminal, the lines are read as a script, without prompts or
-      colours, and the first error ends it with the status a run would give: 1 for an error
+      With standard input not a terminal, the lines are read as a script, without prompts or \
+      colours, and the first error ends it with the status a run would give: 1 for an error \
       in the code, 2 for a syntax error.
       """
   )

@@ -10,16 +10,16 @@ struct RunCommand: ParsableCommand {
     discussion: """
       A plain .seed file runs as one script, without cell headers.
 
-      Exit status: 0 when every cell ran, 1 when a cell failed (later cells are not run),
-      2 for bad usage or a notebook that does not parse, 3 when --frozen met a request the
+      Exit status: 0 when every cell ran, 1 when a cell failed (later cells are not run), \
+      2 for bad usage or a notebook that does not parse, 3 when --frozen met a request the \
       cache does not hold.
 
-      Finished cells and their answers are kept in .seednb/cache.sqlite beside the notebook;
-      NB.lock beside it (written by `seednb lock`) is read under it. A cell whose source,
-      parameters it reads, the cells it depends on and backend fingerprint are unchanged is
-      restored: its code runs again with every call answered from the cache. In a cell that
-      runs, seeded chats and embeddings already answered under the same fingerprint come
-      from the cache; chats without a seed go to the backend (they are meant to vary),
+      Finished cells and their answers are kept in .seednb/cache.sqlite beside the notebook; \
+      NB.lock beside it (written by `seednb lock`) is read under it. A cell whose source, \
+      parameters it reads, the cells it depends on and backend fingerprint are unchanged is \
+      restored: its code runs again with every call answered from the cache. In a cell that \
+      runs, seeded chats and embeddings already answered under the same fingerprint come \
+      from the cache; chats without a seed go to the backend (they are meant to vary), \
       except under --frozen. Each cell's header says why it ran.
       """
   )
@@ -30,29 +30,14 @@ struct RunCommand: ParsableCommand {
   @Option(name: .customShort("p"), help: ArgumentHelp("Set a parameter declared in the front matter.", valueName: "key=value"))
   var parameters: [String] = []
 
-  @Option(help: ArgumentHelp("The LLM backend: local or openai (default: the front matter's, else openai when OPENAI_BASE_URL or OPENAI_API_KEY is set, else local).", valueName: "name"))
-  var backend: String?
-
-  @Flag(help: "Run every cell live and rewrite its cache entry.")
-  var refresh = false
-
-  @Flag(help: "Never ask the backend: replay everything from the cache; a request it lacks exits with status 3.")
-  var frozen = false
+  @OptionGroup
+  var options: CellRunOptions
 
   @Flag(help: "Print what each cell's key is made of, and whether it would be restored, without running anything.")
   var explain = false
 
-  @Option(help: ArgumentHelp("Stop a cell that runs longer than this, with an error (the run then exits with 1).", valueName: "seconds"))
-  var cellTimeout: Double?
-
-  @Option(help: ArgumentHelp("The most a cell may print or display, in megabytes; more ends it with an error.", valueName: "MB"))
-  var maxOutput: Double = RunRequest.defaultMaxOutput
-
   @Option(help: ArgumentHelp("After the run, write its report here, also when a cell failed: .html (self-contained), .md (charts beside it) or .ipynb (Jupyter).", valueName: "file"))
   var report: String?
-
-  @OptionGroup(title: "Remote cache")
-  var remote: RemoteCacheOptions
 
   @Option(help: ArgumentHelp("After the run, write its summary here as JSON: exit status, cells, requests, tokens, time, and what the notebook recorded with record(name, value).", valueName: "file"))
   var summaryJson: String?
@@ -60,18 +45,15 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Run again on every save of the notebook or of a .seed module beside it or in the standard library, until Ctrl-C.")
   var watch = false
 
-  @Option(name: .customLong("allow-secret"), help: ArgumentHelp("Let notebook code read this environment variable with secret(\"NAME\"), besides those the front matter lists (repeatable).", valueName: "NAME"))
-  var allowedSecrets: [String] = []
-
   func validate() throws { try request.validate() }
 
   func run() throws { try request.run() }
 
   var request: RunRequest {
     RunRequest(
-      notebook: notebook, parameters: parameters, backend: backend, refresh: refresh, frozen: frozen,
-      cellTimeout: cellTimeout, maxOutput: maxOutput, report: report, explain: explain, remoteCache: remote.settings,
-      summaryFile: summaryJson, watch: watch, allowedSecrets: allowedSecrets)
+      notebook: notebook, parameters: parameters, backend: options.backend, refresh: options.refresh, frozen: options.frozen,
+      cellTimeout: options.cellTimeout, maxOutput: options.maxOutput, report: report, explain: explain,
+      remoteCache: options.remote.settings, summaryFile: summaryJson, watch: watch, allowedSecrets: options.allowedSecrets)
   }
 }
 

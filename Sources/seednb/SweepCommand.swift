@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SeedJSON
 import SeedNotebook
+import SeedRemoteCache
 import SeedRender
 
 struct SweepCommand: ParsableCommand {
@@ -17,7 +18,8 @@ struct SweepCommand: ParsableCommand {
 
       The runs share the notebook's store, so a seeded request or embedding already answered \
       is not sent again. The first combination runs alone, so that the requests all runs share \
-      are answered once; the others then run up to --jobs at a time.
+      are answered once; the others then run up to --jobs at a time. Every run gets the \
+      options of each run below as `seednb run` takes them, the remote cache's included.
 
       Exit status: the worst of the runs' (0 all ran, 1 a cell failed, 3 --frozen met a request \
       the cache does not hold); 2 for bad usage or parameters, before anything runs.
@@ -36,24 +38,18 @@ struct SweepCommand: ParsableCommand {
   @Option(help: ArgumentHelp("How many runs at once after the first (default 1: each run with the local model starts a model server of its own).", valueName: "N"))
   var jobs = 1
 
-  @Option(help: ArgumentHelp("The LLM backend: local or openai (as for run).", valueName: "name"))
-  var backend: String?
-
-  @Flag(help: "Never ask the backend: replay everything from the cache.")
-  var frozen = false
-
-  @Option(help: ArgumentHelp("Stop a cell that runs longer than this, with an error.", valueName: "seconds"))
-  var cellTimeout: Double?
-
-  @Option(help: ArgumentHelp("The most a cell may print or display, in megabytes.", valueName: "MB"))
-  var maxOutput: Double = RunRequest.defaultMaxOutput
+  @OptionGroup(title: "Options of each run")
+  var options: CellRunOptions
 
   func validate() throws {
     guard jobs >= 1 && jobs <= 256 else { throw ValidationError("--jobs needs a number of runs at once from 1 to 256, not \(jobs)") }
     if notebook.hasSuffix(".seed") {
       throw ValidationError("sweep needs a .seednb notebook with parameters in its front matter, not a plain .seed script")
     }
-    try RunRequest(notebook: notebook, cellTimeout: cellTimeout, maxOutput: maxOutput).validate()
+    try RunRequest(
+      notebook: notebook, refresh: options.refresh, frozen: options.frozen, cellTimeout: options.cellTimeout,
+      maxOutput: options.maxOutput, remoteCache: options.remote.settings, allowedSecrets: options.allowedSecrets
+    ).validate()
   }
 
   func run() throws {
@@ -63,7 +59,9 @@ struct SweepCommand: ParsableCommand {
     do {
       grid = try ParameterGrid(parameters)
       runs = try SweepRun.plan(grid: grid, notebook: notebook)
-      _ = try Backend.choose(flag: backend, frontMatter: LoadedNotebook(path: notebook, overrides: []).notebook.frontMatter?.backend)
+      _ = try Backend.choose(
+        flag: options.backend, frontMatter: LoadedNotebook(path: notebook, overrides: []).notebook.frontMatter?.backend)
+      _ = try options.remote.settings.client(environment: ProcessEnvironment.current)
     } catch let failure as ParameterGrid.Failure {
       terminal.err("seednb: \(failure.description)\n")
       throw ExitCode(ExitStatus.usage)
@@ -73,6 +71,9 @@ struct SweepCommand: ParsableCommand {
     } catch let error as Backend.UnknownBackend {
       terminal.err(error.description + "\n")
       throw ExitCode(ExitStatus.usage)
+    } catch let invalid as RemoteCacheSettings.Invalid {
+      terminal.err("seednb: \(invalid.description)\n")
+      throw ExitCode(ExitStatus.usage)
     }
     do {
       try FileManager.default.createDirectory(atPath: reportDir, withIntermediateDirectories: true)
@@ -80,13 +81,9 @@ struct SweepCommand: ParsableCommand {
       terminal.err("seednb: cannot make the report folder \(reportDir): \(error.readableDescription)\n")
       throw ExitCode(ExitStatus.usage)
     }
-    var passed: [String] = []
-    if let backend { passed += ["--backend", backend] }
-    if frozen { passed.append("--frozen") }
-    if let cellTimeout { passed += ["--cell-timeout", String(cellTimeout)] }
-    passed += ["--max-output", String(maxOutput)]
     let orchestra = SweepOrchestra(
-      runs: runs, notebook: notebook, folder: reportDir, passedOptions: passed, jobs: jobs, terminal: terminal)
+      runs: runs, notebook: notebook, folder: reportDir, passedOptions: options.runArguments,
+      passedEnvironment: options.runEnvironment, jobs: jobs, terminal: terminal)
     let rows = orchestra.runAll()
     let index = SweepIndex(
       notebook: URL(fileURLWithPath: notebook).lastPathComponent, version: Seednb.version, keys: grid.keys, rows: rows)
@@ -137,16 +134,22 @@ final class SweepOrchestra: @unchecked Sendable {
   let notebook: String
   let folder: String
   let passedOptions: [String]
+  /// Variables each run gets besides this process's.
+  let passedEnvironment: [String: String]
   let jobs: Int
   let terminal: Terminal
   private let lock = NSLock()
   private var rows: [SweepIndex.Row?] = []
 
-  init(runs: [SweepRun], notebook: String, folder: String, passedOptions: [String], jobs: Int, terminal: Terminal) {
+  init(
+    runs: [SweepRun], notebook: String, folder: String, passedOptions: [String], passedEnvironment: [String: String],
+    jobs: Int, terminal: Terminal
+  ) {
     self.runs = runs
     self.notebook = notebook
     self.folder = folder
     self.passedOptions = passedOptions
+    self.passedEnvironment = passedEnvironment
     self.jobs = jobs
     self.terminal = terminal
   }
@@ -211,6 +214,9 @@ final class SweepOrchestra: @unchecked Sendable {
     let process = Process()
     process.executableURL = SweepOrchestra.executable
     process.arguments = arguments
+    if !passedEnvironment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(passedEnvironment) { _, passed in passed }
+    }
     guard FileManager.default.createFile(atPath: output, contents: nil), let log = FileHandle(forWritingAtPath: output) else {
       terminal.err("seednb: cannot write \(output)\n")
       return ExitStatus.cellFailed

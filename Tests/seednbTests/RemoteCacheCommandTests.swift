@@ -108,6 +108,27 @@ final class RemoteCacheCommandTests: XCTestCase {
     try assertNoSecretAnywhere()
   }
 
+  /// A sweep hands the remote cache to each of its runs as `run` takes it: every combination
+  /// uploads what it asked, and another machine replays one of them from the remote alone.
+  func testASweepSharesItsAnswersThroughTheRemoteCache() throws {
+    let out = folder.appendingPathComponent("out")
+    let swept = try seednb([
+      "sweep", try machine("first"), "-p", "topic=cats", "-p", "topic=dogs", "--report-dir", out.path, "--backend", "openai",
+      "--remote-cache", remote,
+    ])
+    XCTAssertEqual(swept.status, 0, swept.stdout + swept.stderr)
+    XCTAssertTrue(swept.stdout.contains("2 runs, 2 ok"), swept.stdout)
+    for name in try FileManager.default.contentsOfDirectory(atPath: out.path) where name.hasSuffix(".txt") {
+      printed.append(try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8))
+    }
+    server.stop()
+    let replayed = try seednb(
+      ["run", try machine("second"), "-p", "topic=dogs", "--frozen", "--remote-cache", remote, "--remote-cache-read-only"], llm: false)
+    XCTAssertEqual(replayed.status, 0, replayed.stdout + replayed.stderr)
+    XCTAssertTrue(replayed.summary?.contains("requests: 0 live, 0 from the store, 18 from the remote cache") ?? false, replayed.stdout)
+    try assertNoSecretAnywhere()
+  }
+
   func testTamperedBlobsAreNeverServedAndFrozenSaysWhich() throws {
     let first = try machine("first")
     XCTAssertEqual(try seednb(["run", first, "--remote-cache", remote]).status, 0)

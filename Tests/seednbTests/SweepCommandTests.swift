@@ -94,4 +94,36 @@ final class SweepCommandTests: LoopbackFolderTestCase {
     XCTAssertTrue(try read("out/2-n=2.html").contains("two is not allowed"))
     XCTAssertTrue(outcome.stdout.contains("3 runs, 2 ok"), outcome.stdout)
   }
+
+  /// The options of each run reach every run: here `--allow-secret`, without which every
+  /// run's cell fails, and `--max-output`.
+  func testEachRunGetsTheOptionsOfARun() throws {
+    try write(
+      "nb.seednb",
+      "---\nparams:\n  n: 1\n---\n```seed\nlet token = secret(\"SEEDNB_SWEEP_TOKEN\")\nprint(n, token == secret(\"SEEDNB_SWEEP_TOKEN\"))\n```\n")
+    let environment = ["OPENAI_BASE_URL": server.baseURL, "SEEDNB_SWEEP_TOKEN": "tok-sweep-LEAKCHECK-93b1"]
+    let refused = try CommandLineTests.run(
+      ["sweep", "nb.seednb", "-p", "n=1", "-p", "n=2", "--report-dir", "refused"], in: folder, environment: environment)
+    XCTAssertEqual(refused.status, 1, refused.stdout + refused.stderr)
+    let refusal = try read("refused/1-n=1.txt")
+    XCTAssertTrue(refusal.contains("SEEDNB_SWEEP_TOKEN"), refusal)
+    let allowed = try CommandLineTests.run(
+      ["sweep", "nb.seednb", "-p", "n=1", "-p", "n=2", "--report-dir", "allowed", "--allow-secret", "SEEDNB_SWEEP_TOKEN"],
+      in: folder, environment: environment)
+    XCTAssertEqual(allowed.status, 0, allowed.stdout + allowed.stderr)
+    let second = try read("allowed/2-n=2.txt")
+    XCTAssertTrue(second.contains("2 true"), second)
+    let capped = try CommandLineTests.run(
+      ["sweep", "nb.seednb", "-p", "n=1", "--report-dir", "capped", "--allow-secret", "SEEDNB_SWEEP_TOKEN", "--max-output", "0.000001"],
+      in: folder, environment: environment)
+    XCTAssertEqual(capped.status, 1, capped.stdout + capped.stderr)
+    let cappedOutput = try read("capped/1-n=1.txt")
+    XCTAssertTrue(cappedOutput.contains("output limit: this would take the output past"), cappedOutput)
+    for outcome in [refused, allowed, capped] {
+      XCTAssertFalse((outcome.stdout + outcome.stderr).contains("LEAKCHECK"), outcome.stdout + outcome.stderr)
+    }
+    for name in ["refused/1-n=1.txt", "allowed/1-n=1.txt", "allowed/1-n=1.html", "capped/1-n=1.txt"] {
+      XCTAssertFalse(try read(name).contains("LEAKCHECK"), name)
+    }
+  }
 }
