@@ -6,11 +6,14 @@ import SeedLang
 /// started on first use.
 public enum LLMBackend: Sendable {
   case remote(OpenAIClient)
-  /// The local server, and the retry and timeout settings for talking to it.
+  /// The local server, and the retries and timeouts for talking to it.
   case local(LocalConnection)
 
-  public static func local(_ server: LocalModelServer, retry: RetryPolicy = RetryPolicy(), timeout: Double = 600) -> LLMBackend {
-    .local(LocalConnection(server: server, retry: retry, timeout: timeout))
+  /// The local model, asked with the retries and timeouts of `settings` (`SEEDNB_TIMEOUT`,
+  /// `SEEDNB_STALL_TIMEOUT`, ...); the address is the server's once it has started, and no
+  /// key is sent.
+  public static func local(_ server: LocalModelServer, settings: OpenAIClient.Configuration = .init()) -> LLMBackend {
+    .local(LocalConnection(server: server, settings: settings))
   }
 
   public var name: String {
@@ -69,15 +72,13 @@ public enum LLMBackend: Sendable {
 /// The local server and the client for it, made once it has started.
 public final class LocalConnection: @unchecked Sendable {
   public let server: LocalModelServer
-  private let retry: RetryPolicy
-  private let timeout: Double
+  private let settings: OpenAIClient.Configuration
   private let lock = NSLock()
   private var started: OpenAIClient?
 
-  init(server: LocalModelServer, retry: RetryPolicy, timeout: Double) {
+  init(server: LocalModelServer, settings: OpenAIClient.Configuration) {
     self.server = server
-    self.retry = retry
-    self.timeout = timeout
+    self.settings = settings
   }
 
   func client() throws -> OpenAIClient {
@@ -87,7 +88,10 @@ public final class LocalConnection: @unchecked Sendable {
       do { baseURL = try server.start() } catch let failure as LocalModelServer.StartFailure {
         throw RuntimeFailure(failure.description)
       }
-      let client = OpenAIClient(configuration: .init(baseURL: baseURL, apiKey: nil, retry: retry, timeout: timeout))
+      var configuration = settings
+      configuration.baseURL = baseURL
+      configuration.apiKey = nil
+      let client = OpenAIClient(configuration: configuration)
       started = client
       return client
     }

@@ -41,7 +41,7 @@ enum Backend: String, CaseIterable {
     switch self {
     case .openai: backend = .remote(OpenAIClient(configuration: configuration))
     case .local:
-      backend = .local(LocalModelServer(installation: .standard(environment)), retry: configuration.retry, timeout: configuration.timeout)
+      backend = .local(LocalModelServer(installation: .standard(environment)), settings: configuration)
     }
     var bindings = LLMBindings(backend: backend)
     if let model { bindings.defaultChatModel = model }
