@@ -96,34 +96,29 @@ final class SweepCommandTests: LoopbackFolderTestCase {
   }
 
   /// The options of each run reach every run: here `--allow-secret`, without which every
-  /// run's cell fails, and `--max-output`.
+  /// run's cell fails, and `--max-output`. Each case is a sweep into a folder of its own:
+  /// its options, its exit status, and a text one of its runs printed.
   func testEachRunGetsTheOptionsOfARun() throws {
     try write(
       "nb.seednb",
       "---\nparams:\n  n: 1\n---\n```seed\nlet token = secret(\"SEEDNB_SWEEP_TOKEN\")\nprint(n, token == secret(\"SEEDNB_SWEEP_TOKEN\"))\n```\n")
     let environment = ["OPENAI_BASE_URL": server.baseURL, "SEEDNB_SWEEP_TOKEN": "tok-sweep-LEAKCHECK-93b1"]
-    let refused = try CommandLineTests.run(
-      ["sweep", "nb.seednb", "-p", "n=1", "-p", "n=2", "--report-dir", "refused"], in: folder, environment: environment)
-    XCTAssertEqual(refused.status, 1, refused.stdout + refused.stderr)
-    let refusal = try read("refused/1-n=1.txt")
-    XCTAssertTrue(refusal.contains("SEEDNB_SWEEP_TOKEN"), refusal)
-    let allowed = try CommandLineTests.run(
-      ["sweep", "nb.seednb", "-p", "n=1", "-p", "n=2", "--report-dir", "allowed", "--allow-secret", "SEEDNB_SWEEP_TOKEN"],
-      in: folder, environment: environment)
-    XCTAssertEqual(allowed.status, 0, allowed.stdout + allowed.stderr)
-    let second = try read("allowed/2-n=2.txt")
-    XCTAssertTrue(second.contains("2 true"), second)
-    let capped = try CommandLineTests.run(
-      ["sweep", "nb.seednb", "-p", "n=1", "--report-dir", "capped", "--allow-secret", "SEEDNB_SWEEP_TOKEN", "--max-output", "0.000001"],
-      in: folder, environment: environment)
-    XCTAssertEqual(capped.status, 1, capped.stdout + capped.stderr)
-    let cappedOutput = try read("capped/1-n=1.txt")
-    XCTAssertTrue(cappedOutput.contains("output limit: this would take the output past"), cappedOutput)
-    for outcome in [refused, allowed, capped] {
+    let allow = ["--allow-secret", "SEEDNB_SWEEP_TOKEN"]
+    let cases: [(folder: String, options: [String], status: Int32, printed: String, expected: String)] = [
+      ("refused", [], 1, "1-n=1.txt", "SEEDNB_SWEEP_TOKEN"),
+      ("allowed", allow, 0, "2-n=2.txt", "2 true"),
+      ("capped", allow + ["--max-output", "0.000001"], 1, "1-n=1.txt", "output limit: this would take the output past"),
+    ]
+    for (name, options, status, printed, expected) in cases {
+      let outcome = try CommandLineTests.run(
+        ["sweep", "nb.seednb", "-p", "n=1", "-p", "n=2", "--report-dir", name] + options, in: folder, environment: environment)
+      XCTAssertEqual(outcome.status, status, name + ": " + outcome.stdout + outcome.stderr)
+      let text = try read(name + "/" + printed)
+      XCTAssertTrue(text.contains(expected), name + ": " + text)
       XCTAssertFalse((outcome.stdout + outcome.stderr).contains("LEAKCHECK"), outcome.stdout + outcome.stderr)
-    }
-    for name in ["refused/1-n=1.txt", "allowed/1-n=1.txt", "allowed/1-n=1.html", "capped/1-n=1.txt"] {
-      XCTAssertFalse(try read(name).contains("LEAKCHECK"), name)
+      for file in try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(name).path) {
+        XCTAssertFalse(try read(name + "/" + file).contains("LEAKCHECK"), name + "/" + file)
+      }
     }
   }
 }
