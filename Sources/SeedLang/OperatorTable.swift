@@ -52,10 +52,21 @@ enum OperatorTable {
     .init(.greaterEqual, .greaterEqual, nil,           .comparison, GreaterOrEqual.self, Operators.comparison(GreaterOrEqual.self)),
   ]
 
-  private static let byOperator = Dictionary(uniqueKeysWithValues: rows.map { ($0.op, $0) })
+  /// The row of `op`; every operator has one. Searched, not hashed: a dictionary keyed by
+  /// `BinaryOperator` makes the runtime search every conformance in the executable for its
+  /// `Hashable` at start-up.
+  static func row(_ op: BinaryOperator) -> OperatorRow { rows.first { $0.op == op }! }
 
-  /// The row of `op`; every operator has one.
-  static func row(_ op: BinaryOperator) -> OperatorRow { byOperator[op]! }
+  /// Whether `op` computes a value from two numbers (`+`) rather than comparing them (`<`);
+  /// read from the switch below, without a dynamic cast of the row's kernel, which costs a
+  /// search of the executable's conformances the first time.
+  static func isArithmetic(_ op: BinaryOperator) -> Bool {
+    struct Kind: KernelSpecialiser {
+      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> Bool? { true }
+      func comparison<Op: ComparisonKernel>(_: Op.Type) -> Bool? { false }
+    }
+    return specialise(op, Kind()) ?? false
+  }
 
   /// Calls the specialiser with the kernel type of `op`. This switch is where an operator
   /// becomes a type the Swift compiler can see, so that each fast path is specialised per

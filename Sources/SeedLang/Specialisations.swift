@@ -103,14 +103,14 @@ enum Specialisations {
         CompiledExpression(evaluate: FastPath.arithmetic(Op.self, left, right, slow: slow))
       }
     }
-    guard OperatorTable.row(op).kernel is any ArithmeticKernel.Type else { return nil }
+    guard OperatorTable.isArithmetic(op) else { return nil }
     let builder = Builder(
       left: emitter.operand(leftExpr), right: emitter.operand(rightExpr), slow: Emitter.generalOperator(op, at: emitter.location(loc)))
     return OperatorTable.specialise(op, builder)?.evaluate
   }
 
   private static func comparisonValue(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
-    guard case .binary(let op, _, _, _) = expr, OperatorTable.row(op).kernel is any ComparisonKernel.Type else { return nil }
+    guard case .binary(let op, _, _, _) = expr, !OperatorTable.isArithmetic(op) else { return nil }
     let test = emitter.condition(expr)
     return { frame in .bool(try test(frame)) }
   }
