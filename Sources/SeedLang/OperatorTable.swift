@@ -184,6 +184,8 @@ enum Remainder: DivisionKernel {
 protocol ComparisonKernel {
   static var op: BinaryOperator { get }
   static func ints(_ x: Int, _ y: Int) -> Bool
+  /// The comparison on two strings, as `values` makes it.
+  static func strings(_ x: String, _ y: String) -> Bool
   /// The comparison on any two values, through equality or `Operators.compare`.
   static func values(_ a: Value, _ b: Value) throws -> Bool
 }
@@ -195,6 +197,8 @@ protocol OrderingKernel: ComparisonKernel {
 
 extension OrderingKernel {
   static func values(_ a: Value, _ b: Value) throws -> Bool { holds(for: try Operators.compare(a, b, op)) }
+  /// The order `Operators.compare` gives two strings.
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { holds(for: x < y ? -1 : x == y ? 0 : 1) }
 }
 
 enum LessThan: OrderingKernel {
@@ -220,10 +224,12 @@ enum GreaterOrEqual: OrderingKernel {
 enum Equal: ComparisonKernel {
   static let op = BinaryOperator.equal
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x == y }
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { x == y }
   static func values(_ a: Value, _ b: Value) throws -> Bool { try a.equals(b, depth: 0) }
 }
 enum NotEqual: ComparisonKernel {
   static let op = BinaryOperator.notEqual
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x != y }
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { x != y }
   static func values(_ a: Value, _ b: Value) throws -> Bool { !(try a.equals(b, depth: 0)) }
 }
