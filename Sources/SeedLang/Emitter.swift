@@ -616,7 +616,7 @@ final class Emitter {
     // so it is run directly.
     func native(_ method: Value?) -> NativeMethod? {
       guard labels == nil, case .builtin(let builtin)? = method else { return nil }
-      return methods.natives[ObjectIdentifier(builtin)]
+      return builtin.method
     }
     let listNative = native(listMethod), stringNative = native(stringMethod), dictNative = native(dictMethod)
     return { object, interpreter, frame in

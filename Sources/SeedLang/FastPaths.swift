@@ -273,6 +273,9 @@ enum FastPath {
       return { frame in
         let a = try l(frame), b = try r(frame)
         if case .int(let x) = a, case .int(let y) = b { return Op.ints(x, y) }
+        // Two strings, as comparators and tests of words compare, without the general
+        // operator's closures and the order worked out as an int.
+        if case .string(let x) = a, case .string(let y) = b { return Op.strings(x, y) }
         return try slow(a, b)
       }
     }

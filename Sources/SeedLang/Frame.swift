@@ -24,6 +24,21 @@ struct Frame {
     running.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.captures[index] }
   }
 
+  /// The dict in the slot, not retained: the slot keeps it alive while nothing stores into
+  /// the slot, which the caller must ensure for as long as it uses the reference.
+  @inline(__always)
+  func dict(at slot: Int) -> Unmanaged<DictObject>? {
+    guard case .dict(let dict) = slots[slot] else { return nil }
+    return .passUnretained(dict)
+  }
+
+  /// The list in the slot, not retained, on the same terms as `dict(at:)`.
+  @inline(__always)
+  func list(at slot: Int) -> Unmanaged<ListObject>? {
+    guard case .list(let list) = slots[slot] else { return nil }
+    return .passUnretained(list)
+  }
+
   /// Stores a local. When the slot holds an int, a float or another value that owns
   /// nothing, as a loop's locals mostly do, there is nothing to release: the slot is
   /// initialized, instead of assigned through the general destroy of the old value.

@@ -357,6 +357,22 @@ public final class Interpreter {
     }
   }
 
+  /// Puts a value in a parameter's slot without a count of its own: the caller keeps it alive
+  /// for the call and takes it back with `takeBack`, saving a retain and a release per
+  /// argument. Only for a closure without boxed parameters: no code assigns to a parameter
+  /// (the resolver refuses it), so nothing else releases the slot's value, but `invoke` moves
+  /// a boxed one into a box.
+  @inline(__always)
+  static func lend(_ value: UnsafePointer<Value>, to slot: UnsafeMutablePointer<Value>) {
+    UnsafeMutableRawPointer(slot).copyMemory(from: value, byteCount: MemoryLayout<Value>.size)
+  }
+
+  /// Empties slots that `lend` filled, without releasing what they held.
+  @inline(__always)
+  static func takeBack(_ slots: UnsafeMutablePointer<Value>, count: Int) {
+    for index in 0..<count { (slots + index).initialize(to: .nil) }
+  }
+
   /// Runs a bound frame's body and returns its result; errors gain the call on their stack.
   @inline(__always)
   func invoke(_ closure: Closure, frame: Frame, at location: SourceLocation?) throws -> Value {

@@ -52,10 +52,21 @@ enum OperatorTable {
     .init(.greaterEqual, .greaterEqual, nil,           .comparison, GreaterOrEqual.self, Operators.comparison(GreaterOrEqual.self)),
   ]
 
-  private static let byOperator = Dictionary(uniqueKeysWithValues: rows.map { ($0.op, $0) })
+  /// The row of `op`; every operator has one. Searched, not hashed: a dictionary keyed by
+  /// `BinaryOperator` makes the runtime search every conformance in the executable for its
+  /// `Hashable` at start-up.
+  static func row(_ op: BinaryOperator) -> OperatorRow { rows.first { $0.op == op }! }
 
-  /// The row of `op`; every operator has one.
-  static func row(_ op: BinaryOperator) -> OperatorRow { byOperator[op]! }
+  /// Whether `op` computes a value from two numbers (`+`) rather than comparing them (`<`);
+  /// read from the switch below, without a dynamic cast of the row's kernel, which costs a
+  /// search of the executable's conformances the first time.
+  static func isArithmetic(_ op: BinaryOperator) -> Bool {
+    struct Kind: KernelSpecialiser {
+      func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> Bool? { true }
+      func comparison<Op: ComparisonKernel>(_: Op.Type) -> Bool? { false }
+    }
+    return specialise(op, Kind()) ?? false
+  }
 
   /// Calls the specialiser with the kernel type of `op`. This switch is where an operator
   /// becomes a type the Swift compiler can see, so that each fast path is specialised per
@@ -173,6 +184,8 @@ enum Remainder: DivisionKernel {
 protocol ComparisonKernel {
   static var op: BinaryOperator { get }
   static func ints(_ x: Int, _ y: Int) -> Bool
+  /// The comparison on two strings, as `values` makes it.
+  static func strings(_ x: String, _ y: String) -> Bool
   /// The comparison on any two values, through equality or `Operators.compare`.
   static func values(_ a: Value, _ b: Value) throws -> Bool
 }
@@ -184,6 +197,8 @@ protocol OrderingKernel: ComparisonKernel {
 
 extension OrderingKernel {
   static func values(_ a: Value, _ b: Value) throws -> Bool { holds(for: try Operators.compare(a, b, op)) }
+  /// The order `Operators.compare` gives two strings.
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { holds(for: x < y ? -1 : x == y ? 0 : 1) }
 }
 
 enum LessThan: OrderingKernel {
@@ -209,10 +224,12 @@ enum GreaterOrEqual: OrderingKernel {
 enum Equal: ComparisonKernel {
   static let op = BinaryOperator.equal
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x == y }
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { x == y }
   static func values(_ a: Value, _ b: Value) throws -> Bool { try a.equals(b, depth: 0) }
 }
 enum NotEqual: ComparisonKernel {
   static let op = BinaryOperator.notEqual
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x != y }
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { x != y }
   static func values(_ a: Value, _ b: Value) throws -> Bool { !(try a.equals(b, depth: 0)) }
 }

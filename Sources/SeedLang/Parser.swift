@@ -297,7 +297,7 @@ struct Parser {
   private mutating func simpleStatement() throws -> Stmt {
     let start = peek
     let target = try expression()
-    guard let op = Parser.assignment[peek.kind] else { return .expression(target) }
+    guard let op = Parser.assignment(peek.kind) else { return .expression(target) }
     let opToken = advance()
     switch target {
     case .variable, .member, .index: break
@@ -308,22 +308,34 @@ struct Parser {
 
   // MARK: - Expressions
 
-  /// How tightly each infix operator binds: the binary operators' rows of `OperatorTable`,
-  /// and the operators the parser builds other nodes for.
-  private static let infix: [TokenKind: Precedence] = Dictionary(
-    uniqueKeysWithValues: OperatorTable.rows.map { ($0.token, $0.precedence) } + [
-      (.question, .conditional),
-      (.questionQuestion, .nilCoalescing),
-      (.pipePipe, .or),
-      (.ampAmp, .and),
-      (.halfOpenRange, .range), (.closedRange, .range),
-    ])
+  // The three tables below are searched, not hashed: a dictionary keyed by `TokenKind` makes
+  // the Swift runtime look up `TokenKind: Hashable` at start-up, a search of every
+  // conformance in the executable (400,000 instructions, a tenth of a run's start).
 
-  private static let binary = Dictionary(uniqueKeysWithValues: OperatorTable.rows.map { ($0.token, $0.op) })
+  /// How tightly an infix operator binds: the binary operators' rows of `OperatorTable`,
+  /// and the operators the parser builds other nodes for; nil when the token is none.
+  private static func infix(_ kind: TokenKind) -> Precedence? {
+    switch kind {
+    case .question: return .conditional
+    case .questionQuestion: return .nilCoalescing
+    case .pipePipe: return .or
+    case .ampAmp: return .and
+    case .halfOpenRange, .closedRange: return .range
+    default: return OperatorTable.rows.first { $0.token == kind }?.precedence
+    }
+  }
 
-  /// `=` (nil) and the compound assignments, from `OperatorTable`.
-  private static let assignment: [TokenKind: BinaryOperator?] = Dictionary(
-    uniqueKeysWithValues: [(TokenKind.equal, nil)] + OperatorTable.rows.compactMap { row in row.assignmentToken.map { ($0, row.op) } })
+  private static func binary(_ kind: TokenKind) -> BinaryOperator? {
+    OperatorTable.rows.first { $0.token == kind }?.op
+  }
+
+  /// `=` (nil inside) and the compound assignments, from `OperatorTable`; nil when the token
+  /// assigns nothing.
+  private static func assignment(_ kind: TokenKind) -> BinaryOperator?? {
+    if kind == .equal { return .some(nil) }
+    guard let row = OperatorTable.rows.first(where: { $0.assignmentToken == kind }) else { return nil }
+    return .some(row.op)
+  }
 
   mutating func expression() throws -> Expr { try expression(.conditional) }
 
@@ -333,7 +345,7 @@ struct Parser {
     return try nested(start) { parser in
       var left = try parser.prefix()
       var chain = 0
-      while let precedence = Parser.infix[parser.peek.kind], precedence >= minimum {
+      while let precedence = Parser.infix(parser.peek.kind), precedence >= minimum {
         // A long chain `a + b + c ...` nests as deeply as parentheses would.
         chain += 1
         if parser.depth + chain > Parser.maxDepth {
@@ -368,7 +380,7 @@ struct Parser {
       if check(.rightBracket) { return .range(left, nil, closed: closed, loc(op)) }
       return .range(left, try expression(.term), closed: closed, loc(op))
     default:
-      guard let binary = Parser.binary[op.kind] else { throw error("unexpected operator", at: op) }
+      guard let binary = Parser.binary(op.kind) else { throw error("unexpected operator", at: op) }
       let next = Precedence(rawValue: precedence.rawValue + 1) ?? .prefix
       return .binary(binary, left, try expression(next), loc(op))
     }

@@ -26,6 +26,7 @@ enum Specialisations {
     expression("arithmetic", "a + b, a - b, a * b, a / b, a % b", arithmetic),
     expression("comparison value", "a < b (and <=, >, >=, ==, !=) used as a value", comparisonValue),
     expression("list element", "xs[i]", listElement),
+    expression("member of a local", "r.name with r an unboxed local, as a parameter", memberOfLocal),
     expression("interpolated local", "\"...\\(x)...\" with x a local", interpolatedLocal),
     expression("global call", "f(a, b) with f a global and no labels", globalCall),
     expression("positional call", "f(a, b) with f any expression and no labels", positionalCall),
@@ -103,14 +104,14 @@ enum Specialisations {
         CompiledExpression(evaluate: FastPath.arithmetic(Op.self, left, right, slow: slow))
       }
     }
-    guard OperatorTable.row(op).kernel is any ArithmeticKernel.Type else { return nil }
+    guard OperatorTable.isArithmetic(op) else { return nil }
     let builder = Builder(
       left: emitter.operand(leftExpr), right: emitter.operand(rightExpr), slow: Emitter.generalOperator(op, at: emitter.location(loc)))
     return OperatorTable.specialise(op, builder)?.evaluate
   }
 
   private static func comparisonValue(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
-    guard case .binary(let op, _, _, _) = expr, OperatorTable.row(op).kernel is any ComparisonKernel.Type else { return nil }
+    guard case .binary(let op, _, _, _) = expr, !OperatorTable.isArithmetic(op) else { return nil }
     let test = emitter.condition(expr)
     return { frame in .bool(try test(frame)) }
   }
@@ -160,6 +161,19 @@ enum Specialisations {
         return try slow(frame.slots[listSlot], frame.slots[indexSlot])
       }
     }
+    // `tree[0]` with the list in a local: the list is read where the slot holds it, without a
+    // retain and a release; reading an in-place index runs no code that could replace it.
+    if case .slot(let listSlot) = object, index.isInPlace {
+      return { frame in
+        let key = try index.value(in: frame)
+        if case .int(let i) = key, i >= 0, let list = frame.list(at: listSlot),
+          let item = list._withUnsafeGuaranteedRef({ i < $0.items.count ? $0.items[i] : nil })
+        {
+          return item
+        }
+        return try slow(frame.slots[listSlot], key)
+      }
+    }
     if object.isInPlace && index.isInPlace {
       return { frame in
         let container = try object.value(in: frame), key = try index.value(in: frame)
@@ -176,6 +190,19 @@ enum Specialisations {
         return list.items[i]
       }
       return try slow(container, key)
+    }
+  }
+
+  /// `r.tokens` on a record held in a local, as comparators and key functions read their
+  /// parameters: the dict is looked in where the slot holds it, not copied out of the slot
+  /// and released again, a retain and a release per read.
+  private static func memberOfLocal(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .member(.name(_, let binding, _), let name, let loc) = expr, let slot = binding.plainSlot else { return nil }
+    let key = NameKey(name), at = emitter.location(loc)
+    return { frame in
+      if let dict = frame.dict(at: slot), let entry = dict._withUnsafeGuaranteedRef({ $0.entries[key] }) { return entry }
+      let value = frame.slots[slot]
+      return try Emitter.failing(at: at) { try Members.get(value, key) }
     }
   }
 

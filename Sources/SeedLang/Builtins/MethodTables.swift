@@ -6,9 +6,6 @@ struct MethodTables {
   var dict: [String: Value] = [:]
   var vector: [String: Value] = [:]
   var range: [String: Value] = [:]
-  /// The native body behind each builtin method in the tables, so that a call written
-  /// `x.name(a, b)` can run it directly instead of through the first-class function value.
-  var natives: [ObjectIdentifier: NativeMethod] = [:]
 
   func table(for value: Value) -> [String: Value]? {
     switch value {
@@ -132,20 +129,18 @@ extension Interpreter {
         }, positional: body.call)
       define(name, .builtin(builtin))
     }
-    // Natives are gathered apart and stored last: `install` writes them while it holds one of
-    // the tables of `methods` for writing, and two writes to `methods` may not overlap.
-    var natives = methods.natives
     func install(_ entries: [(String, NativeMethod)], into table: inout [String: Value]) {
       for (name, body) in entries {
         let allowed = MethodTables.acceptedLabels[name] ?? []
-        let builtin = Builtin(name: name) { args in
-          guard args.count > 0 else { throw RuntimeFailure("\(name)() is a method: call it as x.\(name)(...)") }
-          var rest = args.droppingReceiver().positionalFirst()
-          try rest.checkLabels(allowed)
-          return try body.call(args[0], &rest)
-        }
+        let builtin = Builtin(
+          name: name,
+          body: { args in
+            guard args.count > 0 else { throw RuntimeFailure("\(name)() is a method: call it as x.\(name)(...)") }
+            var rest = args.droppingReceiver().positionalFirst()
+            try rest.checkLabels(allowed)
+            return try body.call(args[0], &rest)
+          }, positional: nil, method: body)
         table[name] = .builtin(builtin)
-        natives[ObjectIdentifier(builtin)] = body
       }
     }
     install(CollectionBuiltins.listMethods, into: &methods.list)
@@ -157,7 +152,6 @@ extension Interpreter {
     install(StringBuiltins.methods, into: &methods.string)
     install(VectorBuiltins.methods, into: &methods.vector)
     install(CollectionBuiltins.rangeMethods, into: &methods.range)
-    methods.natives = natives
   }
 
   /// Runs the core library, written in seed, and makes its sequence functions methods too.
