@@ -61,8 +61,41 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   /// The keys, in order.
   public var keys: [DictKey] { entries.compactMap { $0?.key } }
+  /// The keys as values, in order, as `d.keys()` lists them.
+  public var keyValues: [Value] {
+    var out: [Value] = []
+    out.reserveCapacity(count)
+    entries.withUnsafeBufferPointer { stored in
+      for entry in stored { if let key = entry?.key { out.append(key.value) } }
+    }
+    return out
+  }
   /// The values, in the keys' order.
-  public var values: [Value] { entries.compactMap { $0?.value } }
+  public var values: [Value] {
+    var out: [Value] = []
+    out.reserveCapacity(count)
+    entries.withUnsafeBufferPointer { stored in
+      for entry in stored { if let value = entry?.value { out.append(value) } }
+    }
+    return out
+  }
+
+  /// Sets every entry of `other`, in its order, with the hashes it keeps.
+  public mutating func merge(_ other: DictEntries) {
+    if isEmpty && removedMarks == 0 && entries.isEmpty {
+      self = other
+      return
+    }
+    for entry in other.entries {
+      guard let entry else { continue }
+      let found = find(entry.key, hash: entry.hash)
+      if let slot = found.slot {
+        entries[Int(index[slot])]?.value = entry.value
+      } else {
+        insert(entry.key, entry.value, hash: entry.hash, free: found.free)
+      }
+    }
+  }
 
   /// Appends the values that pass `test` to `list`, looked at where they are stored.
   func appendValues(where test: (Value) -> Bool, to list: inout [Value]) {
