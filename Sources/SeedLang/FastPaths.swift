@@ -145,31 +145,39 @@ enum FastPath {
     _: Op.Type, dict object: Operand, key: Operand, fallback: Operand?, lazyFallback: Bool, amount: Operand,
     amountFirst: Bool, method: NameKey?, slow: @escaping (Value, Value) throws -> Value, general: @escaping Execute
   ) -> Execute {
-    @inline(__always) func combine(_ a: Value, _ b: Value) throws -> Value {
-      if case .int(let x) = a, case .int(let y) = b, let r = Op.ints(x, y) { return .int(r) }
-      if case .float(let x) = a, case .float(let y) = b, let r = Op.floats(x, y) { return .float(r) }
-      return try slow(a, b)
-    }
+    // Captured as plain values, not optionals: unwrapping a captured optional on each run
+    // would copy it, retaining what it holds.
+    let hasFallback = fallback != nil, fallback = fallback ?? .constant(.nil)
+    let checksMethod = method != nil, method = method ?? NameKey("")
     return { frame in
       guard case .dict(let dict) = try object.value(in: frame), let dictKey = DictKey(try key.value(in: frame)) else {
         return try general(frame)
       }
-      if let method, dict.entries[method] != nil { return try general(frame) }
-      try dict.entries.update(dictKey) { old in
-        let first = amountFirst ? try amount.value(in: frame) : .nil
-        var base = old ?? .nil
-        if let fallback {
-          if lazyFallback {
-            // `??` replaces a nil value too, not only a missing entry.
-            if case .nil = base { base = try fallback.value(in: frame) }
-          } else {
-            let given = try fallback.value(in: frame)
-            if old == nil { base = given }
-          }
+      if checksMethod, dict.entries[method] != nil { return try general(frame) }
+      // Nothing evaluated between finding the entry and setting it can change the dict.
+      let place = dict.entries.place(of: dictKey)
+      let first = amountFirst ? try amount.value(in: frame) : .nil
+      var base = place.position.map { dict.entries.value(at: $0) } ?? .nil
+      if hasFallback {
+        if lazyFallback {
+          // `??` replaces a nil value too, not only a missing entry.
+          if case .nil = base { base = try fallback.value(in: frame) }
+        } else {
+          let given = try fallback.value(in: frame)
+          if place.position == nil { base = given }
         }
-        if amountFirst { return try combine(first, base) }
-        return try combine(base, try amount.value(in: frame))
       }
+      let second = amountFirst ? base : try amount.value(in: frame)
+      if amountFirst { base = first }
+      let updated: Value
+      if case .int(let x) = base, case .int(let y) = second, let r = Op.ints(x, y) {
+        updated = .int(r)
+      } else if case .float(let x) = base, case .float(let y) = second, let r = Op.floats(x, y) {
+        updated = .float(r)
+      } else {
+        updated = try slow(base, second)
+      }
+      dict.entries.set(updated, of: dictKey, at: place)
       return .next
     }
   }

@@ -126,7 +126,37 @@ enum Members {
   @inline(__always)
   static func get(_ value: Value, _ name: NameKey) throws -> Value {
     if case .dict(let dict) = value, let entry = dict.entries[name] { return entry }
+    if let property = name.property, let found = try get(value, property) { return found }
     return try get(value, name.name)
+  }
+
+  /// A property every collection has, found by the kind the name keeps rather than by
+  /// comparing the name with each property's; nil where the value has no such property.
+  private static func get(_ value: Value, _ property: CollectionProperty) throws -> Value? {
+    switch property {
+    case .count:
+      switch value {
+      case .list(let list): return .int(list.items.count)
+      case .string(let string): return .int(string.characterCount)
+      case .dict(let dict): return .int(dict.entries.count)
+      case .vector(let vector): return .int(vector.items.count)
+      case .range(let low, let high): return .int(try Subscripts.count(low: low, high: high))
+      default: return nil
+      }
+    case .isEmpty:
+      switch value {
+      case .list(let list): return .bool(list.items.isEmpty)
+      case .string(let string): return .bool(string.isEmpty)
+      case .dict(let dict): return .bool(dict.entries.isEmpty)
+      default: return nil
+      }
+    case .first:
+      guard case .list(let list) = value else { return nil }
+      return list.items.first ?? .nil
+    case .last:
+      guard case .list(let list) = value else { return nil }
+      return list.items.last ?? .nil
+    }
   }
 
   static func get(_ value: Value, _ name: String) throws -> Value {
