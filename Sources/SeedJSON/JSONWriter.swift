@@ -58,7 +58,8 @@ extension JSONValue {
     return String(decoding: out, as: UTF8.self)
   }
 
-  static func quote(_ s: String, into out: inout [UInt8]) {
+  /// Appends a string as a JSON string literal to UTF-8 text being written.
+  public static func quote(_ s: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     var s = s
     // Runs of bytes that need no escape, usually the whole string, are copied at once.

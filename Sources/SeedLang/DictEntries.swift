@@ -43,8 +43,11 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     if index.count < capacity * 2 { rebuild(capacity: capacity * 2) }
   }
 
+  // Reads are `mutating` (they change nothing): read through a non-mutating accessor, a
+  // dict's entries, a stored property of its object, would be copied first, retaining and
+  // releasing both arrays on every look-up; a mutating access works on them in place.
   public subscript(key: DictKey) -> Value? {
-    get {
+    mutating get {
       guard let slot = find(key, hash: key.fastHash).slot else { return nil }
       return entries[Int(index[slot])]?.value
     }
@@ -55,14 +58,49 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   /// The value of a name's key, found with the hash the name keeps.
   subscript(name: NameKey) -> Value? {
+    mutating get {
     guard let slot = find(name.key, hash: name.hash).slot else { return nil }
     return entries[Int(index[slot])]?.value
+    }
   }
 
   /// The keys, in order.
   public var keys: [DictKey] { entries.compactMap { $0?.key } }
+  /// The keys as values, in order, as `d.keys()` lists them.
+  public var keyValues: [Value] {
+    var out: [Value] = []
+    out.reserveCapacity(count)
+    entries.withUnsafeBufferPointer { stored in
+      for entry in stored { if let key = entry?.key { out.append(key.value) } }
+    }
+    return out
+  }
   /// The values, in the keys' order.
-  public var values: [Value] { entries.compactMap { $0?.value } }
+  public var values: [Value] {
+    var out: [Value] = []
+    out.reserveCapacity(count)
+    entries.withUnsafeBufferPointer { stored in
+      for entry in stored { if let value = entry?.value { out.append(value) } }
+    }
+    return out
+  }
+
+  /// Sets every entry of `other`, in its order, with the hashes it keeps.
+  public mutating func merge(_ other: DictEntries) {
+    if isEmpty && removedMarks == 0 && entries.isEmpty {
+      self = other
+      return
+    }
+    for entry in other.entries {
+      guard let entry else { continue }
+      let found = find(entry.key, hash: entry.hash)
+      if let slot = found.slot {
+        entries[Int(index[slot])]?.value = entry.value
+      } else {
+        insert(entry.key, entry.value, hash: entry.hash, free: found.free)
+      }
+    }
+  }
 
   /// Appends the values that pass `test` to `list`, looked at where they are stored.
   func appendValues(where test: (Value) -> Bool, to list: inout [Value]) {
@@ -154,19 +192,34 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     insert(key, value, hash: hash, free: found.free)
   }
 
-  /// Sets the value of `key` to what `body` makes of its present one, nil when it has none,
-  /// with one look-up: `d[k] = (d[k] ?? 0) + 1` hashes and finds its key once. `body` must
-  /// not change this dict.
-  public mutating func update(_ key: DictKey, _ body: (Value?) throws -> Value) rethrows {
+  /// Where `key`'s entry is, for reading and then setting it with one look-up: its position
+  /// in the entries, or nil and the slot `insert(_:_:at:)` fills. Nothing may change the
+  /// dict between the two.
+  mutating func place(of key: DictKey) -> Place {
     let hash = key.fastHash
     let found = find(key, hash: hash)
-    if let slot = found.slot {
-      let position = Int(index[slot])
-      let updated = try body(entries[position]?.value)
-      entries[position]?.value = updated
-      return
+    guard let slot = found.slot else { return Place(position: nil, hash: hash, free: found.free) }
+    return Place(position: Int(index[slot]), hash: hash, free: -1)
+  }
+
+  struct Place {
+    let position: Int?
+    fileprivate let hash: Int
+    fileprivate let free: Int
+  }
+
+  /// The value of the entry at a place `place(of:)` found.
+  mutating func value(at position: Int) -> Value {
+    entries.withUnsafeBufferPointer { $0[position]?.value } ?? .nil
+  }
+
+  /// Sets the value of the entry at `place`, or adds the key there when it has no entry.
+  mutating func set(_ value: Value, of key: DictKey, at place: Place) {
+    if let position = place.position {
+      entries[position]?.value = value
+    } else {
+      insert(key, value, hash: place.hash, free: place.free)
     }
-    insert(key, try body(nil), hash: hash, free: found.free)
   }
 
   /// Adds an entry for a key that `find` did not find, at the free slot it gave.
@@ -211,12 +264,20 @@ struct NameKey {
   let name: String
   let key: DictKey
   let hash: Int
+  /// The collection property the name is, when it is one (`xs.count`).
+  let property: CollectionProperty?
 
   init(_ name: String) {
     self.name = name
     key = DictKey(unchecked: .string(name))
     hash = key.fastHash
+    property = CollectionProperty(rawValue: name)
   }
+}
+
+/// The members that lists, strings, dicts, vectors and ranges have without a call.
+enum CollectionProperty: String {
+  case count, isEmpty, first, last
 }
 
 extension DictKey {

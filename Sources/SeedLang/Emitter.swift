@@ -440,16 +440,22 @@ final class Emitter {
       }
     case .slice(let objectExpr, let lowerExpr, let upperExpr, let closed, let loc):
       // Negative bounds count from the end (`xs[1..<-1]`, `xs[-2...-1]`).
+      // The bounds are kept as plain closures and flags, and failures caught in place: optional
+      // closures mapped and a closure for `failing` retained and released their captures on
+      // every slice.
       let object = expression(objectExpr), at = location(loc)
-      let lower = lowerExpr.map { expression($0) }, upper = upperExpr.map { expression($0) }
+      let lower = expressionOrNil(lowerExpr), upper = expressionOrNil(upperExpr)
+      let hasLower = lowerExpr != nil, hasUpper = upperExpr != nil
       return { frame in
         let container = try object(frame)
-        return try Emitter.failing(at: at) {
-          let low = try lower.map { try Subscripts.bound(try $0(frame)) }
-          var high = try upper.map { try Subscripts.bound(try $0(frame)) }
+        do {
+          let low = hasLower ? try Subscripts.bound(try lower(frame)) : nil
+          var high = hasUpper ? try Subscripts.bound(try upper(frame)) : nil
           // A closed range ending at the last item (-1) or at Int.max runs to the end.
           if closed, let h = high { high = h == -1 || h == Int.max ? nil : h + 1 }
           return try Subscripts.slice(container, low, high)
+        } catch let failure as RuntimeFailure {
+          throw Diagnostic(.runtime, failure.message, at: at)
         }
       }
     case .call(let calleeExpr, let arguments, let loc):

@@ -134,27 +134,50 @@ enum FastPath {
     }
   }
 
-  /// `d[k] = (d[k] ?? fallback) op amount`, how a dict counts, with one look-up of the key;
-  /// without a fallback, `d[k] op= amount`. Every operand is read in place, so none can
-  /// change the dict while its entry is being updated, and reading them in this order is
-  /// reading them as the statement is written. A container that is not a dict, or a key
-  /// that cannot be one, goes the `general` way.
+  /// `d[k] = (d[k] ?? fallback) op amount` and its other spellings (`Specialisations`), how
+  /// a dict counts, with one look-up of the key; without a fallback, `d[k] op= amount`. The
+  /// operands are read in the order the statement is written: the key, then the entry, the
+  /// fallback (only for a missing key when `lazyFallback`) and the amount, or the amount
+  /// first when `amountFirst` (`amount op d[k]`), which is then the left operand. None of them
+  /// can change the dict. A container that is not a dict, a key that cannot be one, or a dict
+  /// holding a function under `method`'s name, which the call would run, goes the `general` way.
   static func dictUpdate<Op: ArithmeticKernel>(
-    _: Op.Type, dict object: Operand, key: Operand, fallback: Operand?, amount: Operand,
-    slow: @escaping (Value, Value) throws -> Value, general: @escaping Execute
+    _: Op.Type, dict object: Operand, key: Operand, fallback: Operand?, lazyFallback: Bool, amount: Operand,
+    amountFirst: Bool, method: NameKey?, slow: @escaping (Value, Value) throws -> Value, general: @escaping Execute
   ) -> Execute {
+    // Captured as plain values, not optionals: unwrapping a captured optional on each run
+    // would copy it, retaining what it holds.
+    let hasFallback = fallback != nil, fallback = fallback ?? .constant(.nil)
+    let checksMethod = method != nil, method = method ?? NameKey("")
     return { frame in
       guard case .dict(let dict) = try object.value(in: frame), let dictKey = DictKey(try key.value(in: frame)) else {
         return try general(frame)
       }
-      try dict.entries.update(dictKey) { old in
-        var base = old ?? .nil
-        if case .nil = base, let fallback { base = try fallback.value(in: frame) }
-        let y = try amount.value(in: frame)
-        if case .int(let a) = base, case .int(let b) = y, let r = Op.ints(a, b) { return .int(r) }
-        if case .float(let a) = base, case .float(let b) = y, let r = Op.floats(a, b) { return .float(r) }
-        return try slow(base, y)
+      if checksMethod, dict.entries[method] != nil { return try general(frame) }
+      // Nothing evaluated between finding the entry and setting it can change the dict.
+      let place = dict.entries.place(of: dictKey)
+      let first = amountFirst ? try amount.value(in: frame) : .nil
+      var base = place.position.map { dict.entries.value(at: $0) } ?? .nil
+      if hasFallback {
+        if lazyFallback {
+          // `??` replaces a nil value too, not only a missing entry.
+          if case .nil = base { base = try fallback.value(in: frame) }
+        } else {
+          let given = try fallback.value(in: frame)
+          if place.position == nil { base = given }
+        }
       }
+      let second = amountFirst ? base : try amount.value(in: frame)
+      if amountFirst { base = first }
+      let updated: Value
+      if case .int(let x) = base, case .int(let y) = second, let r = Op.ints(x, y) {
+        updated = .int(r)
+      } else if case .float(let x) = base, case .float(let y) = second, let r = Op.floats(x, y) {
+        updated = .float(r)
+      } else {
+        updated = try slow(base, second)
+      }
+      dict.entries.set(updated, of: dictKey, at: place)
       return .next
     }
   }

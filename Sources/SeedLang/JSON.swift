@@ -26,8 +26,79 @@ public enum JSON {
   }
 
   /// The value as JSON; `indent` spaces per level, or one line when nil.
+  ///
+  /// Written straight from the value to UTF-8, as `json(of:)` and `serialized` would write
+  /// it, with the same errors: going through a `JSONValue` tree allocated a node for every
+  /// value and copied every string once more.
   public static func encode(_ value: Value, indent: Int? = nil) throws -> String {
-    try json(of: value).serialized(indent: indent)
+    var out: [UInt8] = []
+    out.reserveCapacity(256)
+    try write(value, to: &out, indent: indent, level: 0)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Writes a value nested `level` deep; as in `json(of:depth:)`, every value, scalars
+  /// included, counts toward the depth limit.
+  private static func write(_ value: Value, to out: inout [UInt8], indent: Int?, level: Int) throws {
+    guard level <= JSONValue.maxDepth else {
+      throw RuntimeFailure("cannot encode as JSON: nested more than \(JSONValue.maxDepth) levels (does a list contain itself?)")
+    }
+    func breakLine(_ out: inout [UInt8], _ level: Int) {
+      guard let indent else { return }
+      out.append(UInt8(ascii: "\n"))
+      out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
+    }
+    switch value {
+    case .nil: out.append(contentsOf: "null".utf8)
+    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+    case .int(let i): String.withDecimal(i) { out.append(contentsOf: $0) }
+    case .float(let f):
+      guard f.isFinite else { throw RuntimeFailure("cannot encode \(Value.formatFloat(f)) as JSON") }
+      out.append(contentsOf: f.description.utf8)
+    case .string(let s): JSONValue.quote(s, into: &out)
+    case .list(let list):
+      if list.items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+      out.append(UInt8(ascii: "["))
+      for index in list.items.indices {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        breakLine(&out, level + 1)
+        try write(list.items[index], to: &out, indent: indent, level: level + 1)
+      }
+      breakLine(&out, level)
+      out.append(UInt8(ascii: "]"))
+    case .vector(let vector):
+      try write(.list(ListObject(vector.items.map { .float($0) })), to: &out, indent: indent, level: level)
+    case .range(let low, let high):
+      guard try Subscripts.count(low: low, high: high) <= 10_000_000 else {
+        throw RuntimeFailure("cannot encode the range \(low)..<\(high) as JSON: it has more than 10,000,000 items")
+      }
+      try write(.list(ListObject((low..<high).map { .int($0) })), to: &out, indent: indent, level: level)
+    case .dict(let dict):
+      if dict.entries.isEmpty { out.append(contentsOf: "{}".utf8); return }
+      out.append(UInt8(ascii: "{"))
+      let entries = dict.entries
+      var position = 0, first = true
+      while let (key, item) = entries.entry(from: &position) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        breakLine(&out, level + 1)
+        // JSON keys are strings; other keys are written as their text, as Python's json does.
+        if case .string(let name) = key.value {
+          JSONValue.quote(name, into: &out)
+        } else {
+          JSONValue.quote(key.value.description, into: &out)
+        }
+        out.append(UInt8(ascii: ":"))
+        if indent != nil { out.append(UInt8(ascii: " ")) }
+        try write(item, to: &out, indent: indent, level: level + 1)
+      }
+      breakLine(&out, level)
+      out.append(UInt8(ascii: "}"))
+    case .closure, .builtin, .output, .box:
+      throw RuntimeFailure("cannot encode \(value.aTypeName) as JSON")
+    case .secret:
+      throw RuntimeFailure("cannot encode a secret as JSON: its text is only for the functions that take one")
+    }
   }
 
   /// The JSON document of a value; functions, outputs and non-finite floats have none.

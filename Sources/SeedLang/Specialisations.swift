@@ -41,7 +41,10 @@ enum Specialisations {
   static let statements: [Specialisation<ResolvedStmt, CompiledStatement>] = [
     statement("local update", "x += y (and -=, *=, /=, %=) with x a local", localUpdate),
     statement("global update", "x += y (and -=, *=, /=, %=) with x a global", globalUpdate),
-    statement("dict entry update", "d[k] += y, d[k] = (d[k] ?? x) + y (and -, *) with names or literals", dictUpdate),
+    statement(
+      "dict entry update",
+      "d[k] += y, d[k] = (d[k] ?? x) + y, d[k] = d.get(k, x) + y, d[k] = y + (d[k] ?? x) (and -, *, /, %) with d a name",
+      dictUpdate),
     statement("int declaration", "let y = x + 1 (and -, *, /, %) with x a local and an int literal", intDeclaration),
     statement("local test", "if x < 3 (and <=, >, >=, ==, !=) with x a local and an int literal", ifLocalTest),
     statement("counted loop", "for i in a..<b, for i in a...b", countedLoop),
@@ -458,52 +461,85 @@ enum Specialisations {
     return OperatorTable.specialise(op, builder)?.execute
   }
 
-  /// `d[k] op= amount` and `d[k] = (d[k] ?? fallback) op amount`, how a dict counts and
-  /// sums, with one look-up of the key. Every operand must be a name or a literal, read in
-  /// place: nothing evaluated while the entry is being updated can change the dict.
+  /// `d[k] op= amount`, `d[k] = (d[k] ?? fallback) op amount` and
+  /// `d[k] = d.get(k, fallback) op amount` (the read on either side of the operator), how a
+  /// dict counts and sums, with one look-up of the key. The dict must be a name; the key any
+  /// expression that only reads (evaluated once, where the general path evaluates the two
+  /// copies to the same key); the amount and fallback names or literals, or arithmetic on
+  /// them, so that nothing evaluated while the entry is being updated can change the dict.
   private static func dictUpdate(_ emitter: Emitter, _ stmt: ResolvedStmt) -> Execute? {
     guard case .assignment(.index(let objectExpr, let keyExpr, _), let compound, let valueExpr, let assignmentLoc) = stmt else {
       return nil
     }
-    let op: BinaryOperator, fallbackExpr: ResolvedExpr?, amountExpr: ResolvedExpr, loc: Loc
+    var shape = DictUpdateShape(op: .add, fallback: nil, amount: valueExpr, loc: assignmentLoc)
     if let compound {
-      (op, fallbackExpr, amountExpr, loc) = (compound, nil, valueExpr, assignmentLoc)
+      shape.op = compound
     } else {
-      guard case .binary(let binaryOp, let readExpr, let amount, let binaryLoc) = valueExpr,
-        case .logical(.nilCoalescing, .index(let readObject, let readKey, _), let fallback, _) = readExpr,
-        sameName(readObject, objectExpr), sameName(readKey, keyExpr)
-      else { return nil }
-      (op, fallbackExpr, amountExpr, loc) = (binaryOp, fallback, amount, binaryLoc)
+      guard case .binary(let binaryOp, let left, let right, let binaryLoc) = valueExpr else { return nil }
+      if let read = dictRead(left, objectExpr, keyExpr) {
+        shape = DictUpdateShape(op: binaryOp, fallback: read.fallback, amount: right, loc: binaryLoc)
+        shape.lazyFallback = read.lazy
+        shape.method = read.method
+      } else if let read = dictRead(right, objectExpr, keyExpr) {
+        shape = DictUpdateShape(op: binaryOp, fallback: read.fallback, amount: left, loc: binaryLoc)
+        shape.lazyFallback = read.lazy
+        shape.method = read.method
+        shape.amountFirst = true
+      } else {
+        return nil
+      }
     }
-    let object = emitter.operand(objectExpr), key = emitter.operand(keyExpr), amount = emitter.operand(amountExpr)
-    let fallback = fallbackExpr.map { emitter.operand($0) }
-    guard isName(objectExpr), isName(keyExpr), isName(amountExpr), fallbackExpr.map(isName) ?? true,
-      object.isInPlace, key.isInPlace, amount.isInPlace, fallback?.isInPlace ?? true
+    let object = emitter.operand(objectExpr)
+    guard object.isInPlace, keyExpr.onlyReads, shape.amount.onlyComputesOnNames,
+      shape.fallback?.onlyComputesOnNames ?? true
     else { return nil }
+    let key = emitter.operand(keyExpr), amount = emitter.operand(shape.amount), fallback = shape.fallback.map { emitter.operand($0) }
     struct Builder: KernelSpecialiser {
-      let object: Operand, key: Operand, fallback: Operand?, amount: Operand
+      let object: Operand, key: Operand, fallback: Operand?, amount: Operand, shape: DictUpdateShape
       let slow: (Value, Value) throws -> Value, general: Execute
       func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> CompiledStatement? {
         CompiledStatement(
-          execute: FastPath.dictUpdate(Op.self, dict: object, key: key, fallback: fallback, amount: amount, slow: slow, general: general))
+          execute: FastPath.dictUpdate(
+            Op.self, dict: object, key: key, fallback: fallback, lazyFallback: shape.lazyFallback, amount: amount,
+            amountFirst: shape.amountFirst, method: shape.method.map(NameKey.init), slow: slow, general: general))
       }
     }
     let builder = Builder(
-      object: object, key: key, fallback: fallback, amount: amount, slow: Emitter.generalOperator(op, at: emitter.location(loc)),
-      general: emitter.generalStatement(stmt))
-    return OperatorTable.specialise(op, builder)?.execute
+      object: object, key: key, fallback: fallback, amount: amount, shape: shape,
+      slow: Emitter.generalOperator(shape.op, at: emitter.location(shape.loc)), general: emitter.generalStatement(stmt))
+    return OperatorTable.specialise(shape.op, builder)?.execute
   }
 
-  private static func isName(_ expr: ResolvedExpr) -> Bool {
-    switch expr {
-    case .literal, .name: return true
-    default: return false
+  /// How a dict update statement reads the entry's old value and combines it.
+  private struct DictUpdateShape {
+    var op: BinaryOperator
+    var fallback: ResolvedExpr?
+    var amount: ResolvedExpr
+    var loc: Loc
+    /// `d[k] ?? x` evaluates `x` only for a missing key; `d.get(k, x)` evaluates it always.
+    var lazyFallback = true
+    /// `amount op d[k]`: the amount is evaluated first and is the left operand.
+    var amountFirst = false
+    /// The method that reads the entry (`get`), which a function stored under its name replaces.
+    var method: String?
+  }
+
+  /// The fallback of `d[k] ?? fallback` or `d.get(k, fallback)` reading the entry that the
+  /// statement assigns, the dict and key written as in the target.
+  private static func dictRead(
+    _ expr: ResolvedExpr, _ objectExpr: ResolvedExpr, _ keyExpr: ResolvedExpr
+  ) -> (fallback: ResolvedExpr, lazy: Bool, method: String?)? {
+    if case .logical(.nilCoalescing, .index(let readObject, let readKey, _), let fallback, _) = expr,
+      readObject.isWrittenLike(objectExpr), readKey.isWrittenLike(keyExpr)
+    {
+      return (fallback, true, nil)
     }
-  }
-
-  private static func sameName(_ a: ResolvedExpr, _ b: ResolvedExpr) -> Bool {
-    guard case .name(let x, _, _) = a, case .name(let y, _, _) = b else { return false }
-    return x == y
+    if case .methodCall(let readObject, "get", let arguments, _) = expr, arguments.count == 2,
+      arguments.allSatisfy({ $0.label == nil }), readObject.isWrittenLike(objectExpr), arguments[0].value.isWrittenLike(keyExpr)
+    {
+      return (arguments[1].value, false, "get")
+    }
+    return nil
   }
 
   /// `let y = x + 1` with an int local: the int is computed and stored in place.

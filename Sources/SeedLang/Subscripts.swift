@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reading and writing `container[key]`, and slicing with ranges. Negative indices count
 /// from the end, as in Python; slices clamp to the container instead of failing.
 enum Subscripts {
@@ -33,6 +35,11 @@ enum Subscripts {
       // A missing key gives nil, as in Swift; write d[k] ?? default.
       return dict.entries[dictKey] ?? .nil
     case (.string(let string), .int(let i)):
+      let byte = try withASCIICharacters(string) { bytes in
+        let at = try position(i, count: bytes.count, of: "string")
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[at..<at + 1]), as: UTF8.self)
+      }
+      if let byte { return .string(byte) }
       let characters = Array(string)
       return .string(String(characters[try position(i, count: characters.count, of: "string")]))
     case (.vector(let vector), .int(let i)):
@@ -65,6 +72,21 @@ enum Subscripts {
     }
   }
 
+  /// `body` on the string's bytes when each of them is a character: ASCII text without a
+  /// carriage return ("\r\n" is one character). Such text is indexed and sliced by byte
+  /// offsets, where other text is first split into its characters. Nil for other text.
+  @inline(__always)
+  private static func withASCIICharacters<Result>(
+    _ string: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
+  ) rethrows -> Result? {
+    let result: Result?? = try string.utf8.withContiguousStorageIfAvailable { bytes in
+      guard bytes.isASCII else { return nil }
+      if let start = bytes.baseAddress, memchr(start, 0x0D, bytes.count) != nil { return nil }
+      return try body(bytes)
+    }
+    return result ?? nil
+  }
+
   /// `container[low..<high]` with either bound left open.
   static func slice(_ container: Value, _ low: Int?, _ high: Int?) throws -> Value {
     func clamp(_ count: Int) -> Range<Int> {
@@ -76,8 +98,16 @@ enum Subscripts {
       return lower..<Swift.max(lower, resolve(high, count))
     }
     switch container {
-    case .list(let list): return .list(ListObject(Array(list.items[clamp(list.items.count)])))
+    case .list(let list):
+      // Copied from the list's buffer in one piece: through an ArraySlice the items are
+      // copied one by one by the generic collection code.
+      let range = clamp(list.items.count)
+      return .list(ListObject(list.items.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[range])) }))
     case .string(let string):
+      let part = withASCIICharacters(string) { bytes in
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[clamp(bytes.count)]), as: UTF8.self)
+      }
+      if let part { return .string(part) }
       let characters = Array(string)
       return .string(String(characters[clamp(characters.count)]))
     case .vector(let vector): return .vector(VectorObject(Array(vector.items[clamp(vector.items.count)])))
@@ -96,7 +126,37 @@ enum Members {
   @inline(__always)
   static func get(_ value: Value, _ name: NameKey) throws -> Value {
     if case .dict(let dict) = value, let entry = dict.entries[name] { return entry }
+    if let property = name.property, let found = try get(value, property) { return found }
     return try get(value, name.name)
+  }
+
+  /// A property every collection has, found by the kind the name keeps rather than by
+  /// comparing the name with each property's; nil where the value has no such property.
+  private static func get(_ value: Value, _ property: CollectionProperty) throws -> Value? {
+    switch property {
+    case .count:
+      switch value {
+      case .list(let list): return .int(list.items.count)
+      case .string(let string): return .int(string.characterCount)
+      case .dict(let dict): return .int(dict.entries.count)
+      case .vector(let vector): return .int(vector.items.count)
+      case .range(let low, let high): return .int(try Subscripts.count(low: low, high: high))
+      default: return nil
+      }
+    case .isEmpty:
+      switch value {
+      case .list(let list): return .bool(list.items.isEmpty)
+      case .string(let string): return .bool(string.isEmpty)
+      case .dict(let dict): return .bool(dict.entries.isEmpty)
+      default: return nil
+      }
+    case .first:
+      guard case .list(let list) = value else { return nil }
+      return list.items.first ?? .nil
+    case .last:
+      guard case .list(let list) = value else { return nil }
+      return list.items.last ?? .nil
+    }
   }
 
   static func get(_ value: Value, _ name: String) throws -> Value {

@@ -108,7 +108,7 @@ enum CollectionBuiltins {
     ("contains", .init { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) }),
     ("index_of", .init { receiver, args in
       try args.expect(1)
-      guard let index = try Receiver.list(receiver).items.firstIndex(where: { $0.isEqual(to: args[0]) }) else { return .nil }
+      guard let index = firstIndex(of: args[0], in: try Receiver.list(receiver).items) else { return .nil }
       return .int(index)
     }),
     ("sorted", .init { receiver, args in
@@ -142,11 +142,11 @@ enum CollectionBuiltins {
   static let dictMethods: [(String, NativeMethod)] = [
     ("keys", .init { receiver, args in
       try args.expect(0)
-      return .list(ListObject(try Receiver.dict(receiver).entries.keys.map(\.value)))
+      return .list(ListObject(try Receiver.dict(receiver).entries.keyValues))
     }),
     ("values", .init { receiver, args in
       try args.expect(0)
-      return .list(ListObject(Array(try Receiver.dict(receiver).entries.values)))
+      return .list(ListObject(try Receiver.dict(receiver).entries.values))
     }),
     ("items", .init { receiver, args in
       try args.expect(0)
@@ -168,7 +168,7 @@ enum CollectionBuiltins {
     ("merge", .init { receiver, args in
       try args.expect(1)
       let target = try Receiver.dict(receiver)
-      for (key, value) in try args.dict(0).entries { target.entries[key] = value }
+      target.entries.merge(try args.dict(0).entries)
       return .nil
     }),
     ("copy", .init { receiver, args in try args.expect(0); return .dict(DictObject(try Receiver.dict(receiver).entries)) }),
@@ -181,7 +181,7 @@ enum CollectionBuiltins {
   /// Membership: an item of a list, a key of a dict, a substring of a string, an int in a range.
   static func contains(_ container: Value, _ item: Value) throws -> Bool {
     switch container {
-    case .list(let list): return list.items.contains { $0.isEqual(to: item) }
+    case .list(let list): return firstIndex(of: item, in: list.items) != nil
     case .dict(let dict): return DictKey(item).map { dict.entries[$0] != nil } ?? false
     case .string(let string):
       guard case .string(let part) = item else { throw RuntimeFailure("contains(): a string can only contain a string") }
@@ -193,6 +193,32 @@ enum CollectionBuiltins {
       guard let x = item.asDouble else { return false }
       return vector.items.contains(x)
     default: throw RuntimeFailure("contains() needs a list, dict, string, range or vector, got \(container.typeName)")
+    }
+  }
+
+  /// The position of the first item equal to `item`, as `==` compares them. A string is
+  /// equal only to strings and an int only to numbers, so those are looked for among the
+  /// items directly, without the general comparison's switch over every pair of types.
+  static func firstIndex(of item: Value, in items: [Value]) -> Int? {
+    items.withUnsafeBufferPointer { buffer in
+      switch item {
+      case .string(let needle):
+        for index in buffer.indices {
+          if case .string(let text) = buffer[index], text == needle { return index }
+        }
+        return nil
+      case .int(let needle):
+        for index in buffer.indices {
+          switch buffer[index] {
+          case .int(let x) where x == needle: return index
+          case .float(let x) where x == Double(needle): return index
+          default: continue
+          }
+        }
+        return nil
+      default:
+        return buffer.firstIndex { $0.isEqual(to: item) }
+      }
     }
   }
 

@@ -61,6 +61,11 @@ enum MathBuiltins {
   static func extreme(of items: [Value], wantsLess: Bool, function: String) throws -> Value {
     guard var best = items.first else { throw RuntimeFailure("\(function)() of an empty sequence") }
     for item in items.dropFirst() {
+      // Ints, the usual items, are ordered here; other pairs as `<` orders them.
+      if case .int(let x) = item, case .int(let y) = best {
+        if wantsLess ? x < y : x > y { best = item }
+        continue
+      }
       let order = try Operators.compare(item, best, wantsLess ? .less : .greater)
       if wantsLess ? order < 0 : order > 0 { best = item }
     }
@@ -77,6 +82,16 @@ enum MathBuiltins {
     if case .vector(let vector) = sequence { return .float(vector.items.reduce(0, +)) }
     var total: Value = .int(0)
     for item in try Iteration.items(of: sequence, for: "sum") {
+      // Ints and floats are added here as `+` adds them; an overflow, mixed numbers and
+      // anything else go through `+` itself.
+      if case .int(let x) = total, case .int(let y) = item, let sum = Addition.ints(x, y) {
+        total = .int(sum)
+        continue
+      }
+      if case .float(let x) = total, case .float(let y) = item, let sum = Addition.floats(x, y) {
+        total = .float(sum)
+        continue
+      }
       guard item.asDouble != nil else { throw RuntimeFailure("sum() needs numbers, found \(item.aTypeName)") }
       total = try Operators.add(total, item)
     }
