@@ -136,7 +136,10 @@ final class GoldenRunnerTests: XCTestCase {
 /// Finding, reading and running fixtures.
 enum Golden {
   static let stackSize = 512 << 20
-  static let timeout: TimeInterval = 20
+  /// Long enough for the fixtures that build and free values a million levels deep (about
+  /// 5 s each in a debug build, several times that on a loaded machine); an endless loop
+  /// still ends the suite's run of its fixture, as a failure.
+  static let timeout: TimeInterval = 90
   /// The environment `secret(name)` sees in fixtures; `EMPTY_TOKEN` is set to nothing, and
   /// `UNLISTED_TOKEN` is set but not allowed.
   static let secrets = [
