@@ -14,7 +14,6 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // The language: no files, no network, no terminal; the host hands it builtins.
@@ -36,14 +35,15 @@ let package = Package(
       name: "CEditLine",
       providers: [.apt(["libedit-dev"])]
     ),
+    // SHA-256 from libmd, a system library: the keys of the cache and of the remote cache.
+    .systemLibrary(name: "CMessageDigest", providers: [.apt(["libmd-dev"])]),
     // glibc's malloc.h, to tune the allocator when seednb starts.
     .systemLibrary(name: "CMalloc"),
     // OpenAI-compatible HTTP over one libcurl multi handle; knows nothing of the language.
     .target(name: "SeedLLM", dependencies: ["CCurl", "SeedJSON"]),
     // Bazel's HTTP cache protocol (ac/cas) over SeedLLM's transport: recorded answers shared
     // through a remote cache, verified on read.
-    .target(
-      name: "SeedRemoteCache", dependencies: ["SeedLLM", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "SeedRemoteCache", dependencies: ["SeedLLM", "CMessageDigest"]),
     .target(
       name: "SeedNotebook",
       dependencies: [
@@ -51,7 +51,7 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
         .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "GRDB", package: "GRDB.swift"),
-        .product(name: "Crypto", package: "swift-crypto"),
+        "CMessageDigest",
       ]
     ),
     // Markdown and self-contained HTML reports from a notebook's stored results.

@@ -1,4 +1,4 @@
-import Crypto
+import CMessageDigest
 import Foundation
 import SeedLLM
 
@@ -83,7 +83,11 @@ public final class RemoteCache: @unchecked Sendable {
   }
 
   public static func sha256(_ bytes: Data) -> String {
-    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    var hex = [CChar](repeating: 0, count: 65)
+    bytes.withUnsafeBytes { raw in
+      seednb_sha256_hex(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count, &hex)
+    }
+    return String(cString: hex)
   }
 
   /// The first fault, after which the cache is no longer asked.

@@ -20,6 +20,14 @@ import os
 import sys
 import threading
 
+# ggml's CPU backend is built with OpenMP, whose threads spin at every barrier while they wait
+# for each other. On a machine where other work holds the cores, a spinning thread keeps the
+# core its partner needs: the cookbook notebook's six live chats took 348 s (179 s of CPU) at
+# a load of 5 to 8 on 2 cores, and 21 s (18 s of CPU) with the threads sleeping instead. It
+# must be set before libgomp starts, that is before llama_cpp is imported; the answers are
+# the same (the work is split the same way), so it is not part of the fingerprint.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import llama_cpp
 import uvicorn
 from llama_cpp.llama_chat_format import ChatFormatterResponse, register_chat_format

@@ -1,4 +1,4 @@
-import Crypto
+import CMessageDigest
 import Foundation
 import SeedJSON
 import SeedLLM
@@ -8,7 +8,12 @@ import SeedLLM
 /// has the key's name in its request key.
 enum CacheKeys {
   static func sha256(_ text: String) -> String {
-    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    var text = text
+    return text.withUTF8 { bytes in
+      var hex = [CChar](repeating: 0, count: 65)
+      seednb_sha256_hex(bytes.baseAddress, bytes.count, &hex)
+      return String(cString: hex)
+    }
   }
 
   /// The source without what cannot change its meaning: trailing spaces, blank lines at the
