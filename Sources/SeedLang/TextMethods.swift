@@ -74,6 +74,7 @@ extension TextBytes {
   func whitespaceSeparatedWords() -> [Value]? {
     var words: [Value] = []
     guard let base = bytes.baseAddress else { return words }
+    let standalone = StandaloneScalars.bits
     var wordStart = -1
     var offset = 0
     while offset < count {
@@ -84,7 +85,7 @@ extension TextBytes {
         space = TextBytes.isASCIIWhitespace(byte)
       } else {
         let (scalar, scalarLength) = TextBytes.decode(base + offset)
-        guard StandaloneScalars.contains(scalar) else { return nil }
+        guard StandaloneScalars.contains(scalar, in: standalone) else { return nil }
         space = TextBytes.isWhitespace(scalar)
         length = scalarLength
       }
