@@ -14,10 +14,10 @@ final class CaseMapping: @unchecked Sendable {
   private let mapping: (Unicode.Scalar) -> String
   /// Per block of 256 scalars, each scalar's mapping: the scalar it becomes, or, with the
   /// top bit set, the index in `longMappings` of the scalars it becomes. Blocks are plain
-  /// memory, read without reference counting, and live as long as the process, as the two
-  /// tables do.
-  private var blocks: [UnsafeMutablePointer<UInt32>?] = Array(repeating: nil, count: 0x110000 >> 8)
-  private var longMappings: [[UInt8]] = []
+  /// memory, read without reference counting or exclusivity checks, and live as long as the
+  /// process, as the two tables do.
+  private let blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>
+  @exclusivity(unchecked) private var longMappings: [[UInt8]] = []
   /// Held while a text with scalars beyond ASCII is mapped: `parallel` may map on threads.
   private let lock = NSLock()
 
@@ -26,6 +26,8 @@ final class CaseMapping: @unchecked Sendable {
   private init(ascii: ClosedRange<UInt8>, mapping: @escaping (Unicode.Scalar) -> String) {
     self.ascii = ascii
     self.mapping = mapping
+    blocks = .allocate(capacity: 0x110000 >> 8)
+    blocks.initialize(repeating: nil, count: 0x110000 >> 8)
   }
 
   func callAsFunction(_ text: TextBytes) -> String {
@@ -42,14 +44,14 @@ final class CaseMapping: @unchecked Sendable {
     // Most text keeps its length, or nearly: one pass into a little more room than it has,
     // and only when that is not enough, a first pass to measure.
     var fitted = true
-    let mapped = String(unsafeUninitializedCapacity: text.count + text.count / 8 + 16) { out in
+    let result = String(unsafeUninitializedCapacity: text.count + text.count / 8 + 16) { out in
       guard let target = out.baseAddress, let written = write(text, into: target, capacity: out.count) else {
         fitted = false
         return 0
       }
       return written
     }
-    if fitted { return mapped }
+    if fitted { return result }
     let length = mappedLength(text)
     return String(unsafeUninitializedCapacity: length) { out in
       guard let target = out.baseAddress else { return 0 }
@@ -60,29 +62,57 @@ final class CaseMapping: @unchecked Sendable {
   /// Maps `count` ASCII bytes. Each word of eight gets 0x20 flipped in the bytes that are
   /// letters of the range, found by adding to every byte at once.
   private func mapASCII(_ source: UnsafePointer<UInt8>, _ count: Int, into target: UnsafeMutablePointer<UInt8>) {
-    let below = 0x0101_0101_0101_0101 &* UInt64(0x80 - ascii.lowerBound)
-    let above = 0x0101_0101_0101_0101 &* UInt64(0x7F - ascii.upperBound)
     var offset = 0
     while offset + 8 <= count {
       let word = UnsafeRawPointer(source + offset).loadUnaligned(as: UInt64.self)
-      let letters = (word &+ below) & ~(word &+ above) & 0x8080_8080_8080_8080
-      UnsafeMutableRawPointer(target + offset).storeBytes(of: word ^ (letters >> 2), as: UInt64.self)
+      UnsafeMutableRawPointer(target + offset).storeBytes(of: mapped(word), as: UInt64.self)
       offset += 8
     }
     while offset < count {
-      let byte = source[offset]
-      target[offset] = ascii.contains(byte) ? byte ^ 0x20 : byte
+      target[offset] = mapped(source[offset])
       offset += 1
     }
   }
 
+  /// Eight ASCII bytes mapped at once.
+  @inline(__always)
+  private func mapped(_ word: UInt64) -> UInt64 {
+    let below = 0x0101_0101_0101_0101 &* UInt64(0x80 &- ascii.lowerBound)
+    let above = 0x0101_0101_0101_0101 &* UInt64(0x7F &- ascii.upperBound)
+    return word ^ (((word &+ below) & ~(word &+ above) & 0x8080_8080_8080_8080) >> 2)
+  }
+
+  /// One ASCII byte mapped.
+  @inline(__always)
+  private func mapped(_ byte: UInt8) -> UInt8 {
+    ascii.contains(byte) ? byte ^ 0x20 : byte
+  }
+
+  // The two passes below are straight loops over the bytes, one scalar or eight ASCII bytes
+  // a step: text beyond ASCII has a few ASCII bytes between its other scalars, and a call or
+  // a closure per run of them cost more than the mapping itself.
+
   /// The UTF-8 length of the mapped text.
   private func mappedLength(_ text: TextBytes) -> Int {
+    guard let base = text.bytes.baseAddress else { return 0 }
+    let count = text.count
     var length = 0
-    forEachScalar(text) { asciiRun, scalar in
-      if let asciiRun { length += asciiRun.count; return }
+    var offset = 0
+    while offset < count {
+      if offset + 8 <= count && UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+        offset += 8
+        length += 8
+        continue
+      }
+      if base[offset] < 0x80 {
+        offset += 1
+        length += 1
+        continue
+      }
+      let (scalar, scalarLength) = TextBytes.decode(base + offset)
       let entry = self.entry(scalar)
       length += entry & CaseMapping.long != 0 ? longMappings[Int(entry ^ CaseMapping.long)].count : CaseMapping.utf8Length(entry)
+      offset += scalarLength
     }
     return length
   }
@@ -90,52 +120,78 @@ final class CaseMapping: @unchecked Sendable {
   /// Writes the mapped text at `target`, which has room for `capacity` bytes, and gives its
   /// length; nil when it does not fit.
   private func write(_ text: TextBytes, into target: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int? {
+    guard let base = text.bytes.baseAddress else { return 0 }
+    let count = text.count
     var written = 0
-    var fits = true
-    forEachScalar(text) { asciiRun, scalar in
-      guard fits else { return }
-      if let asciiRun, let start = asciiRun.baseAddress {
-        guard written + asciiRun.count <= capacity else { fits = false; return }
-        mapASCII(start, asciiRun.count, into: target + written)
-        written += asciiRun.count
-        return
+    var offset = 0
+    while offset < count {
+      // Eight bytes of room, the most a step writes but for a long mapping, checked once a step.
+      guard written + 8 <= capacity else { return writeTail(text, from: offset, into: target, written: written, capacity: capacity) }
+      if offset + 8 <= count {
+        let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+        let high = word & 0x8080_8080_8080_8080
+        // The ASCII bytes before the first other one are mapped as a word too: the sums of
+        // `mapped` carry only towards later bytes, whose results are written over next.
+        let asciiBytes = high == 0 ? 8 : high.trailingZeroBitCount >> 3
+        if asciiBytes > 0 {
+          UnsafeMutableRawPointer(target + written).storeBytes(of: mapped(word), as: UInt64.self)
+          offset += asciiBytes
+          written += asciiBytes
+          continue
+        }
+      } else if base[offset] < 0x80 {
+        target[written] = mapped(base[offset])
+        offset += 1
+        written += 1
+        continue
       }
+      let (scalar, scalarLength) = TextBytes.decode(base + offset)
       let entry = self.entry(scalar)
       if entry & CaseMapping.long != 0 {
         let bytes = longMappings[Int(entry ^ CaseMapping.long)]
-        guard written + bytes.count <= capacity else { fits = false; return }
+        guard written + bytes.count <= capacity else { return nil }
         for byte in bytes {
           target[written] = byte
           written += 1
         }
       } else {
-        guard written + 4 <= capacity || written + CaseMapping.utf8Length(entry) <= capacity else { fits = false; return }
         written += CaseMapping.encode(entry, at: target + written)
       }
+      offset += scalarLength
     }
-    return fits ? written : nil
+    return written
   }
 
-  /// Calls `body` with each run of ASCII bytes, and with each other scalar.
-  @inline(__always)
-  private func forEachScalar(_ text: TextBytes, _ body: (UnsafeBufferPointer<UInt8>?, UInt32) -> Void) {
-    guard let base = text.bytes.baseAddress else { return }
-    var offset = 0
+  /// The end of `write`, where fewer than eight bytes of room are left: one scalar at a time,
+  /// each checked against the room.
+  private func writeTail(
+    _ text: TextBytes, from start: Int, into target: UnsafeMutablePointer<UInt8>, written alreadyWritten: Int, capacity: Int
+  ) -> Int? {
+    guard let base = text.bytes.baseAddress else { return alreadyWritten }
+    var offset = start, written = alreadyWritten
     while offset < text.count {
-      var end = offset
-      while end + 8 <= text.count && UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-        end += 8
+      let (scalar, scalarLength) = TextBytes.decode(base + offset)
+      if scalar < 0x80 {
+        guard written < capacity else { return nil }
+        target[written] = mapped(UInt8(scalar))
+        written += 1
+      } else {
+        let entry = self.entry(scalar)
+        if entry & CaseMapping.long != 0 {
+          let bytes = longMappings[Int(entry ^ CaseMapping.long)]
+          guard written + bytes.count <= capacity else { return nil }
+          for byte in bytes {
+            target[written] = byte
+            written += 1
+          }
+        } else {
+          guard written + CaseMapping.utf8Length(entry) <= capacity else { return nil }
+          written += CaseMapping.encode(entry, at: target + written)
+        }
       }
-      while end < text.count && base[end] < 0x80 { end += 1 }
-      if end > offset {
-        body(UnsafeBufferPointer(start: base + offset, count: end - offset), 0)
-        offset = end
-        continue
-      }
-      let (scalar, length) = TextBytes.decode(base + offset)
-      body(nil, scalar)
-      offset += length
+      offset += scalarLength
     }
+    return written
   }
 
   /// The table's entry for `scalar`, filling its block the first time.
@@ -171,6 +227,7 @@ final class CaseMapping: @unchecked Sendable {
   }
 
   /// Writes `scalar` in UTF-8 and gives the bytes it took.
+  @inline(__always)
   private static func encode(_ scalar: UInt32, at target: UnsafeMutablePointer<UInt8>) -> Int {
     switch utf8Length(scalar) {
     case 1:

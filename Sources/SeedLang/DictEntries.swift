@@ -304,42 +304,56 @@ extension DictKey {
   }
 
   private static func hash(_ s: String) -> Int {
-    let ascii =
-      s.utf8.withContiguousStorageIfAvailable { hash(asciiBytes: $0) }
-      ?? Array(s.utf8).withUnsafeBufferPointer { hash(asciiBytes: $0) }
-    if let ascii { return ascii }
+    let hashed =
+      s.utf8.withContiguousStorageIfAvailable { hash(text: $0, of: s) }
+      ?? Array(s.utf8).withUnsafeBufferPointer { hash(text: $0, of: s) }
+    if let hashed { return hashed }
     // Canonically equivalent strings are equal, so non-ASCII text hashes by its composed form,
     // which most text is already; only other text is composed first, a hundred times slower.
-    if let composed = s.withTextBytes({ $0.isKnownNFC ? hash(bytes: $0.bytes) : nil }) { return composed }
-    return Array(s.precomposedStringWithCanonicalMapping.utf8).withUnsafeBufferPointer { hash(bytes: $0) }
+    return Array(s.precomposedStringWithCanonicalMapping.utf8).withUnsafeBufferPointer { hash(bytes: $0).hash }
   }
 
-  /// The hash of bytes that are all ASCII, else nil.
-  private static func hash(asciiBytes bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-    bytes.isASCII ? hash(bytes: bytes) : nil
+  /// The hash of the UTF-8 of `s` when it is its own composed form (ASCII, found in the
+  /// same pass, or text `isKnownNFC` vouches for), else nil.
+  private static func hash(text bytes: UnsafeBufferPointer<UInt8>, of s: String) -> Int? {
+    let (hash, ascii) = hash(bytes: bytes)
+    return ascii || TextBytes(bytes: bytes, string: s).isKnownNFC ? hash : nil
   }
 
   /// Eight bytes at a time, each word multiplied in and folded, then the SplitMix64
-  /// finalizer; the length is mixed in so that trailing NULs change the hash.
-  private static func hash(bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    var hash = 0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count)
-    guard let start = bytes.baseAddress else { return mix(hash) }
-    var index = 0
-    while index + 8 <= bytes.count {
-      hash = (hash ^ UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self)) &* 0x100_0000_01B3
-      hash ^= hash >> 29
-      index += 8
-    }
-    if index < bytes.count {
-      var tail: UInt64 = 0
-      var shift: UInt64 = 0
-      while index < bytes.count {
-        tail |= UInt64(start[index]) << shift
-        shift += 8
-        index += 1
+  /// finalizer, in one pass that also says whether every byte is ASCII. The last few bytes
+  /// are read with loads that overlap the ones before; the length is mixed in, so that the
+  /// same bytes at other offsets and trailing NULs change the hash.
+  private static func hash(bytes: UnsafeBufferPointer<UInt8>) -> (hash: Int, ascii: Bool) {
+    let count = bytes.count
+    var hash = 0xCBF2_9CE4_8422_2325 ^ UInt64(count)
+    guard let start = bytes.baseAddress, count > 0 else { return (mix(hash), true) }
+    let raw = UnsafeRawPointer(start)
+    var high: UInt64 = 0
+    if count >= 8 {
+      var index = 0
+      while index + 8 <= count {
+        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        high |= word
+        hash = (hash ^ word) &* 0x100_0000_01B3
+        hash ^= hash >> 29
+        index += 8
       }
+      if index < count {
+        let word = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        high |= word
+        hash = (hash ^ word) &* 0x100_0000_01B3
+      }
+    } else {
+      let tail: UInt64
+      if count >= 4 {
+        tail = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
+      } else {
+        tail = UInt64(start[0]) | UInt64(start[count >> 1]) << 8 | UInt64(start[count - 1]) << 16
+      }
+      high = tail
       hash = (hash ^ tail) &* 0x100_0000_01B3
     }
-    return mix(hash)
+    return (mix(hash), high & 0x8080_8080_8080_8080 == 0)
   }
 }

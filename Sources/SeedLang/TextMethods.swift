@@ -39,10 +39,15 @@ extension TextBytes {
     return pieces
   }
 
-  /// The text with every occurrence of `target`, which is not empty, replaced, left to right.
-  func replacing(_ target: TextBytes, with replacement: TextBytes) throws -> String {
+  /// The text with every occurrence of `target`, which is not empty, replaced, left to right;
+  /// `firstMatch`, when given, is where `find` found the first one.
+  func replacing(_ target: TextBytes, with replacement: TextBytes, firstMatch: Int? = nil) throws -> String {
     var matches: [Int] = []
     var from = 0
+    if let firstMatch {
+      matches.append(firstMatch)
+      from = firstMatch + target.count
+    }
     while let at = find(target, from: from) {
       matches.append(at)
       from = at + target.count
@@ -74,8 +79,11 @@ extension TextBytes {
   func whitespaceSeparatedWords() -> [Value]? {
     var words: [Value] = []
     guard let base = bytes.baseAddress else { return words }
+    let standalone = StandaloneScalars.bits
     var wordStart = -1
+    var wordIsASCII = true
     var offset = 0
+    func word(_ from: Int, _ to: Int) -> Value { .string(wordIsASCII ? asciiText(from, to) : text(from, to)) }
     while offset < count {
       let byte = base[offset]
       var length = 1
@@ -84,19 +92,23 @@ extension TextBytes {
         space = TextBytes.isASCIIWhitespace(byte)
       } else {
         let (scalar, scalarLength) = TextBytes.decode(base + offset)
-        guard StandaloneScalars.contains(scalar) else { return nil }
+        guard StandaloneScalars.contains(scalar, in: standalone) else { return nil }
         space = TextBytes.isWhitespace(scalar)
         length = scalarLength
       }
       if space {
-        if wordStart >= 0 { words.append(.string(text(wordStart, offset))) }
+        if wordStart >= 0 { words.append(word(wordStart, offset)) }
         wordStart = -1
-      } else if wordStart < 0 {
-        wordStart = offset
+      } else {
+        if wordStart < 0 {
+          wordStart = offset
+          wordIsASCII = true
+        }
+        if byte >= 0x80 { wordIsASCII = false }
       }
       offset += length
     }
-    if wordStart >= 0 { words.append(.string(text(wordStart, count))) }
+    if wordStart >= 0 { words.append(word(wordStart, count)) }
     return words
   }
 

@@ -128,6 +128,18 @@ final class TextBytesTests: XCTestCase {
       XCTAssertEqual(Array(CaseMapping.upper(bytes).utf8), Array(text.uppercased().utf8))
       XCTAssertEqual(Array(CaseMapping.lower(bytes).utf8), Array(text.lowercased().utf8))
     }
+    // Runs of ASCII of every length between other scalars, so that the scalar falls at each
+    // byte of an eight-byte word, and mappings that grow in the last bytes of the room.
+    for other in ["é", "п", "ß", "東", "ŉ", "👍🏽", "e\u{301}"] {
+      for run in 0..<18 {
+        let ascii = String("aBcDeFgHiJkLmNoPqRsT".prefix(run))
+        let text = String(repeating: ascii + other, count: 5) + ascii
+        text.withTextBytes { bytes in
+          XCTAssertEqual(Array(CaseMapping.upper(bytes).utf8), Array(text.uppercased().utf8), text)
+          XCTAssertEqual(Array(CaseMapping.lower(bytes).utf8), Array(text.lowercased().utf8), text)
+        }
+      }
+    }
     // Text that grows by more than an eighth when mapped takes the measured way.
     let growing = String(repeating: "ΐŉ", count: 50)
     growing.withTextBytes { bytes in
