@@ -12,12 +12,7 @@ extension JSONValue {
   }
 
   private func write(to out: inout [UInt8], indent: Int?, level: Int, sortedKeys: Bool) {
-    /// A line break and the indentation of `level`, when indenting.
-    func breakLine(_ out: inout [UInt8], _ level: Int) {
-      guard let indent else { return }
-      out.append(UInt8(ascii: "\n"))
-      out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
-    }
+    func breakLine(_ out: inout [UInt8], _ level: Int) { JSONValue.breakLine(&out, indent: indent, level: level) }
     switch self {
     case .null: out.append(contentsOf: "null".utf8)
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -52,6 +47,14 @@ extension JSONValue {
   }
 
   /// A string as a JSON string literal.
+  /// A line break and the indentation of `level` when indenting (`indent` spaces a level),
+  /// else nothing: what separates members in a writer's output.
+  public static func breakLine(_ out: inout [UInt8], indent: Int?, level: Int) {
+    guard let indent else { return }
+    out.append(UInt8(ascii: "\n"))
+    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
+  }
+
   public static func quote(_ s: String) -> String {
     var out: [UInt8] = []
     quote(s, into: &out)

@@ -148,18 +148,28 @@ final class CaseMapping: @unchecked Sendable {
       let (scalar, scalarLength) = TextBytes.decode(base + offset)
       let entry = self.entry(scalar)
       if entry & CaseMapping.long != 0 {
-        let bytes = longMappings[Int(entry ^ CaseMapping.long)]
-        guard written + bytes.count <= capacity else { return nil }
-        for byte in bytes {
-          target[written] = byte
-          written += 1
-        }
+        guard let end = writeLong(entry, into: target, at: written, capacity: capacity) else { return nil }
+        written = end
       } else {
         written += CaseMapping.encode(entry, at: target + written)
       }
       offset += scalarLength
     }
     return written
+  }
+
+  /// Writes the mapping of a scalar that maps to several (`ß` to `SS`) at `written`; where
+  /// the written bytes end, or nil when they would pass `capacity`.
+  @inline(__always)
+  private func writeLong(_ entry: UInt32, into target: UnsafeMutablePointer<UInt8>, at written: Int, capacity: Int) -> Int? {
+    let bytes = longMappings[Int(entry ^ CaseMapping.long)]
+    guard written + bytes.count <= capacity else { return nil }
+    var end = written
+    for byte in bytes {
+      target[end] = byte
+      end += 1
+    }
+    return end
   }
 
   /// The end of `write`, where fewer than eight bytes of room are left: one scalar at a time,
@@ -178,12 +188,8 @@ final class CaseMapping: @unchecked Sendable {
       } else {
         let entry = self.entry(scalar)
         if entry & CaseMapping.long != 0 {
-          let bytes = longMappings[Int(entry ^ CaseMapping.long)]
-          guard written + bytes.count <= capacity else { return nil }
-          for byte in bytes {
-            target[written] = byte
-            written += 1
-          }
+          guard let end = writeLong(entry, into: target, at: written, capacity: capacity) else { return nil }
+          written = end
         } else {
           guard written + CaseMapping.utf8Length(entry) <= capacity else { return nil }
           written += CaseMapping.encode(entry, at: target + written)

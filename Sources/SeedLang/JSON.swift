@@ -43,11 +43,7 @@ public enum JSON {
     guard level <= JSONValue.maxDepth else {
       throw RuntimeFailure("cannot encode as JSON: nested more than \(JSONValue.maxDepth) levels (does a list contain itself?)")
     }
-    func breakLine(_ out: inout [UInt8], _ level: Int) {
-      guard let indent else { return }
-      out.append(UInt8(ascii: "\n"))
-      out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
-    }
+    func breakLine(_ out: inout [UInt8], _ level: Int) { JSONValue.breakLine(&out, indent: indent, level: level) }
     switch value {
     case .nil: out.append(contentsOf: "null".utf8)
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
