@@ -68,6 +68,34 @@ final class LocalBackendTests: XCTestCase {
     XCTAssertTrue(outcome.stdout.contains("Model                       | gemma-3-270m-q4_k_m (asked for gpt-4o-mini)"), outcome.stdout)
   }
 
+  /// A seeded chat's answer does not depend on what the server was asked before it: sent
+  /// first after the server starts, after itself, and after a prompt sharing only its
+  /// beginning, it is the same (the server used to reuse the previous prompt's evaluated
+  /// tokens, and the first send after a start differed from the next ones).
+  func testASeededAnswerDoesNotDependOnTheRequestsBeforeIt() throws {
+    try requireLocalModel()
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-order-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let script = folder.appendingPathComponent("order.seed")
+    try Data(
+      """
+      let prompt = "Generate a short excerpt of news about a journey to Mars."
+      func ask(text) { return chat(text, seed: 123, temperature: 0, max_tokens: 24).content }
+      let first = ask(prompt)
+      let again = ask(prompt)
+      let other = ask("Generate a short excerpt of news about a cat.")
+      let after = ask(prompt)
+      print(first == again, first == after, first != other)
+      print(first)
+
+      """.utf8
+    ).write(to: script)
+    let outcome = try run(["run", script.path, "--backend", "local"], in: folder)
+    XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    XCTAssertTrue(outcome.stdout.hasPrefix("true true true\n"), outcome.stdout)
+  }
+
   func testTheServerStopsWhenSeednbIsKilled() throws {
     try assertServerStops(after: SIGKILL)
   }

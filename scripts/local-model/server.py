@@ -11,6 +11,11 @@ Run by seednb from the cache folder that scripts/setup-local-model fills. Differ
 - Answers carry a system_fingerprint derived from the model file's SHA-256, the
   llama-cpp-python version and the settings that shape outputs, which llama-cpp-python
   does not send; any change of those shows up as a new fingerprint.
+- Every chat evaluates its whole prompt. llama-cpp-python keeps the last prompt's tokens and
+  evaluates only what follows the prefix a new prompt shares with it; evaluated in other
+  batches, the same prompt gives other floating-point sums, and a seeded request's answer
+  then depends on what was asked before it (the first send after a start differed from the
+  next ones).
 - It exits when its standard input closes, so it never outlives the seednb that started it.
 """
 import argparse
@@ -93,6 +98,9 @@ class LocalProxy(LlamaProxy):
     def __call__(self, model=None):
         if model == EMBEDDING_MODEL or (model and "embed" in model):
             return self._embedding
+        # Forget the previous prompt, so that nothing of it is reused (see the top). The
+        # server calls this with its lock held, once per request.
+        self._chat.reset()
         return self._chat
 
     def __iter__(self):
@@ -124,7 +132,8 @@ def main():
 
     # Whatever shapes the text a seed produces belongs in the fingerprint.
     settings = {"chat_format": "seednb-plain", "n_ctx": args.n_ctx, "n_threads": args.n_threads,
-                "embedding_pooling": "mean", "embedding_batch": "one input at a time"}
+                "embedding_pooling": "mean", "embedding_batch": "one input at a time",
+                "prompt_reuse": "none"}
     system_fingerprint = fingerprint(args.model_sha256, settings)
     # seednb reads this file to tell, without starting the server, whether cached answers
     # still match the backend.
