@@ -19,6 +19,13 @@ final class LocalBackendTests: XCTestCase {
     }
   }
 
+  /// A new empty folder under the system's temporary one, named after `prefix`.
+  static func temporaryFolder(_ prefix: String) throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+  }
+
   /// Runs seednb in a folder of its own with no OpenAI settings at all, as on a machine
   /// without key or network.
   func run(_ arguments: [String], in folder: URL) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -38,8 +45,7 @@ final class LocalBackendTests: XCTestCase {
   func testTheCookbookNotebookIsReproducibleOnTheLocalModel() throws {
     try requireLocalModel()
     // A copy, so that its cache starts empty and is not left in the repository.
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-cookbook-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try LocalBackendTests.temporaryFolder("seednb-cookbook")
     defer { try? FileManager.default.removeItem(at: folder) }
     let notebook = folder.appendingPathComponent("reproducible-outputs.seednb")
     try FileManager.default.copyItem(
@@ -74,8 +80,7 @@ final class LocalBackendTests: XCTestCase {
   /// tokens, and the first send after a start differed from the next ones).
   func testASeededAnswerDoesNotDependOnTheRequestsBeforeIt() throws {
     try requireLocalModel()
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-order-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try LocalBackendTests.temporaryFolder("seednb-order")
     defer { try? FileManager.default.removeItem(at: folder) }
     let script = folder.appendingPathComponent("order.seed")
     try Data(
@@ -108,8 +113,7 @@ final class LocalBackendTests: XCTestCase {
   /// server to be gone.
   func assertServerStops(after signal: Int32, file: StaticString = #filePath, line: UInt = #line) throws {
     try requireLocalModel()
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seednb-kill-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try LocalBackendTests.temporaryFolder("seednb-kill")
     defer { try? FileManager.default.removeItem(at: folder) }
     let notebook = folder.appendingPathComponent("long.seednb")
     try "```seed\nprint(chat(\"hi\", max_tokens: 2).model)\nwhile true { }\n```\n".write(to: notebook, atomically: true, encoding: .utf8)
