@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import SeedJSON
 import SeedNotebook
-import SeedRemoteCache
 import SeedRender
 
 struct SweepCommand: ParsableCommand {
@@ -59,22 +58,17 @@ struct SweepCommand: ParsableCommand {
     do {
       grid = try ParameterGrid(parameters)
       runs = try SweepRun.plan(grid: grid, notebook: notebook)
-      _ = try Backend.choose(
-        flag: options.backend, frontMatter: LoadedNotebook(path: notebook, overrides: []).notebook.frontMatter?.backend)
-      _ = try options.remote.settings.client(environment: ProcessEnvironment.current)
     } catch let failure as ParameterGrid.Failure {
       terminal.err("seednb: \(failure.description)\n")
       throw ExitCode(ExitStatus.usage)
     } catch let failure as LoadedNotebook.Failure {
       terminal.err(failure.message + "\n")
       throw ExitCode(ExitStatus.usage)
-    } catch let error as Backend.UnknownBackend {
-      terminal.err(error.description + "\n")
-      throw ExitCode(ExitStatus.usage)
-    } catch let invalid as RemoteCacheSettings.Invalid {
-      terminal.err("seednb: \(invalid.description)\n")
-      throw ExitCode(ExitStatus.usage)
     }
+    // What each run would refuse, refused once before any runs.
+    _ = try LoadedNotebook.withBackend(
+      path: notebook, overrides: [], backendFlag: options.backend, terminal: terminal, allowedSecrets: options.allowedSecrets)
+    _ = try options.remote.settings.layer(terminal: terminal)
     do {
       try FileManager.default.createDirectory(atPath: reportDir, withIntermediateDirectories: true)
     } catch {
