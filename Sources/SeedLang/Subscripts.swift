@@ -161,17 +161,8 @@ enum Members {
 
   static func get(_ value: Value, _ name: String) throws -> Value {
     if case .dict(let dict) = value, let entry = dict[name] { return entry }
+    if let property = CollectionProperty(rawValue: name), let found = try get(value, property) { return found }
     switch (value, name) {
-    case (.list(let list), "count"): return .int(list.items.count)
-    case (.list(let list), "isEmpty"): return .bool(list.items.isEmpty)
-    case (.list(let list), "first"): return list.items.first ?? .nil
-    case (.list(let list), "last"): return list.items.last ?? .nil
-    case (.string(let string), "count"): return .int(string.characterCount)
-    case (.string(let string), "isEmpty"): return .bool(string.isEmpty)
-    case (.dict(let dict), "count"): return .int(dict.entries.count)
-    case (.dict(let dict), "isEmpty"): return .bool(dict.entries.isEmpty)
-    case (.vector(let vector), "count"): return .int(vector.items.count)
-    case (.range(let low, let high), "count"): return .int(try Subscripts.count(low: low, high: high))
     case (.range(let low, _), "lowerBound"): return .int(low)
     case (.range(_, let high), "upperBound"): return .int(high)
     case (.secret(let secret), "name"): return .string(secret.name)
