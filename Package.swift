@@ -51,7 +51,6 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
         .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "GRDB", package: "GRDB.swift"),
-        "CMessageDigest",
       ]
     ),
     // Markdown and self-contained HTML reports from a notebook's stored results.

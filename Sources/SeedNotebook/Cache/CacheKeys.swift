@@ -1,20 +1,15 @@
-import CMessageDigest
 import Foundation
 import SeedJSON
 import SeedLLM
+import SeedRemoteCache
 
 /// The keys of the cache: SHA-256 hex digests of what must match for an entry to be reused.
 /// No key ever includes an API key; a call sent with a key of its own (`api_key: secret("NAME")`)
 /// has the key's name in its request key.
 enum CacheKeys {
-  static func sha256(_ text: String) -> String {
-    var text = text
-    return text.withUTF8 { bytes in
-      var hex = [CChar](repeating: 0, count: 65)
-      seednb_sha256_hex(bytes.baseAddress, bytes.count, &hex)
-      return String(cString: hex)
-    }
-  }
+  /// The SHA-256 of the text's UTF-8, in hex: the remote cache's content address, so that
+  /// both name the same bytes alike.
+  static func sha256(_ text: String) -> String { RemoteCache.sha256(Data(text.utf8)) }
 
   /// The source without what cannot change its meaning: trailing spaces, blank lines at the
   /// ends, and the kind of line break.
