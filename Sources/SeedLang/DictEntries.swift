@@ -59,8 +59,8 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   /// The value of a name's key, found with the hash the name keeps.
   subscript(name: NameKey) -> Value? {
     mutating get {
-    guard let slot = find(name.key, hash: name.hash).slot else { return nil }
-    return entries[Int(index[slot])]?.value
+      guard let slot = find(name.key, hash: name.hash).slot else { return nil }
+      return entries[Int(index[slot])]?.value
     }
   }
 

@@ -40,16 +40,14 @@ public enum JSON {
   /// Writes a value nested `level` deep; as in `json(of:depth:)`, every value, scalars
   /// included, counts toward the depth limit.
   private static func write(_ value: Value, to out: inout [UInt8], indent: Int?, level: Int) throws {
-    guard level <= JSONValue.maxDepth else {
-      throw RuntimeFailure("cannot encode as JSON: nested more than \(JSONValue.maxDepth) levels (does a list contain itself?)")
-    }
+    try checkDepth(level)
     func breakLine(_ out: inout [UInt8], _ level: Int) { JSONValue.breakLine(&out, indent: indent, level: level) }
     switch value {
     case .nil: out.append(contentsOf: "null".utf8)
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
     case .int(let i): String.withDecimal(i) { out.append(contentsOf: $0) }
     case .float(let f):
-      guard f.isFinite else { throw RuntimeFailure("cannot encode \(Value.formatFloat(f)) as JSON") }
+      try checkFinite(f)
       out.append(contentsOf: f.description.utf8)
     case .string(let s): JSONValue.quote(s, into: &out)
     case .list(let list):
@@ -65,9 +63,7 @@ public enum JSON {
     case .vector(let vector):
       try write(.list(ListObject(vector.items.map { .float($0) })), to: &out, indent: indent, level: level)
     case .range(let low, let high):
-      guard try Subscripts.count(low: low, high: high) <= 10_000_000 else {
-        throw RuntimeFailure("cannot encode the range \(low)..<\(high) as JSON: it has more than 10,000,000 items")
-      }
+      try checkListable(low, high)
       try write(.list(ListObject((low..<high).map { .int($0) })), to: &out, indent: indent, level: level)
     case .dict(let dict):
       if dict.entries.isEmpty { out.append(contentsOf: "{}".utf8); return }
@@ -90,33 +86,54 @@ public enum JSON {
       }
       breakLine(&out, level)
       out.append(UInt8(ascii: "}"))
-    case .closure, .builtin, .output, .box:
-      throw RuntimeFailure("cannot encode \(value.aTypeName) as JSON")
-    case .secret:
-      throw RuntimeFailure("cannot encode a secret as JSON: its text is only for the functions that take one")
+    case .closure, .builtin, .output, .box, .secret:
+      throw unencodable(value)
     }
+  }
+
+  // The failures of both ways of encoding, `write` and `json(of:)`.
+
+  private static func checkDepth(_ depth: Int) throws {
+    guard depth <= JSONValue.maxDepth else {
+      throw RuntimeFailure("cannot encode as JSON: nested more than \(JSONValue.maxDepth) levels (does a list contain itself?)")
+    }
+  }
+
+  private static func checkFinite(_ f: Double) throws {
+    guard f.isFinite else { throw RuntimeFailure("cannot encode \(Value.formatFloat(f)) as JSON") }
+  }
+
+  /// A range is written as the list of its ints, up to a length.
+  private static func checkListable(_ low: Int, _ high: Int) throws {
+    guard try Subscripts.count(low: low, high: high) <= 10_000_000 else {
+      throw RuntimeFailure("cannot encode the range \(low)..<\(high) as JSON: it has more than 10,000,000 items")
+    }
+  }
+
+  /// The failure for a value JSON has no form for: a function, an output, a secret.
+  private static func unencodable(_ value: Value) -> RuntimeFailure {
+    if case .secret = value {
+      return RuntimeFailure("cannot encode a secret as JSON: its text is only for the functions that take one")
+    }
+    return RuntimeFailure("cannot encode \(value.aTypeName) as JSON")
   }
 
   /// The JSON document of a value; functions, outputs and non-finite floats have none.
   public static func json(of value: Value, depth: Int = 0) throws -> JSONValue {
-    guard depth <= JSONValue.maxDepth else {
-      throw RuntimeFailure("cannot encode as JSON: nested more than \(JSONValue.maxDepth) levels (does a list contain itself?)")
-    }
+    try checkDepth(depth)
     switch value {
     case .nil: return .null
     case .bool(let b): return .bool(b)
     case .int(let i): return .int(i)
     case .float(let f):
-      guard f.isFinite else { throw RuntimeFailure("cannot encode \(Value.formatFloat(f)) as JSON") }
+      try checkFinite(f)
       return .double(f)
     case .string(let s): return .string(s)
     case .list(let list): return .array(try list.items.map { try json(of: $0, depth: depth + 1) })
     case .vector(let vector):
       return .array(try vector.items.map { try json(of: .float($0), depth: depth + 1) })
     case .range(let low, let high):
-      guard try Subscripts.count(low: low, high: high) <= 10_000_000 else {
-        throw RuntimeFailure("cannot encode the range \(low)..<\(high) as JSON: it has more than 10,000,000 items")
-      }
+      try checkListable(low, high)
       return .array((low..<high).map { .int($0) })
     case .dict(let dict):
       // JSON keys are strings; other keys are written as their text, as Python's json does.
@@ -124,10 +141,8 @@ public enum JSON {
         try dict.entries.map { key, item in
           JSONValue.Member(key: key.value.description, value: try json(of: item, depth: depth + 1))
         })
-    case .closure, .builtin, .output, .box:
-      throw RuntimeFailure("cannot encode \(value.aTypeName) as JSON")
-    case .secret:
-      throw RuntimeFailure("cannot encode a secret as JSON: its text is only for the functions that take one")
+    case .closure, .builtin, .output, .box, .secret:
+      throw unencodable(value)
     }
   }
 }
