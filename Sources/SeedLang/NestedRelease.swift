@@ -6,12 +6,16 @@
 /// capturing the one before (both found by fuzzing). Instead, a list, dict or box being freed
 /// hands what it holds to a work list, and the work list is drained in a loop: each container
 /// that nothing else holds gives up its contents to the list before it dies, so no deinit recurses.
+///
+/// The work list is a stack of item arrays, each taken whole out of the container that held
+/// it: freeing a tree moves each list's array once, instead of copying its items one by one
+/// into a list of pending values (a retain and a release each, and a new array per list).
 enum NestedRelease {
   static func release(_ items: inout [Value]) {
     guard items.contains(where: \.mayNest) else { return }
-    var pending = items
-    items = []
-    drain(&pending)
+    var taken: [Value] = []
+    swap(&taken, &items)
+    drain(&taken)
   }
 
   static func release(_ entries: inout DictEntries) {
@@ -24,34 +28,51 @@ enum NestedRelease {
 
   static func release(_ value: inout Value) {
     guard value.mayNest else { return }
-    var pending = [value]
-    value = .nil
+    var pending: [Value] = [.nil]
+    swap(&pending[0], &value)
     drain(&pending)
   }
 
-  private static func drain(_ pending: inout [Value]) {
-    while !pending.isEmpty {
+  /// Frees the values of `current`, and what they hold, in a loop; `current` is left empty.
+  private static func drain(_ current: inout [Value]) {
+    // The arrays still to free when `current` is done; empty (not allocated) for a list of
+    // scalars or of containers that hold none.
+    var waiting: [[Value]] = []
+    while true {
+      guard !current.isEmpty else {
+        guard let next = waiting.popLast() else { return }
+        current = next
+        continue
+      }
       // The object is taken out of the value before its uniqueness is checked: a pattern
       // binding would hold a second reference and make every container look shared.
-      var container = pending.removeLast().container
+      var container = current.removeLast().container
       // Shared elsewhere, a container is not freed now, and nothing below it either.
-      guard isKnownUniquelyReferenced(&container) else { continue }
-      switch container {
-      case let list as ListObject:
-        pending += list.items.filter(\.mayNest)
-        list.items = []
-      case let dict as DictObject:
-        dict.entries.appendValues(where: \.mayNest, to: &pending)
+      guard isKnownUniquelyReferenced(&container), let object = container else { continue }
+      // Each container type is final, so its type identifies it without a dynamic cast.
+      var taken: [Value] = []
+      switch ObjectIdentifier(type(of: object)) {
+      case ObjectIdentifier(ListObject.self):
+        let list = unsafeDowncast(object, to: ListObject.self)
+        guard list.items.contains(where: \.mayNest) else { continue }
+        swap(&taken, &list.items)
+      case ObjectIdentifier(DictObject.self):
+        let dict = unsafeDowncast(object, to: DictObject.self)
+        dict.entries.appendValues(where: \.mayNest, to: &taken)
         dict.entries = [:]
-      case let box as Box:
-        if box.value.mayNest { pending.append(box.value) }
-        box.value = .nil
-      case let closure as Closure:
+      case ObjectIdentifier(Box.self):
+        let box = unsafeDowncast(object, to: Box.self)
+        guard box.value.mayNest else { continue }
+        taken = [.nil]
+        swap(&taken[0], &box.value)
+      case ObjectIdentifier(Closure.self):
         // A closure's captures cannot be emptied; held here, they outlive it instead.
-        pending += closure.captures.map(Value.box)
+        taken = unsafeDowncast(object, to: Closure.self).captures.map(Value.box)
       default:
-        break
+        continue
       }
+      swap(&current, &taken)
+      if !taken.isEmpty { waiting.append(taken) }
     }
   }
 }
