@@ -266,9 +266,26 @@ enum FastPath {
     }
   }
 
+  /// The other side of a comparison with the literal nil; nil when neither side is one.
+  private static func nilComparand(_ left: Operand, _ right: Operand) -> Operand? {
+    if case .constant(.nil) = right { return left }
+    if case .constant(.nil) = left { return right }
+    return nil
+  }
+
   static func comparison<Op: ComparisonKernel>(
     _: Op.Type, _ left: Operand, _ right: Operand, slow: @escaping (Value, Value) throws -> Bool
   ) -> (Frame) throws -> Bool {
+    // `x == nil` and `x != nil`: only nil equals nil, and equality with nil cannot fail, so
+    // the test is the value's case, with no operator called.
+    if Op.op == .equal || Op.op == .notEqual, let other = nilComparand(left, right) {
+      let whenNil = Op.op == .equal
+      if case .slot(let i) = other {
+        return { frame in frame.slots[i].isNil == whenNil }
+      }
+      let value = other.evaluate
+      return { frame in try value(frame).isNil == whenNil }
+    }
     switch (left, right) {
     case (.slot(let i), .constant(.int(let k))):
       return { frame in

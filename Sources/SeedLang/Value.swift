@@ -48,6 +48,12 @@ public enum Value {
     }
   }
 
+  @inline(__always)
+  var isNil: Bool {
+    if case .nil = self { return true }
+    return false
+  }
+
   /// The type name with its article, for messages: "an int", "a list".
   public var aTypeName: String {
     let name = typeName
