@@ -362,6 +362,27 @@ final class Emitter {
       return variable(name, binding, loc)
     case .list(let items, _):
       let values = items.map { CompiledExpression(evaluate: expression($0)) }
+      // A pair or a triple, as trees and records are built, holds its closures directly and
+      // makes its array at its size in one step, with no loop over an array of closures.
+      switch values.count {
+      case 0: return { _ in .list(ListObject([])) }
+      case 1:
+        let a = values[0].evaluate
+        return { frame in .list(ListObject([try a(frame)])) }
+      case 2:
+        let a = values[0].evaluate, b = values[1].evaluate
+        return { frame in
+          let first = try a(frame)
+          return .list(ListObject([first, try b(frame)]))
+        }
+      case 3:
+        let a = values[0].evaluate, b = values[1].evaluate, c = values[2].evaluate
+        return { frame in
+          let first = try a(frame), second = try b(frame)
+          return .list(ListObject([first, second, try c(frame)]))
+        }
+      default: break
+      }
       return { frame in
         var out: [Value] = []
         out.reserveCapacity(values.count)
