@@ -489,8 +489,8 @@ final class Emitter {
         }
       }
     case .methodCall(let receiverExpr, let name, let arguments, let loc):
-      let receiver = expression(receiverExpr), dispatch = methodDispatch(name, arguments, location(loc)), handle = handle
-      return { frame in try handle.with { interpreter in try dispatch(try receiver(frame), interpreter, frame) } }
+      let receiver = expression(receiverExpr), site = methodCallSite(name, arguments, location(loc)), handle = handle
+      return { frame in try handle.with { interpreter in try site.call(try receiver(frame), interpreter, frame) } }
     case .member(let objectExpr, let name, let loc):
       let object = expression(objectExpr), at = location(loc), key = NameKey(name)
       return { frame in
@@ -628,67 +628,12 @@ final class Emitter {
     }
   }
 
-  /// Calls the method `name` on a receiver already evaluated: a function stored in a dict
-  /// under `name`, else the method of the receiver's type.
-  func methodDispatch(_ name: String, _ arguments: [ResolvedArgument], _ at: SourceLocation) -> (Value, Interpreter, Frame) throws -> Value {
-    let values = arguments.map { CompiledExpression(evaluate: expression($0.value)) }
-    let labels = Emitter.labels(arguments)
-    // The method of each type is found once, here; the tables are complete before any
-    // notebook code compiles.
-    let methods = interpreter.methods
-    let listMethod = methods.list[name], stringMethod = methods.string[name], dictMethod = methods.dict[name]
-    let vectorMethod = methods.vector[name], rangeMethod = methods.range[name]
-    let nameKey = NameKey(name)
-    // A native method called with positional arguments only has nothing to reorder or check,
-    // so it is run directly.
-    func native(_ method: Value?) -> NativeMethod? {
-      guard labels == nil, case .builtin(let builtin)? = method else { return nil }
-      return builtin.method
-    }
-    let listNative = native(listMethod), stringNative = native(stringMethod), dictNative = native(dictMethod)
-    return { object, interpreter, frame in
-      let method: Value?
-      switch object {
-      case .list:
-        if let listNative { return try Emitter.callNative(listNative, name, object, values, interpreter, frame, at) }
-        method = listMethod
-      case .string:
-        if let stringNative { return try Emitter.callNative(stringNative, name, object, values, interpreter, frame, at) }
-        method = stringMethod
-      case .dict(let dict):
-        if let stored = dict.entries[nameKey] {
-          return try Emitter.callWithStackArguments(interpreter, stored, receiver: nil, values, labels, frame, at)
-        }
-        if let dictNative { return try Emitter.callNative(dictNative, name, object, values, interpreter, frame, at) }
-        method = dictMethod
-      case .vector: method = vectorMethod
-      case .range: method = rangeMethod
-      default: method = nil
-      }
-      guard let method else { throw Diagnostic(.runtime, methods.missing(name, for: object), at: at) }
-      return try Emitter.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
-    }
-  }
-
-  /// Runs a native method on positional arguments evaluated onto the value stack; errors are
-  /// reported as a call of the builtin method would report them.
-  static func callNative(
-    _ body: NativeMethod, _ name: String, _ receiver: Value, _ values: [CompiledExpression], _ interpreter: Interpreter,
-    _ frame: Frame, _ at: SourceLocation
-  ) throws -> Value {
-    let count = values.count
-    return try interpreter.withStackSlots(count, at: at) { base in
-      for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
-      var arguments = Arguments(interpreter: interpreter, values: base, count: count, labels: nil, function: name)
-      do {
-        return try body.call(receiver, &arguments)
-      } catch let failure as RuntimeFailure {
-        throw Diagnostic(.runtime, failure.message, at: at)
-      } catch var diagnostic as Diagnostic {
-        diagnostic.addCall(.init(function: name, location: at))
-        throw diagnostic
-      }
-    }
+  /// The call site of `receiver.name(arguments)`, which finds the method once for each type
+  /// of receiver (`MethodCallSite`).
+  func methodCallSite(_ name: String, _ arguments: [ResolvedArgument], _ at: SourceLocation) -> MethodCallSite {
+    MethodCallSite(
+      name: name, arguments: arguments.map { CompiledExpression(evaluate: expression($0.value)) }, labels: Emitter.labels(arguments),
+      at: at, methods: interpreter.methods)
   }
 }
 

@@ -397,11 +397,11 @@ enum Specialisations {
       arguments[0].label == nil, emitter.interpreter.methods.list["append"] != nil
     else { return nil }
     let receiver = emitter.operand(receiverExpr), item = emitter.expression(arguments[0].value)
-    let other = emitter.methodDispatch("append", arguments, emitter.location(loc)), handle = emitter.handle
+    let other = emitter.methodCallSite("append", arguments, emitter.location(loc)), handle = emitter.handle
     if case .slot(let slot) = receiver {
       return { frame in
         try handle.with { interpreter in
-          guard case .list(let list) = frame.slots[slot] else { return try other(frame.slots[slot], interpreter, frame) }
+          guard case .list(let list) = frame.slots[slot] else { return try other.call(frame.slots[slot], interpreter, frame) }
           list.items.append(try item(frame))
           return .nil
         }
@@ -411,7 +411,7 @@ enum Specialisations {
     return { frame in
       try handle.with { interpreter in
         let object = inPlace ? try receiver.value(in: frame) : try evaluate(frame)
-        guard case .list(let list) = object else { return try other(object, interpreter, frame) }
+        guard case .list(let list) = object else { return try other.call(object, interpreter, frame) }
         list.items.append(try item(frame))
         return .nil
       }
@@ -423,8 +423,8 @@ enum Specialisations {
     guard case .methodCall(let receiverExpr, let name, let arguments, let loc) = expr else { return nil }
     let receiver = emitter.operand(receiverExpr)
     guard receiver.isInPlace else { return nil }
-    let dispatch = emitter.methodDispatch(name, arguments, emitter.location(loc)), handle = emitter.handle
-    return { frame in try handle.with { interpreter in try dispatch(try receiver.value(in: frame), interpreter, frame) } }
+    let site = emitter.methodCallSite(name, arguments, emitter.location(loc)), handle = emitter.handle
+    return { frame in try handle.with { interpreter in try site.call(try receiver.value(in: frame), interpreter, frame) } }
   }
 
   // MARK: - Statements

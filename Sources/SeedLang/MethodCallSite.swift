@@ -1,0 +1,105 @@
+/// A method call as written, `x.name(a, b)`: the code of its arguments, and the method each
+/// type of receiver has under the name, found once when the call is compiled (the method
+/// tables are complete before any notebook code compiles). A call switches on the receiver's
+/// type and runs what it finds; only a dict is asked, each time, for a function stored under
+/// the name, which is called instead of its method.
+///
+/// Compiled code holds the site itself: one reference, where a closure capturing each of
+/// these fields would unpack them all on every call.
+final class MethodCallSite {
+  let name: String
+  private let nameKey: NameKey
+  private let values: [CompiledExpression]
+  private let labels: [String?]?
+  private let at: SourceLocation
+  private let methods: MethodTables
+  private let listMethod: Value?, stringMethod: Value?, dictMethod: Value?, vectorMethod: Value?, rangeMethod: Value?
+  /// The native bodies of the list, string and dict methods, for a call with positional
+  /// arguments only: there is nothing to reorder or check, so they are run directly.
+  private let listNative: NativeMethod?, stringNative: NativeMethod?, dictNative: NativeMethod?
+  /// The argument of a call with one, held directly: read from `values`, its closure would
+  /// be retained and released on every call.
+  private let onlyArgument: Evaluate
+
+  init(name: String, arguments values: [CompiledExpression], labels: [String?]?, at: SourceLocation, methods: MethodTables) {
+    self.name = name
+    nameKey = NameKey(name)
+    self.values = values
+    self.labels = labels
+    self.at = at
+    self.methods = methods
+    listMethod = methods.list[name]
+    stringMethod = methods.string[name]
+    dictMethod = methods.dict[name]
+    vectorMethod = methods.vector[name]
+    rangeMethod = methods.range[name]
+    func native(_ method: Value?) -> NativeMethod? {
+      guard labels == nil, case .builtin(let builtin)? = method else { return nil }
+      return builtin.method
+    }
+    listNative = native(listMethod)
+    stringNative = native(stringMethod)
+    dictNative = native(dictMethod)
+    onlyArgument = values.count == 1 ? values[0].evaluate : { _ in .nil }
+  }
+
+  /// Calls the method on a receiver already evaluated: a function stored in a dict under the
+  /// name, else the method of the receiver's type.
+  func call(_ object: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
+    let method: Value?
+    switch object {
+    case .list:
+      if let listNative { return try callNative(listNative, object, interpreter, frame) }
+      method = listMethod
+    case .string:
+      if let stringNative { return try callNative(stringNative, object, interpreter, frame) }
+      method = stringMethod
+    case .dict(let dict):
+      if let stored = dict.entries[nameKey] {
+        return try Emitter.callWithStackArguments(interpreter, stored, receiver: nil, values, labels, frame, at)
+      }
+      if let dictNative { return try callNative(dictNative, object, interpreter, frame) }
+      method = dictMethod
+    case .vector: method = vectorMethod
+    case .range: method = rangeMethod
+    default: method = nil
+    }
+    guard let method else { throw Diagnostic(.runtime, methods.missing(name, for: object), at: at) }
+    return try Emitter.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
+  }
+
+  /// Runs a native method on positional arguments. None or one, as most methods take, are
+  /// held in a local rather than on the value stack, which would be reserved and cleared.
+  private func callNative(_ body: NativeMethod, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
+    switch values.count {
+    case 0:
+      var none = Value.nil
+      return try withUnsafeMutablePointer(to: &none) { try run(body, receiver, $0, count: 0, interpreter) }
+    case 1:
+      var argument = try onlyArgument(frame)
+      return try withUnsafeMutablePointer(to: &argument) { try run(body, receiver, $0, count: 1, interpreter) }
+    default:
+      let count = values.count
+      return try interpreter.withStackSlots(count, at: at) { base in
+        for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
+        return try run(body, receiver, base, count: count, interpreter)
+      }
+    }
+  }
+
+  /// Errors are reported as a call of the builtin method would report them.
+  @inline(__always)
+  private func run(
+    _ body: NativeMethod, _ receiver: Value, _ values: UnsafeMutablePointer<Value>, count: Int, _ interpreter: Interpreter
+  ) throws -> Value {
+    var arguments = Arguments(interpreter: interpreter, values: values, count: count, labels: nil, function: name)
+    do {
+      return try body.call(receiver, &arguments)
+    } catch let failure as RuntimeFailure {
+      throw Diagnostic(.runtime, failure.message, at: at)
+    } catch var diagnostic as Diagnostic {
+      diagnostic.addCall(.init(function: name, location: at))
+      throw diagnostic
+    }
+  }
+}
