@@ -35,7 +35,8 @@ enum Specialisations {
   ]
 
   static let conditions: [Specialisation<ResolvedExpr, CompiledCondition>] = [
-    condition("comparison test", "if a < b, while a < b (and <=, >, >=, ==, !=)", comparisonTest)
+    condition("item is nil", "xs[i] == nil, xs[i] != nil (either side) with xs an unboxed local", itemIsNil),
+    condition("comparison test", "if a < b, while a < b (and <=, >, >=, ==, !=)", comparisonTest),
   ]
 
   static let statements: [Specialisation<ResolvedStmt, CompiledStatement>] = [
@@ -117,6 +118,33 @@ enum Specialisations {
     guard case .binary(let op, _, _, _) = expr, !OperatorTable.isArithmetic(op) else { return nil }
     let test = emitter.condition(expr)
     return { frame in .bool(try test(frame)) }
+  }
+
+  /// `tree[0] == nil`, how trees and sparse lists are walked: the item is tested where the
+  /// list holds it, not copied out (a retain and a release). A key that is not an int in
+  /// range, or a local that is not a list, takes the general comparison, with its errors.
+  private static func itemIsNil(_ emitter: Emitter, _ expr: ResolvedExpr) -> Condition? {
+    guard case .binary(let op, let left, let right, _) = expr, op == .equal || op == .notEqual else { return nil }
+    let item: ResolvedExpr
+    if case .literal(.nil, _) = right {
+      item = left
+    } else if case .literal(.nil, _) = left {
+      item = right
+    } else {
+      return nil
+    }
+    guard case .index(.name(_, let binding, _), let indexExpr, _) = item, let listSlot = binding.plainSlot else { return nil }
+    let index = emitter.operand(indexExpr)
+    guard index.isInPlace, let general = comparisonTest(emitter, expr) else { return nil }
+    let whenNil = op == .equal
+    return { frame in
+      if case .int(let i) = try index.value(in: frame), i >= 0, let list = frame.list(at: listSlot),
+        let isNil = list._withUnsafeGuaranteedRef({ i < $0.items.count ? $0.items[i].isNil : nil })
+      {
+        return isNil == whenNil
+      }
+      return try general(frame)
+    }
   }
 
   private static func comparisonTest(_ emitter: Emitter, _ expr: ResolvedExpr) -> Condition? {
