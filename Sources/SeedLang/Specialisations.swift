@@ -37,6 +37,7 @@ enum Specialisations {
   static let conditions: [Specialisation<ResolvedExpr, CompiledCondition>] = [
     condition("item is nil", "xs[i] == nil, xs[i] != nil (either side) with xs an unboxed local", itemIsNil),
     condition("comparison test", "if a < b, while a < b (and <=, >, >=, ==, !=)", comparisonTest),
+    condition("logical test", "if !a, if a && b, while a || b, nested, with comparisons inside", logicalTest),
   ]
 
   static let statements: [Specialisation<ResolvedStmt, CompiledStatement>] = [
@@ -161,6 +162,49 @@ enum Specialisations {
       return result
     }
     return OperatorTable.specialise(op, Builder(left: emitter.operand(leftExpr), right: emitter.operand(rightExpr), slow: slow))?.test
+  }
+
+  /// `if !columns.contains(x) && !rising.contains(y)`: `!`, `&&` and `||` in a test combine
+  /// their operands' bools directly, instead of making a bool value at each level to test it
+  /// again. An operand that is a comparison or another of these is tested as a condition;
+  /// anything else is evaluated and must be a bool, with the operator's own error.
+  private static func logicalTest(_ emitter: Emitter, _ expr: ResolvedExpr) -> Condition? {
+    switch expr {
+    case .unary(.not, let operandExpr, let loc):
+      let operand = boolOperand(emitter, operandExpr, at: emitter.location(loc)) { "'!' needs a bool, got \($0.typeName)" }
+      return { frame in !(try operand(frame)) }
+    case .logical(let op, let leftExpr, let rightExpr, let loc) where op != .nilCoalescing:
+      let at = emitter.location(loc), message: (Value) -> String = { _ in "'\(op.rawValue)' needs bools on both sides" }
+      let left = boolOperand(emitter, leftExpr, at: at, message), right = boolOperand(emitter, rightExpr, at: at, message)
+      if op == .and { return { frame in try left(frame) && right(frame) } }
+      return { frame in try left(frame) || right(frame) }
+    default:
+      return nil
+    }
+  }
+
+  /// An operand of `!`, `&&` or `||` as a test; `message` says what is wrong with a value
+  /// that is not a bool.
+  private static func boolOperand(
+    _ emitter: Emitter, _ expr: ResolvedExpr, at: SourceLocation, _ message: @escaping (Value) -> String
+  ) -> Condition {
+    if alwaysBool(expr) { return emitter.condition(expr) }
+    let value = emitter.expression(expr)
+    return { frame in
+      let result = try value(frame)
+      if case .bool(let b) = result { return b }
+      throw Diagnostic(.runtime, message(result), at: at)
+    }
+  }
+
+  /// Whether an expression gives a bool whenever it does not fail: a comparison, `!`, `&&`, `||`.
+  private static func alwaysBool(_ expr: ResolvedExpr) -> Bool {
+    switch expr {
+    case .binary(let op, _, _, _): return !OperatorTable.isArithmetic(op)
+    case .unary(.not, _, _): return true
+    case .logical(let op, _, _, _): return op != .nilCoalescing
+    default: return false
+    }
   }
 
   /// `local op k` with an unboxed local and an int literal, for statements to test or
