@@ -437,8 +437,14 @@ enum Specialisations {
         (base + 3).initialize(to: try c(frame))
       }
     default:
+      // Three held directly, then the rest, each binder writing its own slots.
+      let a = values[0].evaluate, b = values[1].evaluate, c = values[2].evaluate
+      let rest = argumentBinder(Array(values.dropFirst(3)))
       return { base, frame in
-        for index in 0..<values.count { (base + 1 + index).initialize(to: try values[index].evaluate(frame)) }
+        (base + 1).initialize(to: try a(frame))
+        (base + 2).initialize(to: try b(frame))
+        (base + 3).initialize(to: try c(frame))
+        try rest(base + 3, frame)
       }
     }
   }
