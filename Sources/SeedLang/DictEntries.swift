@@ -151,6 +151,33 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     }
   }
 
+  /// The key of the first entry at `position` or after it, as `entry(from:)` walks them. Only
+  /// the field asked for is copied out of the entry, where copying the whole entry would
+  /// retain (and then release) its key and its value, as a loop over `d.keys()` or
+  /// `d.values()` would on every item.
+  @inline(__always)
+  func key(from position: inout Int) -> Value? {
+    entries.withUnsafeBufferPointer { stored in
+      while position < stored.count {
+        position += 1
+        if let key = stored[position - 1]?.key.value { return key }
+      }
+      return nil
+    }
+  }
+
+  /// The value of the first entry at `position` or after it, as `key(from:)` gives its key.
+  @inline(__always)
+  func value(from position: inout Int) -> Value? {
+    entries.withUnsafeBufferPointer { stored in
+      while position < stored.count {
+        position += 1
+        if let value = stored[position - 1]?.value { return value }
+      }
+      return nil
+    }
+  }
+
   public var underestimatedCount: Int { count }
 
   // MARK: - The table
