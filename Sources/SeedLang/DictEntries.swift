@@ -49,7 +49,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   public subscript(key: DictKey) -> Value? {
     mutating get {
       guard let slot = find(key, hash: key.fastHash).slot else { return nil }
-      return entries[Int(index[slot])]?.value
+      return storedValue(at: Int(index[slot]))
     }
     set {
       if let newValue { set(key, newValue) } else { removeValue(forKey: key) }
@@ -60,8 +60,15 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   subscript(name: NameKey) -> Value? {
     mutating get {
       guard let slot = find(name.key, hash: name.hash).slot else { return nil }
-      return entries[Int(index[slot])]?.value
+      return storedValue(at: Int(index[slot]))
     }
+  }
+
+  /// The value of the entry at `position`, copied out of the entry where it is stored:
+  /// `entries[position]?.value` copies the whole entry first, retaining its key too.
+  @inline(__always)
+  private func storedValue(at position: Int) -> Value? {
+    entries.withUnsafeBufferPointer { $0[position]?.value }
   }
 
   /// The keys, in order.
@@ -237,7 +244,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   /// The value of the entry at a place `place(of:)` found.
   mutating func value(at position: Int) -> Value {
-    entries.withUnsafeBufferPointer { $0[position]?.value } ?? .nil
+    storedValue(at: position) ?? .nil
   }
 
   /// Sets the value of the entry at `place`, or adds the key there when it has no entry.

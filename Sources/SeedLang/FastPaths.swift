@@ -72,6 +72,16 @@ enum Operand {
     }
   }
 
+  /// The list a local or a defined global holds, not retained, on the terms of `dict(in:)`.
+  @inline(__always)
+  func list(in frame: Frame) -> Unmanaged<ListObject>? {
+    switch self {
+    case .slot(let slot): return frame.list(at: slot)
+    case .global(let cell, _): return cell.isDefined ? cell.list() : nil
+    default: return nil
+    }
+  }
+
   /// The float at `xs[i]` when `xs` is a list holding one there; nil for anything else.
   @inline(__always)
   static func float(in frame: Frame, list: Int, index: Int) -> Double? {

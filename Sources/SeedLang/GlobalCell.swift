@@ -42,6 +42,13 @@ final class GlobalCell {
     return .passUnretained(dict)
   }
 
+  /// The list in the cell, not retained, on the terms of `dict()`.
+  @inline(__always)
+  func list() -> Unmanaged<ListObject>? {
+    guard case .list(let list) = value else { return nil }
+    return .passUnretained(list)
+  }
+
   /// The builtin in the cell, not retained, as `function(taking:)` gives a closure.
   @inline(__always)
   func builtin() -> Unmanaged<Builtin>? {

@@ -40,7 +40,9 @@ struct Iteration {
   private var values: [Value] = []
   private var others: [Value] = []
   private var characters = "".makeIterator()
-  private var vector: VectorObject?
+  /// Read unretained while `heldVector` keeps it alive, as `list` is.
+  private var vector: Unmanaged<VectorObject>?
+  private var heldVector: VectorObject?
   private var entries = DictEntries()
 
   /// Walks a list, a dict's keys, a string's characters, a vector or a range.
@@ -58,7 +60,8 @@ struct Iteration {
       characters = string.makeIterator()
     case .vector(let vector):
       kind = .vector
-      self.vector = vector
+      heldVector = vector
+      self.vector = .passUnretained(vector)
     case .range(let low, let high):
       kind = .range
       index = low
@@ -102,9 +105,10 @@ struct Iteration {
       guard let character = characters.next() else { return false }
       try single(.string(String(character)))
     case .vector:
-      guard let vector, index < vector.items.count else { return false }
+      let at = index
+      guard let vector, let item = vector._withUnsafeGuaranteedRef({ at < $0.items.count ? $0.items[at] : nil }) else { return false }
       index += 1
-      try single(.float(vector.items[index - 1]))
+      try single(.float(item))
     case .range:
       guard index < end else { return false }
       index += 1
