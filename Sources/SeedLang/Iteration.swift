@@ -138,7 +138,7 @@ struct Iteration {
   static func items(of value: Value, for function: String) throws -> [Value] {
     switch value {
     case .list(let list): return list.items
-    case .dict(let dict): return dict.entries.keys.map(\.value)
+    case .dict(let dict): return dict.entries.keyValues
     case .string(let string): return string.map { .string(String($0)) }
     case .vector(let vector): return vector.items.map { .float($0) }
     case .range(let low, let high):
