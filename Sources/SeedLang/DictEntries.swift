@@ -49,7 +49,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   public subscript(key: DictKey) -> Value? {
     mutating get {
       guard let slot = find(key, hash: key.fastHash).slot else { return nil }
-      return entries[Int(index[slot])]?.value
+      return storedValue(at: Int(index[slot]))
     }
     set {
       if let newValue { set(key, newValue) } else { removeValue(forKey: key) }
@@ -60,8 +60,15 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   subscript(name: NameKey) -> Value? {
     mutating get {
       guard let slot = find(name.key, hash: name.hash).slot else { return nil }
-      return entries[Int(index[slot])]?.value
+      return storedValue(at: Int(index[slot]))
     }
+  }
+
+  /// The value of the entry at `position`, copied out of the entry where it is stored:
+  /// `entries[position]?.value` copies the whole entry first, retaining its key too.
+  @inline(__always)
+  private func storedValue(at position: Int) -> Value? {
+    entries.withUnsafeBufferPointer { $0[position]?.value }
   }
 
   /// The keys, in order.
@@ -151,6 +158,33 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     }
   }
 
+  /// The key of the first entry at `position` or after it, as `entry(from:)` walks them. Only
+  /// the field asked for is copied out of the entry, where copying the whole entry would
+  /// retain (and then release) its key and its value, as a loop over `d.keys()` or
+  /// `d.values()` would on every item.
+  @inline(__always)
+  func key(from position: inout Int) -> Value? {
+    entries.withUnsafeBufferPointer { stored in
+      while position < stored.count {
+        position += 1
+        if let key = stored[position - 1]?.key.value { return key }
+      }
+      return nil
+    }
+  }
+
+  /// The value of the first entry at `position` or after it, as `key(from:)` gives its key.
+  @inline(__always)
+  func value(from position: inout Int) -> Value? {
+    entries.withUnsafeBufferPointer { stored in
+      while position < stored.count {
+        position += 1
+        if let value = stored[position - 1]?.value { return value }
+      }
+      return nil
+    }
+  }
+
   public var underestimatedCount: Int { count }
 
   // MARK: - The table
@@ -210,7 +244,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   /// The value of the entry at a place `place(of:)` found.
   mutating func value(at position: Int) -> Value {
-    entries.withUnsafeBufferPointer { $0[position]?.value } ?? .nil
+    storedValue(at: position) ?? .nil
   }
 
   /// Sets the value of the entry at `place`, or adds the key there when it has no entry.

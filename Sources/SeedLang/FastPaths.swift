@@ -61,6 +61,27 @@ enum Operand {
     }
   }
 
+  /// The dict a local or a defined global holds, not retained, on the terms of
+  /// `Frame.dict(at:)`; nil for anything else, and for an operand that is not one of those.
+  @inline(__always)
+  func dict(in frame: Frame) -> Unmanaged<DictObject>? {
+    switch self {
+    case .slot(let slot): return frame.dict(at: slot)
+    case .global(let cell, _): return cell.isDefined ? cell.dict() : nil
+    default: return nil
+    }
+  }
+
+  /// The list a local or a defined global holds, not retained, on the terms of `dict(in:)`.
+  @inline(__always)
+  func list(in frame: Frame) -> Unmanaged<ListObject>? {
+    switch self {
+    case .slot(let slot): return frame.list(at: slot)
+    case .global(let cell, _): return cell.isDefined ? cell.list() : nil
+    default: return nil
+    }
+  }
+
   /// The float at `xs[i]` when `xs` is a list holding one there; nil for anything else.
   @inline(__always)
   static func float(in frame: Frame, list: Int, index: Int) -> Double? {
@@ -68,6 +89,27 @@ enum Operand {
       i < items.items.count, case .float(let x) = items.items[i]
     else { return nil }
     return x
+  }
+}
+
+/// An operand as a closure reads it on each run: in place when it is a local, a constant, a
+/// global or a capture, else through its closure, taken out of the operand once. Reading a
+/// computed operand through `Operand.value(in:)` copies the operand on every run, retaining
+/// and then releasing what each of its cases holds.
+struct OperandReader {
+  private let operand: Operand
+  private let inPlace: Bool
+  private let evaluate: Evaluate
+
+  init(_ operand: Operand) {
+    self.operand = operand
+    inPlace = operand.isInPlace
+    evaluate = operand.evaluate
+  }
+
+  @inline(__always)
+  func value(in frame: Frame) throws -> Value {
+    inPlace ? try operand.value(in: frame) : try evaluate(frame)
   }
 }
 
@@ -149,11 +191,13 @@ enum FastPath {
     // would copy it, retaining what it holds.
     let hasFallback = fallback != nil, fallback = fallback ?? .constant(.nil)
     let checksMethod = method != nil, method = method ?? NameKey("")
-    return { frame in
-      guard case .dict(let dict) = try object.value(in: frame), let dictKey = DictKey(try key.value(in: frame)) else {
-        return try general(frame)
-      }
-      if checksMethod, dict.entries[method] != nil { return try general(frame) }
+    // An operand computed by a closure is read by calling the closure taken out here: taking
+    // it out of the operand on each run copies the whole operand, retaining what it holds.
+    let key = OperandReader(key), fallbackReader = OperandReader(fallback), amount = OperandReader(amount)
+    // Nil when the statement must take the general path, which is then called outside.
+    @inline(__always) func update(_ dict: DictObject, in frame: Frame) throws -> Flow? {
+      guard let dictKey = DictKey(try key.value(in: frame)) else { return nil }
+      if checksMethod, dict.entries[method] != nil { return nil }
       // Nothing evaluated between finding the entry and setting it can change the dict.
       let place = dict.entries.place(of: dictKey)
       let first = amountFirst ? try amount.value(in: frame) : .nil
@@ -161,9 +205,9 @@ enum FastPath {
       if hasFallback {
         if lazyFallback {
           // `??` replaces a nil value too, not only a missing entry.
-          if case .nil = base { base = try fallback.value(in: frame) }
+          if case .nil = base { base = try fallbackReader.value(in: frame) }
         } else {
-          let given = try fallback.value(in: frame)
+          let given = try fallbackReader.value(in: frame)
           if place.position == nil { base = given }
         }
       }
@@ -179,6 +223,16 @@ enum FastPath {
       }
       dict.entries.set(updated, of: dictKey, at: place)
       return .next
+    }
+    return { frame in
+      // A dict in a local or a global is used where the variable holds it, not retained:
+      // nothing the update evaluates (reads and operators, no calls) can assign a variable.
+      if let held = object.dict(in: frame) {
+        if let flow = try held._withUnsafeGuaranteedRef({ try update($0, in: frame) }) { return flow }
+      } else if case .dict(let dict) = try object.value(in: frame), let flow = try update(dict, in: frame) {
+        return flow
+      }
+      return try general(frame)
     }
   }
 

@@ -34,6 +34,21 @@ final class GlobalCell {
     return .passUnretained(closure)
   }
 
+  /// The dict in the cell, not retained: the cell keeps it alive while nothing assigns the
+  /// global, which the caller must ensure for as long as it uses the reference.
+  @inline(__always)
+  func dict() -> Unmanaged<DictObject>? {
+    guard case .dict(let dict) = value else { return nil }
+    return .passUnretained(dict)
+  }
+
+  /// The list in the cell, not retained, on the terms of `dict()`.
+  @inline(__always)
+  func list() -> Unmanaged<ListObject>? {
+    guard case .list(let list) = value else { return nil }
+    return .passUnretained(list)
+  }
+
   /// The builtin in the cell, not retained, as `function(taking:)` gives a closure.
   @inline(__always)
   func builtin() -> Unmanaged<Builtin>? {

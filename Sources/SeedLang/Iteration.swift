@@ -32,11 +32,17 @@ struct Iteration {
   private var end = 0
   // Only the fields of the kind being walked are set. They are stored apart, not as the
   // payloads of `Kind`: matching a payload would copy it, retaining it, on every item.
-  private var list: ListObject?
+  /// The list, read through a reference that is not retained while `heldList` keeps it
+  /// alive: read through the strong reference, it was retained and released on every item,
+  /// half the cost of a loop's step.
+  private var list: Unmanaged<ListObject>?
+  private var heldList: ListObject?
   private var values: [Value] = []
   private var others: [Value] = []
   private var characters = "".makeIterator()
-  private var vector: VectorObject?
+  /// Read unretained while `heldVector` keeps it alive, as `list` is.
+  private var vector: Unmanaged<VectorObject>?
+  private var heldVector: VectorObject?
   private var entries = DictEntries()
 
   /// Walks a list, a dict's keys, a string's characters, a vector or a range.
@@ -44,7 +50,8 @@ struct Iteration {
     switch value {
     case .list(let list):
       kind = .list
-      self.list = list
+      heldList = list
+      self.list = .passUnretained(list)
     case .dict(let dict):
       kind = .dict(.keys)
       entries = dict.entries
@@ -53,7 +60,8 @@ struct Iteration {
       characters = string.makeIterator()
     case .vector(let vector):
       kind = .vector
-      self.vector = vector
+      heldVector = vector
+      self.vector = .passUnretained(vector)
     case .range(let low, let high):
       kind = .range
       index = low
@@ -77,15 +85,18 @@ struct Iteration {
     try next { try variables.bind($0, in: frame) } pair: { try variables.bind($0, $1, in: frame) }
   }
 
+  /// The items are handed over, not lent: the loop's variables take them without a copy of
+  /// their own, which would retain each item once more and release it after.
   @inline(__always)
   private mutating func next(
-    _ single: (Value) throws -> Void, pair: (Value, Value) throws -> Void
+    _ single: (consuming Value) throws -> Void, pair: (consuming Value, consuming Value) throws -> Void
   ) rethrows -> Bool {
     switch kind {
     case .list:
-      guard let list, index < list.items.count else { return false }
+      let at = index
+      guard let list, let item = list._withUnsafeGuaranteedRef({ at < $0.items.count ? $0.items[at] : nil }) else { return false }
       index += 1
-      try single(list.items[index - 1])
+      try single(item)
     case .values:
       guard index < values.count else { return false }
       index += 1
@@ -94,20 +105,23 @@ struct Iteration {
       guard let character = characters.next() else { return false }
       try single(.string(String(character)))
     case .vector:
-      guard let vector, index < vector.items.count else { return false }
+      let at = index
+      guard let vector, let item = vector._withUnsafeGuaranteedRef({ at < $0.items.count ? $0.items[at] : nil }) else { return false }
       index += 1
-      try single(.float(vector.items[index - 1]))
+      try single(.float(item))
     case .range:
       guard index < end else { return false }
       index += 1
       try single(.int(index - 1))
-    case .dict(let view):
+    case .dict(.keys):
+      guard let key = entries.key(from: &index) else { return false }
+      try single(key)
+    case .dict(.values):
+      guard let value = entries.value(from: &index) else { return false }
+      try single(value)
+    case .dict(.items):
       guard let (key, value) = entries.entry(from: &index) else { return false }
-      switch view {
-      case .keys: try single(key.value)
-      case .values: try single(value)
-      case .items: try pair(key.value, value)
-      }
+      try pair(key.value, value)
     case .enumerated:
       guard index < values.count else { return false }
       index += 1
@@ -124,7 +138,7 @@ struct Iteration {
   static func items(of value: Value, for function: String) throws -> [Value] {
     switch value {
     case .list(let list): return list.items
-    case .dict(let dict): return dict.entries.keys.map(\.value)
+    case .dict(let dict): return dict.entries.keyValues
     case .string(let string): return string.map { .string(String($0)) }
     case .vector(let vector): return vector.items.map { .float($0) }
     case .range(let low, let high):
@@ -203,30 +217,42 @@ extension Iteration {
 /// The variables of a `for` loop: one takes each item whole; several take the items of a
 /// list of as many items, or of a pair.
 struct LoopVariables {
-  private let single: (Frame, Value) throws -> Void
-  private let pair: (Frame, Value, Value) throws -> Void
+  private let single: (Frame, consuming Value) throws -> Void
+  private let pair: (Frame, consuming Value, consuming Value) throws -> Void
 
   init(_ slots: [(slot: Int, boxed: Bool)], at: SourceLocation) {
-    func store(_ value: Value, _ target: (slot: Int, boxed: Bool), _ frame: Frame) {
+    func store(_ value: consuming Value, _ target: (slot: Int, boxed: Bool), _ frame: Frame) {
       if target.boxed { frame.slots[target.slot] = .box(Box(value)) } else { frame.store(value, at: target.slot) }
     }
     if slots.count == 1 {
       let target = slots[0]
-      let single: (Frame, Value) throws -> Void =
-        target.boxed
-        ? { frame, item in frame.slots[target.slot] = .box(Box(item)) } : { frame, item in frame.store(item, at: target.slot) }
+      // Each closure is written with its parameters' types: inferred, they would take the
+      // item lent and be wrapped in a thunk that takes it handed over, a call more per item.
+      let single: (Frame, consuming Value) throws -> Void
+      if target.boxed {
+        single = { (frame: Frame, item: consuming Value) in frame.slots[target.slot] = .box(Box(item)) }
+      } else {
+        single = { (frame: Frame, item: consuming Value) in frame.store(item, at: target.slot) }
+      }
       self.single = single
       pair = { frame, first, second in try single(frame, .list(ListObject([first, second]))) }
       return
     }
-    let unpack: (Frame, Value) throws -> Void = { frame, item in
+    let unpack: (Frame, consuming Value) throws -> Void = { frame, item in
       guard case .list(let list) = item, list.items.count == slots.count else {
         throw Diagnostic(.runtime, "cannot unpack \(item.literalDescription.prefix(60)) into \(slots.count) loop variables", at: at)
       }
       for (index, target) in slots.enumerated() { store(list.items[index], target, frame) }
     }
     single = unpack
-    if slots.count == 2 {
+    if slots.count == 2 && !slots[0].boxed && !slots[1].boxed {
+      // `for (key, value) in d.items()`, the usual pair: no box to make for either.
+      let first = slots[0].slot, second = slots[1].slot
+      pair = { (frame: Frame, a: consuming Value, b: consuming Value) in
+        frame.store(a, at: first)
+        frame.store(b, at: second)
+      }
+    } else if slots.count == 2 {
       let first = slots[0], second = slots[1]
       pair = { frame, a, b in
         store(a, first, frame)
@@ -238,10 +264,10 @@ struct LoopVariables {
   }
 
   @inline(__always)
-  func bind(_ item: Value, in frame: Frame) throws { try single(frame, item) }
+  func bind(_ item: consuming Value, in frame: Frame) throws { try single(frame, item) }
 
   @inline(__always)
-  func bind(_ first: Value, _ second: Value, in frame: Frame) throws { try pair(frame, first, second) }
+  func bind(_ first: consuming Value, _ second: consuming Value, in frame: Frame) throws { try pair(frame, first, second) }
 }
 
 extension Interpreter {

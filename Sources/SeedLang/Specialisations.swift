@@ -251,6 +251,13 @@ enum Specialisations {
     }
     if object.isInPlace && index.isInPlace {
       return { frame in
+        // A list in a global, as top-level code keeps it, is read where the cell holds it,
+        // on the terms of the case above; the object is read first, as written.
+        if let list = object.list(in: frame), case .int(let i) = try index.value(in: frame), i >= 0,
+          let item = list._withUnsafeGuaranteedRef({ i < $0.items.count ? $0.items[i] : nil })
+        {
+          return item
+        }
         let container = try object.value(in: frame), key = try index.value(in: frame)
         if case .list(let list) = container, case .int(let i) = key, i >= 0, i < list.items.count {
           return list.items[i]

@@ -99,10 +99,8 @@ enum Subscripts {
     }
     switch container {
     case .list(let list):
-      // Copied from the list's buffer in one piece: through an ArraySlice the items are
-      // copied one by one by the generic collection code.
       let range = clamp(list.items.count)
-      return .list(ListObject(list.items.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[range])) }))
+      return .list(ListObject(list.items.withUnsafeBufferPointer { Value.copies(of: UnsafeBufferPointer(rebasing: $0[range])) }))
     case .string(let string):
       let part = withASCIICharacters(string) { bytes in
         String(decoding: UnsafeBufferPointer(rebasing: bytes[clamp(bytes.count)]), as: UTF8.self)

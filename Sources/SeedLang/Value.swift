@@ -54,6 +54,23 @@ public enum Value {
     return false
   }
 
+  /// A new array of the values in `source`. Their bytes are copied in one piece and only the
+  /// values that hold an object are then copied again, retaining it: the generic copy calls
+  /// the value's copy function for every item, an int as much as a list, five times the
+  /// work for the lists of numbers that slices mostly copy.
+  static func copies(of source: UnsafeBufferPointer<Value>) -> [Value] {
+    [Value](unsafeUninitializedCapacity: source.count) { target, initialized in
+      guard let from = source.baseAddress, let to = target.baseAddress else { return }
+      UnsafeMutableRawPointer(to).copyMemory(from: from, byteCount: source.count * MemoryLayout<Value>.stride)
+      for index in 0..<source.count where from[index].holdsObject {
+        // The bytes copied above are the same reference, not yet retained: initializing
+        // over them (not assigning, which would release it) takes the retain they lack.
+        (to + index).initialize(to: from[index])
+      }
+      initialized = source.count
+    }
+  }
+
   /// The type name with its article, for messages: "an int", "a list".
   public var aTypeName: String {
     let name = typeName

@@ -60,7 +60,19 @@ enum MathBuiltins {
 
   static func extreme(of items: [Value], wantsLess: Bool, function: String) throws -> Value {
     guard var best = items.first else { throw RuntimeFailure("\(function)() of an empty sequence") }
-    for item in items.dropFirst() {
+    // A run of ints, the usual items, is ordered where the items are stored, without a copy
+    // of each; the rest, from the first item that is not an int, as below.
+    var position = 1
+    if case .int(var bestInt) = best {
+      items.withUnsafeBufferPointer { stored in
+        while position < stored.count, case .int(let x) = stored[position] {
+          if wantsLess ? x < bestInt : x > bestInt { bestInt = x }
+          position += 1
+        }
+      }
+      best = .int(bestInt)
+    }
+    for item in items[position...] {
       // Ints, the usual items, are ordered here; other pairs as `<` orders them.
       if case .int(let x) = item, case .int(let y) = best {
         if wantsLess ? x < y : x > y { best = item }
@@ -80,8 +92,19 @@ enum MathBuiltins {
   /// The sum of a sequence of numbers; 0 when it is empty.
   static func total(of sequence: Value) throws -> Value {
     if case .vector(let vector) = sequence { return .float(vector.items.reduce(0, +)) }
-    var total: Value = .int(0)
-    for item in try Iteration.items(of: sequence, for: "sum") {
+    let items = try Iteration.items(of: sequence, for: "sum")
+    // A run of ints, the usual items, is added where the items are stored, without a copy of
+    // each; the rest, from the first item that is not an int or that overflows, as below.
+    var position = 0
+    var intTotal = 0
+    items.withUnsafeBufferPointer { stored in
+      while position < stored.count, case .int(let y) = stored[position], let sum = Addition.ints(intTotal, y) {
+        intTotal = sum
+        position += 1
+      }
+    }
+    var total: Value = .int(intTotal)
+    for item in items[position...] {
       // Ints and floats are added here as `+` adds them; an overflow, mixed numbers and
       // anything else go through `+` itself.
       if case .int(let x) = total, case .int(let y) = item, let sum = Addition.ints(x, y) {
