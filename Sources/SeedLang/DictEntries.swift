@@ -45,11 +45,13 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   // Reads are `mutating` (they change nothing): read through a non-mutating accessor, a
   // dict's entries, a stored property of its object, would be copied first, retaining and
-  // releasing both arrays on every look-up; a mutating access works on them in place.
+  // releasing both arrays on every look-up; a mutating access works on them in place. The
+  // value is read through a pointer (`value(at:)`): `entries[i]?.value` copies the whole
+  // entry, key included, and destroys it again, which cost more than the look-up itself.
   public subscript(key: DictKey) -> Value? {
     mutating get {
       guard let slot = find(key, hash: key.fastHash).slot else { return nil }
-      return entries[Int(index[slot])]?.value
+      return value(at: Int(index[slot]))
     }
     set {
       if let newValue { set(key, newValue) } else { removeValue(forKey: key) }
@@ -60,7 +62,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   subscript(name: NameKey) -> Value? {
     mutating get {
       guard let slot = find(name.key, hash: name.hash).slot else { return nil }
-      return entries[Int(index[slot])]?.value
+      return value(at: Int(index[slot]))
     }
   }
 
