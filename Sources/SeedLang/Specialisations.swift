@@ -132,7 +132,8 @@ enum Specialisations {
       guard case .bool(let result) = try general(a, b) else { return false }
       return result
     }
-    return OperatorTable.specialise(op, Builder(left: emitter.operand(leftExpr), right: emitter.operand(rightExpr), slow: slow))?.test
+    let left = emitter.comparisonOperand(leftExpr), right = emitter.comparisonOperand(rightExpr)
+    return OperatorTable.specialise(op, Builder(left: left, right: right, slow: slow))?.test
   }
 
   /// `local op k` with an unboxed local and an int literal, for statements to test or
@@ -200,13 +201,8 @@ enum Specialisations {
   /// parameters: the dict is looked in where the slot holds it, not copied out of the slot
   /// and released again, a retain and a release per read.
   private static func memberOfLocal(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
-    guard case .member(.name(_, let binding, _), let name, let loc) = expr, let slot = binding.plainSlot else { return nil }
-    let key = NameKey(name), at = emitter.location(loc)
-    return { frame in
-      if let dict = frame.dict(at: slot), let entry = dict._withUnsafeGuaranteedRef({ $0.entries[key] }) { return entry }
-      let value = frame.slots[slot]
-      return try Emitter.failing(at: at) { try Members.get(value, key) }
-    }
+    guard case .member(slot: let slot, let key, let general)? = emitter.memberOperand(expr) else { return nil }
+    return { frame in try Operand.member(in: frame, slot: slot, name: key, general: general) }
   }
 
   private static func interpolatedLocal(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
@@ -721,6 +717,21 @@ struct CompiledBranch {
 }
 
 extension Emitter {
+  /// `r.name` with r an unboxed local as an operand read in place, or nil for other code.
+  func memberOperand(_ expr: ResolvedExpr) -> Operand? {
+    guard case .member(.name(_, let binding, _), let name, let loc) = expr, let slot = binding.plainSlot else { return nil }
+    let key = NameKey(name), at = location(loc)
+    return .member(slot: slot, name: key, general: { frame in
+      let value = frame.slots[slot]
+      return try Emitter.failing(at: at) { try Members.get(value, key) }
+    })
+  }
+
+  /// How a comparison reads an operand: as `operand` does, and a member of a local in place.
+  func comparisonOperand(_ expr: ResolvedExpr) -> Operand {
+    memberOperand(expr) ?? operand(expr)
+  }
+
   /// How a specialisation reads an operand: in place when it is an unboxed local, a
   /// constant, a global or a capture, or `xs[i]` of two locals.
   func operand(_ expr: ResolvedExpr) -> Operand {
