@@ -220,6 +220,17 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     insert(key, value, hash: hash, free: found.free)
   }
 
+  /// Sets the value of a name's key with the hash the name keeps, as a dict literal sets its
+  /// string keys.
+  mutating func set(_ value: Value, named name: NameKey) {
+    let found = find(name.key, hash: name.hash)
+    if let slot = found.slot {
+      entries[Int(index[slot])]?.value = value
+      return
+    }
+    insert(name.key, value, hash: name.hash, free: found.free)
+  }
+
   /// Where `key`'s entry is, for reading and then setting it with one look-up: its position
   /// in the entries, or nil and the slot `insert(_:_:at:)` fills. Nothing may change the
   /// dict between the two.
@@ -269,7 +280,12 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     if entries.count != count { entries = entries.filter { $0 != nil } }
     var size = 8
     while size < capacity { size *= 2 }
-    index = [Int32](repeating: DictEntries.empty, count: size)
+    // Appended rather than `[Int32](repeating:count:)`, which allocates through the standard
+    // library's unspecialised path at twice the cost; every dict literal makes one index.
+    var fresh: [Int32] = []
+    fresh.reserveCapacity(size)
+    for _ in 0..<size { fresh.append(DictEntries.empty) }
+    index = fresh
     removedMarks = 0
     let mask = size - 1
     for (position, entry) in entries.enumerated() {
