@@ -25,6 +25,9 @@ enum Specialisations {
   static let expressions: [Specialisation<ResolvedExpr, CompiledExpression>] = [
     expression("arithmetic", "a + b, a - b, a * b, a / b, a % b", arithmetic),
     expression("comparison value", "a < b (and <=, >, >=, ==, !=) used as a value", comparisonValue),
+    expression(
+      "logical value", "a < b || (a == b && c > d): && and || of comparisons used as a value, as comparators return it",
+      logicalValue),
     expression("list element", "xs[i]", listElement),
     expression("member of a local", "r.name with r an unboxed local, as a parameter", memberOfLocal),
     expression("interpolated local", "\"...\\(x)...\" with x a local", interpolatedLocal),
@@ -35,7 +38,8 @@ enum Specialisations {
   ]
 
   static let conditions: [Specialisation<ResolvedExpr, CompiledCondition>] = [
-    condition("comparison test", "if a < b, while a < b (and <=, >, >=, ==, !=)", comparisonTest)
+    condition("comparison test", "if a < b, while a < b (and <=, >, >=, ==, !=)", comparisonTest),
+    condition("logical test", "if a < b && c != d, while a < b || c < d: && and || of comparisons", logicalTest),
   ]
 
   static let statements: [Specialisation<ResolvedStmt, CompiledStatement>] = [
@@ -117,6 +121,32 @@ enum Specialisations {
     guard case .binary(let op, _, _, _) = expr, !OperatorTable.isArithmetic(op) else { return nil }
     let test = emitter.condition(expr)
     return { frame in .bool(try test(frame)) }
+  }
+
+  /// `&&` and `||` whose sides are comparisons, or `&&` and `||` of them: each side is a bool
+  /// by construction, so the whole is tested as bools, without a bool value made and matched
+  /// for each side, and never fails the general path's check that both sides are bools.
+  private static func logicalTest(_ emitter: Emitter, _ expr: ResolvedExpr) -> Condition? {
+    guard case .logical(let op, let leftExpr, let rightExpr, _) = expr, op != .nilCoalescing,
+      isComparisons(leftExpr), isComparisons(rightExpr)
+    else { return nil }
+    let left = emitter.condition(leftExpr), right = emitter.condition(rightExpr)
+    if op == .and { return { frame in try left(frame) && right(frame) } }
+    return { frame in try left(frame) || right(frame) }
+  }
+
+  private static func logicalValue(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard let test = logicalTest(emitter, expr) else { return nil }
+    return { frame in .bool(try test(frame)) }
+  }
+
+  /// Whether the expression is a comparison, or `&&` or `||` of comparisons: a bool, or an error.
+  private static func isComparisons(_ expr: ResolvedExpr) -> Bool {
+    switch expr {
+    case .binary(let op, _, _, _): return !OperatorTable.isArithmetic(op)
+    case .logical(let op, let left, let right, _): return op != .nilCoalescing && isComparisons(left) && isComparisons(right)
+    default: return false
+    }
   }
 
   private static func comparisonTest(_ emitter: Emitter, _ expr: ResolvedExpr) -> Condition? {
