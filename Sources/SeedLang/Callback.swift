@@ -24,7 +24,8 @@ public struct Callback {
 
   /// Calls the function once for each of `items`, handing `body` each item with its result,
   /// as `map` and `filter` do. A closure's frame is made once for all the calls and cleared
-  /// after each, so that each call starts as in a new frame: a third less work a call.
+  /// after each, so that each call starts as in a new frame: a third less work a call. Each
+  /// item is lent to the call (see `Interpreter.lend`): `items` holds it throughout.
   public func forEach(_ items: [Value], _ body: (Value, Value) throws -> Void) throws {
     guard let closure else {
       for item in items { try body(item, try self(item)) }
@@ -35,12 +36,28 @@ public struct Callback {
         let base = try interpreter.pushFrame(function, at: nil)
         defer { interpreter.popFrame(base, function) }
         let frame = Frame(slots: base, closure: function)
-        for item in items {
-          (base + 1).initialize(to: item)
-          let result = try interpreter.invoke(function, frame: frame, at: nil)
-          Interpreter.clear(base, count: function.slotCount)
-          try body(item, result)
-          try interpreter.checkInterrupt(at: nil)
+        let lending = !function.hasBoxedParameters
+        try items.withUnsafeBufferPointer { items in
+          guard let start = items.baseAddress else { return }
+          for index in items.indices {
+            let result: Value
+            if lending {
+              Interpreter.lend(start + index, to: base + 1)
+              do {
+                result = try interpreter.invoke(function, frame: frame, at: nil)
+              } catch {
+                Interpreter.takeBack(base + 1, count: 1)
+                throw error
+              }
+              Interpreter.takeBack(base + 1, count: 1)
+            } else {
+              (base + 1).initialize(to: start[index])
+              result = try interpreter.invoke(function, frame: frame, at: nil)
+            }
+            Interpreter.clear(base, count: function.slotCount)
+            try body(start[index], result)
+            try interpreter.checkInterrupt(at: nil)
+          }
         }
       }
     }

@@ -58,9 +58,35 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   /// The value of a name's key, found with the hash the name keeps.
   subscript(name: NameKey) -> Value? {
-    mutating get {
-      guard let slot = find(name.key, hash: name.hash).slot else { return nil }
-      return storedValue(at: Int(index[slot]))
+    mutating get { value(named: name) }
+  }
+
+  /// The value of a name's key: `find`'s probe, written for a string key so that it is
+  /// compiled into the member reads that call it (`r.tokens` in a comparator runs millions
+  /// of times), where a call of the general `find` cost as much again as the probe.
+  @inline(__always)
+  mutating func value(named name: NameKey) -> Value? {
+    let hash = name.hash
+    return index.withUnsafeBufferPointer { index in
+      entries.withUnsafeBufferPointer { stored -> Value? in
+        guard let base = stored.baseAddress, !index.isEmpty else { return nil }
+        let mask = index.count - 1
+        var slot = hash & mask
+        var step = 1
+        while true {
+          let position = index[slot]
+          if position == DictEntries.empty { return nil }
+          // Positions index the entries, which the index is built over; removed marks are below zero.
+          if position >= 0 {
+            let entry = base + Int(position)
+            if entry.pointee?.hash == hash, case .string(let key)? = entry.pointee?.key.value, key == name.name {
+              return entry.pointee?.value
+            }
+          }
+          slot = (slot + step) & mask
+          step += 1
+        }
+      }
     }
   }
 
@@ -226,6 +252,17 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     insert(key, value, hash: hash, free: found.free)
   }
 
+  /// Sets the value of a name's key with the hash the name keeps, as a dict literal sets its
+  /// string keys.
+  mutating func set(_ value: Value, named name: NameKey) {
+    let found = find(name.key, hash: name.hash)
+    if let slot = found.slot {
+      entries[Int(index[slot])]?.value = value
+      return
+    }
+    insert(name.key, value, hash: name.hash, free: found.free)
+  }
+
   /// Where `key`'s entry is, for reading and then setting it with one look-up: its position
   /// in the entries, or nil and the slot `insert(_:_:at:)` fills. Nothing may change the
   /// dict between the two.
@@ -275,7 +312,12 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     if entries.count != count { entries = entries.filter { $0 != nil } }
     var size = 8
     while size < capacity { size *= 2 }
-    index = [Int32](repeating: DictEntries.empty, count: size)
+    // Appended rather than `[Int32](repeating:count:)`, which allocates through the standard
+    // library's unspecialised path at twice the cost; every dict literal makes one index.
+    var fresh: [Int32] = []
+    fresh.reserveCapacity(size)
+    for _ in 0..<size { fresh.append(DictEntries.empty) }
+    index = fresh
     removedMarks = 0
     let mask = size - 1
     for (position, entry) in entries.enumerated() {

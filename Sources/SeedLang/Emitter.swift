@@ -390,6 +390,19 @@ final class Emitter {
         return .list(ListObject(out))
       }
     case .dict(let entries, _):
+      // Records are written with string literals for keys (`["id": i, "name": n]`): those are
+      // hashed once here, and the dict is filled by name, without evaluating the keys.
+      let names = entries.compactMap { Emitter.literalName($0.key) }
+      if names.count == entries.count {
+        let values = entries.map { CompiledExpression(evaluate: expression($0.value)) }
+        return { frame in
+          let dict = DictObject(capacity: names.count)
+          try names.withUnsafeBufferPointer { names in
+            for index in names.indices { dict.entries.set(try values[index].evaluate(frame), named: names[index]) }
+          }
+          return .dict(dict)
+        }
+      }
       let pairs = entries.map { CompiledEntry(key: expression($0.key), value: expression($0.value), at: location($0.key.loc)) }
       return { frame in
         let dict = DictObject(capacity: pairs.count)
@@ -651,4 +664,12 @@ struct CompiledEntry {
   let key: Evaluate
   let value: Evaluate
   let at: SourceLocation
+}
+
+extension Emitter {
+  /// A dict literal's key when it is a string literal, with its hash worked out once.
+  static func literalName(_ key: ResolvedExpr) -> NameKey? {
+    guard case .literal(.string(let name), _) = key else { return nil }
+    return NameKey(name)
+  }
 }

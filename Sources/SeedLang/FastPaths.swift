@@ -23,6 +23,10 @@ enum Operand {
   /// A variable of an enclosing function, read in its box. A call may change it, so it is
   /// read in place only where the expression reads it: never ahead of an operand before it.
   case capture(Int)
+  /// `r.name` with r an unboxed local, as comparators read their records: a dict's entry is
+  /// read where the dict is (`member(in:)`); `general` reads every other kind of value, with
+  /// a member's errors. Only comparisons are given this form.
+  case member(slot: Int, name: NameKey, general: Evaluate)
   case computed(Evaluate)
 
   var evaluate: Evaluate {
@@ -33,6 +37,8 @@ enum Operand {
     case .global(_, let checked): return checked
     case .offset(_, _, let computed): return computed
     case .capture(let index): return { frame in frame.capturedValue(index) }
+    case .member(let slot, let name, let general):
+      return { frame in try Operand.member(in: frame, slot: slot, name: name, general: general) }
     case .computed(let evaluate): return evaluate
     }
   }
@@ -41,7 +47,7 @@ enum Operand {
   var isInPlace: Bool {
     switch self {
     case .slot, .constant, .global, .capture: return true
-    case .element, .offset, .computed: return false
+    case .element, .offset, .member, .computed: return false
     }
   }
 
@@ -57,6 +63,7 @@ enum Operand {
       if cell.isDefined { return cell.value }
       return try checked(frame)
     case .capture(let index): return frame.capturedValue(index)
+    case .member(let slot, let name, let general): return try Operand.member(in: frame, slot: slot, name: name, general: general)
     case .element(_, _, let evaluate), .offset(_, _, let evaluate), .computed(let evaluate): return try evaluate(frame)
     }
   }
@@ -80,6 +87,17 @@ enum Operand {
     case .global(let cell, _): return cell.isDefined ? cell.list() : nil
     default: return nil
     }
+  }
+
+  /// The member `name` of the local in `slot`: a dict's entry read in place, the dict neither
+  /// retained nor copied out of the slot (reading an entry runs no code that could replace
+  /// it); anything else, a missing entry included, through `general`.
+  @inline(__always)
+  static func member(in frame: Frame, slot: Int, name: NameKey, general: Evaluate) throws -> Value {
+    if let dict = frame.dict(at: slot), let entry = dict._withUnsafeGuaranteedRef({ $0.entries.value(named: name) }) {
+      return entry
+    }
+    return try general(frame)
   }
 
   /// The float at `xs[i]` when `xs` is a list holding one there; nil for anything else.
@@ -362,16 +380,37 @@ enum FastPath {
         if cell.isDefined, case .int(let x) = cell.value { return Op.ints(x, k) }
         return try slow(try checked(frame), .int(k))
       }
+    case (.member(let i, let m, let l), .member(let j, let n, let r)):
+      // `a.score < b.score`, a comparator's question: both records read in place.
+      return { frame in
+        let a = try Operand.member(in: frame, slot: i, name: m, general: l)
+        let b = try Operand.member(in: frame, slot: j, name: n, general: r)
+        return try values(a, b)
+      }
+    case (.member(let i, let m, let l), _):
+      let r = right.evaluate
+      return { frame in
+        let a = try Operand.member(in: frame, slot: i, name: m, general: l)
+        return try values(a, try r(frame))
+      }
+    case (_, .member(let j, let n, let r)):
+      let l = left.evaluate
+      return { frame in
+        let a = try l(frame)
+        return try values(a, try Operand.member(in: frame, slot: j, name: n, general: r))
+      }
     default:
       let l = left.evaluate, r = right.evaluate
-      return { frame in
-        let a = try l(frame), b = try r(frame)
-        if case .int(let x) = a, case .int(let y) = b { return Op.ints(x, y) }
-        // Two strings, as comparators and tests of words compare, without the general
-        // operator's closures and the order worked out as an int.
-        if case .string(let x) = a, case .string(let y) = b { return Op.strings(x, y) }
-        return try slow(a, b)
-      }
+      return { frame in try values(try l(frame), try r(frame)) }
+    }
+
+    @inline(__always)
+    func values(_ a: Value, _ b: Value) throws -> Bool {
+      if case .int(let x) = a, case .int(let y) = b { return Op.ints(x, y) }
+      // Two strings, as comparators and tests of words compare, without the general
+      // operator's closures and the order worked out as an int.
+      if case .string(let x) = a, case .string(let y) = b { return Op.strings(x, y) }
+      return try slow(a, b)
     }
   }
 }

@@ -197,28 +197,32 @@ protocol OrderingKernel: ComparisonKernel {
 
 extension OrderingKernel {
   static func values(_ a: Value, _ b: Value) throws -> Bool { holds(for: try Operators.compare(a, b, op)) }
-  /// The order `Operators.compare` gives two strings.
-  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { holds(for: x < y ? -1 : x == y ? 0 : 1) }
 }
 
 enum LessThan: OrderingKernel {
   static let op = BinaryOperator.less
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x < y }
+  // Each ordering of strings asks `<` once, in the order `Operators.compare` gives them:
+  // working out the order as an int asked `==` too whenever `<` was false.
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { x < y }
   static func holds(for order: Int) -> Bool { order < 0 }
 }
 enum LessOrEqual: OrderingKernel {
   static let op = BinaryOperator.lessEqual
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x <= y }
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { !(y < x) }
   static func holds(for order: Int) -> Bool { order <= 0 }
 }
 enum GreaterThan: OrderingKernel {
   static let op = BinaryOperator.greater
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x > y }
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { y < x }
   static func holds(for order: Int) -> Bool { order > 0 }
 }
 enum GreaterOrEqual: OrderingKernel {
   static let op = BinaryOperator.greaterEqual
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x >= y }
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { !(x < y) }
   static func holds(for order: Int) -> Bool { order >= 0 }
 }
 enum Equal: ComparisonKernel {

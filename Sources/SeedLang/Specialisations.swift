@@ -25,6 +25,9 @@ enum Specialisations {
   static let expressions: [Specialisation<ResolvedExpr, CompiledExpression>] = [
     expression("arithmetic", "a + b, a - b, a * b, a / b, a % b", arithmetic),
     expression("comparison value", "a < b (and <=, >, >=, ==, !=) used as a value", comparisonValue),
+    expression(
+      "logical value", "a < b || (a == b && c > d), !a: the logical test's shapes used as a value, as comparators return them",
+      logicalValue),
     expression("list element", "xs[i]", listElement),
     expression("member of a local", "r.name with r an unboxed local, as a parameter", memberOfLocal),
     expression("interpolated local", "\"...\\(x)...\" with x a local", interpolatedLocal),
@@ -148,6 +151,13 @@ enum Specialisations {
     }
   }
 
+  /// `!`, `&&` and `||` used as a value, as a comparator returns `a < b || (a == b && c > d)`:
+  /// tested as a condition, then made a bool once.
+  private static func logicalValue(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard let test = logicalTest(emitter, expr) else { return nil }
+    return { frame in .bool(try test(frame)) }
+  }
+
   private static func comparisonTest(_ emitter: Emitter, _ expr: ResolvedExpr) -> Condition? {
     guard case .binary(let op, let leftExpr, let rightExpr, let loc) = expr else { return nil }
     struct Builder: KernelSpecialiser {
@@ -161,7 +171,8 @@ enum Specialisations {
       guard case .bool(let result) = try general(a, b) else { return false }
       return result
     }
-    return OperatorTable.specialise(op, Builder(left: emitter.operand(leftExpr), right: emitter.operand(rightExpr), slow: slow))?.test
+    let left = emitter.comparisonOperand(leftExpr), right = emitter.comparisonOperand(rightExpr)
+    return OperatorTable.specialise(op, Builder(left: left, right: right, slow: slow))?.test
   }
 
   /// `if !columns.contains(x) && !rising.contains(y)`: `!`, `&&` and `||` in a test combine
@@ -279,13 +290,8 @@ enum Specialisations {
   /// parameters: the dict is looked in where the slot holds it, not copied out of the slot
   /// and released again, a retain and a release per read.
   private static func memberOfLocal(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
-    guard case .member(.name(_, let binding, _), let name, let loc) = expr, let slot = binding.plainSlot else { return nil }
-    let key = NameKey(name), at = emitter.location(loc)
-    return { frame in
-      if let dict = frame.dict(at: slot), let entry = dict._withUnsafeGuaranteedRef({ $0.entries[key] }) { return entry }
-      let value = frame.slots[slot]
-      return try Emitter.failing(at: at) { try Members.get(value, key) }
-    }
+    guard case .member(slot: let slot, let key, let general)? = emitter.memberOperand(expr) else { return nil }
+    return { frame in try Operand.member(in: frame, slot: slot, name: key, general: general) }
   }
 
   private static func interpolatedLocal(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
@@ -806,6 +812,21 @@ struct CompiledBranch {
 }
 
 extension Emitter {
+  /// `r.name` with r an unboxed local as an operand read in place, or nil for other code.
+  func memberOperand(_ expr: ResolvedExpr) -> Operand? {
+    guard case .member(.name(_, let binding, _), let name, let loc) = expr, let slot = binding.plainSlot else { return nil }
+    let key = NameKey(name), at = location(loc)
+    return .member(slot: slot, name: key, general: { frame in
+      let value = frame.slots[slot]
+      return try Emitter.failing(at: at) { try Members.get(value, key) }
+    })
+  }
+
+  /// How a comparison reads an operand: as `operand` does, and a member of a local in place.
+  func comparisonOperand(_ expr: ResolvedExpr) -> Operand {
+    memberOperand(expr) ?? operand(expr)
+  }
+
   /// How a specialisation reads an operand: in place when it is an unboxed local, a
   /// constant, a global or a capture, or `xs[i]` of two locals.
   func operand(_ expr: ResolvedExpr) -> Operand {

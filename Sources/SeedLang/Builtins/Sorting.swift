@@ -35,20 +35,32 @@ enum Sorting {
   /// not the items, which a sort would retain and release at each move.
   private static func sorted(_ items: [Value], by: Value, reverse: Bool, _ args: Arguments) throws -> [Value] {
     var order = Array(items.indices)
+    let function = args.function
     try items.withUnsafeBufferPointer { items in
-      try args.interpreter.callback(by, arity: 2).callingPairs(of: items) { call in
-        // Swapping the arguments reverses the order; the sort being stable, ties keep theirs.
+      try args.interpreter.callback(by, arity: 2).callingPairs(of: items) { calls in
         // Timsort, as CPython's, since each comparison is a call of a seed function.
-        try TimSort.sort(&order) { a, b in
-          let result = reverse ? try call(b, a) : try call(a, b)
-          guard case .bool(let less) = result else {
-            throw RuntimeFailure("\(args.function)(by:) must return a bool, got \(result.typeName)")
-          }
-          return less
-        }
+        try TimSort.sort(&order, by: Comparator(calls: calls, reverse: reverse, function: function))
       }
     }
     return order.map { items[$0] }
+  }
+
+  /// The order a comparator gives: `by(a, b)` is true when a goes before b.
+  private struct Comparator: SortOrder {
+    let calls: Callback.PairCalls
+    let reverse: Bool
+    /// The sort's name, for the error of a comparator that is not a bool.
+    let function: String
+
+    @inline(__always)
+    func less(_ a: Int, _ b: Int) throws -> Bool {
+      // Swapping the arguments reverses the order; the sort being stable, ties keep theirs.
+      let result = reverse ? try calls(b, a) : try calls(a, b)
+      guard case .bool(let less) = result else {
+        throw RuntimeFailure("\(function)(by:) must return a bool, got \(result.typeName)")
+      }
+      return less
+    }
   }
 
   // MARK: - Keys
@@ -188,6 +200,9 @@ enum Sorting {
         return nil
       }
     }
+    if let packed = packedRanks(ranks, width: width, count: keys.count) {
+      return stableOrder(packed, reverse: reverse)
+    }
     var order = Array(keys.indices)
     ranks.withUnsafeBufferPointer { ranks in
       func less(_ a: Int, _ b: Int) -> Bool {
@@ -199,6 +214,44 @@ enum Sorting {
       if reverse { order.sort { less($1, $0) } } else { order.sort { less($0, $1) } }
     }
     return order
+  }
+
+  /// Each key's ranks as one int that orders as the ranks do, place by place, when the ranges
+  /// of the places multiplied fit in one: two-part keys of a score and a name, say, then sort
+  /// as ints, without a loop over the places for each comparison.
+  private static func packedRanks(_ ranks: [Int], width: Int, count: Int) -> [Int]? {
+    var lows = [Int](repeating: .max, count: width), highs = [Int](repeating: .min, count: width)
+    for (position, rank) in ranks.enumerated() {
+      let place = position % width
+      lows[place] = min(lows[place], rank)
+      highs[place] = max(highs[place], rank)
+    }
+    var radices: [Int] = []
+    var total = 1
+    for place in 0..<width {
+      let (span, spanOverflow) = highs[place].subtractingReportingOverflow(lows[place])
+      guard !spanOverflow, span < .max else { return nil }
+      let (product, overflow) = total.multipliedReportingOverflow(by: span + 1)
+      guard !overflow else { return nil }
+      total = product
+      radices.append(span + 1)
+    }
+    var packed = [Int](repeating: 0, count: count)
+    for key in 0..<count {
+      var value = 0
+      for place in 0..<width { value = value * radices[place] + (ranks[key * width + place] - lows[place]) }
+      packed[key] = value
+    }
+    return packed
+  }
+
+  /// The positions of `keys` in order, equal keys in theirs, reversed or not.
+  private static func stableOrder(_ keys: [Int], reverse: Bool) -> [Int] {
+    var pairs: [(key: Int, index: Int)] = []
+    pairs.reserveCapacity(keys.count)
+    for (index, key) in keys.enumerated() { pairs.append((key, index)) }
+    if reverse { pairs.sort { $0.key > $1.key } } else { pairs.sort { $0.key < $1.key } }
+    return pairs.map(\.index)
   }
 
   /// Numbers the keys at `place` by their position in `order`, equal ones alike.
@@ -312,22 +365,41 @@ enum Sorting {
 }
 
 extension Callback {
-  /// Runs `body` with a function that calls this one on two of `items`, by position, as
+  /// Runs `body` with the calls of this function on two of `items`, by position, as
   /// `sorted(by:)` calls its comparator for each pair it compares. A closure's frame is made
   /// once for all the calls and cleared after each, as in `forEach`; the items are lent to
   /// it (see `Interpreter.lend`), since `items` holds them for the whole sort.
-  func callingPairs<Result>(
-    of items: UnsafeBufferPointer<Value>, _ body: (_ call: (Int, Int) throws -> Value) throws -> Result
-  ) throws -> Result {
-    guard let closure else { return try body { try self(items[$0], items[$1]) } }
+  func callingPairs<Result>(of items: UnsafeBufferPointer<Value>, _ body: (PairCalls) throws -> Result) throws -> Result {
+    guard let closure, let start = items.baseAddress else {
+      return try body(PairCalls(callback: self, items: items, frame: nil))
+    }
     return try interpreter.with { interpreter in
       try closure._withUnsafeGuaranteedRef { function in
         let base = try interpreter.pushFrame(function, at: nil)
         defer { interpreter.popFrame(base, function) }
         let frame = Frame(slots: base, closure: function)
-        guard let items = items.baseAddress else { return try body { _, _ in .nil } }
-        if function.hasBoxedParameters {
-          return try body { first, second in
+        return try body(PairCalls(callback: self, items: UnsafeBufferPointer(start: start, count: items.count), frame: frame))
+      }
+    }
+  }
+
+  /// One call per pair, a struct rather than a closure so that a sort compiles the call into
+  /// its loops (`TimSort` is generic over its order).
+  struct PairCalls {
+    let callback: Callback
+    let items: UnsafeBufferPointer<Value>
+    /// The frame `callingPairs` made for a closure; nil for other functions.
+    let frame: Frame?
+
+    @inline(__always)
+    func callAsFunction(_ first: Int, _ second: Int) throws -> Value {
+      guard let frame, let closure = callback.closure, let items = items.baseAddress else {
+        return try callback(self.items[first], self.items[second])
+      }
+      return try callback.interpreter.with { interpreter in
+        try closure._withUnsafeGuaranteedRef { function in
+          let base = frame.slots
+          if function.hasBoxedParameters {
             (base + 1).initialize(to: items[first])
             (base + 2).initialize(to: items[second])
             let result = try interpreter.invoke(function, frame: frame, at: nil)
@@ -335,8 +407,6 @@ extension Callback {
             try interpreter.checkInterrupt(at: nil)
             return result
           }
-        }
-        return try body { first, second in
           Interpreter.lend(items + first, to: base + 1)
           Interpreter.lend(items + second, to: base + 2)
           let result: Value
