@@ -27,65 +27,42 @@ struct TextBytes {
     return UnsafePointer(byte)
   }()
 
-  /// The text of bytes `from..<to`, both character boundaries.
+  /// The text of bytes `from..<to`, both character boundaries. A piece of a valid string is
+  /// valid, so it is never checked again: up to 15 bytes it is made inline
+  /// (`InlineString`); longer, only ASCII goes through `String(decoding:)`, which validates
+  /// anything else at some 13 instructions a byte, and other text is copied as a slice of
+  /// the string, which Swift does not validate.
   func text(_ from: Int, _ to: Int) -> String {
     if from == 0 && to == count { return string }
-    return String(decoding: UnsafeBufferPointer(start: start + from, count: to - from), as: UTF8.self)
-  }
-
-  /// The text of bytes `from..<to`, which are all ASCII. A piece that fits in a small string
-  /// (15 bytes), a word, costs about 15% less copied in and then checked than through
-  /// `String(decoding:)`; beyond ASCII, or longer, it costs more.
-  func asciiText(_ from: Int, _ to: Int) -> String {
     let length = to - from
-    guard length <= 15 else { return text(from, to) }
-    let source = start + from
-    return String(unsafeUninitializedCapacity: length) { buffer in
-      guard let target = buffer.baseAddress else { return 0 }
-      TextBuilder.copy(length, from: source, to: target)
-      return length
-    }
+    if length <= InlineString.capacity, let inline = InlineString.make(start + from, length) { return inline }
+    let piece = UnsafeBufferPointer(start: start + from, count: length)
+    if piece.isASCII { return String(decoding: piece, as: UTF8.self) }
+    let utf8 = string.utf8
+    return String(string[utf8.index(utf8.startIndex, offsetBy: from)..<utf8.index(utf8.startIndex, offsetBy: to)])
   }
 
   // MARK: Finding text
 
   /// The byte offset of the first occurrence of `needle` at or after `from` that begins and
   /// ends between characters, as a match of whole characters must. The empty text occurs at
-  /// `from`. `memmem` finds each candidate in linear time (glibc uses the two-way algorithm).
+  /// `from`. The search is linear in the length of the text (`TextSearch`).
   func find(_ needle: TextBytes, from: Int = 0) -> Int? {
     guard needle.count > 0 else { return from }
+    var search = TextSearch(needle.bytes)
+    return find(&search, from: from)
+  }
+
+  /// The next match of `search`, begun for a needle that is not empty, at or after `from`,
+  /// as `find(_:from:)` gives it; a loop over the matches keeps one search.
+  func find(_ search: inout TextSearch, from: Int) -> Int? {
     var at = from
-    while count - at >= needle.count {
-      guard let found = TextBytes.memmem(start + at, count - at, needle.start, needle.count) else { return nil }
-      let offset = UnsafeRawPointer(found) - UnsafeRawPointer(start)
-      if isCharacterBoundary(offset) && isCharacterBoundary(offset + needle.count) { return offset }
+    while let offset = search.next(in: bytes, from: at) {
+      if isCharacterBoundary(offset) && isCharacterBoundary(offset + search.needle.count) { return offset }
       at = offset + 1
     }
     return nil
   }
-
-  /// C's `memmem`. glibc declares it only for `_GNU_SOURCE`, which Swift's Glibc module does
-  /// not define, so it is looked up by name, once; where it cannot be found, first bytes are
-  /// found with `memchr` and compared with `memcmp`, which is linear on all but contrived text.
-  private static let memmem: @convention(c) (UnsafeRawPointer?, Int, UnsafeRawPointer?, Int) -> UnsafeMutableRawPointer? = {
-    #if canImport(Glibc)
-      if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "memmem") {  // RTLD_DEFAULT
-        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeRawPointer?, Int, UnsafeRawPointer?, Int) -> UnsafeMutableRawPointer?).self)
-      }
-      return { haystack, haystackLength, needle, needleLength in
-        guard let haystack, let needle, needleLength > 0 else { return nil }
-        let first = Int32(needle.load(as: UInt8.self))
-        var at = 0
-        while haystackLength - at >= needleLength, let found = memchr(haystack + at, first, haystackLength - at - needleLength + 1) {
-          if memcmp(found, needle, needleLength) == 0 { return found }
-          at = UnsafeRawPointer(found) - haystack + 1
-        }
-        return nil
-      }
-    #else
-      return { Darwin.memmem($0, $1, $2, $3) }
-    #endif
-  }()
 
   /// Whether the text begins with `prefix`, in whole characters.
   func hasPrefix(_ prefix: TextBytes) -> Bool {
@@ -104,10 +81,15 @@ struct TextBytes {
   ///
   /// Between two scalars that each stand alone (`StandaloneScalars`) there is always a
   /// boundary, except inside "\r\n"; otherwise the string's own grapheme rules decide.
+  @inline(__always)
   func isCharacterBoundary(_ offset: Int) -> Bool {
     if offset == 0 || offset >= count { return true }
     let before = bytes[offset - 1], after = bytes[offset]
     if before < 0x80 && after < 0x80 { return before != 0x0D || after != 0x0A }
+    return isCharacterBoundaryBeyondASCII(offset)
+  }
+
+  private func isCharacterBoundaryBeyondASCII(_ offset: Int) -> Bool {
     if StandaloneScalars.contains(scalar(at: offset)) && StandaloneScalars.contains(scalar(endingAt: offset)) {
       return true
     }
