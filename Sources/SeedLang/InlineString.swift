@@ -7,20 +7,18 @@
 // where the words of a text take 30 to find. The inline form is simple (the bytes in order,
 // little-endian, then a last byte holding flags and the length) and is what the standard
 // library itself builds; whether this process's library builds exactly that is checked once,
-// on strings it makes itself, and where it does not, `make` gives nil and callers go the
-// public way.
+// on strings it makes itself (`isAvailable`), and where it does not, callers go the public
+// way.
 
 enum InlineString {
   /// The most bytes an inline string holds.
   static let capacity = 15
 
   /// The inline string of the `length` bytes at `source`, valid UTF-8 of at most 15 bytes
-  /// that begin and end on scalar boundaries; nil when this library's inline strings are
-  /// laid out otherwise.
+  /// that begin and end on scalar boundaries. Only where `isAvailable`.
   @inline(__always)
-  static func make(_ source: UnsafePointer<UInt8>, _ length: Int) -> String? {
-    guard layoutIsKnown else { return nil }
-    return unsafeBitCast(bits(source, length), to: String.self)
+  static func make(_ source: UnsafePointer<UInt8>, _ length: Int) -> String {
+    unsafeBitCast(bits(source, length), to: String.self)
   }
 
   /// The two words of the inline string of the bytes. Each byte is read exactly once, with
@@ -52,7 +50,7 @@ enum InlineString {
 
   /// Whether strings the standard library makes have exactly the bits `bits` gives, for
   /// every length and with and without non-ASCII bytes.
-  private static let layoutIsKnown: Bool = {
+  static let isAvailable: Bool = {
     guard MemoryLayout<String>.size == 16 else { return false }
     let samples = ["", "a", "ab", "abc", "été", "abcdefg", "東京", "abcdefgh", "réponse", "abcdefghijklmno", "über größe", "東京は日本"]
     for sample in samples {

@@ -32,10 +32,20 @@ struct TextBytes {
   /// (`InlineString`); longer, only ASCII goes through `String(decoding:)`, which validates
   /// anything else at some 13 instructions a byte, and other text is copied as a slice of
   /// the string, which Swift does not validate.
-  func text(_ from: Int, _ to: Int) -> String {
+  func text(_ from: Int, _ to: Int) -> String { text(from, to, inline: InlineString.isAvailable) }
+
+  /// `text(from, to)` for a loop that makes many pieces, which reads `InlineString.isAvailable`
+  /// once: each read of a global checks that it was set, a call that costs as much as the rest.
+  @inline(__always)
+  func text(_ from: Int, _ to: Int, inline: Bool) -> String {
     if from == 0 && to == count { return string }
     let length = to - from
-    if length <= InlineString.capacity, let inline = InlineString.make(start + from, length) { return inline }
+    if length <= InlineString.capacity && inline { return InlineString.make(start + from, length) }
+    return longText(from, to)
+  }
+
+  private func longText(_ from: Int, _ to: Int) -> String {
+    let length = to - from
     let piece = UnsafeBufferPointer(start: start + from, count: length)
     if piece.isASCII { return String(decoding: piece, as: UTF8.self) }
     let utf8 = string.utf8
@@ -107,7 +117,9 @@ struct TextBytes {
 
   /// The characters in bytes `from..<to` when every scalar there stands alone, so that each
   /// is one character but "\r\n", which is one; nil when a scalar may join its neighbours.
-  /// ASCII is read eight bytes at a time.
+  /// Eight bytes at a time are counted when none is a carriage return or a byte from 0xCC
+  /// up, which begins a scalar that must be looked up: the scalars that begin there are the
+  /// bytes that do not continue one (10xxxxxx).
   func standaloneCharacterCount(_ from: Int, _ to: Int) -> Int? {
     let base = start
     let standalone = StandaloneScalars.bits
@@ -116,8 +128,12 @@ struct TextBytes {
     while offset < to {
       if offset + 8 <= to {
         let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
-        if word & 0x8080_8080_8080_8080 == 0 && !TextBytes.hasByte(0x0D, in: word) {
-          characters += 8
+        let high = word & 0x8080_8080_8080_8080
+        // Adding 0x34 to the low seven bits of a byte from 0xCC up carries into its high bit.
+        let looksUp = ((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x3434_3434_3434_3434) & high
+        if looksUp == 0 && !TextBytes.hasByte(0x0D, in: word) {
+          let continuing = high & ~(word << 1)
+          characters += 8 - continuing.nonzeroBitCount
           offset += 8
           continue
         }
@@ -127,6 +143,12 @@ struct TextBytes {
         characters += 1
         offset += 1
         if byte == 0x0D && offset < to && base[offset] == 0x0A { offset += 1 }
+        continue
+      }
+      // Eight bytes counted at once may have stopped inside a scalar: the bytes that
+      // continue it were counted with its first.
+      if byte < 0xC0 {
+        offset += 1
         continue
       }
       // A lead byte below 0xCC begins a scalar below U+0300, which stands alone.
@@ -166,7 +188,8 @@ struct TextBytes {
     return true
   }
 
-  /// Whether any of the eight bytes of `word` is `byte` (all bytes below 0x80).
+  /// Whether any of the eight bytes of `word` is `byte`, whatever the other bytes are: a
+  /// borrow can only mark bytes above a byte that matches.
   @inline(__always)
   static func hasByte(_ byte: UInt8, in word: UInt64) -> Bool {
     let spread = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))

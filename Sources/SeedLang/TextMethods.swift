@@ -13,12 +13,13 @@ extension TextBytes {
   func split(_ separator: TextBytes) -> [Value] {
     var pieces: [Value] = []
     var search = TextSearch(separator.bytes)
+    let inline = InlineString.isAvailable
     var from = 0
     while let at = find(&search, from: from) {
-      pieces.append(.string(text(from, at)))
+      pieces.append(.string(text(from, at, inline: inline)))
       from = at + separator.count
     }
-    pieces.append(.string(text(from, count)))
+    pieces.append(.string(text(from, count, inline: inline)))
     return pieces
   }
 
@@ -27,16 +28,17 @@ extension TextBytes {
   /// "\r\n", which ends a line too), so the bytes alone say where lines end.
   func lines() -> [Value] {
     var pieces: [Value] = []
+    let inline = InlineString.isAvailable
     var from = 0
     while from <= count {
       let rest = UnsafeRawPointer(bytes.baseAddress.map { $0 + from })
       guard let rest, count > from, let found = memchr(rest, 0x0A, count - from) else { break }
       let at = UnsafeRawPointer(found) - UnsafeRawPointer(rest) + from
       let end = at > from && bytes[at - 1] == 0x0D ? at - 1 : at
-      pieces.append(.string(text(from, end)))
+      pieces.append(.string(text(from, end, inline: inline)))
       from = at + 1
     }
-    pieces.append(.string(text(from, count)))
+    pieces.append(.string(text(from, count, inline: inline)))
     return pieces
   }
 
@@ -105,6 +107,7 @@ extension TextBytes {
     var words: [Value] = []
     guard let base = bytes.baseAddress else { return words }
     let standalone = StandaloneScalars.bits
+    let inline = InlineString.isAvailable
     var wordStart = -1
     var offset = 0
     while offset < count {
@@ -125,21 +128,26 @@ extension TextBytes {
       let space: Bool
       if byte < 0x80 {
         space = TextBytes.isASCIIWhitespace(byte)
+      } else if byte < 0xCC {
+        // U+0080 to U+02FF stand alone; of them only U+0085 and U+00A0 are whitespace.
+        space = byte == 0xC2 && (base[offset + 1] == 0x85 || base[offset + 1] == 0xA0)
+        length = 2
       } else {
         let (scalar, scalarLength) = TextBytes.decode(base + offset)
         guard StandaloneScalars.contains(scalar, in: standalone) else { return nil }
-        space = TextBytes.isWhitespace(scalar)
+        // The other whitespace scalars begin with E1, E2 or E3.
+        space = byte >= 0xE1 && byte <= 0xE3 && TextBytes.isWhitespace(scalar)
         length = scalarLength
       }
       if space {
-        if wordStart >= 0 { words.append(.string(text(wordStart, offset))) }
+        if wordStart >= 0 { words.append(.string(text(wordStart, offset, inline: inline))) }
         wordStart = -1
       } else if wordStart < 0 {
         wordStart = offset
       }
       offset += length
     }
-    if wordStart >= 0 { words.append(.string(text(wordStart, count))) }
+    if wordStart >= 0 { words.append(.string(text(wordStart, count, inline: inline))) }
     return words
   }
 
