@@ -49,10 +49,18 @@ extension String {
 }
 
 extension UnsafeBufferPointer<UInt8> {
-  /// Whether every byte is ASCII, checked eight bytes at a time.
+  /// Whether every byte is ASCII, checked 32 and then eight bytes at a time.
   var isASCII: Bool {
     guard let start = baseAddress else { return true }
     var index = 0
+    let raw = UnsafeRawPointer(start)
+    while index + 32 <= count {
+      let words =
+        raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+        | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+      if words & 0x8080_8080_8080_8080 != 0 { return false }
+      index += 32
+    }
     while index + 8 <= count {
       if UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
       index += 8

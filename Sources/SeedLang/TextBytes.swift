@@ -100,12 +100,18 @@ struct TextBytes {
   }
 
   private func isCharacterBoundaryBeyondASCII(_ offset: Int) -> Bool {
-    if StandaloneScalars.contains(scalar(at: offset)) && StandaloneScalars.contains(scalar(endingAt: offset)) {
-      return true
+    if TextBytes.beginsStandalone(bytes[offset]) || StandaloneScalars.contains(scalar(at: offset)) {
+      var lead = offset - 1
+      while lead > 0 && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+      if TextBytes.beginsStandalone(bytes[lead]) || StandaloneScalars.contains(scalar(at: lead)) { return true }
     }
     let index = string.utf8.index(string.utf8.startIndex, offsetBy: offset)
     return index.samePosition(in: string) != nil
   }
+
+  /// Whether the scalar that begins with `byte` is below U+0300, and so stands alone.
+  @inline(__always)
+  static func beginsStandalone(_ byte: UInt8) -> Bool { byte < 0xCC }
 
   /// The number of characters in bytes `from..<to`, which are character boundaries.
   func characterCount(_ from: Int, _ to: Int) -> Int {
@@ -132,8 +138,10 @@ struct TextBytes {
         // Adding 0x34 to the low seven bits of a byte from 0xCC up carries into its high bit.
         let looksUp = ((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x3434_3434_3434_3434) & high
         if looksUp == 0 && !TextBytes.hasByte(0x0D, in: word) {
-          let continuing = high & ~(word << 1)
-          characters += 8 - continuing.nonzeroBitCount
+          // One bit a byte that continues a scalar, summed by a multiplication (a population
+          // count is not an instruction of every x86-64).
+          let continuing = (high & ~(word << 1)) >> 7
+          characters += 8 - Int(truncatingIfNeeded: (continuing &* 0x0101_0101_0101_0101) >> 56)
           offset += 8
           continue
         }
