@@ -32,22 +32,24 @@ struct TextBytes {
   /// (`InlineString`); longer, only ASCII goes through `String(decoding:)`, which validates
   /// anything else at some 13 instructions a byte, and other text is copied as a slice of
   /// the string, which Swift does not validate.
-  func text(_ from: Int, _ to: Int) -> String { text(from, to, inline: InlineString.isAvailable) }
+  func text(_ from: Int, _ to: Int) -> String { text(from, to, inline: InlineString.isAvailable, ascii: false) }
 
-  /// `text(from, to)` for a loop that makes many pieces, which reads `InlineString.isAvailable`
-  /// once: each read of a global checks that it was set, a call that costs as much as the rest.
+  /// `text(from, to)` for a loop that makes many pieces. It reads `InlineString.isAvailable`
+  /// once (each read of a global checks that it was set, a call that costs as much as the
+  /// rest), and whether the whole text is ASCII, which is quicker to learn at once than piece
+  /// by piece.
   @inline(__always)
-  func text(_ from: Int, _ to: Int, inline: Bool) -> String {
+  func text(_ from: Int, _ to: Int, inline: Bool, ascii: Bool) -> String {
     if from == 0 && to == count { return string }
     let length = to - from
     if length <= InlineString.capacity && inline { return InlineString.make(start + from, length) }
-    return longText(from, to)
+    return longText(from, to, ascii: ascii)
   }
 
-  private func longText(_ from: Int, _ to: Int) -> String {
+  private func longText(_ from: Int, _ to: Int, ascii: Bool) -> String {
     let length = to - from
     let piece = UnsafeBufferPointer(start: start + from, count: length)
-    if piece.isASCII { return String(decoding: piece, as: UTF8.self) }
+    if ascii || piece.isASCII { return String(decoding: piece, as: UTF8.self) }
     let utf8 = string.utf8
     return String(string[utf8.index(utf8.startIndex, offsetBy: from)..<utf8.index(utf8.startIndex, offsetBy: to)])
   }

@@ -13,13 +13,13 @@ extension TextBytes {
   func split(_ separator: TextBytes) -> [Value] {
     var pieces: [Value] = []
     var search = TextSearch(separator.bytes)
-    let inline = InlineString.isAvailable
+    let inline = InlineString.isAvailable, ascii = bytes.isASCII
     var from = 0
     while let at = find(&search, from: from) {
-      pieces.append(.string(text(from, at, inline: inline)))
+      pieces.append(.string(text(from, at, inline: inline, ascii: ascii)))
       from = at + separator.count
     }
-    pieces.append(.string(text(from, count, inline: inline)))
+    pieces.append(.string(text(from, count, inline: inline, ascii: ascii)))
     return pieces
   }
 
@@ -28,17 +28,17 @@ extension TextBytes {
   /// "\r\n", which ends a line too), so the bytes alone say where lines end.
   func lines() -> [Value] {
     var pieces: [Value] = []
-    let inline = InlineString.isAvailable
+    let inline = InlineString.isAvailable, ascii = bytes.isASCII
     var from = 0
     while from <= count {
       let rest = UnsafeRawPointer(bytes.baseAddress.map { $0 + from })
       guard let rest, count > from, let found = memchr(rest, 0x0A, count - from) else { break }
       let at = UnsafeRawPointer(found) - UnsafeRawPointer(rest) + from
       let end = at > from && bytes[at - 1] == 0x0D ? at - 1 : at
-      pieces.append(.string(text(from, end, inline: inline)))
+      pieces.append(.string(text(from, end, inline: inline, ascii: ascii)))
       from = at + 1
     }
-    pieces.append(.string(text(from, count, inline: inline)))
+    pieces.append(.string(text(from, count, inline: inline, ascii: ascii)))
     return pieces
   }
 
@@ -108,7 +108,7 @@ extension TextBytes {
     var words: [Value] = []
     guard let base = bytes.baseAddress else { return words }
     let standalone = StandaloneScalars.bits
-    let inline = InlineString.isAvailable
+    let inline = InlineString.isAvailable, ascii = bytes.isASCII
     var wordStart = -1
     var offset = 0
     while offset < count {
@@ -141,14 +141,14 @@ extension TextBytes {
         length = scalarLength
       }
       if space {
-        if wordStart >= 0 { words.append(.string(text(wordStart, offset, inline: inline))) }
+        if wordStart >= 0 { words.append(.string(text(wordStart, offset, inline: inline, ascii: ascii))) }
         wordStart = -1
       } else if wordStart < 0 {
         wordStart = offset
       }
       offset += length
     }
-    if wordStart >= 0 { words.append(.string(text(wordStart, count, inline: inline))) }
+    if wordStart >= 0 { words.append(.string(text(wordStart, count, inline: inline, ascii: ascii))) }
     return words
   }
 
