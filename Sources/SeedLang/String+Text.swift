@@ -49,19 +49,26 @@ extension String {
 }
 
 extension UnsafeBufferPointer<UInt8> {
-  /// Whether every byte is ASCII, checked eight bytes at a time.
+  /// Whether every byte is ASCII, checked 32 and then eight bytes at a time; the last eight
+  /// bytes are read at once even where they overlap bytes already checked.
   var isASCII: Bool {
     guard let start = baseAddress else { return true }
+    guard count >= 8 else { return !contains { $0 >= 0x80 } }
+    let raw = UnsafeRawPointer(start)
+    let high: UInt64 = 0x8080_8080_8080_8080
     var index = 0
+    while index + 32 <= count {
+      let words =
+        raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+        | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+      if words & high != 0 { return false }
+      index += 32
+    }
     while index + 8 <= count {
-      if UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+      if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & high != 0 { return false }
       index += 8
     }
-    while index < count {
-      if start[index] >= 0x80 { return false }
-      index += 1
-    }
-    return true
+    return index == count || raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) & high == 0
   }
 }
 

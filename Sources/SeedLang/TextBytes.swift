@@ -27,65 +27,54 @@ struct TextBytes {
     return UnsafePointer(byte)
   }()
 
-  /// The text of bytes `from..<to`, both character boundaries.
-  func text(_ from: Int, _ to: Int) -> String {
+  /// The text of bytes `from..<to`, both character boundaries. A piece of a valid string is
+  /// valid, so it is never checked again: up to 15 bytes it is made inline
+  /// (`InlineString`); longer, only ASCII goes through `String(decoding:)`, which validates
+  /// anything else at some 13 instructions a byte, and other text is copied as a slice of
+  /// the string, which Swift does not validate.
+  func text(_ from: Int, _ to: Int) -> String { text(from, to, inline: InlineString.isAvailable, ascii: false) }
+
+  /// `text(from, to)` for a loop that makes many pieces. It reads `InlineString.isAvailable`
+  /// once (each read of a global checks that it was set, a call that costs as much as the
+  /// rest), and whether the whole text is ASCII, which is quicker to learn at once than piece
+  /// by piece.
+  @inline(__always)
+  func text(_ from: Int, _ to: Int, inline: Bool, ascii: Bool) -> String {
     if from == 0 && to == count { return string }
-    return String(decoding: UnsafeBufferPointer(start: start + from, count: to - from), as: UTF8.self)
+    let length = to - from
+    if length <= InlineString.capacity && inline { return InlineString.make(start + from, length) }
+    return longText(from, to, ascii: ascii)
   }
 
-  /// The text of bytes `from..<to`, which are all ASCII. A piece that fits in a small string
-  /// (15 bytes), a word, costs about 15% less copied in and then checked than through
-  /// `String(decoding:)`; beyond ASCII, or longer, it costs more.
-  func asciiText(_ from: Int, _ to: Int) -> String {
+  private func longText(_ from: Int, _ to: Int, ascii: Bool) -> String {
     let length = to - from
-    guard length <= 15 else { return text(from, to) }
-    let source = start + from
-    return String(unsafeUninitializedCapacity: length) { buffer in
-      guard let target = buffer.baseAddress else { return 0 }
-      TextBuilder.copy(length, from: source, to: target)
-      return length
-    }
+    let piece = UnsafeBufferPointer(start: start + from, count: length)
+    if ascii || piece.isASCII { return String(decoding: piece, as: UTF8.self) }
+    let utf8 = string.utf8
+    return String(string[utf8.index(utf8.startIndex, offsetBy: from)..<utf8.index(utf8.startIndex, offsetBy: to)])
   }
 
   // MARK: Finding text
 
   /// The byte offset of the first occurrence of `needle` at or after `from` that begins and
   /// ends between characters, as a match of whole characters must. The empty text occurs at
-  /// `from`. `memmem` finds each candidate in linear time (glibc uses the two-way algorithm).
+  /// `from`. The search is linear in the length of the text (`TextSearch`).
   func find(_ needle: TextBytes, from: Int = 0) -> Int? {
     guard needle.count > 0 else { return from }
+    var search = TextSearch(needle.bytes)
+    return find(&search, from: from)
+  }
+
+  /// The next match of `search`, begun for a needle that is not empty, at or after `from`,
+  /// as `find(_:from:)` gives it; a loop over the matches keeps one search.
+  func find(_ search: inout TextSearch, from: Int) -> Int? {
     var at = from
-    while count - at >= needle.count {
-      guard let found = TextBytes.memmem(start + at, count - at, needle.start, needle.count) else { return nil }
-      let offset = UnsafeRawPointer(found) - UnsafeRawPointer(start)
-      if isCharacterBoundary(offset) && isCharacterBoundary(offset + needle.count) { return offset }
+    while let offset = search.next(in: bytes, from: at) {
+      if isCharacterBoundary(offset) && isCharacterBoundary(offset + search.needle.count) { return offset }
       at = offset + 1
     }
     return nil
   }
-
-  /// C's `memmem`. glibc declares it only for `_GNU_SOURCE`, which Swift's Glibc module does
-  /// not define, so it is looked up by name, once; where it cannot be found, first bytes are
-  /// found with `memchr` and compared with `memcmp`, which is linear on all but contrived text.
-  private static let memmem: @convention(c) (UnsafeRawPointer?, Int, UnsafeRawPointer?, Int) -> UnsafeMutableRawPointer? = {
-    #if canImport(Glibc)
-      if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "memmem") {  // RTLD_DEFAULT
-        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeRawPointer?, Int, UnsafeRawPointer?, Int) -> UnsafeMutableRawPointer?).self)
-      }
-      return { haystack, haystackLength, needle, needleLength in
-        guard let haystack, let needle, needleLength > 0 else { return nil }
-        let first = Int32(needle.load(as: UInt8.self))
-        var at = 0
-        while haystackLength - at >= needleLength, let found = memchr(haystack + at, first, haystackLength - at - needleLength + 1) {
-          if memcmp(found, needle, needleLength) == 0 { return found }
-          at = UnsafeRawPointer(found) - haystack + 1
-        }
-        return nil
-      }
-    #else
-      return { Darwin.memmem($0, $1, $2, $3) }
-    #endif
-  }()
 
   /// Whether the text begins with `prefix`, in whole characters.
   func hasPrefix(_ prefix: TextBytes) -> Bool {
@@ -104,16 +93,27 @@ struct TextBytes {
   ///
   /// Between two scalars that each stand alone (`StandaloneScalars`) there is always a
   /// boundary, except inside "\r\n"; otherwise the string's own grapheme rules decide.
+  @inline(__always)
   func isCharacterBoundary(_ offset: Int) -> Bool {
     if offset == 0 || offset >= count { return true }
     let before = bytes[offset - 1], after = bytes[offset]
     if before < 0x80 && after < 0x80 { return before != 0x0D || after != 0x0A }
-    if StandaloneScalars.contains(scalar(at: offset)) && StandaloneScalars.contains(scalar(endingAt: offset)) {
-      return true
+    return isCharacterBoundaryBeyondASCII(offset)
+  }
+
+  private func isCharacterBoundaryBeyondASCII(_ offset: Int) -> Bool {
+    if TextBytes.beginsStandalone(bytes[offset]) || StandaloneScalars.contains(scalar(at: offset)) {
+      var lead = offset - 1
+      while lead > 0 && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+      if TextBytes.beginsStandalone(bytes[lead]) || StandaloneScalars.contains(scalar(at: lead)) { return true }
     }
     let index = string.utf8.index(string.utf8.startIndex, offsetBy: offset)
     return index.samePosition(in: string) != nil
   }
+
+  /// Whether the scalar that begins with `byte` is below U+0300, and so stands alone.
+  @inline(__always)
+  static func beginsStandalone(_ byte: UInt8) -> Bool { byte < 0xCC }
 
   /// The number of characters in bytes `from..<to`, which are character boundaries.
   func characterCount(_ from: Int, _ to: Int) -> Int {
@@ -125,7 +125,9 @@ struct TextBytes {
 
   /// The characters in bytes `from..<to` when every scalar there stands alone, so that each
   /// is one character but "\r\n", which is one; nil when a scalar may join its neighbours.
-  /// ASCII is read eight bytes at a time.
+  /// Eight bytes at a time are counted when none is a carriage return or a byte from 0xCC
+  /// up, which begins a scalar that must be looked up: the scalars that begin there are the
+  /// bytes that do not continue one (10xxxxxx).
   func standaloneCharacterCount(_ from: Int, _ to: Int) -> Int? {
     let base = start
     let standalone = StandaloneScalars.bits
@@ -134,8 +136,14 @@ struct TextBytes {
     while offset < to {
       if offset + 8 <= to {
         let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
-        if word & 0x8080_8080_8080_8080 == 0 && !TextBytes.hasByte(0x0D, in: word) {
-          characters += 8
+        let high = word & 0x8080_8080_8080_8080
+        // Adding 0x34 to the low seven bits of a byte from 0xCC up carries into its high bit.
+        let looksUp = ((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x3434_3434_3434_3434) & high
+        if looksUp == 0 && !TextBytes.hasByte(0x0D, in: word) {
+          // One bit a byte that continues a scalar, summed by a multiplication (a population
+          // count is not an instruction of every x86-64).
+          let continuing = (high & ~(word << 1)) >> 7
+          characters += 8 - Int(truncatingIfNeeded: (continuing &* 0x0101_0101_0101_0101) >> 56)
           offset += 8
           continue
         }
@@ -145,6 +153,12 @@ struct TextBytes {
         characters += 1
         offset += 1
         if byte == 0x0D && offset < to && base[offset] == 0x0A { offset += 1 }
+        continue
+      }
+      // Eight bytes counted at once may have stopped inside a scalar: the bytes that
+      // continue it were counted with its first.
+      if byte < 0xC0 {
+        offset += 1
         continue
       }
       // A lead byte below 0xCC begins a scalar below U+0300, which stands alone.
@@ -184,7 +198,8 @@ struct TextBytes {
     return true
   }
 
-  /// Whether any of the eight bytes of `word` is `byte` (all bytes below 0x80).
+  /// Whether any of the eight bytes of `word` is `byte`, whatever the other bytes are: a
+  /// borrow can only mark bytes above a byte that matches.
   @inline(__always)
   static func hasByte(_ byte: UInt8, in word: UInt64) -> Bool {
     let spread = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))

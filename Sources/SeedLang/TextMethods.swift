@@ -12,12 +12,14 @@ extension TextBytes {
   /// The pieces between the occurrences of `separator`, which is not empty.
   func split(_ separator: TextBytes) -> [Value] {
     var pieces: [Value] = []
+    var search = TextSearch(separator.bytes)
+    let inline = InlineString.isAvailable, ascii = bytes.isASCII
     var from = 0
-    while let at = find(separator, from: from) {
-      pieces.append(.string(text(from, at)))
+    while let at = find(&search, from: from) {
+      pieces.append(.string(text(from, at, inline: inline, ascii: ascii)))
       from = at + separator.count
     }
-    pieces.append(.string(text(from, count)))
+    pieces.append(.string(text(from, count, inline: inline, ascii: ascii)))
     return pieces
   }
 
@@ -26,16 +28,17 @@ extension TextBytes {
   /// "\r\n", which ends a line too), so the bytes alone say where lines end.
   func lines() -> [Value] {
     var pieces: [Value] = []
+    let inline = InlineString.isAvailable, ascii = bytes.isASCII
     var from = 0
     while from <= count {
       let rest = UnsafeRawPointer(bytes.baseAddress.map { $0 + from })
       guard let rest, count > from, let found = memchr(rest, 0x0A, count - from) else { break }
       let at = UnsafeRawPointer(found) - UnsafeRawPointer(rest) + from
       let end = at > from && bytes[at - 1] == 0x0D ? at - 1 : at
-      pieces.append(.string(text(from, end)))
+      pieces.append(.string(text(from, end, inline: inline, ascii: ascii)))
       from = at + 1
     }
-    pieces.append(.string(text(from, count)))
+    pieces.append(.string(text(from, count, inline: inline, ascii: ascii)))
     return pieces
   }
 
@@ -43,12 +46,13 @@ extension TextBytes {
   /// `firstMatch`, when given, is where `find` found the first one.
   func replacing(_ target: TextBytes, with replacement: TextBytes, firstMatch: Int? = nil) throws -> String {
     var matches: [Int] = []
+    var search = TextSearch(target.bytes)
     var from = 0
     if let firstMatch {
       matches.append(firstMatch)
       from = firstMatch + target.count
     }
-    while let at = find(target, from: from) {
+    while let at = find(&search, from: from) {
       matches.append(at)
       from = at + target.count
     }
@@ -57,6 +61,12 @@ extension TextBytes {
     let length = count + grown
     guard !overflow else { throw TextLimit.failure("string replacement") }
     try TextLimit.check(length, "string replacement")
+    // A string made from bytes is validated, beyond ASCII at some 13 instructions a byte;
+    // slices of valid strings are appended unchecked, at some 300 instructions a slice, which
+    // is less where matches are more than 48 bytes apart.
+    if matches.count * 48 < length && !(bytes.isASCII && replacement.bytes.isASCII) {
+      return appendingSlices(between: matches, of: target.count, with: replacement.string, length: length)
+    }
     return String(unsafeUninitializedCapacity: length) { buffer in
       guard let out = buffer.baseAddress, let source = bytes.baseAddress else { return 0 }
       var written = 0
@@ -73,42 +83,72 @@ extension TextBytes {
     }
   }
 
+  /// The text with `replacement` instead of the `targetLength` bytes at each of `matches`,
+  /// built of slices of the two strings, `length` bytes in all.
+  private func appendingSlices(between matches: [Int], of targetLength: Int, with replacement: String, length: Int) -> String {
+    let utf8 = string.utf8
+    func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+    var result = ""
+    result.reserveCapacity(length)
+    var read = 0
+    for at in matches {
+      if at > read { result += string[index(read)..<index(at)] }
+      result += replacement
+      read = at + targetLength
+    }
+    result += string[index(read)..<index(count)]
+    return result
+  }
+
   /// The words of the text: the pieces between runs of whitespace, none of them empty, as
   /// Python's `str.split()` gives them. Nil when a scalar that may join its neighbours
-  /// occurs, so that whitespace characters must be found by the grapheme rules.
+  /// occurs, so that whitespace characters must be found by the grapheme rules. Runs of
+  /// ASCII letters, digits and punctuation are passed over eight bytes at a time.
   func whitespaceSeparatedWords() -> [Value]? {
     var words: [Value] = []
     guard let base = bytes.baseAddress else { return words }
     let standalone = StandaloneScalars.bits
+    let inline = InlineString.isAvailable, ascii = bytes.isASCII
     var wordStart = -1
-    var wordIsASCII = true
     var offset = 0
-    func word(_ from: Int, _ to: Int) -> Value { .string(wordIsASCII ? asciiText(from, to) : text(from, to)) }
     while offset < count {
+      if offset + 8 <= count {
+        let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+        // The high bit of each byte that is not ASCII or is below "!" (whitespace among
+        // them); borrows make only the bits above the lowest one unreliable.
+        let special = (word | ((word &- 0x2121_2121_2121_2121) & ~word)) & 0x8080_8080_8080_8080
+        let plain = special == 0 ? 8 : special.trailingZeroBitCount >> 3
+        if plain > 0 {
+          if wordStart < 0 { wordStart = offset }
+          offset += plain
+          continue
+        }
+      }
       let byte = base[offset]
       var length = 1
       let space: Bool
       if byte < 0x80 {
         space = TextBytes.isASCIIWhitespace(byte)
+      } else if byte < 0xCC {
+        // U+0080 to U+02FF stand alone; of them only U+0085 and U+00A0 are whitespace.
+        space = byte == 0xC2 && (base[offset + 1] == 0x85 || base[offset + 1] == 0xA0)
+        length = 2
       } else {
         let (scalar, scalarLength) = TextBytes.decode(base + offset)
         guard StandaloneScalars.contains(scalar, in: standalone) else { return nil }
-        space = TextBytes.isWhitespace(scalar)
+        // The other whitespace scalars begin with E1, E2 or E3.
+        space = byte >= 0xE1 && byte <= 0xE3 && TextBytes.isWhitespace(scalar)
         length = scalarLength
       }
       if space {
-        if wordStart >= 0 { words.append(word(wordStart, offset)) }
+        if wordStart >= 0 { words.append(.string(text(wordStart, offset, inline: inline, ascii: ascii))) }
         wordStart = -1
-      } else {
-        if wordStart < 0 {
-          wordStart = offset
-          wordIsASCII = true
-        }
-        if byte >= 0x80 { wordIsASCII = false }
+      } else if wordStart < 0 {
+        wordStart = offset
       }
       offset += length
     }
-    if wordStart >= 0 { words.append(word(wordStart, count)) }
+    if wordStart >= 0 { words.append(.string(text(wordStart, count, inline: inline, ascii: ascii))) }
     return words
   }
 

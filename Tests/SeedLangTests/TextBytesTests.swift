@@ -84,6 +84,61 @@ final class TextBytesTests: XCTestCase {
     }
   }
 
+  /// Longer texts, so that words and lines pass 15 bytes (made as slices, not inline), counts
+  /// and scans read whole eight-byte words, and `replace` meets matches far apart (built of
+  /// appended slices) as well as close together (built from bytes).
+  func testLongTextsAgreeWithCharacters() throws {
+    var numbers = Numbers(state: 0x5EED_0F_7E87)
+    for round in 0..<300 {
+      let text = randomText(&numbers, length: 20 + numbers.next(80))
+      let scalars = Array(text.unicodeScalars)
+      let from = numbers.next(scalars.count)
+      let needle = String(String.UnicodeScalarView(scalars[from..<min(scalars.count, from + 1 + numbers.next(4))]))
+      let context = "round \(round): \(text.debugDescription) and \(needle.debugDescription)"
+      try text.withTextBytes { (bytes: TextBytes) throws -> Void in
+        try needle.withTextBytes { (part: TextBytes) throws -> Void in
+          try checkSearch(bytes, part, Array(text), Array(needle), context)
+        }
+        checkWholeText(bytes, text, context)
+      }
+    }
+  }
+
+  /// Words of every length up to past the inline limit, in ASCII and beyond, are the strings
+  /// Swift makes of the same bytes: equal, hashed alike, with the same characters and bytes.
+  func testInlinePiecesAreTheStringsSwiftMakes() {
+    for letter in ["a", "é", "東", "\0", "~"] {
+      for length in 0...20 {
+        let word = String(repeating: letter, count: length)
+        let text = "x \(word) y"
+        let words = text.withTextBytes { strings($0.whitespaceSeparatedWords() ?? []) }
+        let expected = String(decoding: Array(word.utf8), as: UTF8.self)
+        guard letter != "\0" else {
+          XCTAssertEqual(words, ["x", word, "y"].filter { !$0.isEmpty }, "\(length) NULs")
+          continue
+        }
+        let piece = length == 0 ? "" : words[1]
+        XCTAssertEqual(piece, expected, "\(length) \(letter)")
+        XCTAssertEqual(piece.count, length, "\(length) \(letter)")
+        XCTAssertEqual(Array(piece.utf8), Array(word.utf8), "\(length) \(letter)")
+        XCTAssertEqual(piece.hashValue, expected.hashValue, "\(length) \(letter)")
+        XCTAssertEqual(Set([piece, expected]).count, 1, "\(length) \(letter)")
+      }
+    }
+    XCTAssertTrue(InlineString.isAvailable, "this library's small strings are laid out as InlineString expects")
+  }
+
+  /// A needle that nearly matches everywhere ("aaaa...b" in "aaaa..."): every match is still
+  /// found, in order, however the search goes about it.
+  func testContrivedSearchFindsEveryMatch() {
+    let needle = String(repeating: "a", count: 40) + "b"
+    var text = String(repeating: "a", count: 3000) + "b"
+    text += String(repeating: "a", count: 39) + "b" + "ab" + String(repeating: "a", count: 40) + "b"
+    let pieces = text.withTextBytes { bytes in needle.withTextBytes { strings(bytes.split($0)) } }
+    XCTAssertEqual(pieces, [String(repeating: "a", count: 2960), String(repeating: "a", count: 39) + "bab", ""])
+    XCTAssertEqual(text.withTextBytes { bytes in needle.withTextBytes { bytes.find($0) } }, 2960)
+  }
+
   func checkSearch(
     _ bytes: TextBytes, _ part: TextBytes, _ characters: [Character], _ needle: [Character], _ context: String
   ) throws {
