@@ -48,20 +48,69 @@ extension String {
   }
 }
 
+extension String {
+  /// A string of `bytes`, which are valid UTF-8 because they were copied from strings or
+  /// written by code that only writes whole scalars: concatenations, joins, case mappings.
+  /// `String(decoding:)` and `String(unsafeUninitializedCapacity:)` check every byte again,
+  /// which beyond ASCII costs several times the copy; this only asks whether the bytes are
+  /// ASCII, eight at a time, for the flag that keeps the string's ASCII fast paths.
+  init(validUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+    let isASCII = bytes.isASCII
+    self = String(copying: UTF8Span(unchecked: Span(_unsafeElements: bytes), isKnownASCII: isASCII))
+  }
+
+  /// A string of at most `capacity` bytes that `write` puts at the address it is given, and
+  /// whose count it returns; the bytes must be valid UTF-8, as for `init(validUTF8:)`. Short
+  /// text is written on the stack, longer text in a temporary heap buffer, and then copied once.
+  static func writingValidUTF8(capacity: Int, _ write: (UnsafeMutablePointer<UInt8>) throws -> Int) rethrows -> String {
+    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(capacity, 1)) { buffer in
+      guard let start = buffer.baseAddress else { return "" }
+      let length = try write(start)
+      precondition(length <= capacity, "a valid UTF-8 writer wrote more than it had room for")
+      return String(validUTF8: UnsafeBufferPointer(start: start, count: length))
+    }
+  }
+}
+
+extension String {
+  /// `x + y`. Swift's `+` appends to a copy of `x`, a few hundred instructions of deciding
+  /// where the bytes go; short results are put together on the stack and made a string once.
+  /// Long ones gain nothing from that and would be copied twice, so Swift joins them.
+  static func concatenating(_ x: String, _ y: String) -> String {
+    let length = x.utf8.count + y.utf8.count
+    guard length <= TextBuilder.stackCapacity else { return x + y }
+    return writingValidUTF8(capacity: length) { target in
+      let first = x.copyUTF8(to: target)
+      return first + y.copyUTF8(to: target + first)
+    }
+  }
+}
+
 extension UnsafeBufferPointer<UInt8> {
-  /// Whether every byte is ASCII, checked eight bytes at a time.
+  /// Whether every byte is ASCII, checked 32 bytes a step; the last bytes as one word that
+  /// may overlap the step before.
   var isASCII: Bool {
     guard let start = baseAddress else { return true }
+    let high: UInt64 = 0x8080_8080_8080_8080
+    guard count >= 8 else {
+      for index in 0..<count where start[index] >= 0x80 { return false }
+      return true
+    }
+    let raw = UnsafeRawPointer(start)
     var index = 0
+    while index + 32 <= count {
+      let bits =
+        raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+        | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+      if bits & high != 0 { return false }
+      index += 32
+    }
+    var bits = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     while index + 8 <= count {
-      if UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+      bits |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
       index += 8
     }
-    while index < count {
-      if start[index] >= 0x80 { return false }
-      index += 1
-    }
-    return true
+    return bits & high == 0
   }
 }
 
@@ -69,7 +118,12 @@ extension String {
   /// Appends `value` in decimal. `String(value)` formats through the generic integer code,
   /// several times the work for the ints that strings are built from.
   mutating func appendDecimal(_ value: Int) {
-    String.withDecimal(value) { self += String(decoding: $0, as: UTF8.self) }
+    self += String(decimal: value)
+  }
+
+  /// `value` in decimal, as `String(value)` gives it.
+  init(decimal value: Int) {
+    self = String.withDecimal(value) { String(validUTF8: $0) }
   }
 
   /// Calls `body` with the UTF-8 of `value` in decimal, in a buffer on the stack.
@@ -195,6 +249,7 @@ struct TextBuilder {
     switch value {
     case .string(let s): append(s)
     case .int(let i): append(i)
+    case .float(let f): append(Value.formatFloat(f))
     default: append(value.description)
     }
   }
@@ -220,9 +275,11 @@ struct TextBuilder {
     }
   }
 
+  /// The text, unchecked: every piece appended was a whole string, decimal digits or a
+  /// literal, so the bytes are valid UTF-8.
   var string: String {
-    if let heap { return String(decoding: heap, as: UTF8.self) }
-    return String(decoding: UnsafeBufferPointer(rebasing: stack[..<count]), as: UTF8.self)
+    if let heap { return heap.withUnsafeBufferPointer { String(validUTF8: $0) } }
+    return String(validUTF8: UnsafeBufferPointer(rebasing: stack[..<count]))
   }
 }
 

@@ -269,8 +269,11 @@ extension Value: CustomStringConvertible {
 
   /// `description`, or an error when the value is nested too deep to show.
   public func printed() throws -> String {
-    if case .string(let s) = self { return s }
-    return try literalPrinted()
+    switch self {
+    case .string(let s): return s
+    case .int(let i): return String(decimal: i)
+    default: return try literalPrinted()
+    }
   }
 
   /// `literalDescription`, or an error when the value is nested too deep to show.
