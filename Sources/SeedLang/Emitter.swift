@@ -397,6 +397,9 @@ final class Emitter {
         return .bool(!b)
       }
     case .binary(let op, let leftExpr, let rightExpr, let loc):
+      if let chain = expr.additionChain {
+        return concatenation(concatenationPieces(chain.operands, localsInPlace: false), chain.operators)
+      }
       let left = expression(leftExpr), right = expression(rightExpr)
       let general = Emitter.generalOperator(op, at: location(loc))
       return { frame in
