@@ -137,19 +137,16 @@ extension Emitter {
 extension Value {
   /// Appends `suffix` to the string at `target` and gives true; false, changing nothing, when
   /// `target` holds no string or the sum would pass the size limit, for the general path to
-  /// decide. The string is moved out of `target` for the append, so that its buffer is held
+  /// decide. The variable lets go of the string for the append, so that its buffer is held
   /// once and grows in place when nothing else holds it.
   static func append(_ suffix: String, toStringAt target: UnsafeMutablePointer<Value>) -> Bool {
-    guard case .string(let text) = target.pointee, text.utf8.count + suffix.utf8.count <= Operators.maxStringBytes else {
+    guard case .string(var text) = target.pointee, text.utf8.count + suffix.utf8.count <= Operators.maxStringBytes else {
       return false
     }
-    switch target.move() {
-    case .string(var text):
-      text.append(suffix)
-      target.initialize(to: .string(text))
-    case let other:
-      target.initialize(to: other)
-    }
+    // The variable lets go of the string first, so that `text` holds its buffer alone.
+    target.pointee = .nil
+    text.append(suffix)
+    target.pointee = .string(text)
     return true
   }
 }
