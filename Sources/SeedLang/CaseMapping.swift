@@ -61,14 +61,10 @@ final class CaseMapping: @unchecked Sendable {
   /// Maps `count` ASCII bytes. Each word of eight gets 0x20 flipped in the bytes that are
   /// letters of the range, found by adding to every byte at once.
   private func mapASCII(_ source: UnsafePointer<UInt8>, _ count: Int, into target: UnsafeMutablePointer<UInt8>) {
-    // The sums' constants once, not once a word: the range is a stored property.
-    let below = 0x0101_0101_0101_0101 &* UInt64(0x80 &- ascii.lowerBound)
-    let above = 0x0101_0101_0101_0101 &* UInt64(0x7F &- ascii.upperBound)
-    let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
     var offset = 0
     while offset + 8 <= count {
-      let word = from.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-      to.storeBytes(of: word ^ (((word &+ below) & ~(word &+ above) & 0x8080_8080_8080_8080) >> 2), toByteOffset: offset, as: UInt64.self)
+      let word = UnsafeRawPointer(source + offset).loadUnaligned(as: UInt64.self)
+      UnsafeMutableRawPointer(target + offset).storeBytes(of: mapped(word), as: UInt64.self)
       offset += 8
     }
     while offset < count {

@@ -103,7 +103,7 @@ extension Emitter {
       return { frame, builder, length in
         length += literal.bytes.count
         if length > Operators.maxStringBytes { throw Diagnostic(.runtime, Operators.concatenationTooLarge, at: place) }
-        builder.append(literal.bytes)
+        builder.append(literal)
         try next?(frame, &builder, &length)
       }
     case .slot(let slot):

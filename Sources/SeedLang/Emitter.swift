@@ -592,10 +592,10 @@ final class Emitter {
   private static func link(_ piece: Piece, then next: Emit?) -> Emit {
     switch (piece, next) {
     case (.text(let literal), nil):
-      return { _, text in text.append(literal.bytes) }
+      return { _, text in text.append(literal) }
     case (.text(let literal), let next?):
       return { frame, text in
-        text.append(literal.bytes)
+        text.append(literal)
         try next(frame, &text)
       }
     case (.slot(let slot), nil):

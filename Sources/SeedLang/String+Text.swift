@@ -55,8 +55,20 @@ extension String {
   /// which beyond ASCII costs several times the copy; this only asks whether the bytes are
   /// ASCII, eight at a time, for the flag that keeps the string's ASCII fast paths.
   init(validUTF8 bytes: UnsafeBufferPointer<UInt8>) {
-    let isASCII = bytes.isASCII
+    self.init(validUTF8: bytes, isASCII: bytes.isASCII)
+  }
+
+  /// `init(validUTF8:)` for bytes whose ASCII-ness is known: true only when every byte is
+  /// ASCII; false is always safe, and only costs the string its ASCII fast paths.
+  init(validUTF8 bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
     self = String(copying: UTF8Span(unchecked: Span(_unsafeElements: bytes), isKnownASCII: isASCII))
+  }
+
+  /// Whether every byte is ASCII. A long string answers from its flag; a short one is read,
+  /// which costs less than asking for the flag (a call of a hundred instructions). False for
+  /// a string without contiguous UTF-8, which is always safe for `init(validUTF8:isASCII:)`.
+  var isAllASCII: Bool {
+    utf8.withContiguousStorageIfAvailable { bytes in bytes.count > 256 ? utf8Span.isKnownASCII : bytes.isASCII } ?? false
   }
 
   /// A string of at most `capacity` bytes that `write` puts at the address it is given, and
@@ -79,9 +91,12 @@ extension String {
   static func concatenating(_ x: String, _ y: String) -> String {
     let length = x.utf8.count + y.utf8.count
     guard length <= TextBuilder.stackCapacity else { return x + y }
-    return writingValidUTF8(capacity: length) { target in
+    let isASCII = x.isAllASCII && y.isAllASCII
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextBuilder.stackCapacity) { buffer in
+      guard let target = buffer.baseAddress else { return x + y }
       let first = x.copyUTF8(to: target)
-      return first + y.copyUTF8(to: target + first)
+      let second = y.copyUTF8(to: target + first)
+      return String(validUTF8: UnsafeBufferPointer(start: target, count: first + second), isASCII: isASCII)
     }
   }
 }
@@ -195,6 +210,8 @@ struct TextBuilder {
   private let stack: UnsafeMutableBufferPointer<UInt8>
   private var count = 0
   private var heap: [UInt8]?
+  /// Whether every byte appended was ASCII, as far as the pieces' flags tell.
+  private var isASCII = true
   /// Set when the text would pass `TextLimit`; what comes after is dropped, and `build` fails.
   private var tooLong = false
 
@@ -213,7 +230,13 @@ struct TextBuilder {
 
   private init(stack: UnsafeMutableBufferPointer<UInt8>) { self.stack = stack }
 
-  mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+  /// Appends a literal's bytes.
+  mutating func append(_ literal: LiteralBytes) {
+    if !literal.isASCII { isASCII = false }
+    appendBytes(literal.bytes)
+  }
+
+  private mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
     if heap == nil, count + bytes.count <= stack.count, let base = stack.baseAddress, let source = bytes.baseAddress {
       TextBuilder.copy(bytes.count, from: source, to: base + count)
       count += bytes.count
@@ -227,16 +250,20 @@ struct TextBuilder {
 
   mutating func append(_ text: String) {
     // Native strings lend their bytes; only a string without contiguous UTF-8 is copied.
-    let appended: Void? = text.utf8.withContiguousStorageIfAvailable { append($0) }
+    let appended: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+      if isASCII { isASCII = bytes.count > 256 ? text.isAllASCII : bytes.isASCII }
+      appendBytes(bytes)
+    }
     if appended == nil {
+      isASCII = false
       var text = text
-      text.withUTF8 { append($0) }
+      text.withUTF8 { appendBytes($0) }
     }
   }
 
   mutating func append(_ value: Int) {
     guard heap == nil, count + 20 <= stack.count, let base = stack.baseAddress else {
-      String.withDecimal(value) { append($0) }
+      String.withDecimal(value) { appendBytes($0) }
       return
     }
     let length = DecimalDigits.length(of: value)
@@ -278,8 +305,8 @@ struct TextBuilder {
   /// The text, unchecked: every piece appended was a whole string, decimal digits or a
   /// literal, so the bytes are valid UTF-8.
   var string: String {
-    if let heap { return heap.withUnsafeBufferPointer { String(validUTF8: $0) } }
-    return String(validUTF8: UnsafeBufferPointer(rebasing: stack[..<count]))
+    if let heap { return heap.withUnsafeBufferPointer { String(validUTF8: $0, isASCII: isASCII) } }
+    return String(validUTF8: UnsafeBufferPointer(rebasing: stack[..<count]), isASCII: isASCII)
   }
 }
 
@@ -287,11 +314,13 @@ struct TextBuilder {
 /// takes no reference count and no look at how the string is stored.
 final class LiteralBytes {
   let bytes: UnsafeBufferPointer<UInt8>
+  let isASCII: Bool
 
   init(_ text: String) {
     let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
     _ = storage.initialize(from: text.utf8)
     bytes = UnsafeBufferPointer(storage)
+    isASCII = bytes.isASCII
   }
 
   deinit { bytes.deallocate() }

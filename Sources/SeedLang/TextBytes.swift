@@ -27,10 +27,12 @@ struct TextBytes {
     return UnsafePointer(byte)
   }()
 
-  /// The text of bytes `from..<to`, both character boundaries.
+  /// The text of bytes `from..<to`, both character boundaries: valid UTF-8 cut between
+  /// scalars, which is not checked again.
   func text(_ from: Int, _ to: Int) -> String {
     if from == 0 && to == count { return string }
-    return String(decoding: UnsafeBufferPointer(start: start + from, count: to - from), as: UTF8.self)
+    let piece = UnsafeBufferPointer(start: start + from, count: to - from)
+    return String(validUTF8: piece, isASCII: piece.count > 256 && string.isAllASCII || piece.isASCII)
   }
 
   /// The text of bytes `from..<to`, which are all ASCII. A piece that fits in a small string
