@@ -102,8 +102,8 @@ extension String {
 }
 
 extension UnsafeBufferPointer<UInt8> {
-  /// Whether every byte is ASCII, checked 32 bytes a step; the last bytes as one word that
-  /// may overlap the step before.
+  /// Whether every byte is ASCII, checked 64 or 32 bytes a step; the last bytes as one word
+  /// that may overlap the step before.
   var isASCII: Bool {
     guard let start = baseAddress else { return true }
     let high: UInt64 = 0x8080_8080_8080_8080
@@ -113,6 +113,12 @@ extension UnsafeBufferPointer<UInt8> {
     }
     let raw = UnsafeRawPointer(start)
     var index = 0
+    while index + 64 <= count {
+      var bits: UInt64 = 0
+      for word in 0..<8 { bits |= raw.loadUnaligned(fromByteOffset: index + word * 8, as: UInt64.self) }
+      if bits & high != 0 { return false }
+      index += 64
+    }
     while index + 32 <= count {
       let bits =
         raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)

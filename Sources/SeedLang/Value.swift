@@ -204,17 +204,13 @@ extension Value: CustomStringConvertible {
   /// `concatenated(_:separator:)` does for other texts.
   private static func concatenated(strings items: UnsafeBufferPointer<Value>, separator: String) throws -> String {
     var length = separator.utf8.count * max(items.count - 1, 0)
-    var isASCII = separator.isAllASCII
     for item in items {
-      guard case .string(let text) = item else { continue }
-      length += text.utf8.count
-      if isASCII { isASCII = text.isAllASCII }
+      if case .string(let text) = item { length += text.utf8.count }
     }
     try TextLimit.check(length, "string join")
     var separator = separator
-    // ASCII text is written in place, where the string's check of it is a quick scan; other
-    // text is written aside and not checked, since whole strings joined are valid UTF-8.
-    let write = { (target: UnsafeMutablePointer<UInt8>) -> Int in
+    // Whole strings joined are valid UTF-8, so the result is not checked again.
+    return String.writingValidUTF8(capacity: length) { target in
       separator.withUTF8 { separatorBytes in
         var offset = 0
         for index in items.indices {
@@ -228,10 +224,6 @@ extension Value: CustomStringConvertible {
         return offset
       }
     }
-    if isASCII {
-      return String(unsafeUninitializedCapacity: length) { buffer in buffer.baseAddress.map(write) ?? 0 }
-    }
-    return String.writingValidUTF8(capacity: length, write)
   }
 
   /// `texts` with `separator` between them. The length is known before anything is copied,
