@@ -50,7 +50,9 @@ extension Emitter {
     let places = operators.map { location($0) }
     let values = pieces.map { piece -> Evaluate in
       switch piece {
-      case .text(let literal): let value = Value.string(String(validUTF8: literal.bytes)); return { _ in value }
+      case .text(let literal):
+        let value = Value.string(String(validUTF8: literal.bytes, isASCII: literal.isASCII))
+        return { _ in value }
       case .slot(let slot): return { frame in frame.slots[slot] }
       case .value(let evaluate): return evaluate
       }
