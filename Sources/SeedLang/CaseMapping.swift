@@ -42,10 +42,12 @@ final class CaseMapping: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     // Most text keeps its length, or nearly: one pass into a little more room than it has,
-    // and only when that is not enough, a first pass to measure.
+    // and only when that is not enough, a first pass to measure. The mapping writes whole
+    // scalars, so the result is not checked again.
     var fitted = true
-    let result = String(unsafeUninitializedCapacity: text.count + text.count / 8 + 16) { out in
-      guard let target = out.baseAddress, let written = write(text, into: target, capacity: out.count) else {
+    let room = text.count + text.count / 8 + 16
+    let result = String.writingValidUTF8(capacity: room) { target in
+      guard let written = write(text, into: target, capacity: room) else {
         fitted = false
         return 0
       }
@@ -53,10 +55,7 @@ final class CaseMapping: @unchecked Sendable {
     }
     if fitted { return result }
     let length = mappedLength(text)
-    return String(unsafeUninitializedCapacity: length) { out in
-      guard let target = out.baseAddress else { return 0 }
-      return write(text, into: target, capacity: length) ?? 0
-    }
+    return String.writingValidUTF8(capacity: length) { target in write(text, into: target, capacity: length) ?? 0 }
   }
 
   /// Maps `count` ASCII bytes. Each word of eight gets 0x20 flipped in the bytes that are

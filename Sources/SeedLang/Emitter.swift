@@ -273,23 +273,49 @@ final class Emitter {
     } else {
       combine = { _, new in new }
     }
+    // `s += t` grows a string in place (`Value.append(_:toStringAt:)`), reading the old value
+    // after the operand. An unboxed local cannot change while the operand runs; a box or a
+    // global can, through a call, so for them only an operand that only reads qualifies.
+    let appends = op == .add, appendsAfterAnyOperand = appends && valueExpr.onlyReads
     switch target {
     case .name(_, .local(let local), _):
       let slot = local.slot
       if local.boxed {
         return { frame in
           guard case .box(let box) = frame.slots[slot] else { return .next }
+          if appendsAfterAnyOperand {
+            let new = try value(frame)
+            if case .string(let suffix) = new, withUnsafeMutablePointer(to: &box.value, { Value.append(suffix, toStringAt: $0) }) {
+              return .next
+            }
+            box.value = try combine(box.value, new)
+            return .next
+          }
           box.value = try combine(box.value, try value(frame))
           return .next
         }
       }
       return { frame in
+        if appends {
+          let new = try value(frame)
+          if case .string(let suffix) = new, Value.append(suffix, toStringAt: frame.slots + slot) { return .next }
+          frame.store(try combine(frame.slots[slot], new), at: slot)
+          return .next
+        }
         frame.store(try combine(frame.slots[slot], try value(frame)), at: slot)
         return .next
       }
     case .name(_, .capture(let index, _), _):
       return { frame in
         let box = frame.capturedBox(index)
+        if appendsAfterAnyOperand {
+          let new = try value(frame)
+          if case .string(let suffix) = new, withUnsafeMutablePointer(to: &box.value, { Value.append(suffix, toStringAt: $0) }) {
+            return .next
+          }
+          box.value = try combine(box.value, new)
+          return .next
+        }
         box.value = try combine(box.value, try value(frame))
         return .next
       }
@@ -298,6 +324,13 @@ final class Emitter {
       let unassignable = Emitter.unassignable(cell, at: location(nameLoc))
       return { frame in
         guard cell.isDefined, !cell.isConstant else { throw unassignable() }
+        if appendsAfterAnyOperand {
+          let new = try value(frame)
+          if case .string(let suffix) = new, cell.append(suffix) { return .next }
+          let sum = try combine(cell.value, new)
+          handle.with { cell.assign(sum, in: $0) }
+          return .next
+        }
         // A plain `=` does not read the old value: reading it would retain it for nothing.
         let new = op == nil ? try value(frame) : try combine(cell.value, try value(frame))
         handle.with { cell.assign(new, in: $0) }
@@ -431,6 +464,9 @@ final class Emitter {
         return .bool(!b)
       }
     case .binary(let op, let leftExpr, let rightExpr, let loc):
+      if let chain = expr.additionChain {
+        return concatenation(concatenationPieces(chain.operands, localsInPlace: false), chain.operators)
+      }
       let left = expression(leftExpr), right = expression(rightExpr)
       let general = Emitter.generalOperator(op, at: location(loc))
       return { frame in
@@ -590,10 +626,10 @@ final class Emitter {
   private static func link(_ piece: Piece, then next: Emit?) -> Emit {
     switch (piece, next) {
     case (.text(let literal), nil):
-      return { _, text in text.append(literal.bytes) }
+      return { _, text in text.append(literal) }
     case (.text(let literal), let next?):
       return { frame, text in
-        text.append(literal.bytes)
+        text.append(literal)
         try next(frame, &text)
       }
     case (.slot(let slot), nil):

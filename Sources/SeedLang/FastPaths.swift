@@ -277,6 +277,8 @@ enum FastPath {
         target.initialize(to: .int(r))
       } else if case .float(let x) = target.pointee, case .float(let y) = b, let r = Op.floats(x, y) {
         target.initialize(to: .float(r))
+      } else if Op.op == .add, case .string(let suffix) = b, Value.append(suffix, toStringAt: target) {
+        // Appended in place.
       } else {
         frame.store(try slow(target.pointee, b), at: slot)
       }
@@ -295,10 +297,12 @@ enum FastPath {
   }
 
   /// `global op= operand`: the old value is read before the operand is evaluated, as the
-  /// general path reads it; ints and floats are updated in place.
+  /// general path reads it; ints and floats are updated in place. A string grows in place by
+  /// a string when the operand only reads (`operandOnlyReads`): then it cannot change the
+  /// global, and the old value may be read after it, and not held while the string grows.
   static func globalUpdate<Op: ArithmeticKernel>(
-    _: Op.Type, _ cell: GlobalCell, _ operand: Operand, _ handle: InterpreterHandle, unassignable: @escaping () -> Error,
-    slow: @escaping (Value, Value) throws -> Value
+    _: Op.Type, _ cell: GlobalCell, _ operand: Operand, operandOnlyReads: Bool, _ handle: InterpreterHandle,
+    unassignable: @escaping () -> Error, slow: @escaping (Value, Value) throws -> Value
   ) -> Execute {
     if case .constant(.int(let k)) = operand {
       return { _ in
@@ -325,11 +329,21 @@ enum FastPath {
     if case .slot(let source) = operand {
       return { frame in
         guard cell.isDefined, !cell.isConstant else { throw unassignable() }
+        if Op.op == .add, case .string(let suffix) = frame.slots[source], cell.append(suffix) { return .next }
         try update(cell.value, by: frame.slots[source])
         return .next
       }
     }
     let value = operand.evaluate
+    if Op.op == .add && operandOnlyReads {
+      return { frame in
+        guard cell.isDefined, !cell.isConstant else { throw unassignable() }
+        let new = try value(frame)
+        if case .string(let suffix) = new, cell.append(suffix) { return .next }
+        try update(cell.value, by: new)
+        return .next
+      }
+    }
     return { frame in
       guard cell.isDefined, !cell.isConstant else { throw unassignable() }
       let old = cell.value

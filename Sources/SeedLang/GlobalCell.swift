@@ -23,6 +23,12 @@ final class GlobalCell {
     value = newValue
   }
 
+  /// `value += suffix` on a string value, in place; false, changing nothing, when the value is
+  /// no string or the sum would be too large (`Value.append(_:toStringAt:)`).
+  func append(_ suffix: String) -> Bool {
+    withUnsafeMutablePointer(to: &value) { Value.append(suffix, toStringAt: $0) }
+  }
+
   /// Drops the value, when the session ends and no code runs.
   func clear() { value = .nil }
 

@@ -36,6 +36,7 @@ enum Operators {
   /// The largest string `+` and `*` make, and the most items `+` puts in a list.
   static let maxStringBytes = 1 << 28
   static let maxListItems = 1 << 25
+  static let concatenationTooLarge = "string concatenation would be larger than 256 MB"
 
   static func add(_ a: Value, _ b: Value) throws -> Value {
     if let number = try numbers(Addition.self, a, b) { return number }
@@ -43,9 +44,9 @@ enum Operators {
     case (.string(let x), .string(let y)):
       // A loop that doubles a string would otherwise take all memory in a few dozen steps.
       guard x.utf8.count + y.utf8.count <= maxStringBytes else {
-        throw RuntimeFailure("string concatenation would be larger than 256 MB")
+        throw RuntimeFailure(concatenationTooLarge)
       }
-      return .string(x + y)
+      return .string(String.concatenating(x, y))
     case (.list(let x), .list(let y)):
       guard x.items.count + y.items.count <= maxListItems else {
         throw RuntimeFailure("list concatenation would hold more than \(maxListItems) items")

@@ -23,6 +23,7 @@ typealias Condition = (Frame) throws -> Bool
 
 enum Specialisations {
   static let expressions: [Specialisation<ResolvedExpr, CompiledExpression>] = [
+    expression("text concatenation", "a + b + c with a string literal or an interpolation among the operands", textConcatenation),
     expression("arithmetic", "a + b, a - b, a * b, a / b, a % b", arithmetic),
     expression("comparison value", "a < b (and <=, >, >=, ==, !=) used as a value", comparisonValue),
     expression(
@@ -116,6 +117,14 @@ enum Specialisations {
     let builder = Builder(
       left: emitter.operand(leftExpr), right: emitter.operand(rightExpr), slow: Emitter.generalOperator(op, at: emitter.location(loc)))
     return OperatorTable.specialise(op, builder)?.evaluate
+  }
+
+  /// A chain of `+` with text written among its operands puts text together: it is left to
+  /// the general path's chain, which makes one string of it, rather than to `arithmetic`,
+  /// which would add it one `+` at a time.
+  private static func textConcatenation(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard let chain = expr.additionChain, chain.operands.contains(where: \.isWrittenText) else { return nil }
+    return emitter.concatenation(emitter.concatenationPieces(chain.operands, localsInPlace: true), chain.operators)
   }
 
   private static func comparisonValue(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
@@ -539,15 +548,17 @@ enum Specialisations {
   private static func globalUpdate(_ emitter: Emitter, _ stmt: ResolvedStmt) -> Execute? {
     guard case .assignment(.name(let name, .global, let nameLoc), let op?, let valueExpr, let loc) = stmt else { return nil }
     struct Builder: KernelSpecialiser {
-      let cell: GlobalCell, operand: Operand, handle: InterpreterHandle, unassignable: () -> Error
+      let cell: GlobalCell, operand: Operand, operandOnlyReads: Bool, handle: InterpreterHandle, unassignable: () -> Error
       let slow: (Value, Value) throws -> Value
       func arithmetic<Op: ArithmeticKernel>(_: Op.Type) -> CompiledStatement? {
-        CompiledStatement(execute: FastPath.globalUpdate(Op.self, cell, operand, handle, unassignable: unassignable, slow: slow))
+        CompiledStatement(
+          execute: FastPath.globalUpdate(
+            Op.self, cell, operand, operandOnlyReads: operandOnlyReads, handle, unassignable: unassignable, slow: slow))
       }
     }
     let cell = emitter.cell(name)
     let builder = Builder(
-      cell: cell, operand: emitter.operand(valueExpr), handle: emitter.handle,
+      cell: cell, operand: emitter.operand(valueExpr), operandOnlyReads: valueExpr.onlyReads, handle: emitter.handle,
       unassignable: Emitter.unassignable(cell, at: emitter.location(nameLoc)), slow: Emitter.generalOperator(op, at: emitter.location(loc)))
     return OperatorTable.specialise(op, builder)?.execute
   }

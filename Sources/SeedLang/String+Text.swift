@@ -48,27 +48,90 @@ extension String {
   }
 }
 
+extension String {
+  /// A string of `bytes`, which are valid UTF-8 because they were copied from strings or
+  /// written by code that only writes whole scalars: concatenations, joins, case mappings.
+  /// `String(decoding:)` and `String(unsafeUninitializedCapacity:)` check every byte again,
+  /// which beyond ASCII costs several times the copy; this only asks whether the bytes are
+  /// ASCII, eight at a time, for the flag that keeps the string's ASCII fast paths.
+  init(validUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+    self.init(validUTF8: bytes, isASCII: bytes.isASCII)
+  }
+
+  /// `init(validUTF8:)` for bytes whose ASCII-ness is known: true only when every byte is
+  /// ASCII; false is always safe, and only costs the string its ASCII fast paths.
+  init(validUTF8 bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
+    self = String(copying: UTF8Span(unchecked: Span(_unsafeElements: bytes), isKnownASCII: isASCII))
+  }
+
+  /// Whether every byte is ASCII. A long string answers from its flag; a short one is read,
+  /// which costs less than asking for the flag (a call of a hundred instructions). False for
+  /// a string without contiguous UTF-8, which is always safe for `init(validUTF8:isASCII:)`.
+  var isAllASCII: Bool {
+    utf8.withContiguousStorageIfAvailable { bytes in bytes.count > 256 ? utf8Span.isKnownASCII : bytes.isASCII } ?? false
+  }
+
+  /// A string of at most `capacity` bytes that `write` puts at the address it is given, and
+  /// whose count it returns; the bytes must be valid UTF-8, as for `init(validUTF8:)`. Short
+  /// text is written on the stack, longer text in a temporary heap buffer, and then copied once.
+  static func writingValidUTF8(capacity: Int, _ write: (UnsafeMutablePointer<UInt8>) throws -> Int) rethrows -> String {
+    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(capacity, 1)) { buffer in
+      guard let start = buffer.baseAddress else { return "" }
+      let length = try write(start)
+      precondition(length <= capacity, "a valid UTF-8 writer wrote more than it had room for")
+      return String(validUTF8: UnsafeBufferPointer(start: start, count: length))
+    }
+  }
+}
+
+extension String {
+  /// `x + y`. Swift's `+` appends to a copy of `x`, a few hundred instructions of deciding
+  /// where the bytes go; short results are put together on the stack and made a string once.
+  /// Long ones gain nothing from that and would be copied twice, so Swift joins them.
+  static func concatenating(_ x: String, _ y: String) -> String {
+    let length = x.utf8.count + y.utf8.count
+    guard length <= TextBuilder.stackCapacity else { return x + y }
+    let isASCII = x.isAllASCII && y.isAllASCII
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextBuilder.stackCapacity) { buffer in
+      guard let target = buffer.baseAddress else { return x + y }
+      let first = x.copyUTF8(to: target)
+      let second = y.copyUTF8(to: target + first)
+      return String(validUTF8: UnsafeBufferPointer(start: target, count: first + second), isASCII: isASCII)
+    }
+  }
+}
+
 extension UnsafeBufferPointer<UInt8> {
-  /// Whether every byte is ASCII, checked 32 and then eight bytes at a time; the last eight
-  /// bytes are read at once even where they overlap bytes already checked.
+  /// Whether every byte is ASCII, checked 64 or 32 bytes a step; the last bytes as one word
+  /// that may overlap the step before.
   var isASCII: Bool {
     guard let start = baseAddress else { return true }
-    guard count >= 8 else { return !contains { $0 >= 0x80 } }
-    let raw = UnsafeRawPointer(start)
     let high: UInt64 = 0x8080_8080_8080_8080
+    guard count >= 8 else {
+      for index in 0..<count where start[index] >= 0x80 { return false }
+      return true
+    }
+    let raw = UnsafeRawPointer(start)
     var index = 0
+    while index + 64 <= count {
+      var bits: UInt64 = 0
+      for word in 0..<8 { bits |= raw.loadUnaligned(fromByteOffset: index + word * 8, as: UInt64.self) }
+      if bits & high != 0 { return false }
+      index += 64
+    }
     while index + 32 <= count {
-      let words =
+      let bits =
         raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
         | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
-      if words & high != 0 { return false }
+      if bits & high != 0 { return false }
       index += 32
     }
+    var bits = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     while index + 8 <= count {
-      if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & high != 0 { return false }
+      bits |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
       index += 8
     }
-    return index == count || raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) & high == 0
+    return bits & high == 0
   }
 }
 
@@ -76,7 +139,12 @@ extension String {
   /// Appends `value` in decimal. `String(value)` formats through the generic integer code,
   /// several times the work for the ints that strings are built from.
   mutating func appendDecimal(_ value: Int) {
-    String.withDecimal(value) { self += String(decoding: $0, as: UTF8.self) }
+    self += String(decimal: value)
+  }
+
+  /// `value` in decimal, as `String(value)` gives it.
+  init(decimal value: Int) {
+    self = String.withDecimal(value) { String(validUTF8: $0) }
   }
 
   /// Calls `body` with the UTF-8 of `value` in decimal, in a buffer on the stack.
@@ -148,6 +216,8 @@ struct TextBuilder {
   private let stack: UnsafeMutableBufferPointer<UInt8>
   private var count = 0
   private var heap: [UInt8]?
+  /// Whether every byte appended was ASCII, as far as the pieces' flags tell.
+  private var isASCII = true
   /// Set when the text would pass `TextLimit`; what comes after is dropped, and `build` fails.
   private var tooLong = false
 
@@ -166,7 +236,13 @@ struct TextBuilder {
 
   private init(stack: UnsafeMutableBufferPointer<UInt8>) { self.stack = stack }
 
-  mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+  /// Appends a literal's bytes.
+  mutating func append(_ literal: LiteralBytes) {
+    if !literal.isASCII { isASCII = false }
+    appendBytes(literal.bytes)
+  }
+
+  private mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
     if heap == nil, count + bytes.count <= stack.count, let base = stack.baseAddress, let source = bytes.baseAddress {
       TextBuilder.copy(bytes.count, from: source, to: base + count)
       count += bytes.count
@@ -180,16 +256,20 @@ struct TextBuilder {
 
   mutating func append(_ text: String) {
     // Native strings lend their bytes; only a string without contiguous UTF-8 is copied.
-    let appended: Void? = text.utf8.withContiguousStorageIfAvailable { append($0) }
+    let appended: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+      if isASCII { isASCII = bytes.count > 256 ? text.isAllASCII : bytes.isASCII }
+      appendBytes(bytes)
+    }
     if appended == nil {
+      isASCII = false
       var text = text
-      text.withUTF8 { append($0) }
+      text.withUTF8 { appendBytes($0) }
     }
   }
 
   mutating func append(_ value: Int) {
     guard heap == nil, count + 20 <= stack.count, let base = stack.baseAddress else {
-      String.withDecimal(value) { append($0) }
+      String.withDecimal(value) { appendBytes($0) }
       return
     }
     let length = DecimalDigits.length(of: value)
@@ -202,6 +282,7 @@ struct TextBuilder {
     switch value {
     case .string(let s): append(s)
     case .int(let i): append(i)
+    case .float(let f): append(Value.formatFloat(f))
     default: append(value.description)
     }
   }
@@ -227,9 +308,11 @@ struct TextBuilder {
     }
   }
 
+  /// The text, unchecked: every piece appended was a whole string, decimal digits or a
+  /// literal, so the bytes are valid UTF-8.
   var string: String {
-    if let heap { return String(decoding: heap, as: UTF8.self) }
-    return String(decoding: UnsafeBufferPointer(rebasing: stack[..<count]), as: UTF8.self)
+    if let heap { return heap.withUnsafeBufferPointer { String(validUTF8: $0, isASCII: isASCII) } }
+    return String(validUTF8: UnsafeBufferPointer(rebasing: stack[..<count]), isASCII: isASCII)
   }
 }
 
@@ -237,11 +320,13 @@ struct TextBuilder {
 /// takes no reference count and no look at how the string is stored.
 final class LiteralBytes {
   let bytes: UnsafeBufferPointer<UInt8>
+  let isASCII: Bool
 
   init(_ text: String) {
     let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
     _ = storage.initialize(from: text.utf8)
     bytes = UnsafeBufferPointer(storage)
+    isASCII = bytes.isASCII
   }
 
   deinit { bytes.deallocate() }

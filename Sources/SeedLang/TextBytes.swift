@@ -29,9 +29,7 @@ struct TextBytes {
 
   /// The text of bytes `from..<to`, both character boundaries. A piece of a valid string is
   /// valid, so it is never checked again: up to 15 bytes it is made inline
-  /// (`InlineString`); longer, only ASCII goes through `String(decoding:)`, which validates
-  /// anything else at some 13 instructions a byte, and other text is copied as a slice of
-  /// the string, which Swift does not validate.
+  /// (`InlineString`), longer through `String(validUTF8:isASCII:)`.
   func text(_ from: Int, _ to: Int) -> String { text(from, to, inline: InlineString.isAvailable, ascii: false) }
 
   /// `text(from, to)` for a loop that makes many pieces. It reads `InlineString.isAvailable`
@@ -46,12 +44,11 @@ struct TextBytes {
     return longText(from, to, ascii: ascii)
   }
 
+  /// A long piece is ASCII when the whole text is: a long string answers that from its flag,
+  /// which costs less than reading the piece.
   private func longText(_ from: Int, _ to: Int, ascii: Bool) -> String {
-    let length = to - from
-    let piece = UnsafeBufferPointer(start: start + from, count: length)
-    if ascii || piece.isASCII { return String(decoding: piece, as: UTF8.self) }
-    let utf8 = string.utf8
-    return String(string[utf8.index(utf8.startIndex, offsetBy: from)..<utf8.index(utf8.startIndex, offsetBy: to)])
+    let piece = UnsafeBufferPointer(start: start + from, count: to - from)
+    return String(validUTF8: piece, isASCII: ascii || (piece.count > 256 && string.isAllASCII) || piece.isASCII)
   }
 
   // MARK: Finding text

@@ -232,9 +232,9 @@ extension Value: CustomStringConvertible {
     }
     try TextLimit.check(length, "string join")
     var separator = separator
-    return separator.withUTF8 { separatorBytes in
-      String(unsafeUninitializedCapacity: length) { buffer in
-        guard let target = buffer.baseAddress else { return 0 }
+    // Whole strings joined are valid UTF-8, so the result is not checked again.
+    return String.writingValidUTF8(capacity: length) { target in
+      separator.withUTF8 { separatorBytes in
         var offset = 0
         for index in items.indices {
           if index > 0, let bytes = separatorBytes.baseAddress {
@@ -292,8 +292,11 @@ extension Value: CustomStringConvertible {
 
   /// `description`, or an error when the value is nested too deep to show.
   public func printed() throws -> String {
-    if case .string(let s) = self { return s }
-    return try literalPrinted()
+    switch self {
+    case .string(let s): return s
+    case .int(let i): return String(decimal: i)
+    default: return try literalPrinted()
+    }
   }
 
   /// `literalDescription`, or an error when the value is nested too deep to show.
