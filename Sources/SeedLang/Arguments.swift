@@ -9,8 +9,13 @@ public struct Arguments {
   /// All arguments, positional and named.
   public let count: Int
   let labels: [String?]?
+  /// The builtin called, for its name in error messages. Not retained: the caller holds it
+  /// for the call, and a reference rather than the name itself spares every call a retain
+  /// and a release of the string.
+  let builtin: Unmanaged<Builtin>
+
   /// The builtin's name, for error messages.
-  public let function: String
+  public var function: String { builtin._withUnsafeGuaranteedRef { $0.name } }
 
   /// How many arguments have no label.
   public var positionalCount: Int {

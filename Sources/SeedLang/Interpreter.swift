@@ -264,7 +264,7 @@ public final class Interpreter {
   func callBuiltin(
     _ builtin: Builtin, arguments: UnsafeMutablePointer<Value>, count: Int, labels: [String?]?, at location: SourceLocation?
   ) throws -> Value {
-    var args = Arguments(interpreter: self, values: arguments, count: count, labels: labels, function: builtin.name)
+    var args = Arguments(interpreter: self, values: arguments, count: count, labels: labels, builtin: .passUnretained(builtin))
     do {
       if labels == nil, let positional = builtin.positional { return try positional(&args) }
       return try builtin.body(&args)

@@ -16,10 +16,10 @@ final class MethodCallSite {
   private let listMethod: Value?, stringMethod: Value?, dictMethod: Value?, vectorMethod: Value?, rangeMethod: Value?
   /// The native bodies of the list, string and dict methods, for a call with positional
   /// arguments only: there is nothing to reorder or check, so they are run directly.
-  private let listNative: NativeMethod?, stringNative: NativeMethod?, dictNative: NativeMethod?
-  /// The argument of a call with one, held directly: read from `values`, its closure would
-  /// be retained and released on every call.
-  private let onlyArgument: Evaluate
+  private let listNative: Native?, stringNative: Native?, dictNative: Native?
+  /// The first two arguments, held directly: read from `values`, their closures would be
+  /// retained and released on every call.
+  private let firstArgument: Evaluate, secondArgument: Evaluate
 
   init(name: String, arguments values: [CompiledExpression], labels: [String?]?, at: SourceLocation, methods: MethodTables) {
     self.name = name
@@ -33,14 +33,15 @@ final class MethodCallSite {
     dictMethod = methods.dict[name]
     vectorMethod = methods.vector[name]
     rangeMethod = methods.range[name]
-    func native(_ method: Value?) -> NativeMethod? {
-      guard labels == nil, case .builtin(let builtin)? = method else { return nil }
-      return builtin.method
+    func native(_ method: Value?) -> Native? {
+      guard labels == nil, case .builtin(let builtin)? = method, let body = builtin.method else { return nil }
+      return Native(body: body, builtin: .passUnretained(builtin))
     }
     listNative = native(listMethod)
     stringNative = native(stringMethod)
     dictNative = native(dictMethod)
-    onlyArgument = values.count == 1 ? values[0].evaluate : { _ in .nil }
+    firstArgument = values.count >= 1 ? values[0].evaluate : { _ in .nil }
+    secondArgument = values.count >= 2 ? values[1].evaluate : { _ in .nil }
   }
 
   /// Calls the method on a receiver already evaluated: a function stored in a dict under the
@@ -68,21 +69,27 @@ final class MethodCallSite {
     return try Emitter.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
   }
 
-  /// Runs a native method on positional arguments. None or one, as most methods take, are
-  /// held in a local rather than on the value stack, which would be reserved and cleared.
-  private func callNative(_ body: NativeMethod, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
+  /// Runs a native method on positional arguments. Up to two, as most methods take, are held
+  /// in a local rather than on the value stack, which would be reserved and cleared.
+  private func callNative(_ native: Native, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
     switch values.count {
     case 0:
       var none = Value.nil
-      return try withUnsafeMutablePointer(to: &none) { try run(body, receiver, $0, count: 0, interpreter) }
+      return try withUnsafeMutablePointer(to: &none) { try run(native, receiver, $0, count: 0, interpreter) }
     case 1:
-      var argument = try onlyArgument(frame)
-      return try withUnsafeMutablePointer(to: &argument) { try run(body, receiver, $0, count: 1, interpreter) }
+      var argument = try firstArgument(frame)
+      return try withUnsafeMutablePointer(to: &argument) { try run(native, receiver, $0, count: 1, interpreter) }
+    case 2:
+      // A homogeneous tuple is laid out as an array of its two elements.
+      var pair = (try firstArgument(frame), try secondArgument(frame))
+      return try withUnsafeMutablePointer(to: &pair) {
+        try $0.withMemoryRebound(to: Value.self, capacity: 2) { try run(native, receiver, $0, count: 2, interpreter) }
+      }
     default:
       let count = values.count
       return try interpreter.withStackSlots(count, at: at) { base in
         for index in 0..<count { (base + index).initialize(to: try values[index].evaluate(frame)) }
-        return try run(body, receiver, base, count: count, interpreter)
+        return try run(native, receiver, base, count: count, interpreter)
       }
     }
   }
@@ -90,16 +97,32 @@ final class MethodCallSite {
   /// Errors are reported as a call of the builtin method would report them.
   @inline(__always)
   private func run(
-    _ body: NativeMethod, _ receiver: Value, _ values: UnsafeMutablePointer<Value>, count: Int, _ interpreter: Interpreter
+    _ native: Native, _ receiver: Value, _ values: UnsafeMutablePointer<Value>, count: Int, _ interpreter: Interpreter
   ) throws -> Value {
-    var arguments = Arguments(interpreter: interpreter, values: values, count: count, labels: nil, function: name)
+    var arguments = Arguments(interpreter: interpreter, values: values, count: count, labels: nil, builtin: native.builtin)
     do {
-      return try body.call(receiver, &arguments)
-    } catch let failure as RuntimeFailure {
-      throw Diagnostic(.runtime, failure.message, at: at)
-    } catch var diagnostic as Diagnostic {
-      diagnostic.addCall(.init(function: name, location: at))
-      throw diagnostic
+      return try native.body.call(receiver, &arguments)
+    } catch {
+      throw located(error)
     }
+  }
+
+  /// Out of line, so that the type checks of a failure cost the successful calls nothing.
+  @inline(never)
+  private func located(_ error: Error) -> Error {
+    if let failure = error as? RuntimeFailure { return Diagnostic(.runtime, failure.message, at: at) }
+    if var diagnostic = error as? Diagnostic {
+      diagnostic.addCall(.init(function: name, location: at))
+      return diagnostic
+    }
+    return error
+  }
+
+  /// A native method body and its builtin, whose name the arguments carry for error
+  /// messages. The builtin is not retained: the method fields hold it, and a strong
+  /// reference would be retained and released around every call.
+  private struct Native {
+    let body: NativeMethod
+    let builtin: Unmanaged<Builtin>
   }
 }

@@ -73,14 +73,14 @@ extension Arguments {
     let reordered = order.map { values[$0] }
     for (index, value) in reordered.enumerated() { values[index] = value }
     return Arguments(
-      interpreter: interpreter, values: values, count: count, labels: order.map { labels[$0] }, function: function)
+      interpreter: interpreter, values: values, count: count, labels: order.map { labels[$0] }, builtin: builtin)
   }
 
   /// The arguments after the receiver, which a method call passes first.
   func droppingReceiver() -> Arguments {
     Arguments(
       interpreter: interpreter, values: values + 1, count: count - 1, labels: labels.map { Array($0.dropFirst()) },
-      function: function)
+      builtin: builtin)
   }
 }
 
