@@ -43,21 +43,55 @@ extension TextBytes {
   }
 
   /// The text with every occurrence of `target`, which is not empty, replaced, left to right;
-  /// `firstMatch`, when given, is where `find` found the first one.
-  func replacing(_ target: TextBytes, with replacement: TextBytes, firstMatch: Int? = nil) throws -> String {
-    var matches: [Int] = []
+  /// the receiver itself when there is none. The replacement's bytes are reached only when
+  /// there is a match: most calls find nothing (cleaning each word of punctuation, say).
+  func replacing(_ target: TextBytes, with replacement: String) throws -> String {
     var search = TextSearch(target.bytes)
-    var from = 0
-    if let firstMatch {
-      matches.append(firstMatch)
-      from = firstMatch + target.count
+    guard let first = find(&search, from: 0) else { return string }
+    return try replacement.withTextBytes { replacement in
+      // A short result is written on the stack, with neither an array of matches nor a
+      // heap buffer: the words and lines of a text are mostly short.
+      if count <= TextBuilder.stackCapacity && replacement.count <= TextBuilder.stackCapacity {
+        let growth = Swift.max(replacement.count - target.count, 0)
+        if count + (count / target.count) * growth <= TextBuilder.stackCapacity {
+          return replacingShort(&search, first: first, targetLength: target.count, with: replacement)
+        }
+      }
+      return try replacing(&search, first: first, targetLength: target.count, with: replacement)
     }
+  }
+
+  /// `replacing` for a result of at most `TextBuilder.stackCapacity` bytes, built in one pass.
+  private func replacingShort(_ search: inout TextSearch, first: Int, targetLength: Int, with replacement: TextBytes) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextBuilder.stackCapacity) { buffer in
+      guard let out = buffer.baseAddress, let source = bytes.baseAddress else { return string }
+      var written = 0
+      var read = 0
+      var match: Int? = first
+      while let at = match {
+        TextBuilder.copy(at - read, from: source + read, to: out + written)
+        written += at - read
+        if let piece = replacement.bytes.baseAddress { TextBuilder.copy(replacement.count, from: piece, to: out + written) }
+        written += replacement.count
+        read = at + targetLength
+        match = find(&search, from: read)
+      }
+      TextBuilder.copy(count - read, from: source + read, to: out + written)
+      written += count - read
+      if written <= InlineString.capacity && InlineString.isAvailable { return InlineString.make(out, written) }
+      return String(validUTF8: UnsafeBufferPointer(start: out, count: written))
+    }
+  }
+
+  /// `replacing` for any length: the matches are gathered first, for the length of the result.
+  private func replacing(_ search: inout TextSearch, first: Int, targetLength: Int, with replacement: TextBytes) throws -> String {
+    var matches: [Int] = [first]
+    var from = first + targetLength
     while let at = find(&search, from: from) {
       matches.append(at)
-      from = at + target.count
+      from = at + targetLength
     }
-    if matches.isEmpty { return string }
-    let (grown, overflow) = (replacement.count - target.count).multipliedReportingOverflow(by: matches.count)
+    let (grown, overflow) = (replacement.count - targetLength).multipliedReportingOverflow(by: matches.count)
     let length = count + grown
     guard !overflow else { throw TextLimit.failure("string replacement") }
     try TextLimit.check(length, "string replacement")
@@ -65,7 +99,7 @@ extension TextBytes {
     // slices of valid strings are appended unchecked, at some 300 instructions a slice, which
     // is less where matches are more than 48 bytes apart.
     if matches.count * 48 < length && !(bytes.isASCII && replacement.bytes.isASCII) {
-      return appendingSlices(between: matches, of: target.count, with: replacement.string, length: length)
+      return appendingSlices(between: matches, of: targetLength, with: replacement.string, length: length)
     }
     return String(unsafeUninitializedCapacity: length) { buffer in
       guard let out = buffer.baseAddress, let source = bytes.baseAddress else { return 0 }
@@ -76,7 +110,7 @@ extension TextBytes {
         written += at - read
         if let piece = replacement.bytes.baseAddress { (out + written).update(from: piece, count: replacement.count) }
         written += replacement.count
-        read = at + target.count
+        read = at + targetLength
       }
       (out + written).update(from: source + read, count: count - read)
       return written + count - read

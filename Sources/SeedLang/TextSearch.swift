@@ -26,6 +26,12 @@ struct TextSearch {
   /// A search for `needle`, which is not empty.
   init(_ needle: UnsafeBufferPointer<UInt8>) {
     self.needle = needle
+    // Most needles of short texts are one byte (a comma, a space): there is nothing to choose.
+    if needle.count == 1 {
+      anchor = 0
+      anchorByte = Int32(needle[0])
+      return
+    }
     // The first, last and two middle bytes are enough to choose from, and keep a search of
     // a short text quick to begin.
     let last = needle.count - 1

@@ -49,15 +49,8 @@ enum StringBuiltins {
       let target = try args.string(0)
       guard !target.isEmpty else { throw RuntimeFailure("replace(): the text to replace cannot be empty") }
       let replacement = try args.string(1)
-      // Most calls find nothing to replace (cleaning each word of punctuation, say): the
-      // text itself comes back, and the replacement's bytes are never read.
       return .string(
-        try Receiver.string(receiver).withTextBytes { text in
-          try target.withTextBytes { target in
-            guard let first = text.find(target) else { return text.string }
-            return try replacement.withTextBytes { try text.replacing(target, with: $0, firstMatch: first) }
-          }
-        })
+        try Receiver.string(receiver).withTextBytes { text in try target.withTextBytes { try text.replacing($0, with: replacement) } })
     }),
     ("starts_with", .init { receiver, args in
       try args.expect(1)
