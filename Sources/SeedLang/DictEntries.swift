@@ -66,9 +66,56 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   /// of times), where a call of the general `find` cost as much again as the probe.
   @inline(__always)
   mutating func value(named name: NameKey) -> Value? {
+    guard let position = position(named: name) else { return nil }
+    return storedValue(at: position)
+  }
+
+  /// `body` on the values of `name`'s key here and `otherName`'s key in `other`, read where
+  /// the two dicts store them, neither copied out (a copy retains a string or an object and
+  /// then releases it); nil when either key has no entry. `other` is another dict: one dict
+  /// on both sides is `withValues(named:_:_:)`. `body` only reads the values.
+  @inline(__always)
+  mutating func withValues<R>(
+    named name: NameKey, _ otherName: NameKey, in other: inout DictEntries, _ body: (Value, Value) -> R?
+  ) -> R? {
+    guard let mine = position(named: name), let theirs = other.position(named: otherName) else { return nil }
+    return entries.withUnsafeBufferPointer { here in
+      other.entries.withUnsafeBufferPointer { there in
+        guard let a = DictEntries.value(in: here, at: mine), let b = DictEntries.value(in: there, at: theirs) else { return nil }
+        return body(a.pointee, b.pointee)
+      }
+    }
+  }
+
+  /// Where the value of the entry at `position` is stored, found by the value's offset in its
+  /// entry: `stored[position]?.value` (or `!.value`) copies the whole entry, key included.
+  /// An optional entry is laid out as the entry with its tag after it, so the entry starts
+  /// where the optional does; nil past the end.
+  @inline(__always)
+  private static func value(in stored: UnsafeBufferPointer<Entry?>, at position: Int) -> UnsafePointer<Value>? {
+    guard let base = stored.baseAddress, position >= 0, position < stored.count,
+      let offset = MemoryLayout<Entry>.offset(of: \Entry.value)
+    else { return nil }
+    return (UnsafeRawPointer(base + position) + offset).assumingMemoryBound(to: Value.self)
+  }
+
+  /// `body` on the values of two names' keys in this dict, as `withValues(named:_:in:_:)`.
+  @inline(__always)
+  mutating func withValues<R>(named name: NameKey, _ otherName: NameKey, _ body: (Value, Value) -> R?) -> R? {
+    guard let first = position(named: name), let second = position(named: otherName) else { return nil }
+    return entries.withUnsafeBufferPointer { stored in
+      guard let a = DictEntries.value(in: stored, at: first), let b = DictEntries.value(in: stored, at: second) else { return nil }
+      return body(a.pointee, b.pointee)
+    }
+  }
+
+  /// The position in the entries of a name's key, or nil: `find`'s probe for a string key,
+  /// compiled into its callers.
+  @inline(__always)
+  private mutating func position(named name: NameKey) -> Int? {
     let hash = name.hash
     return index.withUnsafeBufferPointer { index in
-      entries.withUnsafeBufferPointer { stored -> Value? in
+      entries.withUnsafeBufferPointer { stored -> Int? in
         guard let base = stored.baseAddress, !index.isEmpty else { return nil }
         let mask = index.count - 1
         var slot = hash & mask
@@ -80,7 +127,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
           if position >= 0 {
             let entry = base + Int(position)
             if entry.pointee?.hash == hash, case .string(let key)? = entry.pointee?.key.value, key == name.name {
-              return entry.pointee?.value
+              return Int(position)
             }
           }
           slot = (slot + step) & mask

@@ -395,8 +395,22 @@ enum FastPath {
         return try slow(try checked(frame), .int(k))
       }
     case (.member(let i, let m, let l), .member(let j, let n, let r)):
-      // `a.score < b.score`, a comparator's question: both records read in place.
+      // `a.score < b.score`, a comparator's question: both records read in place, and two
+      // ints or two strings compared where the dicts store them, not copied out. Comparing
+      // them runs no code that could change either dict; any other pair of values, and a
+      // missing member, is read and compared the general way, with its errors.
       return { frame in
+        if let a = frame.dict(at: i), let b = frame.dict(at: j) {
+          let result: Bool?
+          if a.toOpaque() == b.toOpaque() {
+            result = a._withUnsafeGuaranteedRef { $0.entries.withValues(named: m, n, stored) }
+          } else {
+            result = a._withUnsafeGuaranteedRef { a in
+              b._withUnsafeGuaranteedRef { b in a.entries.withValues(named: m, n, in: &b.entries, stored) }
+            }
+          }
+          if let result { return result }
+        }
         let a = try Operand.member(in: frame, slot: i, name: m, general: l)
         let b = try Operand.member(in: frame, slot: j, name: n, general: r)
         return try values(a, b)
@@ -416,6 +430,14 @@ enum FastPath {
     default:
       let l = left.evaluate, r = right.evaluate
       return { frame in try values(try l(frame), try r(frame)) }
+    }
+
+    /// Two ints or two strings compared where they are stored; nil for any other pair.
+    @inline(__always)
+    func stored(_ a: Value, _ b: Value) -> Bool? {
+      if case .int(let x) = a, case .int(let y) = b { return Op.ints(x, y) }
+      if case .string(let x) = a, case .string(let y) = b { return Op.strings(x, y) }
+      return nil
     }
 
     @inline(__always)
