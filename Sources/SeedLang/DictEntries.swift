@@ -90,7 +90,9 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   /// Where the value of the entry at `position` is stored, found by the value's offset in its
   /// entry: `stored[position]?.value` (or `!.value`) copies the whole entry, key included.
   /// An optional entry is laid out as the entry with its tag after it, so the entry starts
-  /// where the optional does; nil past the end.
+  /// where the optional does (Swift's layout of every single-payload enum, docs/ABI/TypeLayout.rst
+  /// in the compiler's repository); nil past the end. `position` must hold an entry, as the
+  /// index's positions do.
   @inline(__always)
   private static func value(in stored: UnsafeBufferPointer<Entry?>, at position: Int) -> UnsafePointer<Value>? {
     guard let base = stored.baseAddress, position >= 0, position < stored.count,
