@@ -265,6 +265,23 @@ final class Emitter {
 
   // MARK: - Assignment
 
+  /// `x = y` or `x op= y` on a boxed variable, a local that closures share or a capture.
+  /// When `appending`, a string operand grows the box's string in place.
+  @inline(__always)
+  private static func update(
+    _ box: Box, appending: Bool, _ value: Evaluate, _ combine: (Value, Value) throws -> Value, _ frame: Frame
+  ) throws {
+    if appending {
+      let new = try value(frame)
+      if case .string(let suffix) = new, withUnsafeMutablePointer(to: &box.value, { Value.append(suffix, toStringAt: $0) }) {
+        return
+      }
+      box.value = try combine(box.value, new)
+      return
+    }
+    box.value = try combine(box.value, try value(frame))
+  }
+
   private func assignment(_ target: AssignmentTarget, _ op: BinaryOperator?, _ valueExpr: ResolvedExpr, _ loc: Loc) -> Execute {
     let value = expression(valueExpr)
     let combine: (Value, Value) throws -> Value
@@ -283,15 +300,7 @@ final class Emitter {
       if local.boxed {
         return { frame in
           guard case .box(let box) = frame.slots[slot] else { return .next }
-          if appendsAfterAnyOperand {
-            let new = try value(frame)
-            if case .string(let suffix) = new, withUnsafeMutablePointer(to: &box.value, { Value.append(suffix, toStringAt: $0) }) {
-              return .next
-            }
-            box.value = try combine(box.value, new)
-            return .next
-          }
-          box.value = try combine(box.value, try value(frame))
+          try Emitter.update(box, appending: appendsAfterAnyOperand, value, combine, frame)
           return .next
         }
       }
@@ -307,16 +316,7 @@ final class Emitter {
       }
     case .name(_, .capture(let index, _), _):
       return { frame in
-        let box = frame.capturedBox(index)
-        if appendsAfterAnyOperand {
-          let new = try value(frame)
-          if case .string(let suffix) = new, withUnsafeMutablePointer(to: &box.value, { Value.append(suffix, toStringAt: $0) }) {
-            return .next
-          }
-          box.value = try combine(box.value, new)
-          return .next
-        }
-        box.value = try combine(box.value, try value(frame))
+        try Emitter.update(frame.capturedBox(index), appending: appendsAfterAnyOperand, value, combine, frame)
         return .next
       }
     case .name(let name, .global, let nameLoc):
