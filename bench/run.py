@@ -4,7 +4,8 @@ Usage: bench/run [suite ...]   (suites: interpreter, llm, cache, render, repl, r
 
 Whole processes are timed with hyperfine (median of several runs after a warm-up); a
 benchmark's peers run in the same hyperfine call, so that a ratio compares like with like
-on a noisy machine. Every program's output is checked to be the same as its peers'.
+on a noisy machine. The interpreter's programs, short enough for a burst of load to move a
+ratio, run interleaved with their peers instead (`interleaved_medians`). Every program's output is checked to be the same as its peers'.
 The table is printed and written to bench/results.md.
 """
 import importlib.util
@@ -17,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,36 @@ def medians(commands, runs=5, env=None):
             ["hyperfine", "-N", "--warmup", "1", "--runs", str(runs), "--export-json", export.name] + commands,
             env=env, check=True, capture_output=True)
         return [result["median"] for result in json.load(open(export.name))["results"]]
+
+
+def interleaved_medians(commands, rounds):
+    """Median wall seconds of each command, its runs interleaved with its peers' runs.
+
+    hyperfine times one command's runs in a row, so a burst of load on this shared machine
+    lands on one side of a ratio only; a short program's ratio moved by 30% between two runs
+    that way. Here each round runs every command once, in an order that rotates from round to
+    round, so load that comes and goes falls on all of them alike. A first round warms the
+    caches and is not counted."""
+    times = [[] for _ in commands]
+    argvs = [command.split() for command in commands]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for round in range(rounds + 1):
+            for step in range(len(argvs)):
+                index = (round + step) % len(argvs)
+                argv = argvs[index]
+                start = time.perf_counter()
+                pid = os.posix_spawnp(argv[0], argv, os.environ,
+                                      file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1)])
+                _, status = os.waitpid(pid, 0)
+                elapsed = time.perf_counter() - start
+                if os.waitstatus_to_exitcode(status) != 0:
+                    sys.exit(f"{' '.join(argv)} failed with status {os.waitstatus_to_exitcode(status)}")
+                if round > 0:
+                    times[index].append(elapsed)
+    finally:
+        os.close(devnull)
+    return [statistics.median(runs) for runs in times]
 
 
 def output(command, env=None):
@@ -69,8 +101,7 @@ def interpreter_suite():
         results = {language: output(command.split()) for language, command in programs.items()}
         if len(set(results.values())) != 1:
             sys.exit(f"{name}: the programs disagree: {results}")
-        # Ten runs: on a shared machine a burst of load can take two or three runs of five.
-        seed, python, lua = medians(list(programs.values()), runs=10)
+        seed, python, lua = interleaved_medians(list(programs.values()), rounds=15)
         ratios.append(seed / python)
         lua_ratios.append(seed / lua)
         program_rows.append((name, f"{seed:.3f} s", f"{python:.3f} s", f"{lua:.3f} s", f"{seed / python:.2f}",
