@@ -1,12 +1,14 @@
 """Runs seednb's benchmarks side by side with their peers, in one run, and reports ratios.
 
-Usage: bench/run [suite ...]   (suites: interpreter, llm, cache, render, repl, remote, size; all by default)
+Usage: bench/run [suite ...]   (suites: interpreter, llm, cache, render, repl, remote, size,
+       all by default; and instructions, only when named)
 
 Whole processes are timed with hyperfine (median of several runs after a warm-up); a
 benchmark's peers run in the same hyperfine call, so that a ratio compares like with like
 on a noisy machine. The interpreter's programs, short enough for a burst of load to move a
-ratio, run interleaved with their peers instead (`interleaved_medians`). Every program's output is checked to be the same as its peers'.
-The table is printed and written to bench/results.md.
+ratio, run interleaved with their peers instead (`interleaved_medians`). Every program's
+output is checked to be the same as its peers'. The table is printed and written to
+bench/results.md.
 """
 import importlib.util
 import json
@@ -402,13 +404,46 @@ def size_suite():
                  "anchor", None))
 
 
+def instruction_count(argv):
+    """The instructions a whole process executes, as valgrind counts them: unlike time, the
+    same in every run, whatever else the machine is doing."""
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv,
+                            check=True, capture_output=True, text=True)
+    match = re.search(r"Collected : (\d+)", result.stderr)
+    if not match:
+        sys.exit(f"valgrind gave no instruction count for {' '.join(argv)}:\n{result.stderr[-2000:]}")
+    return int(match.group(1))
+
+
+def instructions_suite():
+    """Each interpreter program's instruction count beside its CPython twin's. Not a goal,
+    which is time, but the one measure this shared machine does not disturb: it decides
+    whether a change made seed faster when the timings of two runs disagree."""
+    from concurrent.futures import ThreadPoolExecutor
+    names = sorted(path.stem for path in (BENCH / "interpreter").glob("*.seed") if not path.stem.startswith("_"))
+    argvs = [argv for name in names for argv in
+             ([SEEDNB, "run", f"{BENCH}/interpreter/{name}.seed"], [PYTHON, f"{BENCH}/interpreter/{name}.py"])]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        counts = list(pool.map(instruction_count, argvs))
+    ratios = []
+    for index, name in enumerate(names):
+        seed, python = counts[2 * index], counts[2 * index + 1]
+        ratios.append(seed / python)
+        rows.append((f"instructions: {name}", f"{seed / 1e6:,.0f} M", f"{python / 1e6:,.0f} M (CPython)",
+                     f"{seed / python:.2f}", "anchor", None))
+    mean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    rows.append(("instructions: geometric mean seed / CPython", "", "", f"{mean:.2f}", "anchor", None))
+
+
 SUITES = {"interpreter": interpreter_suite, "llm": llm_suite, "cache": cache_suite, "render": render_suite,
           "repl": repl_suite, "remote": remote_suite,
-          "size": size_suite}
+          "size": size_suite, "instructions": instructions_suite}
+# Run only when asked for: valgrind takes minutes where the timings take seconds.
+DEFAULT_SUITES = [name for name in SUITES if name != "instructions"]
 
 
 def main():
-    chosen = sys.argv[1:] or list(SUITES)
+    chosen = sys.argv[1:] or DEFAULT_SUITES
     for name in chosen:
         if name not in SUITES:
             sys.exit(f"unknown suite {name!r}; the suites are: {', '.join(SUITES)}")
