@@ -119,6 +119,16 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   /// or nil: `find`'s probe for a string, which compares the keys where they are stored.
   @inline(__always)
   private mutating func position(ofString text: String, hash: Int) -> Int? {
+    position(hash: hash) { entry in
+      if case .string(let key) = entry.pointee.key.value { return key == text }
+      return false
+    }
+  }
+
+  /// The position in the entries of the entry with hash `hash` that `matches`, or nil:
+  /// `find`'s probe, compiled into its callers with their test of a key.
+  @inline(__always)
+  private mutating func position(hash: Int, matching matches: (UnsafePointer<Entry>) -> Bool) -> Int? {
     index.withUnsafeBufferPointer { index in
       entries.withUnsafeBufferPointer { stored -> Int? in
         guard !index.isEmpty else { return nil }
@@ -130,7 +140,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
           if position == DictEntries.empty { return nil }
           // Removed marks are below zero; every other position holds an entry.
           if position >= 0, let entry = DictEntries.entry(in: stored, at: Int(position)), entry.pointee.hash == hash,
-            case .string(let key) = entry.pointee.key.value, key == text
+            matches(entry)
           {
             return Int(position)
           }
@@ -142,11 +152,19 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   }
 
   /// The position in the entries of `key`'s entry, or nil; `hash` is `DictKey.hash(of: key)`
-  /// and `key` a value that can be a key.
+  /// and `key` a value that can be a key. Strings and ints, the usual keys, are compared
+  /// where the entries store them; an int finds a float key of its value the general way.
   @inline(__always)
   mutating func position(of key: Value, hash: Int) -> Int? {
-    if case .string(let text) = key { return position(ofString: text, hash: hash) }
-    return find(DictKey(unchecked: key), hash: hash).slot.map { Int(index[$0]) }
+    switch key {
+    case .string(let text): return position(ofString: text, hash: hash)
+    case .int(let number):
+      return position(hash: hash) { entry in
+        if case .int(let stored) = entry.pointee.key.value { return stored == number }
+        return entry.pointee.key == DictKey(unchecked: key)
+      }
+    default: return find(DictKey(unchecked: key), hash: hash).slot.map { Int(index[$0]) }
+    }
   }
 
   /// The value of `key`'s entry, or nil, on the terms of `position(of:hash:)`.
@@ -203,7 +221,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
       guard let entry else { continue }
       let found = find(entry.key, hash: entry.hash)
       if let slot = found.slot {
-        entries[Int(index[slot])]?.value = entry.value
+        setValue(entry.value, at: Int(index[slot]))
       } else {
         insert(entry.key, entry.value, hash: entry.hash, free: found.free)
       }
@@ -321,7 +339,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     let hash = key.fastHash
     let found = find(key, hash: hash)
     if let slot = found.slot {
-      entries[Int(index[slot])]?.value = value
+      setValue(value, at: Int(index[slot]))
       return
     }
     insert(key, value, hash: hash, free: found.free)
@@ -332,7 +350,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   mutating func set(_ value: Value, named name: NameKey) {
     let found = find(name.key, hash: name.hash)
     if let slot = found.slot {
-      entries[Int(index[slot])]?.value = value
+      setValue(value, at: Int(index[slot]))
       return
     }
     insert(name.key, value, hash: name.hash, free: found.free)
