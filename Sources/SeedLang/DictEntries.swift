@@ -47,10 +47,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   // dict's entries, a stored property of its object, would be copied first, retaining and
   // releasing both arrays on every look-up; a mutating access works on them in place.
   public subscript(key: DictKey) -> Value? {
-    mutating get {
-      guard let slot = find(key, hash: key.fastHash).slot else { return nil }
-      return storedValue(at: Int(index[slot]))
-    }
+    mutating get { value(of: key.value, hash: key.fastHash) }
     set {
       if let newValue { set(key, newValue) } else { removeValue(forKey: key) }
     }
@@ -115,28 +112,75 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   /// compiled into its callers.
   @inline(__always)
   private mutating func position(named name: NameKey) -> Int? {
-    let hash = name.hash
-    return index.withUnsafeBufferPointer { index in
+    position(ofString: name.name, hash: name.hash)
+  }
+
+  /// The position in the entries of the string key `text`, whose `DictKey` hash is `hash`,
+  /// or nil: `find`'s probe for a string, which compares the keys where they are stored.
+  @inline(__always)
+  private mutating func position(ofString text: String, hash: Int) -> Int? {
+    position(hash: hash) { entry in
+      if case .string(let key) = entry.pointee.key.value { return key == text }
+      return false
+    }
+  }
+
+  /// The position in the entries of the entry with hash `hash` that `matches`, or nil:
+  /// `find`'s probe, compiled into its callers with their test of a key.
+  @inline(__always)
+  private mutating func position(hash: Int, matching matches: (UnsafePointer<Entry>) -> Bool) -> Int? {
+    index.withUnsafeBufferPointer { index in
       entries.withUnsafeBufferPointer { stored -> Int? in
-        guard let base = stored.baseAddress, !index.isEmpty else { return nil }
+        guard !index.isEmpty else { return nil }
         let mask = index.count - 1
         var slot = hash & mask
         var step = 1
         while true {
           let position = index[slot]
           if position == DictEntries.empty { return nil }
-          // Positions index the entries, which the index is built over; removed marks are below zero.
-          if position >= 0 {
-            let entry = base + Int(position)
-            if entry.pointee?.hash == hash, case .string(let key)? = entry.pointee?.key.value, key == name.name {
-              return Int(position)
-            }
+          // Removed marks are below zero; every other position holds an entry.
+          if position >= 0, let entry = DictEntries.entry(in: stored, at: Int(position)), entry.pointee.hash == hash,
+            matches(entry)
+          {
+            return Int(position)
           }
           slot = (slot + step) & mask
           step += 1
         }
       }
     }
+  }
+
+  /// The position in the entries of `key`'s entry, or nil; `hash` is `DictKey.hash(of: key)`
+  /// and `key` a value that can be a key. Strings and ints, the usual keys, are compared
+  /// where the entries store them; an int finds a float key of its value the general way.
+  @inline(__always)
+  mutating func position(of key: Value, hash: Int) -> Int? {
+    switch key {
+    case .string(let text): return position(ofString: text, hash: hash)
+    case .int(let number):
+      return position(hash: hash) { entry in
+        if case .int(let stored) = entry.pointee.key.value { return stored == number }
+        return entry.pointee.key == DictKey(unchecked: key)
+      }
+    default: return find(DictKey(unchecked: key), hash: hash).slot.map { Int(index[$0]) }
+    }
+  }
+
+  /// The value of `key`'s entry, or nil, on the terms of `position(of:hash:)`.
+  @inline(__always)
+  mutating func value(of key: Value, hash: Int) -> Value? {
+    guard let position = position(of: key, hash: hash) else { return nil }
+    return storedValue(at: position)
+  }
+
+  /// The entry stored at `position`, read in place: an optional entry is laid out as the
+  /// entry with its tag after it, as `value(in:at:)` relies on. Nil past the end; `position`
+  /// must hold an entry, as the index's positions do.
+  @inline(__always)
+  private static func entry(in stored: UnsafeBufferPointer<Entry?>, at position: Int) -> UnsafePointer<Entry>? {
+    guard let base = stored.baseAddress, position >= 0, position < stored.count else { return nil }
+    return UnsafeRawPointer(base + position).assumingMemoryBound(to: Entry.self)
   }
 
   /// The value of the entry at `position`, copied out of the entry where it is stored:
@@ -177,7 +221,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
       guard let entry else { continue }
       let found = find(entry.key, hash: entry.hash)
       if let slot = found.slot {
-        entries[Int(index[slot])]?.value = entry.value
+        setValue(entry.value, at: Int(index[slot]))
       } else {
         insert(entry.key, entry.value, hash: entry.hash, free: found.free)
       }
@@ -279,8 +323,8 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
         if position == DictEntries.empty { return (nil, free < 0 ? slot : free) }
         if position == DictEntries.removed {
           if free < 0 { free = slot }
-        } else if let entry = stored.baseAddress.map({ $0 + Int(position) }), entry.pointee?.hash == hash,
-          entry.pointee?.key == key
+        } else if let entry = DictEntries.entry(in: stored, at: Int(position)), entry.pointee.hash == hash,
+          entry.pointee.key == key
         {
           return (slot, slot)
         }
@@ -295,7 +339,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     let hash = key.fastHash
     let found = find(key, hash: hash)
     if let slot = found.slot {
-      entries[Int(index[slot])]?.value = value
+      setValue(value, at: Int(index[slot]))
       return
     }
     insert(key, value, hash: hash, free: found.free)
@@ -306,40 +350,44 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   mutating func set(_ value: Value, named name: NameKey) {
     let found = find(name.key, hash: name.hash)
     if let slot = found.slot {
-      entries[Int(index[slot])]?.value = value
+      setValue(value, at: Int(index[slot]))
       return
     }
     insert(name.key, value, hash: name.hash, free: found.free)
   }
 
-  /// Where `key`'s entry is, for reading and then setting it with one look-up: its position
-  /// in the entries, or nil and the slot `insert(_:_:at:)` fills. Nothing may change the
-  /// dict between the two.
-  mutating func place(of key: DictKey) -> Place {
-    let hash = key.fastHash
-    let found = find(key, hash: hash)
-    guard let slot = found.slot else { return Place(position: nil, hash: hash, free: found.free) }
-    return Place(position: Int(index[slot]), hash: hash, free: -1)
-  }
-
-  struct Place {
-    let position: Int?
-    fileprivate let hash: Int
-    fileprivate let free: Int
-  }
-
-  /// The value of the entry at a place `place(of:)` found.
+  /// The value of the entry at a position `position(of:hash:)` found.
+  @inline(__always)
   mutating func value(at position: Int) -> Value {
     storedValue(at: position) ?? .nil
   }
 
-  /// Sets the value of the entry at `place`, or adds the key there when it has no entry.
-  mutating func set(_ value: Value, of key: DictKey, at place: Place) {
-    if let position = place.position {
-      entries[position]?.value = value
-    } else {
-      insert(key, value, hash: place.hash, free: place.free)
+  /// The int the entry at `position` holds, read where it is stored; nil for any other value.
+  @inline(__always)
+  mutating func int(at position: Int) -> Int? {
+    entries.withUnsafeBufferPointer { stored in
+      guard let value = DictEntries.value(in: stored, at: position), case .int(let x) = value.pointee else { return nil }
+      return x
     }
+  }
+
+  /// Sets the value of the entry at a position `position(of:hash:)` found, where it is
+  /// stored: `entries[position]?.value = value` goes through the array's general accessor
+  /// and the optional. Over a value that owns nothing, as a count is, nothing is released.
+  @inline(__always)
+  mutating func setValue(_ value: Value, at position: Int) {
+    entries.withUnsafeMutableBufferPointer { stored in
+      guard let base = stored.baseAddress, position >= 0, position < stored.count,
+        let offset = MemoryLayout<Entry>.offset(of: \Entry.value)
+      else { return }
+      let target = (UnsafeMutableRawPointer(base + position) + offset).assumingMemoryBound(to: Value.self)
+      if target.pointee.holdsObject { target.pointee = value } else { target.initialize(to: value) }
+    }
+  }
+
+  /// Adds an entry for `key`, which has none, with its hash `hash`.
+  mutating func add(_ key: DictKey, _ value: Value, hash: Int) {
+    insert(key, value, hash: hash, free: find(key, hash: hash).free)
   }
 
   /// Adds an entry for a key that `find` did not find, at the free slot it gave.
@@ -361,8 +409,9 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     if entries.count != count { entries = entries.filter { $0 != nil } }
     var size = 8
     while size < capacity { size *= 2 }
-    // Appended rather than `[Int32](repeating:count:)`, which allocates through the standard
-    // library's unspecialised path at twice the cost; every dict literal makes one index.
+    // Appended rather than `[Int32](repeating:count:)` or `init(unsafeUninitializedCapacity:)`,
+    // which allocate through the standard library's unspecialised path, looking up the
+    // buffer's generic type each time, at twice the cost; every dict literal makes one index.
     var fresh: [Int32] = []
     fresh.reserveCapacity(size)
     for _ in 0..<size { fresh.append(DictEntries.empty) }
@@ -407,20 +456,26 @@ enum CollectionProperty: String {
 
 extension DictKey {
   /// The key's hash for `DictEntries`; equal keys hash alike.
-  var fastHash: Int {
+  var fastHash: Int { DictKey.hash(of: value) ?? -1 }
+
+  /// The hash of `value` as a key, or nil when it cannot be one: hashed where it is, with
+  /// no `DictKey` made first.
+  @inline(__always)
+  static func hash(of value: Value) -> Int? {
     switch value {
+    case .string(let s): return hash(s)
+    case .int(let i): return mix(UInt64(bitPattern: Int64(i)))
     case .nil: return 0x5EED
     case .bool(let b): return b ? 0x7A0E : 0xFA15E
-    case .int(let i): return DictKey.mix(UInt64(bitPattern: Int64(i)))
     case .float(let f):
-      if let i = Int(exactly: f) { return DictKey.mix(UInt64(bitPattern: Int64(i))) }
-      return DictKey.mix(f.bitPattern)
-    case .string(let s): return DictKey.hash(s)
-    default: return -1
+      if let i = Int(exactly: f) { return mix(UInt64(bitPattern: Int64(i))) }
+      return mix(f.bitPattern)
+    default: return nil
     }
   }
 
   /// A 64-bit finalizer (from SplitMix64), so that consecutive ints spread over the table.
+  @inline(__always)
   private static func mix(_ x: UInt64) -> Int {
     var z = x &+ 0x9E37_79B9_7F4A_7C15
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -428,19 +483,33 @@ extension DictKey {
     return Int(bitPattern: UInt(z ^ (z >> 31)))
   }
 
+  /// ASCII text, most keys, is hashed where it is stored, in the pass that finds it is
+  /// ASCII; the closure captures nothing, so the string is neither retained nor released.
+  @inline(__always)
   private static func hash(_ s: String) -> Int {
+    let ascii = s.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+      let (hash, ascii) = hash(bytes: bytes)
+      return ascii ? hash : nil
+    }
+    if let ascii, let hash = ascii { return hash }
+    return hash(text: s)
+  }
+
+  /// The hash of text that is not ASCII, or not stored contiguously. Canonically equivalent
+  /// strings are equal, so it hashes by its composed form, which most text is already; only
+  /// other text is composed first, a hundred times slower.
+  @inline(never)
+  private static func hash(text s: String) -> Int {
     let hashed =
-      s.utf8.withContiguousStorageIfAvailable { hash(text: $0, of: s) }
-      ?? Array(s.utf8).withUnsafeBufferPointer { hash(text: $0, of: s) }
+      s.utf8.withContiguousStorageIfAvailable { hash(composed: $0, of: s) }
+      ?? Array(s.utf8).withUnsafeBufferPointer { hash(composed: $0, of: s) }
     if let hashed { return hashed }
-    // Canonically equivalent strings are equal, so non-ASCII text hashes by its composed form,
-    // which most text is already; only other text is composed first, a hundred times slower.
     return Array(s.precomposedStringWithCanonicalMapping.utf8).withUnsafeBufferPointer { hash(bytes: $0).hash }
   }
 
   /// The hash of the UTF-8 of `s` when it is its own composed form (ASCII, found in the
   /// same pass, or text `isKnownNFC` vouches for), else nil.
-  private static func hash(text bytes: UnsafeBufferPointer<UInt8>, of s: String) -> Int? {
+  private static func hash(composed bytes: UnsafeBufferPointer<UInt8>, of s: String) -> Int? {
     let (hash, ascii) = hash(bytes: bytes)
     return ascii || TextBytes(bytes: bytes, string: s).isKnownNFC ? hash : nil
   }
@@ -449,6 +518,7 @@ extension DictKey {
   /// finalizer, in one pass that also says whether every byte is ASCII. The last few bytes
   /// are read with loads that overlap the ones before; the length is mixed in, so that the
   /// same bytes at other offsets and trailing NULs change the hash.
+  @inline(__always)
   private static func hash(bytes: UnsafeBufferPointer<UInt8>) -> (hash: Int, ascii: Bool) {
     let count = bytes.count
     var hash = 0xCBF2_9CE4_8422_2325 ^ UInt64(count)

@@ -110,24 +110,37 @@ enum Operand {
   }
 }
 
-/// An operand as a closure reads it on each run: in place when it is a local, a constant, a
-/// global or a capture, else through its closure, taken out of the operand once. Reading a
-/// computed operand through `Operand.value(in:)` copies the operand on every run, retaining
-/// and then releasing what each of its cases holds.
+/// An operand as a closure reads it on each run: a local or an int constant straight from
+/// the fields kept here, the other in-place operands by switching on the operand, and the
+/// rest through their closure, taken out of the operand once. Switching on the operand
+/// copies it whole first, and reading a computed operand through `Operand.value(in:)` copies
+/// it on every run, retaining and then releasing what each of its cases holds.
 struct OperandReader {
+  private enum Form { case slot, int, inPlace, computed }
+  private let form: Form
+  /// The local's slot, or the int constant.
+  private let number: Int
   private let operand: Operand
-  private let inPlace: Bool
   private let evaluate: Evaluate
 
   init(_ operand: Operand) {
+    switch operand {
+    case .slot(let slot): (form, number) = (.slot, slot)
+    case .constant(.int(let k)): (form, number) = (.int, k)
+    default: (form, number) = (operand.isInPlace ? .inPlace : .computed, 0)
+    }
     self.operand = operand
-    inPlace = operand.isInPlace
     evaluate = operand.evaluate
   }
 
   @inline(__always)
   func value(in frame: Frame) throws -> Value {
-    inPlace ? try operand.value(in: frame) : try evaluate(frame)
+    switch form {
+    case .slot: return frame.slots[number]
+    case .int: return .int(number)
+    case .inPlace: return try operand.value(in: frame)
+    case .computed: return try evaluate(frame)
+    }
   }
 }
 
@@ -214,33 +227,48 @@ enum FastPath {
     let key = OperandReader(key), fallbackReader = OperandReader(fallback), amount = OperandReader(amount)
     // Nil when the statement must take the general path, which is then called outside.
     @inline(__always) func update(_ dict: DictObject, in frame: Frame) throws -> Flow? {
-      guard let dictKey = DictKey(try key.value(in: frame)) else { return nil }
+      let keyValue = try key.value(in: frame)
+      // The key is hashed once, here, for the look-up and for adding it.
+      guard let hash = DictKey.hash(of: keyValue) else { return nil }
       if checksMethod, dict.entries[method] != nil { return nil }
       // Nothing evaluated between finding the entry and setting it can change the dict.
-      let place = dict.entries.place(of: dictKey)
+      let position = dict.entries.position(of: keyValue, hash: hash)
+      if !amountFirst, let position, let x = dict.entries.int(at: position) {
+        // An entry that holds an int, as a count does: no fallback is needed (`d.get(k, x)`
+        // still evaluates its), nothing is copied out of the entry, and an int result is
+        // written over the int.
+        if hasFallback && !lazyFallback { _ = try fallbackReader.value(in: frame) }
+        let amountValue = try amount.value(in: frame)
+        if case .int(let y) = amountValue, let r = Op.ints(x, y) {
+          dict.entries.setValue(.int(r), at: position)
+        } else {
+          dict.entries.setValue(try combine(.int(x), amountValue), at: position)
+        }
+        return .next
+      }
       let first = amountFirst ? try amount.value(in: frame) : .nil
-      var base = place.position.map { dict.entries.value(at: $0) } ?? .nil
+      var base = position.map { dict.entries.value(at: $0) } ?? .nil
       if hasFallback {
         if lazyFallback {
           // `??` replaces a nil value too, not only a missing entry.
           if case .nil = base { base = try fallbackReader.value(in: frame) }
         } else {
           let given = try fallbackReader.value(in: frame)
-          if place.position == nil { base = given }
+          if position == nil { base = given }
         }
       }
-      let second = amountFirst ? base : try amount.value(in: frame)
-      if amountFirst { base = first }
-      let updated: Value
-      if case .int(let x) = base, case .int(let y) = second, let r = Op.ints(x, y) {
-        updated = .int(r)
-      } else if case .float(let x) = base, case .float(let y) = second, let r = Op.floats(x, y) {
-        updated = .float(r)
+      let updated = amountFirst ? try combine(first, base) : try combine(base, try amount.value(in: frame))
+      if let position {
+        dict.entries.setValue(updated, at: position)
       } else {
-        updated = try slow(base, second)
+        dict.entries.add(DictKey(unchecked: keyValue), updated, hash: hash)
       }
-      dict.entries.set(updated, of: dictKey, at: place)
       return .next
+    }
+    @inline(__always) func combine(_ a: Value, _ b: Value) throws -> Value {
+      if case .int(let x) = a, case .int(let y) = b, let r = Op.ints(x, y) { return .int(r) }
+      if case .float(let x) = a, case .float(let y) = b, let r = Op.floats(x, y) { return .float(r) }
+      return try slow(a, b)
     }
     return { frame in
       // A dict in a local or a global is used where the variable holds it, not retained:

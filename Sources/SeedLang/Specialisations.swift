@@ -278,6 +278,14 @@ enum Specialisations {
         {
           return item
         }
+        // `counts[w]`, a dict in a local or a global: looked in where the variable holds it, on
+        // the same terms, the key hashed where it is; a missing key is nil, as in `Subscripts`.
+        if let dict = object.dict(in: frame) {
+          let key = try index.value(in: frame)
+          if let hash = DictKey.hash(of: key) {
+            return dict._withUnsafeGuaranteedRef { $0.entries.value(of: key, hash: hash) } ?? .nil
+          }
+        }
         let container = try object.value(in: frame), key = try index.value(in: frame)
         if case .list(let list) = container, case .int(let i) = key, i >= 0, i < list.items.count {
           return list.items[i]
