@@ -17,11 +17,23 @@ final class MethodCallSite {
   /// The native bodies of the list, string and dict methods, for a call with positional
   /// arguments only: there is nothing to reorder or check, so they are run directly.
   private let listNative: Native?, stringNative: Native?, dictNative: Native?
+  /// The string method of as many string arguments as the call has, if there is one. Each
+  /// kind is held on its own: an enum of the three would be copied, and its closures
+  /// retained, on every call.
+  private let stringNoArguments: ((String) throws -> Value)?
+  private let stringOneArgument: ((String, String) throws -> Value)?
+  private let stringTwoArguments: ((String, String, String) throws -> Value)?
+  /// The arguments written as string literals, which the string method reads where the site
+  /// holds them rather than from a copy.
+  private let firstLiteral: String?, secondLiteral: String?
   /// The first two arguments, held directly: read from `values`, their closures would be
   /// retained and released on every call.
   private let firstArgument: Evaluate, secondArgument: Evaluate
 
-  init(name: String, arguments values: [CompiledExpression], labels: [String?]?, at: SourceLocation, methods: MethodTables) {
+  init(
+    name: String, arguments values: [CompiledExpression], literals: [Value?], labels: [String?]?, at: SourceLocation,
+    methods: MethodTables
+  ) {
     self.name = name
     nameKey = NameKey(name)
     self.values = values
@@ -35,11 +47,25 @@ final class MethodCallSite {
     rangeMethod = methods.range[name]
     func native(_ method: Value?) -> Native? {
       guard labels == nil, case .builtin(let builtin)? = method, let body = builtin.method else { return nil }
-      return Native(body: body, builtin: .passUnretained(builtin))
+      return Native(call: body.call, builtin: .passUnretained(builtin))
+    }
+    func onStrings(_ method: Value?) -> StringMethod {
+      guard labels == nil, case .builtin(let builtin)? = method, let body = builtin.method else { return StringMethod() }
+      return body.onStrings
     }
     listNative = native(listMethod)
     stringNative = native(stringMethod)
     dictNative = native(dictMethod)
+    let strings = onStrings(stringMethod)
+    stringNoArguments = values.count == 0 ? strings.noArguments : nil
+    stringOneArgument = values.count == 1 ? strings.oneArgument : nil
+    stringTwoArguments = values.count == 2 ? strings.twoArguments : nil
+    func literal(_ index: Int) -> String? {
+      guard index < literals.count, case .string(let text)? = literals[index] else { return nil }
+      return text
+    }
+    firstLiteral = literal(0)
+    secondLiteral = literal(1)
     firstArgument = values.count >= 1 ? values[0].evaluate : { _ in .nil }
     secondArgument = values.count >= 2 ? values[1].evaluate : { _ in .nil }
   }
@@ -52,8 +78,8 @@ final class MethodCallSite {
     case .list:
       if let listNative { return try callNative(listNative, object, interpreter, frame) }
       method = listMethod
-    case .string:
-      if let stringNative { return try callNative(stringNative, object, interpreter, frame) }
+    case .string(let string):
+      if let stringNative { return try callString(stringNative, string, object, interpreter, frame) }
       method = stringMethod
     case .dict(let dict):
       if let stored = dict.entries[nameKey] {
@@ -94,6 +120,40 @@ final class MethodCallSite {
     }
   }
 
+  /// Runs a string method on the receiver and the arguments where they are, when the arguments
+  /// are strings; the general body runs on any other argument, to report it, and runs the
+  /// methods that take other arguments.
+  private func callString(
+    _ general: Native, _ string: String, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame
+  ) throws -> Value {
+    if let method = stringNoArguments {
+      do { return try method(string) } catch { throw located(error) }
+    }
+    if let method = stringOneArgument {
+      if let firstLiteral {
+        do { return try method(string, firstLiteral) } catch { throw located(error) }
+      }
+      var argument = try firstArgument(frame)
+      if case .string(let text) = argument {
+        do { return try method(string, text) } catch { throw located(error) }
+      }
+      return try withUnsafeMutablePointer(to: &argument) { try run(general, receiver, $0, count: 1, interpreter) }
+    }
+    if let method = stringTwoArguments {
+      if let firstLiteral, let secondLiteral {
+        do { return try method(string, firstLiteral, secondLiteral) } catch { throw located(error) }
+      }
+      var pair = (try firstArgument(frame), try secondArgument(frame))
+      if case .string(let first) = pair.0, case .string(let second) = pair.1 {
+        do { return try method(string, first, second) } catch { throw located(error) }
+      }
+      return try withUnsafeMutablePointer(to: &pair) {
+        try $0.withMemoryRebound(to: Value.self, capacity: 2) { try run(general, receiver, $0, count: 2, interpreter) }
+      }
+    }
+    return try callNative(general, receiver, interpreter, frame)
+  }
+
   /// Errors are reported as a call of the builtin method would report them.
   @inline(__always)
   private func run(
@@ -101,7 +161,7 @@ final class MethodCallSite {
   ) throws -> Value {
     var arguments = Arguments(interpreter: interpreter, values: values, count: count, labels: nil, builtin: native.builtin)
     do {
-      return try native.body.call(receiver, &arguments)
+      return try native.call(receiver, &arguments)
     } catch {
       throw located(error)
     }
@@ -122,7 +182,7 @@ final class MethodCallSite {
   /// messages. The builtin is not retained: the method fields hold it, and a strong
   /// reference would be retained and released around every call.
   private struct Native {
-    let body: NativeMethod
+    let call: (Value, inout Arguments) throws -> Value
     let builtin: Unmanaged<Builtin>
   }
 }

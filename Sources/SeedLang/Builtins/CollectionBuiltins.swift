@@ -185,7 +185,7 @@ enum CollectionBuiltins {
     case .dict(let dict): return DictKey(item).map { dict.entries[$0] != nil } ?? false
     case .string(let string):
       guard case .string(let part) = item else { throw RuntimeFailure("contains(): a string can only contain a string") }
-      return string.withTextBytes { text in part.withTextBytes { text.find($0) != nil } }
+      return StringBuiltins.contains(string, part)
     case .range(let low, let high):
       guard case .int(let i) = item else { return false }
       return i >= low && i < high
