@@ -19,7 +19,9 @@ final class MethodCallSite {
   private let listNative: Native?, stringNative: Native?, dictNative: Native?
   /// The string method of as many string arguments as the call has, if there is one. Each
   /// kind is held on its own: an enum of the three would be copied, and its closures
-  /// retained, on every call.
+  /// retained, on every call. `hasStringMethod` spares a call that has one the copy of
+  /// `stringNative`, whose closure has a context to retain and release.
+  private let hasStringMethod: Bool
   private let stringNoArguments: ((String) throws -> Value)?
   private let stringOneArgument: ((String, String) throws -> Value)?
   private let stringTwoArguments: ((String, String, String) throws -> Value)?
@@ -60,6 +62,7 @@ final class MethodCallSite {
     stringNoArguments = values.count == 0 ? strings.noArguments : nil
     stringOneArgument = values.count == 1 ? strings.oneArgument : nil
     stringTwoArguments = values.count == 2 ? strings.twoArguments : nil
+    hasStringMethod = stringNoArguments != nil || stringOneArgument != nil || stringTwoArguments != nil
     func literal(_ index: Int) -> String? {
       guard index < literals.count, case .string(let text)? = literals[index] else { return nil }
       return text
@@ -79,7 +82,8 @@ final class MethodCallSite {
       if let listNative { return try callNative(listNative, object, interpreter, frame) }
       method = listMethod
     case .string(let string):
-      if let stringNative { return try callString(stringNative, string, object, interpreter, frame) }
+      if hasStringMethod { return try callString(string, object, interpreter, frame) }
+      if let stringNative { return try callNative(stringNative, object, interpreter, frame) }
       method = stringMethod
     case .dict(let dict):
       if let stored = dict.entries[nameKey] {
@@ -91,6 +95,11 @@ final class MethodCallSite {
     case .range: method = rangeMethod
     default: method = nil
     }
+    return try callGeneral(method, object, interpreter, frame)
+  }
+
+  /// Calls the method as any function is called, its arguments evaluated onto the value stack.
+  private func callGeneral(_ method: Value?, _ object: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
     guard let method else { throw Diagnostic(.runtime, methods.missing(name, for: object), at: at) }
     return try Emitter.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
   }
@@ -121,11 +130,8 @@ final class MethodCallSite {
   }
 
   /// Runs a string method on the receiver and the arguments where they are, when the arguments
-  /// are strings; the general body runs on any other argument, to report it, and runs the
-  /// methods that take other arguments.
-  private func callString(
-    _ general: Native, _ string: String, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame
-  ) throws -> Value {
+  /// are strings; the general body runs on any other argument, to report it.
+  private func callString(_ string: String, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
     if let method = stringNoArguments {
       do { return try method(string) } catch { throw located(error) }
     }
@@ -137,7 +143,7 @@ final class MethodCallSite {
       if case .string(let text) = argument {
         do { return try method(string, text) } catch { throw located(error) }
       }
-      return try withUnsafeMutablePointer(to: &argument) { try run(general, receiver, $0, count: 1, interpreter) }
+      return try withUnsafeMutablePointer(to: &argument) { try runStringNative(receiver, $0, count: 1, interpreter) }
     }
     if let method = stringTwoArguments {
       if let firstLiteral, let secondLiteral {
@@ -148,10 +154,20 @@ final class MethodCallSite {
         do { return try method(string, first, second) } catch { throw located(error) }
       }
       return try withUnsafeMutablePointer(to: &pair) {
-        try $0.withMemoryRebound(to: Value.self, capacity: 2) { try run(general, receiver, $0, count: 2, interpreter) }
+        try $0.withMemoryRebound(to: Value.self, capacity: 2) { try runStringNative(receiver, $0, count: 2, interpreter) }
       }
     }
-    return try callNative(general, receiver, interpreter, frame)
+    return try callGeneral(stringMethod, receiver, interpreter, frame)
+  }
+
+  /// The general body of the string method, on arguments already evaluated. The site has a
+  /// string method only where it has the native, so the error is not reached.
+  @inline(never)
+  private func runStringNative(
+    _ receiver: Value, _ values: UnsafeMutablePointer<Value>, count: Int, _ interpreter: Interpreter
+  ) throws -> Value {
+    guard let stringNative else { throw Diagnostic(.runtime, methods.missing(name, for: receiver), at: at) }
+    return try run(stringNative, receiver, values, count: count, interpreter)
   }
 
   /// Errors are reported as a call of the builtin method would report them.
