@@ -4,6 +4,11 @@
 /// type and runs what it finds; only a dict is asked, each time, for a function stored under
 /// the name, which is called instead of its method.
 ///
+/// A native method of a list, a dict or a string that has a form taking its receiver and its
+/// arguments directly (`StringMethod`, `ListMethod`, `DictMethod`) is run in that form when the
+/// call's number of arguments fits it, checked once here: no Arguments, no copies of the
+/// receiver's string or object and of the arguments out of their values.
+///
 /// Compiled code holds the site itself: one reference, where a closure capturing each of
 /// these fields would unpack them all on every call.
 final class MethodCallSite {
@@ -25,6 +30,12 @@ final class MethodCallSite {
   private let stringNoArguments: ((String) throws -> Value)?
   private let stringOneArgument: ((String, String) throws -> Value)?
   private let stringTwoArguments: ((String, String, String) throws -> Value)?
+  /// The list and dict methods of as many arguments as the call has, if there are some.
+  private let hasListMethod: Bool, hasDictMethod: Bool
+  private let listNoArguments: ((ListObject) throws -> Value)?
+  private let listOneArgument: ((ListObject, Value) throws -> Value)?
+  private let dictOneArgument: ((DictObject, Value) throws -> Value)?
+  private let dictTwoArguments: ((DictObject, Value, Value) throws -> Value)?
   /// The arguments written as string literals, which the string method reads where the site
   /// holds them rather than from a copy.
   private let firstLiteral: String?, secondLiteral: String?
@@ -51,18 +62,25 @@ final class MethodCallSite {
       guard labels == nil, case .builtin(let builtin)? = method, let body = builtin.method else { return nil }
       return Native(call: body.call, builtin: .passUnretained(builtin))
     }
-    func onStrings(_ method: Value?) -> StringMethod {
-      guard labels == nil, case .builtin(let builtin)? = method, let body = builtin.method else { return StringMethod() }
-      return body.onStrings
+    func body(_ method: Value?) -> NativeMethod? {
+      guard labels == nil, case .builtin(let builtin)? = method else { return nil }
+      return builtin.method
     }
     listNative = native(listMethod)
     stringNative = native(stringMethod)
     dictNative = native(dictMethod)
-    let strings = onStrings(stringMethod)
+    let strings = body(stringMethod)?.onStrings ?? StringMethod()
     stringNoArguments = values.count == 0 ? strings.noArguments : nil
     stringOneArgument = values.count == 1 ? strings.oneArgument : nil
     stringTwoArguments = values.count == 2 ? strings.twoArguments : nil
     hasStringMethod = stringNoArguments != nil || stringOneArgument != nil || stringTwoArguments != nil
+    let list = body(listMethod)?.onList ?? ListMethod(), dict = body(dictMethod)?.onDict ?? DictMethod()
+    listNoArguments = values.count == 0 ? list.noArguments : nil
+    listOneArgument = values.count == 1 ? list.oneArgument : nil
+    dictOneArgument = values.count == 1 ? dict.oneArgument : nil
+    dictTwoArguments = values.count == 2 ? dict.twoArguments : nil
+    hasListMethod = listNoArguments != nil || listOneArgument != nil
+    hasDictMethod = dictOneArgument != nil || dictTwoArguments != nil
     func literal(_ index: Int) -> String? {
       guard index < literals.count, case .string(let text)? = literals[index] else { return nil }
       return text
@@ -78,7 +96,8 @@ final class MethodCallSite {
   func call(_ object: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
     let method: Value?
     switch object {
-    case .list:
+    case .list(let list):
+      if hasListMethod { return try callList(list, object, interpreter, frame) }
       if let listNative { return try callNative(listNative, object, interpreter, frame) }
       method = listMethod
     case .string(let string):
@@ -89,6 +108,7 @@ final class MethodCallSite {
       if let stored = dict.entries[nameKey] {
         return try Emitter.callWithStackArguments(interpreter, stored, receiver: nil, values, labels, frame, at)
       }
+      if hasDictMethod { return try callDict(dict, object, interpreter, frame) }
       if let dictNative { return try callNative(dictNative, object, interpreter, frame) }
       method = dictMethod
     case .vector: method = vectorMethod
@@ -158,6 +178,31 @@ final class MethodCallSite {
       }
     }
     return try callGeneral(stringMethod, receiver, interpreter, frame)
+  }
+
+  /// Runs a list method on the list and the arguments evaluated, which it takes as they are.
+  private func callList(_ list: ListObject, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
+    if let method = listNoArguments {
+      do { return try method(list) } catch { throw located(error) }
+    }
+    if let method = listOneArgument {
+      let argument = try firstArgument(frame)
+      do { return try method(list, argument) } catch { throw located(error) }
+    }
+    return try callGeneral(listMethod, receiver, interpreter, frame)
+  }
+
+  /// Runs a dict method on the dict and the arguments evaluated, which it takes as they are.
+  private func callDict(_ dict: DictObject, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
+    if let method = dictOneArgument {
+      let argument = try firstArgument(frame)
+      do { return try method(dict, argument) } catch { throw located(error) }
+    }
+    if let method = dictTwoArguments {
+      let first = try firstArgument(frame), second = try secondArgument(frame)
+      do { return try method(dict, first, second) } catch { throw located(error) }
+    }
+    return try callGeneral(dictMethod, receiver, interpreter, frame)
   }
 
   /// The general body of the string method, on arguments already evaluated. The site has a

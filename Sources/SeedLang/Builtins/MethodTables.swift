@@ -60,10 +60,17 @@ struct NativeMethod {
   let call: (Value, inout Arguments) throws -> Value
   /// For a string method: the method itself, on its receiver and its arguments as strings.
   let onStrings: StringMethod
+  /// For a list or dict method that takes any value: the method itself, on its receiver.
+  let onList: ListMethod, onDict: DictMethod
 
-  init(_ call: @escaping (Value, inout Arguments) throws -> Value, onStrings: StringMethod = StringMethod()) {
+  init(
+    _ call: @escaping (Value, inout Arguments) throws -> Value, onStrings: StringMethod = StringMethod(),
+    onList: ListMethod = ListMethod(), onDict: DictMethod = DictMethod()
+  ) {
     self.call = call
     self.onStrings = onStrings
+    self.onList = onList
+    self.onDict = onDict
   }
 
   /// A string method of no arguments: `call` checks that none are given.
@@ -95,6 +102,20 @@ struct StringMethod {
   var noArguments: ((String) throws -> Value)? = nil
   var oneArgument: ((String, String) throws -> Value)? = nil
   var twoArguments: ((String, String, String) throws -> Value)? = nil
+}
+
+/// A list method whose arguments may be any value, by the number of arguments. A call site
+/// runs it on the list it found and the arguments it evaluated: nothing to check per call, no
+/// Arguments to build, no copy of an argument out of it, no retain of the list.
+struct ListMethod {
+  var noArguments: ((ListObject) throws -> Value)? = nil
+  var oneArgument: ((ListObject, Value) throws -> Value)? = nil
+}
+
+/// A dict method whose arguments may be any value, as `ListMethod` is for lists.
+struct DictMethod {
+  var oneArgument: ((DictObject, Value) throws -> Value)? = nil
+  var twoArguments: ((DictObject, Value, Value) throws -> Value)? = nil
 }
 
 extension Arguments {
