@@ -681,8 +681,11 @@ final class Emitter {
   /// of receiver (`MethodCallSite`).
   func methodCallSite(_ name: String, _ arguments: [ResolvedArgument], _ at: SourceLocation) -> MethodCallSite {
     MethodCallSite(
-      name: name, arguments: arguments.map { CompiledExpression(evaluate: expression($0.value)) }, labels: Emitter.labels(arguments),
-      at: at, methods: interpreter.methods)
+      name: name, arguments: arguments.map { CompiledExpression(evaluate: expression($0.value)) },
+      literals: arguments.map { argument in
+        guard case .literal(let value, _) = argument.value else { return nil }
+        return value
+      }, labels: Emitter.labels(arguments), at: at, methods: interpreter.methods)
   }
 }
 

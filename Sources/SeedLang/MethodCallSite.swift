@@ -4,6 +4,11 @@
 /// type and runs what it finds; only a dict is asked, each time, for a function stored under
 /// the name, which is called instead of its method.
 ///
+/// A native method of a list, a dict or a string that has a form taking its receiver and its
+/// arguments directly (`StringMethod`, `ListMethod`, `DictMethod`) is run in that form when the
+/// call's number of arguments fits it, checked once here: no Arguments, no copies of the
+/// receiver's string or object and of the arguments out of their values.
+///
 /// Compiled code holds the site itself: one reference, where a closure capturing each of
 /// these fields would unpack them all on every call.
 final class MethodCallSite {
@@ -17,11 +22,31 @@ final class MethodCallSite {
   /// The native bodies of the list, string and dict methods, for a call with positional
   /// arguments only: there is nothing to reorder or check, so they are run directly.
   private let listNative: Native?, stringNative: Native?, dictNative: Native?
+  /// The string method of as many string arguments as the call has, if there is one. Each
+  /// kind is held on its own: an enum of the three would be copied, and its closures
+  /// retained, on every call. `hasStringMethod` spares a call that has one the copy of
+  /// `stringNative`, whose closure has a context to retain and release.
+  private let hasStringMethod: Bool
+  private let stringNoArguments: ((String) throws -> Value)?
+  private let stringOneArgument: ((String, String) throws -> Value)?
+  private let stringTwoArguments: ((String, String, String) throws -> Value)?
+  /// The list and dict methods of as many arguments as the call has, if there are some.
+  private let hasListMethod: Bool, hasDictMethod: Bool
+  private let listNoArguments: ((ListObject) throws -> Value)?
+  private let listOneArgument: ((ListObject, Value) throws -> Value)?
+  private let dictOneArgument: ((DictObject, Value) throws -> Value)?
+  private let dictTwoArguments: ((DictObject, Value, Value) throws -> Value)?
+  /// The arguments written as string literals, which the string method reads where the site
+  /// holds them rather than from a copy.
+  private let firstLiteral: String?, secondLiteral: String?
   /// The first two arguments, held directly: read from `values`, their closures would be
   /// retained and released on every call.
   private let firstArgument: Evaluate, secondArgument: Evaluate
 
-  init(name: String, arguments values: [CompiledExpression], labels: [String?]?, at: SourceLocation, methods: MethodTables) {
+  init(
+    name: String, arguments values: [CompiledExpression], literals: [Value?], labels: [String?]?, at: SourceLocation,
+    methods: MethodTables
+  ) {
     self.name = name
     nameKey = NameKey(name)
     self.values = values
@@ -35,11 +60,33 @@ final class MethodCallSite {
     rangeMethod = methods.range[name]
     func native(_ method: Value?) -> Native? {
       guard labels == nil, case .builtin(let builtin)? = method, let body = builtin.method else { return nil }
-      return Native(body: body, builtin: .passUnretained(builtin))
+      return Native(call: body.call, builtin: .passUnretained(builtin))
+    }
+    func body(_ method: Value?) -> NativeMethod? {
+      guard labels == nil, case .builtin(let builtin)? = method else { return nil }
+      return builtin.method
     }
     listNative = native(listMethod)
     stringNative = native(stringMethod)
     dictNative = native(dictMethod)
+    let strings = body(stringMethod)?.onStrings ?? StringMethod()
+    stringNoArguments = values.count == 0 ? strings.noArguments : nil
+    stringOneArgument = values.count == 1 ? strings.oneArgument : nil
+    stringTwoArguments = values.count == 2 ? strings.twoArguments : nil
+    hasStringMethod = stringNoArguments != nil || stringOneArgument != nil || stringTwoArguments != nil
+    let list = body(listMethod)?.onList ?? ListMethod(), dict = body(dictMethod)?.onDict ?? DictMethod()
+    listNoArguments = values.count == 0 ? list.noArguments : nil
+    listOneArgument = values.count == 1 ? list.oneArgument : nil
+    dictOneArgument = values.count == 1 ? dict.oneArgument : nil
+    dictTwoArguments = values.count == 2 ? dict.twoArguments : nil
+    hasListMethod = listNoArguments != nil || listOneArgument != nil
+    hasDictMethod = dictOneArgument != nil || dictTwoArguments != nil
+    func literal(_ index: Int) -> String? {
+      guard index < literals.count, case .string(let text)? = literals[index] else { return nil }
+      return text
+    }
+    firstLiteral = literal(0)
+    secondLiteral = literal(1)
     firstArgument = values.count >= 1 ? values[0].evaluate : { _ in .nil }
     secondArgument = values.count >= 2 ? values[1].evaluate : { _ in .nil }
   }
@@ -49,22 +96,30 @@ final class MethodCallSite {
   func call(_ object: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
     let method: Value?
     switch object {
-    case .list:
+    case .list(let list):
+      if hasListMethod { return try callList(list, object, interpreter, frame) }
       if let listNative { return try callNative(listNative, object, interpreter, frame) }
       method = listMethod
-    case .string:
+    case .string(let string):
+      if hasStringMethod { return try callString(string, object, interpreter, frame) }
       if let stringNative { return try callNative(stringNative, object, interpreter, frame) }
       method = stringMethod
     case .dict(let dict):
       if let stored = dict.entries[nameKey] {
         return try Emitter.callWithStackArguments(interpreter, stored, receiver: nil, values, labels, frame, at)
       }
+      if hasDictMethod { return try callDict(dict, object, interpreter, frame) }
       if let dictNative { return try callNative(dictNative, object, interpreter, frame) }
       method = dictMethod
     case .vector: method = vectorMethod
     case .range: method = rangeMethod
     default: method = nil
     }
+    return try callGeneral(method, object, interpreter, frame)
+  }
+
+  /// Calls the method as any function is called, its arguments evaluated onto the value stack.
+  private func callGeneral(_ method: Value?, _ object: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
     guard let method else { throw Diagnostic(.runtime, methods.missing(name, for: object), at: at) }
     return try Emitter.callWithStackArguments(interpreter, method, receiver: object, values, labels, frame, at)
   }
@@ -94,6 +149,72 @@ final class MethodCallSite {
     }
   }
 
+  /// Runs a string method on the receiver and the arguments where they are, when the arguments
+  /// are strings; the general body runs on any other argument, to report it.
+  private func callString(_ string: String, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
+    if let method = stringNoArguments {
+      do { return try method(string) } catch { throw located(error) }
+    }
+    if let method = stringOneArgument {
+      if let firstLiteral {
+        do { return try method(string, firstLiteral) } catch { throw located(error) }
+      }
+      var argument = try firstArgument(frame)
+      if case .string(let text) = argument {
+        do { return try method(string, text) } catch { throw located(error) }
+      }
+      return try withUnsafeMutablePointer(to: &argument) { try runStringNative(receiver, $0, count: 1, interpreter) }
+    }
+    if let method = stringTwoArguments {
+      if let firstLiteral, let secondLiteral {
+        do { return try method(string, firstLiteral, secondLiteral) } catch { throw located(error) }
+      }
+      var pair = (try firstArgument(frame), try secondArgument(frame))
+      if case .string(let first) = pair.0, case .string(let second) = pair.1 {
+        do { return try method(string, first, second) } catch { throw located(error) }
+      }
+      return try withUnsafeMutablePointer(to: &pair) {
+        try $0.withMemoryRebound(to: Value.self, capacity: 2) { try runStringNative(receiver, $0, count: 2, interpreter) }
+      }
+    }
+    return try callGeneral(stringMethod, receiver, interpreter, frame)
+  }
+
+  /// Runs a list method on the list and the arguments evaluated, which it takes as they are.
+  private func callList(_ list: ListObject, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
+    if let method = listNoArguments {
+      do { return try method(list) } catch { throw located(error) }
+    }
+    if let method = listOneArgument {
+      let argument = try firstArgument(frame)
+      do { return try method(list, argument) } catch { throw located(error) }
+    }
+    return try callGeneral(listMethod, receiver, interpreter, frame)
+  }
+
+  /// Runs a dict method on the dict and the arguments evaluated, which it takes as they are.
+  private func callDict(_ dict: DictObject, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
+    if let method = dictOneArgument {
+      let argument = try firstArgument(frame)
+      do { return try method(dict, argument) } catch { throw located(error) }
+    }
+    if let method = dictTwoArguments {
+      let first = try firstArgument(frame), second = try secondArgument(frame)
+      do { return try method(dict, first, second) } catch { throw located(error) }
+    }
+    return try callGeneral(dictMethod, receiver, interpreter, frame)
+  }
+
+  /// The general body of the string method, on arguments already evaluated. The site has a
+  /// string method only where it has the native, so the error is not reached.
+  @inline(never)
+  private func runStringNative(
+    _ receiver: Value, _ values: UnsafeMutablePointer<Value>, count: Int, _ interpreter: Interpreter
+  ) throws -> Value {
+    guard let stringNative else { throw Diagnostic(.runtime, methods.missing(name, for: receiver), at: at) }
+    return try run(stringNative, receiver, values, count: count, interpreter)
+  }
+
   /// Errors are reported as a call of the builtin method would report them.
   @inline(__always)
   private func run(
@@ -101,7 +222,7 @@ final class MethodCallSite {
   ) throws -> Value {
     var arguments = Arguments(interpreter: interpreter, values: values, count: count, labels: nil, builtin: native.builtin)
     do {
-      return try native.body.call(receiver, &arguments)
+      return try native.call(receiver, &arguments)
     } catch {
       throw located(error)
     }
@@ -122,7 +243,7 @@ final class MethodCallSite {
   /// messages. The builtin is not retained: the method fields hold it, and a strong
   /// reference would be retained and released around every call.
   private struct Native {
-    let body: NativeMethod
+    let call: (Value, inout Arguments) throws -> Value
     let builtin: Unmanaged<Builtin>
   }
 }

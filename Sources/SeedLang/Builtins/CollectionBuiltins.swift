@@ -69,11 +69,10 @@ enum CollectionBuiltins {
   }
 
   static let listMethods: [(String, NativeMethod)] = [
-    ("append", .init { receiver, args in
+    ("append", .init({ receiver, args in
       try args.expect(1)
-      try Receiver.list(receiver).items.append(args[0])
-      return .nil
-    }),
+      return append(try Receiver.list(receiver), args[0])
+    }, onList: ListMethod(oneArgument: append))),
     ("extend", .init { receiver, args in
       try args.expect(1)
       let list = try Receiver.list(receiver)
@@ -91,26 +90,24 @@ enum CollectionBuiltins {
       list.items.insert(args[0], at: index)
       return .nil
     }),
-    ("pop", .init { receiver, args in
+    ("pop", .init({ receiver, args in
       try args.expect(0...1)
       let list = try Receiver.list(receiver)
+      guard args.positionalCount == 1 else { return try popLast(list) }
       guard !list.items.isEmpty else { throw RuntimeFailure("pop() from an empty list") }
-      let index =
-        args.positionalCount == 1
-        ? try Subscripts.position(try args.int(0), count: list.items.count, of: "list") : list.items.count - 1
-      return list.items.remove(at: index)
-    }),
+      return list.items.remove(at: try Subscripts.position(try args.int(0), count: list.items.count, of: "list"))
+    }, onList: ListMethod(noArguments: popLast))),
     ("remove_at", .init { receiver, args in
       try args.expect(1)
       let list = try Receiver.list(receiver)
       return list.items.remove(at: try Subscripts.position(try args.int(0), count: list.items.count, of: "list"))
     }),
-    ("contains", .init { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) }),
-    ("index_of", .init { receiver, args in
+    ("contains", .init({ receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) },
+      onList: ListMethod(oneArgument: { list, item in .bool(firstIndex(of: item, in: list.items) != nil) }))),
+    ("index_of", .init({ receiver, args in
       try args.expect(1)
-      guard let index = firstIndex(of: args[0], in: try Receiver.list(receiver).items) else { return .nil }
-      return .int(index)
-    }),
+      return index(of: args[0], in: try Receiver.list(receiver))
+    }, onList: ListMethod(oneArgument: { list, item in index(of: item, in: list) }))),
     ("sorted", .init { receiver, args in
       try args.expect(0)
       return .list(ListObject(try Sorting.sortedItems(receiver, args)))
@@ -153,18 +150,19 @@ enum CollectionBuiltins {
       return .list(ListObject(try Receiver.dict(receiver).entries.map { .list(ListObject([$0.key.value, $0.value])) }))
     }),
     // d.get(key) or d.get(key, default): nil or the default when the key is missing.
-    ("get", .init { receiver, args in
+    ("get", .init({ receiver, args in
       try args.expect(1...2)
       let fallback = args.positionalCount == 2 ? args[1] : .nil
       guard let key = DictKey(args[0]) else { return fallback }
       return try Receiver.dict(receiver).entries[key] ?? fallback
-    }),
-    ("contains", .init { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) }),
-    ("remove", .init { receiver, args in
+    }, onDict: DictMethod(oneArgument: { dict, key in get(dict, key, or: .nil) }, twoArguments: get))),
+    ("contains", .init({ receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) },
+      onDict: DictMethod(oneArgument: { dict, key in .bool(DictKey(key).map { dict.entries[$0] != nil } ?? false) }))),
+    ("remove", .init({ receiver, args in
       try args.expect(1)
-      guard let key = DictKey(args[0]) else { return .nil }
-      return try Receiver.dict(receiver).entries.removeValue(forKey: key) ?? .nil
-    }),
+      guard DictKey(args[0]) != nil else { return .nil }
+      return remove(try Receiver.dict(receiver), args[0])
+    }, onDict: DictMethod(oneArgument: remove))),
     ("merge", .init { receiver, args in
       try args.expect(1)
       let target = try Receiver.dict(receiver)
@@ -173,6 +171,31 @@ enum CollectionBuiltins {
     }),
     ("copy", .init { receiver, args in try args.expect(0); return .dict(DictObject(try Receiver.dict(receiver).entries)) }),
   ]
+
+  static func append(_ list: ListObject, _ item: Value) -> Value {
+    list.items.append(item)
+    return .nil
+  }
+
+  static func popLast(_ list: ListObject) throws -> Value {
+    guard !list.items.isEmpty else { throw RuntimeFailure("pop() from an empty list") }
+    return list.items.removeLast()
+  }
+
+  static func index(of item: Value, in list: ListObject) -> Value {
+    guard let index = firstIndex(of: item, in: list.items) else { return .nil }
+    return .int(index)
+  }
+
+  static func get(_ dict: DictObject, _ key: Value, or fallback: Value) -> Value {
+    guard let key = DictKey(key) else { return fallback }
+    return dict.entries[key] ?? fallback
+  }
+
+  static func remove(_ dict: DictObject, _ key: Value) -> Value {
+    guard let key = DictKey(key) else { return .nil }
+    return dict.entries.removeValue(forKey: key) ?? .nil
+  }
 
   static let rangeMethods: [(String, NativeMethod)] = [
     ("contains", .init { receiver, args in try args.expect(1); return .bool(try contains(receiver, args[0])) })
@@ -185,7 +208,7 @@ enum CollectionBuiltins {
     case .dict(let dict): return DictKey(item).map { dict.entries[$0] != nil } ?? false
     case .string(let string):
       guard case .string(let part) = item else { throw RuntimeFailure("contains(): a string can only contain a string") }
-      return string.withTextBytes { text in part.withTextBytes { text.find($0) != nil } }
+      return StringBuiltins.contains(string, part)
     case .range(let low, let high):
       guard case .int(let i) = item else { return false }
       return i >= low && i < high

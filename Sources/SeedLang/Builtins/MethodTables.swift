@@ -58,7 +58,64 @@ struct NativeFunction {
 /// messages count from the first one inside the parentheses.
 struct NativeMethod {
   let call: (Value, inout Arguments) throws -> Value
-  init(_ call: @escaping (Value, inout Arguments) throws -> Value) { self.call = call }
+  /// For a string method: the method itself, on its receiver and its arguments as strings.
+  let onStrings: StringMethod
+  /// For a list or dict method that takes any value: the method itself, on its receiver.
+  let onList: ListMethod, onDict: DictMethod
+
+  init(
+    _ call: @escaping (Value, inout Arguments) throws -> Value, onStrings: StringMethod = StringMethod(),
+    onList: ListMethod = ListMethod(), onDict: DictMethod = DictMethod()
+  ) {
+    self.call = call
+    self.onStrings = onStrings
+    self.onList = onList
+    self.onDict = onDict
+  }
+
+  /// A string method of no arguments: `call` checks that none are given.
+  static func onString(_ method: @escaping (String) throws -> Value) -> NativeMethod {
+    NativeMethod(
+      { receiver, args in
+        try args.expect(0)
+        return try method(try Receiver.string(receiver))
+      }, onStrings: StringMethod(noArguments: method))
+  }
+
+  /// A string method of one string argument: `call` checks the count and the type of the argument.
+  static func onStrings(_ method: @escaping (String, String) throws -> Value) -> NativeMethod {
+    NativeMethod(
+      { receiver, args in
+        try args.expect(1)
+        let argument = try args.string(0)
+        return try method(try Receiver.string(receiver), argument)
+      }, onStrings: StringMethod(oneArgument: method))
+  }
+}
+
+/// A string method whose receiver and arguments are all strings, by the number of arguments.
+/// A call site whose receiver and arguments turn out to be strings runs it on them where they
+/// are: the general body copies each string out of its value, a retain and a release each, and
+/// checks the number of arguments, which the site checked once when it chose the method. The
+/// general body runs every other call, with its errors.
+struct StringMethod {
+  var noArguments: ((String) throws -> Value)? = nil
+  var oneArgument: ((String, String) throws -> Value)? = nil
+  var twoArguments: ((String, String, String) throws -> Value)? = nil
+}
+
+/// A list method whose arguments may be any value, by the number of arguments. A call site
+/// runs it on the list it found and the arguments it evaluated: nothing to check per call, no
+/// Arguments to build, no copy of an argument out of it, no retain of the list.
+struct ListMethod {
+  var noArguments: ((ListObject) throws -> Value)? = nil
+  var oneArgument: ((ListObject, Value) throws -> Value)? = nil
+}
+
+/// A dict method whose arguments may be any value, as `ListMethod` is for lists.
+struct DictMethod {
+  var oneArgument: ((DictObject, Value) throws -> Value)? = nil
+  var twoArguments: ((DictObject, Value, Value) throws -> Value)? = nil
 }
 
 extension Arguments {

@@ -14,73 +14,62 @@ enum StringBuiltins {
   // (TextBytes, TextMethods); see docs/language.md for what they match.
   static let methods: [(String, NativeMethod)] = [
     // s.split() splits on runs of whitespace, as Python does; s.split(sep) on each sep.
-    ("split", .init { receiver, args in
+    ("split", .init({ receiver, args in
       try args.expect(0...1)
       let string = try Receiver.string(receiver)
-      if args.positionalCount == 0 {
-        if let words = string.withTextBytes({ $0.whitespaceSeparatedWords() }) { return .list(ListObject(words)) }
-        return .list(ListObject(string.split(whereSeparator: \.isWhitespace).map { .string(String($0)) }))
-      }
-      let separator = try args.string(0)
-      guard !separator.isEmpty else { throw RuntimeFailure("split(): the separator cannot be empty") }
-      return .list(ListObject(string.withTextBytes { text in separator.withTextBytes { text.split($0) } }))
-    }),
+      if args.positionalCount == 0 { return words(string) }
+      return try split(string, on: try args.string(0))
+    }, onStrings: StringMethod(noArguments: words, oneArgument: split))),
     // separator.join(items)
     ("join", .init { receiver, args in
       try args.expect(1)
       let separator = try Receiver.string(receiver)
       return .string(try Value.joined(try Iteration.items(of: args[0], for: "join"), separator: separator))
     }),
-    ("upper", .init { receiver, args in
-      try args.expect(0)
-      return .string(try Receiver.string(receiver).withTextBytes { CaseMapping.upper($0) })
-    }),
-    ("lower", .init { receiver, args in
-      try args.expect(0)
-      return .string(try Receiver.string(receiver).withTextBytes { CaseMapping.lower($0) })
-    }),
-    ("trim", .init { receiver, args in
-      try args.expect(0)
-      let string = try Receiver.string(receiver)
-      return .string(string.withTextBytes { $0.trimmedOfWhitespace() } ?? string.trimmingSpaces())
-    }),
-    ("replace", .init { receiver, args in
+    ("upper", .onString { .string($0.withTextBytes { CaseMapping.upper($0) }) }),
+    ("lower", .onString { .string($0.withTextBytes { CaseMapping.lower($0) }) }),
+    ("trim", .onString { string in .string(string.withTextBytes { $0.trimmedOfWhitespace() } ?? string.trimmingSpaces()) }),
+    ("replace", .init({ receiver, args in
       try args.expect(2)
       let target = try args.string(0)
-      guard !target.isEmpty else { throw RuntimeFailure("replace(): the text to replace cannot be empty") }
+      guard !target.isEmpty else { throw emptyTarget }
       let replacement = try args.string(1)
-      return .string(
-        try Receiver.string(receiver).withTextBytes { text in try target.withTextBytes { try text.replacing($0, with: replacement) } })
-    }),
-    ("starts_with", .init { receiver, args in
-      try args.expect(1)
-      let prefix = try args.string(0)
-      return .bool(try Receiver.string(receiver).withTextBytes { text in prefix.withTextBytes { text.hasPrefix($0) } })
-    }),
-    ("ends_with", .init { receiver, args in
-      try args.expect(1)
-      let suffix = try args.string(0)
-      return .bool(try Receiver.string(receiver).withTextBytes { text in suffix.withTextBytes { text.hasSuffix($0) } })
-    }),
-    ("contains", .init { receiver, args in try args.expect(1); return .bool(try CollectionBuiltins.contains(receiver, args[0])) }),
+      return try replace(try Receiver.string(receiver), target, replacement)
+    }, onStrings: StringMethod(twoArguments: replace))),
+    ("starts_with", .onStrings { text, prefix in .bool(text.withTextBytes { text in prefix.withTextBytes { text.hasPrefix($0) } }) }),
+    ("ends_with", .onStrings { text, suffix in .bool(text.withTextBytes { text in suffix.withTextBytes { text.hasSuffix($0) } }) }),
+    // A string can only contain a string: the general body says so for any other argument.
+    ("contains", .init({ receiver, args in try args.expect(1); return .bool(try CollectionBuiltins.contains(receiver, args[0])) },
+      onStrings: StringMethod(oneArgument: { .bool(contains($0, $1)) }))),
     // The position, in characters, of the first occurrence; nil when there is none.
-    ("index_of", .init { receiver, args in
-      try args.expect(1)
-      let part = try args.string(0)
-      return try Receiver.string(receiver).withTextBytes { text in
-        part.withTextBytes { part in text.find(part).map { .int(text.characterCount(0, $0)) } ?? .nil }
-      }
+    ("index_of", .onStrings { text, part in
+      text.withTextBytes { text in part.withTextBytes { part in text.find(part).map { .int(text.characterCount(0, $0)) } ?? .nil } }
     }),
     // Lines end at "\n" and at "\r\n".
-    ("lines", .init { receiver, args in
-      try args.expect(0)
-      return .list(ListObject(try Receiver.string(receiver).withTextBytes { $0.lines() }))
-    }),
-    ("chars", .init { receiver, args in
-      try args.expect(0)
-      return .list(ListObject(try Receiver.string(receiver).map { .string(String($0)) }))
-    }),
+    ("lines", .onString { .list(ListObject($0.withTextBytes { $0.lines() })) }),
+    ("chars", .onString { .list(ListObject($0.map { .string(String($0)) })) }),
   ]
+
+  static func words(_ string: String) -> Value {
+    if let words = string.withTextBytes({ $0.whitespaceSeparatedWords() }) { return .list(ListObject(words)) }
+    return .list(ListObject(string.split(whereSeparator: \.isWhitespace).map { .string(String($0)) }))
+  }
+
+  static func split(_ string: String, on separator: String) throws -> Value {
+    guard !separator.isEmpty else { throw RuntimeFailure("split(): the separator cannot be empty") }
+    return .list(ListObject(string.withTextBytes { text in separator.withTextBytes { text.split($0) } }))
+  }
+
+  static var emptyTarget: RuntimeFailure { RuntimeFailure("replace(): the text to replace cannot be empty") }
+
+  static func replace(_ string: String, _ target: String, _ replacement: String) throws -> Value {
+    guard !target.isEmpty else { throw emptyTarget }
+    return .string(try string.withTextBytes { text in try target.withTextBytes { try text.replacing($0, with: replacement) } })
+  }
+
+  static func contains(_ string: String, _ part: String) -> Bool {
+    string.withTextBytes { text in part.withTextBytes { text.find($0) != nil } }
+  }
 
   // format(x, digits): a number with a fixed count of decimals.
   static func format(_ args: inout Arguments) throws -> Value {
