@@ -18,6 +18,9 @@ final class CaseMapping: @unchecked Sendable {
   /// process, as the two tables do.
   private let blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>
   @exclusivity(unchecked) private var longMappings: [[UInt8]] = []
+  /// For each scalar of two bytes in UTF-8 (below 0x800), the two bytes of its mapping, first
+  /// byte high, when that is two bytes too; 0 otherwise, or while its block is not filled.
+  private let twoByteMappings: UnsafeMutablePointer<UInt16>
   /// Held while a text with scalars beyond ASCII is mapped: `parallel` may map on threads.
   private let lock = NSLock()
 
@@ -28,6 +31,8 @@ final class CaseMapping: @unchecked Sendable {
     self.mapping = mapping
     blocks = .allocate(capacity: 0x110000 >> 8)
     blocks.initialize(repeating: nil, count: 0x110000 >> 8)
+    twoByteMappings = .allocate(capacity: 0x800)
+    twoByteMappings.initialize(repeating: 0, count: 0x800)
   }
 
   func callAsFunction(_ text: TextBytes) -> String {
@@ -148,24 +153,54 @@ final class CaseMapping: @unchecked Sendable {
     var offset = start
     while offset < count {
       // Eight bytes of room, the most a step writes but for a long mapping, checked once a step.
-      guard written + 8 <= capacity else { return writeTail(text, from: offset, into: target, written: written, capacity: capacity) }
-      if offset + 8 <= count {
+      guard written &+ 8 <= capacity else { return writeTail(text, from: offset, into: target, written: written, capacity: capacity) }
+      if offset &+ 8 <= count {
         let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
         let high = word & 0x8080_8080_8080_8080
+        if high == 0 {
+          // A run of ASCII words, each as long mapped: as many as the text and the room hold.
+          let last = Swift.min(count &- 8, offset &+ (capacity &- written) &- 8)
+          UnsafeMutableRawPointer(target + written).storeBytes(of: ascii.mapped(word), as: UInt64.self)
+          offset &+= 8
+          written &+= 8
+          while offset <= last {
+            let next = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+            guard next & 0x8080_8080_8080_8080 == 0 else { break }
+            UnsafeMutableRawPointer(target + written).storeBytes(of: ascii.mapped(next), as: UInt64.self)
+            offset &+= 8
+            written &+= 8
+          }
+          continue
+        }
         // The ASCII bytes before the first other one are mapped as a word too: the sums of
         // `mapped` carry only towards later bytes, whose results are written over next.
-        let asciiBytes = high == 0 ? 8 : high.trailingZeroBitCount >> 3
+        // A scalar beyond ASCII follows them, mapped next without going round the loop when
+        // the room holds its four bytes.
+        let asciiBytes = high.trailingZeroBitCount >> 3
         if asciiBytes > 0 {
           UnsafeMutableRawPointer(target + written).storeBytes(of: ascii.mapped(word), as: UInt64.self)
-          offset += asciiBytes
-          written += asciiBytes
-          continue
+          offset &+= asciiBytes
+          written &+= asciiBytes
+          guard written &+ 4 <= capacity else { continue }
         }
       } else if base[offset] < 0x80 {
         target[written] = ascii.mapped(base[offset])
-        offset += 1
-        written += 1
+        offset &+= 1
+        written &+= 1
         continue
+      }
+      // A scalar of two bytes that maps to one of two bytes, the most common kind beyond ASCII
+      // (accented Latin, Greek, Cyrillic), straight from its table once its block is known.
+      let lead = base[offset]
+      if lead & 0xE0 == 0xC0 {
+        let pair = twoByteMappings[Int(lead & 0x1F) << 6 | Int(base[offset + 1] & 0x3F)]
+        if pair != 0 {
+          target[written] = UInt8(truncatingIfNeeded: pair >> 8)
+          target[written + 1] = UInt8(truncatingIfNeeded: pair)
+          offset &+= 2
+          written &+= 2
+          continue
+        }
       }
       let (scalar, scalarLength) = TextBytes.decode(base + offset)
       let entry = self.entry(scalar)
@@ -241,6 +276,9 @@ final class CaseMapping: @unchecked Sendable {
       let mapped = mapping(scalar).unicodeScalars
       if mapped.count == 1, let single = mapped.first {
         entries[index] = single.value
+        if (0x80..<0x800).contains(value) && (0x80..<0x800).contains(single.value) {
+          twoByteMappings[Int(value)] = UInt16(0xC0 | single.value >> 6) << 8 | UInt16(0x80 | single.value & 0x3F)
+        }
       } else {
         entries[index] = CaseMapping.long | UInt32(longMappings.count)
         longMappings.append(Array(String(mapped).utf8))
