@@ -2,7 +2,7 @@ import Foundation
 
 /// Upper- and lowercase as Swift's `uppercased()` and `lowercased()` give them: each scalar
 /// mapped on its own by Unicode's full case mapping (ß becomes SS, İ becomes i̇), with no
-/// context. ASCII is mapped sixteen bytes at a time; other scalars through a table filled from
+/// context. ASCII is mapped 32 bytes at a time; other scalars through a table filled from
 /// the Unicode properties a block of 256 scalars at a time, as texts need them, instead of
 /// asking the properties, which build a string per scalar, every time.
 final class CaseMapping: @unchecked Sendable {
@@ -74,7 +74,7 @@ final class CaseMapping: @unchecked Sendable {
     return String.writingValidUTF8(capacity: length) { target in write(text, from: 0, into: target, capacity: length) ?? 0 }
   }
 
-  /// Maps the ASCII bytes at the start of `count` bytes to `target`, sixteen a step, and gives
+  /// Maps the ASCII bytes at the start of `count` bytes to `target`, 32 a step, and gives
   /// how many it mapped: `count` when all are ASCII, else a multiple of eight that ends at or
   /// before the first byte beyond ASCII. Each word of eight gets 0x20 flipped in the bytes
   /// that are letters of the range, found by adding to every byte at once.
@@ -93,12 +93,22 @@ final class CaseMapping: @unchecked Sendable {
       return count
     }
     var offset = 0
-    while offset &+ 16 <= count {
-      let first = load(offset), second = load(offset &+ 8)
-      guard (first | second) & high == 0 else { break }
+    while offset &+ 32 <= count {
+      let first = load(offset), second = load(offset &+ 8), third = load(offset &+ 16), fourth = load(offset &+ 24)
+      guard (first | second | third | fourth) & high == 0 else { break }
       store(first, offset)
       store(second, offset &+ 8)
-      offset &+= 16
+      store(third, offset &+ 16)
+      store(fourth, offset &+ 24)
+      offset &+= 32
+    }
+    if offset &+ 16 <= count {
+      let first = load(offset), second = load(offset &+ 8)
+      if (first | second) & high == 0 {
+        store(first, offset)
+        store(second, offset &+ 8)
+        offset &+= 16
+      }
     }
     while offset &+ 8 <= count {
       let word = load(offset)

@@ -253,7 +253,8 @@ struct TextBuilder {
     ownsBase = false
   }
 
-  /// Appends a literal's bytes.
+  /// Appends a literal's bytes, in the caller: a call would cost as much as the copy.
+  @inline(__always)
   mutating func append(_ literal: LiteralBytes) {
     guard let source = literal.bytes.baseAddress else { return }
     appendBytes(source, literal.bytes.count, isASCII: literal.isASCII)
@@ -370,12 +371,14 @@ struct TextBuilder {
     case 1: return move(UInt8.self, at: 0)
     case 0: return 0
     default:
+      // Sixteen bytes a step, then the last eight or sixteen, overlapping bytes already moved.
       var bits: UInt64 = 0
       var offset = 0
-      while offset &+ 8 < count {
-        bits |= move(UInt64.self, at: offset)
-        offset &+= 8
+      while offset &+ 16 <= count {
+        bits |= move(UInt64.self, at: offset) | move(UInt64.self, at: offset &+ 8)
+        offset &+= 16
       }
+      if offset &+ 8 < count { bits |= move(UInt64.self, at: offset) }
       return bits | move(UInt64.self, at: count &- 8)
     }
   }
