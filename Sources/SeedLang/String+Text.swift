@@ -211,70 +211,116 @@ enum DecimalDigits {
 
 /// Text gathered as UTF-8 and made a string once: appending to a String costs a few hundred
 /// instructions each time, most of it deciding where the bytes go. Short text stays in a
-/// buffer on the stack; longer text moves to the heap.
+/// buffer on the stack; longer text moves to a heap buffer that doubles as it fills. Whether
+/// the text is ASCII, which the string keeps as a flag, is learnt from the words the copies
+/// load anyway, not from a pass of its own.
 struct TextBuilder {
-  private let stack: UnsafeMutableBufferPointer<UInt8>
+  /// Where the text is: the stack buffer of `build`, then a heap buffer the builder owns.
+  private var base: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
   private var count = 0
-  private var heap: [UInt8]?
-  /// Whether every byte appended was ASCII, as far as the pieces' flags tell.
-  private var isASCII = true
+  private var ownsBase = false
+  /// The bytes appended or-ed together a word at a time, or 0x80 for a piece known to go
+  /// beyond ASCII: the text is ASCII when no byte of it has its top bit set.
+  private var highBits: UInt64 = 0
   /// Set when the text would pass `TextLimit`; what comes after is dropped, and `build` fails.
   private var tooLong = false
 
   static let stackCapacity = 256
 
   /// Runs `body` with a builder whose stack buffer lives for the call. Fails when the text
-  /// would be larger than `TextLimit` allows.
+  /// would be larger than `TextLimit` allows. Inlined, so that the caller's closure is
+  /// called in place instead of being captured, retained and released by another.
+  @inline(__always)
   static func build(_ body: (inout TextBuilder) throws -> Void) throws -> String {
     try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: stackCapacity) { stack in
-      var builder = TextBuilder(stack: stack)
+      guard let start = stack.baseAddress else { preconditionFailure("a temporary allocation of 256 bytes has no address") }
+      var builder = TextBuilder(base: start, capacity: stack.count)
+      defer { builder.releaseHeap() }
       try body(&builder)
       if builder.tooLong { throw TextLimit.failure("string interpolation") }
       return builder.string
     }
   }
 
-  private init(stack: UnsafeMutableBufferPointer<UInt8>) { self.stack = stack }
-
-  /// Appends a literal's bytes.
-  mutating func append(_ literal: LiteralBytes) {
-    if !literal.isASCII { isASCII = false }
-    appendBytes(literal.bytes)
+  private init(base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+    self.base = base
+    self.capacity = capacity
   }
 
-  private mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
-    if heap == nil, count + bytes.count <= stack.count, let base = stack.baseAddress, let source = bytes.baseAddress {
-      TextBuilder.copy(bytes.count, from: source, to: base + count)
-      count += bytes.count
-      return
-    }
-    if (heap?.count ?? count) + bytes.count > Operators.maxStringBytes { tooLong = true }
-    if tooLong { return }
-    if heap == nil { heap = Array(stack[..<count]) }
-    heap?.append(contentsOf: bytes)
+  private mutating func releaseHeap() {
+    if ownsBase { base.deallocate() }
+    ownsBase = false
+  }
+
+  /// Appends a literal's bytes, in the caller: a call would cost as much as the copy.
+  @inline(__always)
+  mutating func append(_ literal: LiteralBytes) {
+    guard let source = literal.bytes.baseAddress else { return }
+    appendBytes(source, literal.bytes.count, isASCII: literal.isASCII)
   }
 
   mutating func append(_ text: String) {
     // Native strings lend their bytes; only a string without contiguous UTF-8 is copied.
     let appended: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
-      if isASCII { isASCII = bytes.count > 256 ? text.isAllASCII : bytes.isASCII }
-      appendBytes(bytes)
+      guard let source = bytes.baseAddress else { return }
+      // A long string's flag answers at once; a short one is learnt while it is copied.
+      appendBytes(source, bytes.count, isASCII: bytes.count > TextBuilder.stackCapacity ? text.isAllASCII : nil)
     }
     if appended == nil {
-      isASCII = false
       var text = text
-      text.withUTF8 { appendBytes($0) }
+      text.withUTF8 { bytes in
+        if let source = bytes.baseAddress { appendBytes(source, bytes.count, isASCII: false) }
+      }
     }
   }
 
-  mutating func append(_ value: Int) {
-    guard heap == nil, count + 20 <= stack.count, let base = stack.baseAddress else {
-      String.withDecimal(value) { appendBytes($0) }
-      return
+  /// Appends `length` bytes of valid UTF-8. `isASCII` says whether they are all ASCII when
+  /// the caller knows; when nil, a piece of up to `stackCapacity` bytes is learnt from while
+  /// it is copied, a longer one read.
+  @inline(__always)
+  private mutating func appendBytes(_ source: UnsafePointer<UInt8>, _ length: Int, isASCII: Bool?) {
+    if length > capacity &- count {
+      guard makeRoom(for: length) else { return }
     }
+    if length <= TextBuilder.stackCapacity {
+      highBits |= TextBuilder.copyNotingHighBits(length, from: source, to: base + count)
+    } else {
+      (base + count).update(from: source, count: length)
+      let ascii = isASCII ?? UnsafeBufferPointer(start: source, count: length).isASCII
+      if !ascii { highBits |= 0x80 }
+    }
+    count &+= length
+  }
+
+  /// Moves the text to a heap buffer with room for `length` more bytes and gives true; false,
+  /// setting `tooLong`, when the text would pass the limit.
+  @inline(never)
+  private mutating func makeRoom(for length: Int) -> Bool {
+    guard !tooLong, count + length <= Operators.maxStringBytes else {
+      tooLong = true
+      return false
+    }
+    // An eighth more than the text needs: a long piece is often followed by a few short ones,
+    // which then need no second move of it.
+    let needed = count + length
+    let grown = Swift.max(capacity * 2, needed + needed / 8)
+    let heap = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+    heap.initialize(from: base, count: count)
+    releaseHeap()
+    base = heap
+    capacity = grown
+    ownsBase = true
+    return true
+  }
+
+  mutating func append(_ value: Int) {
     let length = DecimalDigits.length(of: value)
+    if length > capacity &- count {
+      guard makeRoom(for: length) else { return }
+    }
     DecimalDigits.write(value, length: length, at: base + count)
-    count += length
+    count &+= length
   }
 
   /// A value as `print` shows it.
@@ -308,11 +354,39 @@ struct TextBuilder {
     }
   }
 
+  /// `copy` for pieces of up to `stackCapacity` bytes, moved in words, which it gives or-ed
+  /// together (some bytes twice): their top bits say whether a byte is beyond ASCII.
+  @inline(__always)
+  static func copyNotingHighBits(_ count: Int, from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>) -> UInt64 {
+    let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+    @inline(__always) func move<Word: FixedWidthInteger & UnsignedInteger>(_: Word.Type, at offset: Int) -> UInt64 {
+      let word = (from + offset).loadUnaligned(as: Word.self)
+      (to + offset).storeBytes(of: word, as: Word.self)
+      return UInt64(word)
+    }
+    switch count {
+    case 8...16: return move(UInt64.self, at: 0) | move(UInt64.self, at: count &- 8)
+    case 4..<8: return move(UInt32.self, at: 0) | move(UInt32.self, at: count &- 4)
+    case 2..<4: return move(UInt16.self, at: 0) | move(UInt16.self, at: count &- 2)
+    case 1: return move(UInt8.self, at: 0)
+    case 0: return 0
+    default:
+      // Sixteen bytes a step, then the last eight or sixteen, overlapping bytes already moved.
+      var bits: UInt64 = 0
+      var offset = 0
+      while offset &+ 16 <= count {
+        bits |= move(UInt64.self, at: offset) | move(UInt64.self, at: offset &+ 8)
+        offset &+= 16
+      }
+      if offset &+ 8 < count { bits |= move(UInt64.self, at: offset) }
+      return bits | move(UInt64.self, at: count &- 8)
+    }
+  }
+
   /// The text, unchecked: every piece appended was a whole string, decimal digits or a
   /// literal, so the bytes are valid UTF-8.
   var string: String {
-    if let heap { return heap.withUnsafeBufferPointer { String(validUTF8: $0, isASCII: isASCII) } }
-    return String(validUTF8: UnsafeBufferPointer(rebasing: stack[..<count]), isASCII: isASCII)
+    String(validUTF8: UnsafeBufferPointer(start: base, count: count), isASCII: highBits & 0x8080_8080_8080_8080 == 0)
   }
 }
 

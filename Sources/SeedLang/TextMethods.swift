@@ -189,6 +189,13 @@ extension TextBytes {
   /// The text without the whitespace characters at either end, or nil when a scalar there
   /// may join its neighbours, so that the grapheme rules must say what a character is.
   func trimmedOfWhitespace() -> String? {
+    // ASCII whitespace next to ASCII, or at an end, is a character of its own ("\r\n" is
+    // one, all of it whitespace), so when both ends stop at an ASCII byte, bytes decide.
+    var start = 0
+    while start < count && TextBytes.isASCIIWhitespace(bytes[start]) { start += 1 }
+    var end = count
+    while end > start && TextBytes.isASCIIWhitespace(bytes[end - 1]) { end -= 1 }
+    if (start == count || bytes[start] < 0x80) && (end == start || bytes[end - 1] < 0x80) { return text(start, end) }
     var from = 0
     while from < count {
       let scalar = scalar(at: from)
