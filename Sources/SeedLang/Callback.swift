@@ -22,14 +22,16 @@ public struct Callback {
     }
   }
 
-  /// Calls the function once for each of `items`, handing `body` each item with its result,
-  /// as `map` and `filter` do. A closure's frame is made once for all the calls and cleared
-  /// after each, so that each call starts as in a new frame: a third less work a call. Each
-  /// item is lent to the call (see `Interpreter.lend`): `items` holds it throughout. The
-  /// result is handed over, not lent: `map` keeps it without a copy and a release of its own.
-  public func forEach(_ items: [Value], _ body: (Value, consuming Value) throws -> Void) throws {
+  /// Calls the function once for each of `items`, handing `body` each item's position with
+  /// its result, as `map` and `filter` do. A closure's frame is made once for all the calls
+  /// and cleared after each, so that each call starts as in a new frame: a third less work a
+  /// call. Each item is lent to the call (see `Interpreter.lend`): `items` holds it
+  /// throughout. `body` gets the position, not the item: handing it the item copied it out of
+  /// the list and released it again for every call, though only `filter` reads it. The
+  /// result is handed over, not lent.
+  public func forEach(_ items: [Value], _ body: (Int, consuming Value) throws -> Void) throws {
     guard let closure else {
-      for item in items { try body(item, try self(item)) }
+      for (position, item) in items.enumerated() { try body(position, try self(item)) }
       return
     }
     try interpreter.with { interpreter in
@@ -56,7 +58,7 @@ public struct Callback {
               result = try interpreter.invoke(function, frame: frame, at: nil)
             }
             Interpreter.clear(base, count: function.slotCount)
-            try body(start[index], result)
+            try body(index, result)
             try interpreter.checkInterrupt(at: nil)
           }
         }
