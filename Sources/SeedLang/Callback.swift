@@ -53,12 +53,16 @@ public struct Callback {
                 throw error
               }
               Interpreter.takeBack(base + 1, count: 1)
+              // The parameter's slot is empty again: only the result's slot and the locals
+              // after the parameter are cleared.
+              Interpreter.clear(base, count: 1)
+              Interpreter.clear(base + 2, count: function.slotCount - 2)
             } else {
               (base + 1).initialize(to: start[index])
               result = try interpreter.invoke(function, frame: frame, at: nil)
+              Interpreter.clear(base, count: function.slotCount)
             }
-            Interpreter.clear(base, count: function.slotCount)
-            try body(index, result)
+            try body(index, consume result)
             try interpreter.checkInterrupt(at: nil)
           }
         }
@@ -91,11 +95,14 @@ public struct Callback {
                 throw error
               }
               Interpreter.takeBack(base + 2, count: 1)
+              // As in `forEach`, the lent item's slot is not cleared again.
+              Interpreter.clear(base, count: 2)
+              Interpreter.clear(base + 3, count: function.slotCount - 3)
             } else {
               (base + 2).initialize(to: start[index])
               accumulator = try interpreter.invoke(function, frame: frame, at: nil)
+              Interpreter.clear(base, count: function.slotCount)
             }
-            Interpreter.clear(base, count: function.slotCount)
             try interpreter.checkInterrupt(at: nil)
           }
           return accumulator
