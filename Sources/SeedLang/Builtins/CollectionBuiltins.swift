@@ -54,11 +54,11 @@ enum CollectionBuiltins {
     // reservation that the kept items do not reach are never touched, so cost nothing.
     var out: [Value] = []
     out.reserveCapacity(items.count)
-    try args.interpreter.callback(keep, arity: 1).forEach(items) { item, verdict in
+    try args.interpreter.callback(keep, arity: 1).forEach(items) { position, verdict in
       guard case .bool(let kept) = verdict else {
         throw RuntimeFailure("filter(): the test must return a bool, got \(verdict.typeName)")
       }
-      if kept { out.append(item) }
+      if kept { out.append(items[position]) }
     }
     return .list(ListObject(out))
   }
