@@ -380,24 +380,6 @@ enum Specialisations {
         }
       default:
         let a = values[0].evaluate
-        // `f(tree[0])`, recursion over a tree, copies the item straight from the list in the
-        // local into the new frame; anything else (no list, an index out of range) is
-        // evaluated as written, with its errors.
-        if case .index(.name(_, let binding, _), .literal(.int(let k), _), _) = arguments[0].value, k >= 0,
-          let listSlot = binding.plainSlot
-        {
-          return { frame in
-            try callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
-              if let list = frame.list(at: listSlot),
-                let item = list._withUnsafeGuaranteedRef({ k < $0.items.count ? $0.items[k] : nil })
-              {
-                (base + 1).initialize(to: item)
-              } else {
-                (base + 1).initialize(to: try a(frame))
-              }
-            }
-          }
-        }
         return { frame in
           try callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
             (base + 1).initialize(to: try a(frame))
