@@ -39,16 +39,23 @@ struct TextBytes {
   @inline(__always)
   func text(_ from: Int, _ to: Int, inline: Bool, ascii: Bool) -> String {
     if from == 0 && to == count { return string }
-    let length = to - from
-    if length <= InlineString.capacity && inline { return InlineString.make(start + from, length) }
-    return longText(from, to, ascii: ascii)
+    // A long piece is ASCII when the whole text is: a long string answers that from its
+    // flag, which costs less than reading the piece.
+    return TextBytes.string(start + from, to - from, inline: inline, isASCII: ascii || (to - from > 256 && string.isAllASCII))
   }
 
-  /// A long piece is ASCII when the whole text is: a long string answers that from its flag,
-  /// which costs less than reading the piece.
-  private func longText(_ from: Int, _ to: Int, ascii: Bool) -> String {
-    let piece = UnsafeBufferPointer(start: start + from, count: to - from)
-    return String(validUTF8: piece, isASCII: ascii || (piece.count > 256 && string.isAllASCII) || piece.isASCII)
+  /// The string of the `length` bytes at `source`, valid UTF-8: inline up to 15 bytes where
+  /// `inline` (`InlineString.isAvailable`), else a copy, which is marked ASCII when `isASCII`
+  /// or when its bytes are read and are.
+  @inline(__always)
+  static func string(_ source: UnsafePointer<UInt8>, _ length: Int, inline: Bool, isASCII: Bool) -> String {
+    if length <= InlineString.capacity && inline { return InlineString.make(source, length) }
+    return madeString(source, length, isASCII: isASCII)
+  }
+
+  private static func madeString(_ source: UnsafePointer<UInt8>, _ length: Int, isASCII: Bool) -> String {
+    let bytes = UnsafeBufferPointer(start: source, count: length)
+    return String(validUTF8: bytes, isASCII: isASCII || bytes.isASCII)
   }
 
   // MARK: Finding text
@@ -114,10 +121,26 @@ struct TextBytes {
 
   /// The number of characters in bytes `from..<to`, which are character boundaries.
   func characterCount(_ from: Int, _ to: Int) -> Int {
+    // A long string knows whether it is ASCII without reading it.
+    if to - from > 256 && string.isAllASCII { return TextBytes.asciiCharacterCount(start + from, to - from) }
     if let counted = standaloneCharacterCount(from, to) { return counted }
     let utf8 = string.utf8
     return string.distance(
       from: utf8.index(utf8.startIndex, offsetBy: from), to: utf8.index(utf8.startIndex, offsetBy: to))
+  }
+
+  /// The characters in the `length` bytes of ASCII at `start`: one a byte, but "\r\n", which
+  /// is one. Carriage returns are found with `memchr`, at a fraction of an instruction a byte.
+  static func asciiCharacterCount(_ start: UnsafePointer<UInt8>, _ length: Int) -> Int {
+    var pairs = 0
+    var from = start
+    let end = start + length
+    while from < end, let found = memchr(from, 0x0D, end - from) {
+      let carriageReturn = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+      if carriageReturn + 1 < end && carriageReturn[1] == 0x0A { pairs += 1 }
+      from = carriageReturn + 1
+    }
+    return length - pairs
   }
 
   /// The characters in bytes `from..<to` when every scalar there stands alone, so that each
