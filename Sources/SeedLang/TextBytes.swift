@@ -48,9 +48,9 @@ struct TextBytes {
   /// `inline` (`InlineString.isAvailable`), else a copy, which is marked ASCII when `isASCII`
   /// or when its bytes are read and are.
   @inline(__always)
-  static func string(_ source: UnsafePointer<UInt8>, _ length: Int, inline: Bool, isASCII: Bool) -> String {
+  static func string(_ source: UnsafePointer<UInt8>, _ length: Int, inline: Bool, isASCII: @autoclosure () -> Bool) -> String {
     if length <= InlineString.capacity && inline { return InlineString.make(source, length) }
-    return madeString(source, length, isASCII: isASCII)
+    return madeString(source, length, isASCII: isASCII())
   }
 
   private static func madeString(_ source: UnsafePointer<UInt8>, _ length: Int, isASCII: Bool) -> String {
@@ -71,7 +71,14 @@ struct TextBytes {
 
   /// The next match of `search`, begun for a needle that is not empty, at or after `from`,
   /// as `find(_:from:)` gives it; a loop over the matches keeps one search.
-  func find(_ search: inout TextSearch, from: Int) -> Int? {
+  func find(_ search: inout TextSearch, from: Int) -> Int? { inlinedFind(&search, from: from) }
+
+  /// `find(_:from:)` inlined, for a loop that does little else per match (replace): a call
+  /// costs some 40 instructions, and a text may hold a match every few bytes. Not for
+  /// `split`, whose loop, with the search inlined, was compiled to more instructions than
+  /// the call saves.
+  @inline(__always)
+  func inlinedFind(_ search: inout TextSearch, from: Int) -> Int? {
     var at = from
     while let offset = search.next(in: bytes, from: at) {
       if isCharacterBoundary(offset) && isCharacterBoundary(offset + search.needle.count) { return offset }

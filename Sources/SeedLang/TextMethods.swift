@@ -47,7 +47,7 @@ extension TextBytes {
   /// there is a match: most calls find nothing (cleaning each word of punctuation, say).
   func replacing(_ target: TextBytes, with replacement: String) throws -> String {
     var search = TextSearch(target.bytes)
-    guard let first = find(&search, from: 0) else { return string }
+    guard let first = inlinedFind(&search, from: 0) else { return string }
     return try replacement.withTextBytes { replacement in
       // A short result is written on the stack, with neither an array of matches nor a
       // heap buffer: the words and lines of a text are mostly short. Whether it is ASCII is
@@ -55,11 +55,7 @@ extension TextBytes {
       if count <= TextBuilder.stackCapacity && replacement.count <= TextBuilder.stackCapacity {
         let growth = Swift.max(replacement.count - target.count, 0)
         if count + (count / target.count) * growth <= TextBuilder.stackCapacity {
-          return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextBuilder.stackCapacity) { buffer in
-            guard let out = buffer.baseAddress else { return string }
-            let written = writeReplacing(&search, first: first, targetLength: target.count, with: replacement, to: out)
-            return TextBytes.string(out, written, inline: InlineString.isAvailable, isASCII: false)
-          }
+          return replacingShort(&search, first: first, targetLength: target.count, with: replacement)
         }
       }
       // A long result is ASCII when the text and the replacement are, and, when the target is
@@ -73,6 +69,17 @@ extension TextBytes {
     }
   }
 
+  /// `replacing` for a result of at most `TextBuilder.stackCapacity` bytes. A function of its
+  /// own: the buffer is on the stack only where its allocation is inlined into a function
+  /// (inside the closure above, it was on the heap).
+  private func replacingShort(_ search: inout TextSearch, first: Int, targetLength: Int, with replacement: TextBytes) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextBuilder.stackCapacity) { buffer in
+      guard let out = buffer.baseAddress else { return string }
+      let written = writeReplacing(&search, first: first, targetLength: targetLength, with: replacement, to: out)
+      return TextBytes.string(out, written, inline: InlineString.isAvailable, isASCII: false)
+    }
+  }
+
   /// `replacing` for any length: the matches are gathered first, for the length of the
   /// result, which is written into a buffer of that length and copied once into a string,
   /// its bytes not checked again (the pieces between matches are valid UTF-8).
@@ -81,7 +88,7 @@ extension TextBytes {
   ) throws -> String {
     var matches: [Int] = [first]
     var from = first + targetLength
-    while let at = find(&search, from: from) {
+    while let at = inlinedFind(&search, from: from) {
       matches.append(at)
       from = at + targetLength
     }
@@ -121,7 +128,7 @@ extension TextBytes {
       if let piece = replacement.bytes.baseAddress { TextBuilder.copy(replacement.count, from: piece, to: out + written) }
       written += replacement.count
       read = at + targetLength
-      match = find(&search, from: read)
+      match = inlinedFind(&search, from: read)
     }
     TextBuilder.copy(count - read, from: source + read, to: out + written)
     return written + count - read

@@ -72,7 +72,6 @@ struct TextSearch {
   }
 
   /// The offset of the first occurrence of the needle in `text` at or after `from`.
-  @inline(__always)
   mutating func next(in text: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
     let length = needle.count
     guard let haystack = text.baseAddress, let needleStart = needle.baseAddress, text.count - from >= length else {
@@ -99,9 +98,10 @@ struct TextSearch {
       {
         return candidate
       }
-      wasted += length - (candidate + 1 - at)
-      at = candidate + 1
-      misses += 1
+      // Offsets within the text, and misses fewer than its bytes: none of these overflow.
+      wasted &+= length &- (candidate &+ 1 &- at)
+      at = candidate &+ 1
+      misses &+= 1
       if wasted > 256 { linearOnly = true }
       if misses == TextSearch.missesPerMemmem { break }
     }
