@@ -152,9 +152,11 @@ struct TextBytes {
 
   /// The characters in bytes `from..<to` when every scalar there stands alone, so that each
   /// is one character but "\r\n", which is one; nil when a scalar may join its neighbours.
-  /// Eight bytes at a time are counted when none is a carriage return or a byte from 0xCC
-  /// up, which begins a scalar that must be looked up: the scalars that begin there are the
-  /// bytes that do not continue one (10xxxxxx).
+  /// Eight bytes at a time are counted up to the first that is a carriage return or a byte
+  /// from 0xCC up, which begins a scalar that must be looked up: the scalars that begin there
+  /// are the bytes that do not continue one (10xxxxxx). The bytes before such a stop are
+  /// whole scalars (a stop begins one), so they are counted at once too: text beyond Latin
+  /// scripts has a stop every few bytes.
   func standaloneCharacterCount(_ from: Int, _ to: Int) -> Int? {
     let base = start
     let standalone = StandaloneScalars.bits
@@ -166,13 +168,23 @@ struct TextBytes {
         let high = word & 0x8080_8080_8080_8080
         // Adding 0x34 to the low seven bits of a byte from 0xCC up carries into its high bit.
         let looksUp = ((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x3434_3434_3434_3434) & high
-        if looksUp == 0 && !TextBytes.hasByte(0x0D, in: word) {
-          // One bit a byte that continues a scalar, summed by a multiplication (a population
-          // count is not an instruction of every x86-64).
-          let continuing = (high & ~(word << 1)) >> 7
+        // The high bit of each byte that is 0x0D, exactly: no carry crosses a byte.
+        let spread = word ^ 0x0D0D_0D0D_0D0D_0D0D
+        let carriageReturns = ~(((spread & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | spread) & 0x8080_8080_8080_8080
+        let stops = looksUp | carriageReturns
+        // One bit a byte that continues a scalar, summed by a multiplication (a population
+        // count is not an instruction of every x86-64).
+        let continuing = (high & ~(word << 1)) >> 7
+        if stops == 0 {
           characters += 8 - Int(truncatingIfNeeded: (continuing &* 0x0101_0101_0101_0101) >> 56)
           offset += 8
           continue
+        }
+        let clean = stops.trailingZeroBitCount >> 3
+        if clean > 0 {
+          let before = continuing & ((1 << UInt64(clean * 8)) &- 1)
+          characters += clean - Int(truncatingIfNeeded: (before &* 0x0101_0101_0101_0101) >> 56)
+          offset += clean
         }
       }
       let byte = base[offset]
