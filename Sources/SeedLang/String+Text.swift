@@ -15,16 +15,7 @@ extension String {
     let counted: Int?? = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
       guard bytes.isASCII else { return TextBytes(bytes: bytes, string: self).standaloneCharacterCount(0, bytes.count) }
       guard let start = bytes.baseAddress else { return 0 }
-      let length = bytes.count
-      var pairs = 0
-      var from = start
-      let end = start + length
-      while from < end, let found = memchr(from, 0x0D, end - from) {
-        let carriageReturn = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
-        if carriageReturn + 1 < end && carriageReturn[1] == 0x0A { pairs += 1 }
-        from = carriageReturn + 1
-      }
-      return length - pairs
+      return TextBytes.asciiCharacterCount(start, bytes.count)
     }
     return (counted ?? nil) ?? count
   }

@@ -39,16 +39,23 @@ struct TextBytes {
   @inline(__always)
   func text(_ from: Int, _ to: Int, inline: Bool, ascii: Bool) -> String {
     if from == 0 && to == count { return string }
-    let length = to - from
-    if length <= InlineString.capacity && inline { return InlineString.make(start + from, length) }
-    return longText(from, to, ascii: ascii)
+    // A long piece is ASCII when the whole text is: a long string answers that from its
+    // flag, which costs less than reading the piece.
+    return TextBytes.string(start + from, to - from, inline: inline, isASCII: ascii || (to - from > 256 && string.isAllASCII))
   }
 
-  /// A long piece is ASCII when the whole text is: a long string answers that from its flag,
-  /// which costs less than reading the piece.
-  private func longText(_ from: Int, _ to: Int, ascii: Bool) -> String {
-    let piece = UnsafeBufferPointer(start: start + from, count: to - from)
-    return String(validUTF8: piece, isASCII: ascii || (piece.count > 256 && string.isAllASCII) || piece.isASCII)
+  /// The string of the `length` bytes at `source`, valid UTF-8: inline up to 15 bytes where
+  /// `inline` (`InlineString.isAvailable`), else a copy, which is marked ASCII when `isASCII`
+  /// or when its bytes are read and are.
+  @inline(__always)
+  static func string(_ source: UnsafePointer<UInt8>, _ length: Int, inline: Bool, isASCII: @autoclosure () -> Bool) -> String {
+    if length <= InlineString.capacity && inline { return InlineString.make(source, length) }
+    return madeString(source, length, isASCII: isASCII())
+  }
+
+  private static func madeString(_ source: UnsafePointer<UInt8>, _ length: Int, isASCII: Bool) -> String {
+    let bytes = UnsafeBufferPointer(start: source, count: length)
+    return String(validUTF8: bytes, isASCII: isASCII || bytes.isASCII)
   }
 
   // MARK: Finding text
@@ -64,7 +71,14 @@ struct TextBytes {
 
   /// The next match of `search`, begun for a needle that is not empty, at or after `from`,
   /// as `find(_:from:)` gives it; a loop over the matches keeps one search.
-  func find(_ search: inout TextSearch, from: Int) -> Int? {
+  func find(_ search: inout TextSearch, from: Int) -> Int? { inlinedFind(&search, from: from) }
+
+  /// `find(_:from:)` inlined, for a loop that does little else per match (replace): a call
+  /// costs some 40 instructions, and a text may hold a match every few bytes. Not for
+  /// `split`, whose loop, with the search inlined, was compiled to more instructions than
+  /// the call saves.
+  @inline(__always)
+  func inlinedFind(_ search: inout TextSearch, from: Int) -> Int? {
     var at = from
     while let offset = search.next(in: bytes, from: at) {
       if isCharacterBoundary(offset) && isCharacterBoundary(offset + search.needle.count) { return offset }
@@ -114,17 +128,35 @@ struct TextBytes {
 
   /// The number of characters in bytes `from..<to`, which are character boundaries.
   func characterCount(_ from: Int, _ to: Int) -> Int {
+    // A long string knows whether it is ASCII without reading it.
+    if to - from > 256 && string.isAllASCII { return TextBytes.asciiCharacterCount(start + from, to - from) }
     if let counted = standaloneCharacterCount(from, to) { return counted }
     let utf8 = string.utf8
     return string.distance(
       from: utf8.index(utf8.startIndex, offsetBy: from), to: utf8.index(utf8.startIndex, offsetBy: to))
   }
 
+  /// The characters in the `length` bytes of ASCII at `start`: one a byte, but "\r\n", which
+  /// is one. Carriage returns are found with `memchr`, at a fraction of an instruction a byte.
+  static func asciiCharacterCount(_ start: UnsafePointer<UInt8>, _ length: Int) -> Int {
+    var pairs = 0
+    var from = start
+    let end = start + length
+    while from < end, let found = memchr(from, 0x0D, end - from) {
+      let carriageReturn = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+      if carriageReturn + 1 < end && carriageReturn[1] == 0x0A { pairs += 1 }
+      from = carriageReturn + 1
+    }
+    return length - pairs
+  }
+
   /// The characters in bytes `from..<to` when every scalar there stands alone, so that each
   /// is one character but "\r\n", which is one; nil when a scalar may join its neighbours.
-  /// Eight bytes at a time are counted when none is a carriage return or a byte from 0xCC
-  /// up, which begins a scalar that must be looked up: the scalars that begin there are the
-  /// bytes that do not continue one (10xxxxxx).
+  /// Eight bytes at a time are counted up to the first that is a carriage return or a byte
+  /// from 0xCC up, which begins a scalar that must be looked up: the scalars that begin there
+  /// are the bytes that do not continue one (10xxxxxx). The bytes before such a stop are
+  /// whole scalars (a stop begins one), so they are counted at once too: text beyond Latin
+  /// scripts has a stop every few bytes.
   func standaloneCharacterCount(_ from: Int, _ to: Int) -> Int? {
     let base = start
     let standalone = StandaloneScalars.bits
@@ -136,13 +168,23 @@ struct TextBytes {
         let high = word & 0x8080_8080_8080_8080
         // Adding 0x34 to the low seven bits of a byte from 0xCC up carries into its high bit.
         let looksUp = ((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x3434_3434_3434_3434) & high
-        if looksUp == 0 && !TextBytes.hasByte(0x0D, in: word) {
-          // One bit a byte that continues a scalar, summed by a multiplication (a population
-          // count is not an instruction of every x86-64).
-          let continuing = (high & ~(word << 1)) >> 7
+        // The high bit of each byte that is 0x0D, exactly: no carry crosses a byte.
+        let spread = word ^ 0x0D0D_0D0D_0D0D_0D0D
+        let carriageReturns = ~(((spread & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | spread) & 0x8080_8080_8080_8080
+        let stops = looksUp | carriageReturns
+        // One bit a byte that continues a scalar, summed by a multiplication (a population
+        // count is not an instruction of every x86-64).
+        let continuing = (high & ~(word << 1)) >> 7
+        if stops == 0 {
           characters += 8 - Int(truncatingIfNeeded: (continuing &* 0x0101_0101_0101_0101) >> 56)
           offset += 8
           continue
+        }
+        let clean = stops.trailingZeroBitCount >> 3
+        if clean > 0 {
+          let before = continuing & ((1 << UInt64(clean * 8)) &- 1)
+          characters += clean - Int(truncatingIfNeeded: (before &* 0x0101_0101_0101_0101) >> 56)
+          offset += clean
         }
       }
       let byte = base[offset]

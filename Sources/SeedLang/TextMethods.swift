@@ -47,47 +47,48 @@ extension TextBytes {
   /// there is a match: most calls find nothing (cleaning each word of punctuation, say).
   func replacing(_ target: TextBytes, with replacement: String) throws -> String {
     var search = TextSearch(target.bytes)
-    guard let first = find(&search, from: 0) else { return string }
+    guard let first = inlinedFind(&search, from: 0) else { return string }
     return try replacement.withTextBytes { replacement in
       // A short result is written on the stack, with neither an array of matches nor a
-      // heap buffer: the words and lines of a text are mostly short.
+      // heap buffer: the words and lines of a text are mostly short. Whether it is ASCII is
+      // read from its bytes, which costs less than asking the text and the replacement.
       if count <= TextBuilder.stackCapacity && replacement.count <= TextBuilder.stackCapacity {
         let growth = Swift.max(replacement.count - target.count, 0)
         if count + (count / target.count) * growth <= TextBuilder.stackCapacity {
           return replacingShort(&search, first: first, targetLength: target.count, with: replacement)
         }
       }
-      return try replacing(&search, first: first, targetLength: target.count, with: replacement)
+      // A long result is ASCII when the text and the replacement are, and, when the target is
+      // ASCII, exactly when the text is (there is a match, so a replacement that is not ASCII
+      // makes a result that is not). Only a target beyond ASCII replaced by ASCII leaves the
+      // result's bytes to be read.
+      let replacementIsASCII = replacement.string.isAllASCII
+      let isASCII = replacementIsASCII && string.isAllASCII
+      let mayBeASCII = replacementIsASCII && !isASCII && !target.bytes.isASCII
+      return try replacingLong(&search, first: first, targetLength: target.count, with: replacement, isASCII: isASCII, mayBeASCII: mayBeASCII)
     }
   }
 
-  /// `replacing` for a result of at most `TextBuilder.stackCapacity` bytes, built in one pass.
+  /// `replacing` for a result of at most `TextBuilder.stackCapacity` bytes. A function of its
+  /// own: the buffer is on the stack only where its allocation is inlined into a function
+  /// (inside the closure above, it was on the heap).
   private func replacingShort(_ search: inout TextSearch, first: Int, targetLength: Int, with replacement: TextBytes) -> String {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextBuilder.stackCapacity) { buffer in
-      guard let out = buffer.baseAddress, let source = bytes.baseAddress else { return string }
-      var written = 0
-      var read = 0
-      var match: Int? = first
-      while let at = match {
-        TextBuilder.copy(at - read, from: source + read, to: out + written)
-        written += at - read
-        if let piece = replacement.bytes.baseAddress { TextBuilder.copy(replacement.count, from: piece, to: out + written) }
-        written += replacement.count
-        read = at + targetLength
-        match = find(&search, from: read)
-      }
-      TextBuilder.copy(count - read, from: source + read, to: out + written)
-      written += count - read
-      if written <= InlineString.capacity && InlineString.isAvailable { return InlineString.make(out, written) }
-      return String(validUTF8: UnsafeBufferPointer(start: out, count: written))
+      guard let out = buffer.baseAddress else { return string }
+      let written = writeReplacing(&search, first: first, targetLength: targetLength, with: replacement, to: out)
+      return TextBytes.string(out, written, inline: InlineString.isAvailable, isASCII: false)
     }
   }
 
-  /// `replacing` for any length: the matches are gathered first, for the length of the result.
-  private func replacing(_ search: inout TextSearch, first: Int, targetLength: Int, with replacement: TextBytes) throws -> String {
+  /// `replacing` for any length: the matches are gathered first, for the length of the
+  /// result, which is written into a buffer of that length and copied once into a string,
+  /// its bytes not checked again (the pieces between matches are valid UTF-8).
+  private func replacingLong(
+    _ search: inout TextSearch, first: Int, targetLength: Int, with replacement: TextBytes, isASCII: Bool, mayBeASCII: Bool
+  ) throws -> String {
     var matches: [Int] = [first]
     var from = first + targetLength
-    while let at = find(&search, from: from) {
+    while let at = inlinedFind(&search, from: from) {
       matches.append(at)
       from = at + targetLength
     }
@@ -95,43 +96,42 @@ extension TextBytes {
     let length = count + grown
     guard !overflow else { throw TextLimit.failure("string replacement") }
     try TextLimit.check(length, "string replacement")
-    // A string made from bytes is validated, beyond ASCII at some 13 instructions a byte;
-    // slices of valid strings are appended unchecked, at some 300 instructions a slice, which
-    // is less where matches are more than 48 bytes apart.
-    if matches.count * 48 < length && !(bytes.isASCII && replacement.bytes.isASCII) {
-      return appendingSlices(between: matches, of: targetLength, with: replacement.string, length: length)
-    }
-    return String(unsafeUninitializedCapacity: length) { buffer in
-      guard let out = buffer.baseAddress, let source = bytes.baseAddress else { return 0 }
-      var written = 0
-      var read = 0
-      for at in matches {
-        (out + written).update(from: source + read, count: at - read)
-        written += at - read
-        if let piece = replacement.bytes.baseAddress { (out + written).update(from: piece, count: replacement.count) }
-        written += replacement.count
-        read = at + targetLength
-      }
-      (out + written).update(from: source + read, count: count - read)
-      return written + count - read
-    }
-  }
-
-  /// The text with `replacement` instead of the `targetLength` bytes at each of `matches`,
-  /// built of slices of the two strings, `length` bytes in all.
-  private func appendingSlices(between matches: [Int], of targetLength: Int, with replacement: String, length: Int) -> String {
-    let utf8 = string.utf8
-    func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
-    var result = ""
-    result.reserveCapacity(length)
+    guard let source = bytes.baseAddress else { return string }
+    let out = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(length, 1))
+    defer { out.deallocate() }
+    var written = 0
     var read = 0
     for at in matches {
-      if at > read { result += string[index(read)..<index(at)] }
-      result += replacement
+      (out + written).update(from: source + read, count: at - read)
+      written += at - read
+      if let piece = replacement.bytes.baseAddress { (out + written).update(from: piece, count: replacement.count) }
+      written += replacement.count
       read = at + targetLength
     }
-    result += string[index(read)..<index(count)]
-    return result
+    (out + written).update(from: source + read, count: count - read)
+    let result = UnsafeBufferPointer(start: out, count: length)
+    return String(validUTF8: result, isASCII: isASCII || (mayBeASCII && result.isASCII))
+  }
+
+  /// Writes the text with `replacement` instead of each match of `search`, the first of them
+  /// at `first`, to `out`, which has room for it, and gives the bytes written.
+  private func writeReplacing(
+    _ search: inout TextSearch, first: Int, targetLength: Int, with replacement: TextBytes, to out: UnsafeMutablePointer<UInt8>
+  ) -> Int {
+    guard let source = bytes.baseAddress else { return 0 }
+    var written = 0
+    var read = 0
+    var match: Int? = first
+    while let at = match {
+      TextBuilder.copy(at - read, from: source + read, to: out + written)
+      written += at - read
+      if let piece = replacement.bytes.baseAddress { TextBuilder.copy(replacement.count, from: piece, to: out + written) }
+      written += replacement.count
+      read = at + targetLength
+      match = inlinedFind(&search, from: read)
+    }
+    TextBuilder.copy(count - read, from: source + read, to: out + written)
+    return written + count - read
   }
 
   /// The words of the text: the pieces between runs of whitespace, none of them empty, as
