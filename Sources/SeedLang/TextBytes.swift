@@ -237,14 +237,6 @@ struct TextBytes {
     return true
   }
 
-  /// Whether any of the eight bytes of `word` is `byte`, whatever the other bytes are: a
-  /// borrow can only mark bytes above a byte that matches.
-  @inline(__always)
-  static func hasByte(_ byte: UInt8, in word: UInt64) -> Bool {
-    let spread = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
-    return (spread &- 0x0101_0101_0101_0101) & ~spread & 0x8080_8080_8080_8080 != 0
-  }
-
   // MARK: Scalars
 
   /// The scalar that begins at byte `offset`.
