@@ -147,7 +147,14 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     guard !index.isEmpty else {
       return entries.withUnsafeBufferPointer { DictEntries.scan($0, hash: hash, matching: matches) }
     }
-    return probe(hash: hash, matching: matches)
+    return outlinedProbe(hash: hash, matching: matches)
+  }
+
+  /// `probe`, called rather than compiled in where most dicts are records, small enough to
+  /// be scanned: both inlined made a comparator's two member reads too big to inline more.
+  @inline(never)
+  private mutating func outlinedProbe(hash: Int, matching matches: (UnsafePointer<Entry>) -> Bool) -> Int? {
+    probe(hash: hash, matching: matches)
   }
 
   /// `position(hash:matching:)` in a dict that has an index.
