@@ -3,6 +3,12 @@ import Foundation
 /// The entries of a dict, in the order they were first set, found by hash: a dense array of
 /// entries and an open-addressing index into it, as CPython lays out its dicts.
 ///
+/// A small dict, at most `unindexedLimit` entries (most records), keeps no index: its lookups
+/// scan the entries' stored hashes, an int compare each, cheaper than a probe and its miss in
+/// an index for so few, and a record is then two heap blocks, not three. It is indexed when it
+/// grows past the limit, and keeps its index when it shrinks again, so that a dict whose size
+/// moves about the limit does not build and drop its index over and over.
+///
 /// Keys are hashed here rather than through `Hasher`, whose SipHash costs more than the rest
 /// of a lookup: ASCII strings eight bytes at a time, other strings by the bytes of their
 /// canonical composition (equal strings are canonically equivalent, so they hash alike), and
@@ -19,7 +25,9 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   /// Entries in insertion order; a removed one leaves nil until the table is rebuilt.
   private var entries: [Entry?] = []
   /// Positions in `entries` by hash, or `empty`, or `removed`; its size is a power of two, and
-  /// at most half of it is taken by entries and removed marks.
+  /// at most half of it is taken by entries and removed marks. Empty (not allocated) until the
+  /// dict needs room for more than `unindexedLimit` entries; without it, the entries hold at
+  /// most that many places, removed ones included.
   private var index: [Int32] = []
   private var removedMarks = 0
   public private(set) var count = 0
@@ -27,6 +35,8 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   private static let empty: Int32 = -1
   /// A removed entry's slot: lookups probe past it, insertions may reuse it.
   private static let removed: Int32 = -2
+  /// The most entries, removed ones included, a dict without an index holds.
+  private static let unindexedLimit = 8
 
   public init() {}
 
@@ -38,9 +48,10 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   /// Makes room for `capacity` entries, so that filling a new dict of known size, as a
   /// literal or a JSON object does, grows neither the entries nor the index on the way.
+  /// A small one needs no index: that of a record literal would be a third allocation.
   public mutating func reserveCapacity(_ capacity: Int) {
     entries.reserveCapacity(capacity)
-    if index.count < capacity * 2 { rebuild(capacity: capacity * 2) }
+    if capacity > DictEntries.unindexedLimit && index.count < capacity * 2 { rebuild(capacity: capacity * 2) }
   }
 
   // Reads are `mutating` (they change nothing): read through a non-mutating accessor, a
@@ -119,16 +130,36 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   /// or nil: `find`'s probe for a string, which compares the keys where they are stored.
   @inline(__always)
   private mutating func position(ofString text: String, hash: Int) -> Int? {
-    position(hash: hash) { entry in
-      if case .string(let key) = entry.pointee.key.value { return key == text }
-      return false
-    }
+    position(hash: hash) { DictEntries.entry($0, holds: text) }
+  }
+
+  /// Whether `entry`'s key is the string `text`, compared where the key is stored.
+  @inline(__always)
+  private static func entry(_ entry: UnsafePointer<Entry>, holds text: String) -> Bool {
+    if case .string(let key) = entry.pointee.key.value { return key == text }
+    return false
   }
 
   /// The position in the entries of the entry with hash `hash` that `matches`, or nil:
-  /// `find`'s probe, compiled into its callers with their test of a key.
+  /// `find`'s probe or scan, compiled into its callers with their test of a key.
   @inline(__always)
   private mutating func position(hash: Int, matching matches: (UnsafePointer<Entry>) -> Bool) -> Int? {
+    guard !index.isEmpty else {
+      return entries.withUnsafeBufferPointer { DictEntries.scan($0, hash: hash, matching: matches) }
+    }
+    return outlinedProbe(hash: hash, matching: matches)
+  }
+
+  /// `probe`, called rather than compiled in where most dicts are records, small enough to
+  /// be scanned: both inlined made a comparator's two member reads too big to inline more.
+  @inline(never)
+  private mutating func outlinedProbe(hash: Int, matching matches: (UnsafePointer<Entry>) -> Bool) -> Int? {
+    probe(hash: hash, matching: matches)
+  }
+
+  /// `position(hash:matching:)` in a dict that has an index.
+  @inline(__always)
+  private mutating func probe(hash: Int, matching matches: (UnsafePointer<Entry>) -> Bool) -> Int? {
     index.withUnsafeBufferPointer { index in
       entries.withUnsafeBufferPointer { stored -> Int? in
         guard !index.isEmpty else { return nil }
@@ -154,16 +185,20 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
   /// The position in the entries of `key`'s entry, or nil; `hash` is `DictKey.hash(of: key)`
   /// and `key` a value that can be a key. Strings and ints, the usual keys, are compared
   /// where the entries store them; an int finds a float key of its value the general way.
+  /// A dict without an index is scanned by `find`, not here: this is compiled into the
+  /// counting loops, which two more scans made too big for their own callees to be inlined.
   @inline(__always)
   mutating func position(of key: Value, hash: Int) -> Int? {
+    guard !index.isEmpty else { return find(DictKey(unchecked: key), hash: hash).position }
     switch key {
-    case .string(let text): return position(ofString: text, hash: hash)
+    case .string(let text):
+      return probe(hash: hash) { DictEntries.entry($0, holds: text) }
     case .int(let number):
-      return position(hash: hash) { entry in
+      return probe(hash: hash) { entry in
         if case .int(let stored) = entry.pointee.key.value { return stored == number }
         return entry.pointee.key == DictKey(unchecked: key)
       }
-    default: return find(DictKey(unchecked: key), hash: hash).slot.map { Int(index[$0]) }
+    default: return find(DictKey(unchecked: key), hash: hash).position
     }
   }
 
@@ -220,10 +255,10 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     for entry in other.entries {
       guard let entry else { continue }
       let found = find(entry.key, hash: entry.hash)
-      if let slot = found.slot {
-        setValue(entry.value, at: Int(index[slot]))
+      if let position = found.position {
+        setValue(entry.value, at: position)
       } else {
-        insert(entry.key, entry.value, hash: entry.hash, free: found.free)
+        insert(entry.key, entry.value, hash: entry.hash, free: found.slot)
       }
     }
   }
@@ -239,12 +274,14 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   @discardableResult
   public mutating func removeValue(forKey key: DictKey) -> Value? {
-    guard let slot = find(key, hash: key.fastHash).slot else { return nil }
-    let position = Int(index[slot])
+    let found = find(key, hash: key.fastHash)
+    guard let position = found.position else { return nil }
     let removedValue = entries[position]?.value
     entries[position] = nil
-    index[slot] = DictEntries.removed
-    removedMarks += 1
+    if found.slot >= 0 {
+      index[found.slot] = DictEntries.removed
+      removedMarks += 1
+    }
     count -= 1
     return removedValue
   }
@@ -308,15 +345,18 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   // MARK: - The table
 
-  /// The index slot holding `key`, or nil and the slot where it would go.
-  private func find(_ key: DictKey, hash: Int) -> (slot: Int?, free: Int) {
-    guard !index.isEmpty else { return (nil, -1) }
+  /// The position in the entries of `key`'s entry and the index slot that holds it, or nil
+  /// and the slot where it would go; the slot is -1 when there is no index.
+  private func find(_ key: DictKey, hash: Int) -> (position: Int?, slot: Int) {
+    // Entries are looked at through a pointer: their hash and key are read where they are,
+    // where `entries[i]` would copy the entry, retaining its key and value.
+    guard !index.isEmpty else {
+      return (entries.withUnsafeBufferPointer { DictEntries.scan($0, hash: hash) { $0.pointee.key == key } }, -1)
+    }
     let mask = index.count - 1
     var slot = hash & mask
     var step = 1
     var free = -1
-    // Entries are looked at through a pointer: their hash and key are read where they are,
-    // where `entries[i]` would copy the entry, retaining its key and value.
     return entries.withUnsafeBufferPointer { stored in
       while true {
         let position = index[slot]
@@ -326,7 +366,7 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
         } else if let entry = DictEntries.entry(in: stored, at: Int(position)), entry.pointee.hash == hash,
           entry.pointee.key == key
         {
-          return (slot, slot)
+          return (Int(position), slot)
         }
         // Triangular probing visits every slot of a power-of-two table.
         slot = (slot + step) & mask
@@ -335,25 +375,42 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
     }
   }
 
+  /// The position of the entry with hash `hash` that `matches`, found without an index by
+  /// the hashes the entries keep: an int compare each, the key compared only where the hash
+  /// is equal. The hash of a removed entry's place is whatever it last held, so a place's
+  /// hash is trusted only once it is known to hold an entry. Compiled into its callers: a
+  /// call and a closure for each record's member read cost an eighth of sorting records.
+  @inline(__always)
+  private static func scan(
+    _ stored: UnsafeBufferPointer<Entry?>, hash: Int, matching matches: (UnsafePointer<Entry>) -> Bool
+  ) -> Int? {
+    guard let base = stored.baseAddress else { return nil }
+    for position in 0..<stored.count {
+      let entry = UnsafeRawPointer(base + position).assumingMemoryBound(to: Entry.self)
+      if entry.pointee.hash == hash, stored[position] != nil, matches(entry) { return position }
+    }
+    return nil
+  }
+
   private mutating func set(_ key: DictKey, _ value: Value) {
     let hash = key.fastHash
     let found = find(key, hash: hash)
-    if let slot = found.slot {
-      setValue(value, at: Int(index[slot]))
+    if let position = found.position {
+      setValue(value, at: position)
       return
     }
-    insert(key, value, hash: hash, free: found.free)
+    insert(key, value, hash: hash, free: found.slot)
   }
 
   /// Sets the value of a name's key with the hash the name keeps, as a dict literal sets its
   /// string keys.
   mutating func set(_ value: Value, named name: NameKey) {
     let found = find(name.key, hash: name.hash)
-    if let slot = found.slot {
-      setValue(value, at: Int(index[slot]))
+    if let position = found.position {
+      setValue(value, at: position)
       return
     }
-    insert(name.key, value, hash: name.hash, free: found.free)
+    insert(name.key, value, hash: name.hash, free: found.slot)
   }
 
   /// The value of the entry at a position `position(of:hash:)` found.
@@ -387,16 +444,32 @@ public struct DictEntries: Sequence, ExpressibleByDictionaryLiteral {
 
   /// Adds an entry for `key`, which has none, with its hash `hash`.
   mutating func add(_ key: DictKey, _ value: Value, hash: Int) {
-    insert(key, value, hash: hash, free: find(key, hash: hash).free)
+    insert(key, value, hash: hash, free: index.isEmpty ? -1 : find(key, hash: hash).slot)
   }
 
-  /// Adds an entry for a key that `find` did not find, at the free slot it gave.
+  /// Adds an entry for a key that `find` did not find, at the free slot it gave (-1 without
+  /// an index).
   private mutating func insert(_ key: DictKey, _ value: Value, hash: Int, free: Int) {
     var free = free
-    // Growing, or many removed entries to drop: a removed entry keeps its place in `entries`.
-    if (count + removedMarks + 1) * 2 > index.count || entries.count >= index.count {
+    if index.isEmpty {
+      if entries.count < DictEntries.unindexedLimit {
+        entries.append(Entry(key: key, value: value, hash: hash))
+        count += 1
+        return
+      }
+      // Full of places, some of them removed entries': dropping those makes room.
+      if count < DictEntries.unindexedLimit {
+        entries.removeAll { $0 == nil }
+        entries.append(Entry(key: key, value: value, hash: hash))
+        count += 1
+        return
+      }
       rebuild(capacity: (count + 1) * 4)
-      free = find(key, hash: hash).free
+      free = find(key, hash: hash).slot
+    } else if (count + removedMarks + 1) * 2 > index.count || entries.count >= index.count {
+      // Growing, or many removed entries to drop: a removed entry keeps its place in `entries`.
+      rebuild(capacity: (count + 1) * 4)
+      free = find(key, hash: hash).slot
     }
     if index[free] == DictEntries.removed { removedMarks -= 1 }
     index[free] = Int32(entries.count)
