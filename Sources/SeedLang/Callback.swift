@@ -70,6 +70,50 @@ public struct Callback {
     }
   }
 
+  /// The function's result for each of `items`, in order, as `map` makes its list and
+  /// `sorted(key:)` its keys.
+  /// The calls are those of `forEach`, a frame made once and each item lent; each result is
+  /// moved straight into its place in a list of known size, where appending it from
+  /// `forEach`'s body would check on every call that the list is unshared.
+  func results(of items: [Value]) throws -> [Value] {
+    guard let closure else { return try items.map { try self($0) } }
+    return try interpreter.with { interpreter in
+      try closure._withUnsafeGuaranteedRef { function in
+        let base = try interpreter.pushFrame(function, at: nil)
+        defer { interpreter.popFrame(base, function) }
+        let frame = Frame(slots: base, closure: function)
+        let lending = !function.hasBoxedParameters
+        return try items.withUnsafeBufferPointer { items in
+          try [Value](unsafeUninitializedCapacity: items.count) { results, made in
+            guard let start = items.baseAddress, let out = results.baseAddress else { return }
+            for index in 0..<items.count {
+              if lending {
+                Interpreter.lend(start + index, to: base + 1)
+                do {
+                  (out + index).initialize(to: try interpreter.invoke(function, frame: frame, at: nil))
+                } catch {
+                  Interpreter.takeBack(base + 1, count: 1)
+                  throw error
+                }
+                // The parameter's slot is nil again after `takeBack`: only the result's slot and
+                // the locals after the parameter can hold values to release.
+                Interpreter.takeBack(base + 1, count: 1)
+                Interpreter.clear(base, count: 1)
+                if function.slotCount > 2 { Interpreter.clear(base + 2, count: function.slotCount - 2) }
+              } else {
+                (base + 1).initialize(to: start[index])
+                (out + index).initialize(to: try interpreter.invoke(function, frame: frame, at: nil))
+                Interpreter.clear(base, count: function.slotCount)
+              }
+              made = index + 1
+              try interpreter.checkInterrupt(at: nil)
+            }
+          }
+        }
+      }
+    }
+  }
+
   /// Folds `items` into one value, calling the function with the value so far and each item,
   /// as `reduce` does; its frame is made once, as in `forEach`. The value so far is moved into
   /// the frame, not copied, and each item is lent, as `forEach` lends it.

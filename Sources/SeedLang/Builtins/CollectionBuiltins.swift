@@ -42,10 +42,7 @@ enum CollectionBuiltins {
 
   static func map(_ sequence: Value, _ f: Value, _ args: Arguments) throws -> Value {
     let items = try Iteration.items(of: sequence, for: "map")
-    var out: [Value] = []
-    out.reserveCapacity(items.count)
-    try args.interpreter.callback(f, arity: 1).forEach(items) { _, result in out.append(result) }
-    return .list(ListObject(out))
+    return .list(ListObject(try args.interpreter.callback(f, arity: 1).results(of: items)))
   }
 
   static func filter(_ sequence: Value, _ keep: Value, _ args: Arguments) throws -> Value {

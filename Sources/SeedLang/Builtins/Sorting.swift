@@ -415,49 +415,6 @@ enum Sorting {
 }
 
 extension Callback {
-  /// The function's result for each of `items`, in order, as `sorted(key:)` computes its keys.
-  /// The calls are those of `forEach`, a frame made once and each item lent; but each result is
-  /// moved straight into its place, where `forEach` hands its body a copy of the item and of the
-  /// result (a retain and a release each) and an append checks that the array is unshared.
-  func results(of items: [Value]) throws -> [Value] {
-    guard let closure else { return try items.map { try self($0) } }
-    return try interpreter.with { interpreter in
-      try closure._withUnsafeGuaranteedRef { function in
-        let base = try interpreter.pushFrame(function, at: nil)
-        defer { interpreter.popFrame(base, function) }
-        let frame = Frame(slots: base, closure: function)
-        let lending = !function.hasBoxedParameters
-        return try items.withUnsafeBufferPointer { items in
-          try [Value](unsafeUninitializedCapacity: items.count) { results, made in
-            guard let start = items.baseAddress, let out = results.baseAddress else { return }
-            for index in 0..<items.count {
-              if lending {
-                Interpreter.lend(start + index, to: base + 1)
-                do {
-                  (out + index).initialize(to: try interpreter.invoke(function, frame: frame, at: nil))
-                } catch {
-                  Interpreter.takeBack(base + 1, count: 1)
-                  throw error
-                }
-                // The parameter's slot is nil again after `takeBack`: only the result's slot and
-                // the locals after the parameter can hold values to release.
-                Interpreter.takeBack(base + 1, count: 1)
-                Interpreter.clear(base, count: 1)
-                if function.slotCount > 2 { Interpreter.clear(base + 2, count: function.slotCount - 2) }
-              } else {
-                (base + 1).initialize(to: start[index])
-                (out + index).initialize(to: try interpreter.invoke(function, frame: frame, at: nil))
-                Interpreter.clear(base, count: function.slotCount)
-              }
-              made = index + 1
-              try interpreter.checkInterrupt(at: nil)
-            }
-          }
-        }
-      }
-    }
-  }
-
   /// Runs `body` with the calls of this function on two of `items`, by position, as
   /// `sorted(by:)` calls its comparator for each pair it compares. A closure's frame is made
   /// once for all the calls and cleared after each, as in `forEach`; the items are lent to
