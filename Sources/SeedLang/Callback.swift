@@ -43,31 +43,41 @@ public struct Callback {
         try items.withUnsafeBufferPointer { items in
           guard let start = items.baseAddress else { return }
           for index in items.indices {
-            let result: Value
-            if lending {
-              Interpreter.lend(start + index, to: base + 1)
-              do {
-                result = try interpreter.invoke(function, frame: frame, at: nil)
-              } catch {
-                Interpreter.takeBack(base + 1, count: 1)
-                throw error
-              }
-              Interpreter.takeBack(base + 1, count: 1)
-              // The parameter's slot is empty again: only the result's slot and the locals
-              // after the parameter are cleared.
-              Interpreter.clear(base, count: 1)
-              Interpreter.clear(base + 2, count: function.slotCount - 2)
-            } else {
-              (base + 1).initialize(to: start[index])
-              result = try interpreter.invoke(function, frame: frame, at: nil)
-              Interpreter.clear(base, count: function.slotCount)
-            }
-            try body(index, consume result)
+            try body(index, try Callback.call(function, interpreter, frame, with: start + index, lending: lending))
             try interpreter.checkInterrupt(at: nil)
           }
         }
       }
     }
+  }
+
+  /// One call of a closure of one parameter on `item`, in its frame made once for many calls
+  /// (by `forEach` and `results(of:)`). The item is lent to the parameter's slot unless the
+  /// parameter is boxed, and the frame is cleared for the next call.
+  @inline(__always)
+  private static func call(
+    _ function: Closure, _ interpreter: Interpreter, _ frame: Frame, with item: UnsafePointer<Value>, lending: Bool
+  ) throws -> Value {
+    let base = frame.slots
+    guard lending else {
+      (base + 1).initialize(to: item.pointee)
+      defer { Interpreter.clear(base, count: function.slotCount) }
+      return try interpreter.invoke(function, frame: frame, at: nil)
+    }
+    Interpreter.lend(item, to: base + 1)
+    let result: Value
+    do {
+      result = try interpreter.invoke(function, frame: frame, at: nil)
+    } catch {
+      Interpreter.takeBack(base + 1, count: 1)
+      throw error
+    }
+    Interpreter.takeBack(base + 1, count: 1)
+    // The parameter's slot is empty again: only the result's slot and the locals after the
+    // parameter are cleared.
+    Interpreter.clear(base, count: 1)
+    Interpreter.clear(base + 2, count: function.slotCount - 2)
+    return result
   }
 
   /// The function's result for each of `items`, in order, as `map` makes its list and
@@ -87,24 +97,7 @@ public struct Callback {
           try [Value](unsafeUninitializedCapacity: items.count) { results, made in
             guard let start = items.baseAddress, let out = results.baseAddress else { return }
             for index in 0..<items.count {
-              if lending {
-                Interpreter.lend(start + index, to: base + 1)
-                do {
-                  (out + index).initialize(to: try interpreter.invoke(function, frame: frame, at: nil))
-                } catch {
-                  Interpreter.takeBack(base + 1, count: 1)
-                  throw error
-                }
-                // The parameter's slot is nil again after `takeBack`: only the result's slot and
-                // the locals after the parameter can hold values to release.
-                Interpreter.takeBack(base + 1, count: 1)
-                Interpreter.clear(base, count: 1)
-                if function.slotCount > 2 { Interpreter.clear(base + 2, count: function.slotCount - 2) }
-              } else {
-                (base + 1).initialize(to: start[index])
-                (out + index).initialize(to: try interpreter.invoke(function, frame: frame, at: nil))
-                Interpreter.clear(base, count: function.slotCount)
-              }
+              (out + index).initialize(to: try Callback.call(function, interpreter, frame, with: start + index, lending: lending))
               made = index + 1
               try interpreter.checkInterrupt(at: nil)
             }
