@@ -51,32 +51,34 @@ public struct Callback {
     }
   }
 
-  /// One call of a closure of one parameter on `item`, in its frame made once for many calls
-  /// (by `forEach` and `results(of:)`). The item is lent to the parameter's slot unless the
-  /// parameter is boxed, and the frame is cleared for the next call.
+  /// One call of a closure on `item`, in its frame made once for many calls (by `forEach`,
+  /// `results(of:)` and `fold`), with `item` its parameter at `slot` and the parameters before
+  /// it already in place. The item is lent to its slot unless the parameters are boxed, and
+  /// the frame is cleared for the next call.
   @inline(__always)
   private static func call(
-    _ function: Closure, _ interpreter: Interpreter, _ frame: Frame, with item: UnsafePointer<Value>, lending: Bool
+    _ function: Closure, _ interpreter: Interpreter, _ frame: Frame, with item: UnsafePointer<Value>, at slot: Int = 1,
+    lending: Bool
   ) throws -> Value {
     let base = frame.slots
     guard lending else {
-      (base + 1).initialize(to: item.pointee)
+      (base + slot).initialize(to: item.pointee)
       defer { Interpreter.clear(base, count: function.slotCount) }
       return try interpreter.invoke(function, frame: frame, at: nil)
     }
-    Interpreter.lend(item, to: base + 1)
+    Interpreter.lend(item, to: base + slot)
     let result: Value
     do {
       result = try interpreter.invoke(function, frame: frame, at: nil)
     } catch {
-      Interpreter.takeBack(base + 1, count: 1)
+      Interpreter.takeBack(base + slot, count: 1)
       throw error
     }
-    Interpreter.takeBack(base + 1, count: 1)
-    // The parameter's slot is empty again: only the result's slot and the locals after the
-    // parameter are cleared.
-    Interpreter.clear(base, count: 1)
-    Interpreter.clear(base + 2, count: function.slotCount - 2)
+    Interpreter.takeBack(base + slot, count: 1)
+    // The item's slot is empty again: only the slots before it (the result's and the other
+    // parameters') and the locals after it are cleared.
+    Interpreter.clear(base, count: slot)
+    Interpreter.clear(base + slot + 1, count: function.slotCount - slot - 1)
     return result
   }
 
@@ -123,23 +125,7 @@ public struct Callback {
           guard let start = items.baseAddress else { return accumulator }
           for index in items.indices {
             (base + 1).initialize(to: consume accumulator)
-            if lending {
-              Interpreter.lend(start + index, to: base + 2)
-              do {
-                accumulator = try interpreter.invoke(function, frame: frame, at: nil)
-              } catch {
-                Interpreter.takeBack(base + 2, count: 1)
-                throw error
-              }
-              Interpreter.takeBack(base + 2, count: 1)
-              // As in `forEach`, the lent item's slot is not cleared again.
-              Interpreter.clear(base, count: 2)
-              Interpreter.clear(base + 3, count: function.slotCount - 3)
-            } else {
-              (base + 2).initialize(to: start[index])
-              accumulator = try interpreter.invoke(function, frame: frame, at: nil)
-              Interpreter.clear(base, count: function.slotCount)
-            }
+            accumulator = try Callback.call(function, interpreter, frame, with: start + index, at: 2, lending: lending)
             try interpreter.checkInterrupt(at: nil)
           }
           return accumulator
