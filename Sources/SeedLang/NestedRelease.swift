@@ -1,24 +1,55 @@
-/// Frees nested values without recursion.
+import Synchronization
+
+/// Frees nested values without deep recursion.
 ///
 /// Left to itself, freeing a list frees its items, which frees their items, one native stack
 /// frame per level: a list nested a few million levels deep (`for i in 0..<3_000_000 { l = [l] }`)
 /// would overflow the stack when dropped, and so would a dict, or a chain of closures each
-/// capturing the one before (both found by fuzzing). Instead, a list, dict or box being freed
-/// hands what it holds to a work list, and the work list is drained in a loop: each container
-/// that nothing else holds gives up its contents to the list before it dies, so no deinit recurses.
+/// capturing the one before (both found by fuzzing).
+///
+/// Most nesting is shallow (records in a list, a tree of a few dozen levels), and freeing it
+/// by plain recursion costs nothing beyond the frees themselves. So a container is freed by
+/// recursion while no more than `maxRecursionDepth` containers are being freed that way; past
+/// the bound, the container hands what it holds to a work list instead, and the work list is
+/// drained in a loop: each container that nothing else holds gives up its contents to the
+/// list before it dies, so no deinit recurses.
 ///
 /// The work list is a stack of item arrays, each taken whole out of the container that held
 /// it: freeing a tree moves each list's array once, instead of copying its items one by one
 /// into a list of pending values (a retain and a release each, and a new array per list).
 enum NestedRelease {
+  /// How many containers deep freeing may recurse: a level takes a few hundred bytes of stack
+  /// (the deinit, the release of its array, the destruction of its items), so the deepest
+  /// recursion stays well inside the smallest stack a thread that drops a value may have.
+  static let maxRecursionDepth = 100
+
+  /// The containers being freed by recursion now, on all threads together. A deinit runs on
+  /// whichever thread drops the last reference, not only under the interpreter's execution
+  /// lock, so the count is atomic; summed over threads, it bounds each thread's own depth.
+  private static let recursionDepth = Atomic<Int>(0)
+
+  /// Frees `contents` (emptying it with `empty`) by recursion if the bound allows; false if
+  /// it does not, and nothing was done.
+  @inline(__always)
+  private static func freedByRecursion<Contents>(_ contents: inout Contents, empty: Contents) -> Bool {
+    guard recursionDepth.wrappingAdd(1, ordering: .relaxed).newValue <= maxRecursionDepth else {
+      recursionDepth.wrappingSubtract(1, ordering: .relaxed)
+      return false
+    }
+    contents = empty
+    recursionDepth.wrappingSubtract(1, ordering: .relaxed)
+    return true
+  }
+
   static func release(_ items: inout [Value]) {
-    guard items.contains(where: \.mayNest) else { return }
+    guard items.contains(where: \.mayNest), !freedByRecursion(&items, empty: []) else { return }
     var taken: [Value] = []
     swap(&taken, &items)
     drain(&taken)
   }
 
   static func release(_ entries: inout DictEntries) {
+    guard !freedByRecursion(&entries, empty: [:]) else { return }
     var pending: [Value] = []
     entries.appendValues(where: \.mayNest, to: &pending)
     guard !pending.isEmpty else { return }
@@ -27,7 +58,7 @@ enum NestedRelease {
   }
 
   static func release(_ value: inout Value) {
-    guard value.mayNest else { return }
+    guard value.mayNest, !freedByRecursion(&value, empty: .nil) else { return }
     var pending: [Value] = [.nil]
     swap(&pending[0], &value)
     drain(&pending)
