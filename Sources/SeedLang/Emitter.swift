@@ -404,15 +404,17 @@ final class Emitter {
         return { frame in .list(ListObject([try a(frame)])) }
       case 2:
         let a = values[0].evaluate, b = values[1].evaluate
+        // Every item is evaluated before the array is made: an item stored in it while a later
+        // one may still throw is copied (a retain and a release) so the array can be unwound.
         return { frame in
-          let first = try a(frame)
-          return .list(ListObject([first, try b(frame)]))
+          let first = try a(frame), second = try b(frame)
+          return .list(ListObject([first, second]))
         }
       case 3:
         let a = values[0].evaluate, b = values[1].evaluate, c = values[2].evaluate
         return { frame in
-          let first = try a(frame), second = try b(frame)
-          return .list(ListObject([first, second, try c(frame)]))
+          let first = try a(frame), second = try b(frame), third = try c(frame)
+          return .list(ListObject([first, second, third]))
         }
       default: break
       }
