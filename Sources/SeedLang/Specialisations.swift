@@ -35,6 +35,7 @@ enum Specialisations {
     expression("global call", "f(a, b) with f a global and no labels", globalCall),
     expression("positional call", "f(a, b) with f any expression and no labels", positionalCall),
     expression("list append", "xs.append(x)", listAppend),
+    expression("constant list", "[nil, nil], [0, 0, 0], [\"a\", \"b\"]: a list literal whose items are all literals", constantList),
     expression("method on a name", "x.name(args) with x a local, global, capture or constant", methodOnName),
   ]
 
@@ -524,6 +525,21 @@ enum Specialisations {
         return .nil
       }
     }
+  }
+
+  /// A list literal of literals (`[nil, nil]`, `[0, 0, 0]`) is made once: each evaluation is
+  /// a new list that shares the items' array until one of them changes it (arrays copy on
+  /// write), so making the list allocates its object only, and a list never changed (a leaf,
+  /// a default row) never copies.
+  private static func constantList(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .list(let itemExprs, _) = expr, !itemExprs.isEmpty else { return nil }
+    var items: [Value] = []
+    items.reserveCapacity(itemExprs.count)
+    for itemExpr in itemExprs {
+      guard case .literal(let value, _) = itemExpr else { return nil }
+      items.append(value)
+    }
+    return { _ in .list(ListObject(items)) }
   }
 
   /// A receiver in a local or a global, as `xs.count_where(...)` has, is read in place.
