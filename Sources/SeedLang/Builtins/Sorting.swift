@@ -393,7 +393,7 @@ enum Sorting {
       }
     }
     var rankOfNumber = [Int](repeating: 0, count: distinct.count)
-    for (rank, number) in distinct.indices.sorted(by: { distinct[$0] < distinct[$1] }).enumerated() {
+    for (rank, number) in distinct.indices.sorted(by: { StringOrder.less(distinct[$0], distinct[$1]) }).enumerated() {
       rankOfNumber[number] = rank
     }
     return numbered.map { rankOfNumber[$0] }
@@ -402,21 +402,19 @@ enum Sorting {
   /// The positions of strings in the order `<` gives, equal strings in their order. ASCII
   /// text, the usual keys, is ordered by its bytes, so each string's first eight bytes, read as
   /// one integer, order most pairs with a single comparison; whole strings are compared only
-  /// when those are equal. Other text is ordered by Swift's comparison of strings.
+  /// when those are equal. Other text is ordered by `StringOrder`.
   static func stringOrder(_ strings: [String]) -> [Int] {
     var keyed: [(prefix: UInt64, index: Int)] = []
     keyed.reserveCapacity(strings.count)
     for (index, string) in strings.enumerated() {
       guard let prefix = asciiPrefix(of: string) else {
-        return strings.indices.sorted { strings[$0] < strings[$1] }
+        return strings.indices.sorted { StringOrder.less(strings[$0], strings[$1]) }
       }
       keyed.append((prefix, index))
     }
     keyed.sort { a, b in
       if a.prefix != b.prefix { return a.prefix < b.prefix }
-      // ASCII strings order by their bytes under `<` too, which tells equal strings, the usual
-      // case here, apart at once; walking their UTF-8 views a byte at a time cost ten times more.
-      return strings[a.index] < strings[b.index]
+      return StringOrder.less(strings[a.index], strings[b.index])
     }
     return keyed.map(\.index)
   }
