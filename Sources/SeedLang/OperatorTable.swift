@@ -184,7 +184,7 @@ enum Remainder: DivisionKernel {
 protocol ComparisonKernel {
   static var op: BinaryOperator { get }
   static func ints(_ x: Int, _ y: Int) -> Bool
-  /// The comparison on two strings, as `values` makes it.
+  /// The comparison on two strings, as `values` makes it: `StringOrder` for the orderings.
   static func strings(_ x: String, _ y: String) -> Bool
   /// The comparison on any two values, through equality or `Operators.compare`.
   static func values(_ a: Value, _ b: Value) throws -> Bool
@@ -202,27 +202,25 @@ extension OrderingKernel {
 enum LessThan: OrderingKernel {
   static let op = BinaryOperator.less
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x < y }
-  // Each ordering of strings asks `<` once, in the order `Operators.compare` gives them:
-  // working out the order as an int asked `==` too whenever `<` was false.
-  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { x < y }
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { StringOrder.compare(x, y) < 0 }
   static func holds(for order: Int) -> Bool { order < 0 }
 }
 enum LessOrEqual: OrderingKernel {
   static let op = BinaryOperator.lessEqual
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x <= y }
-  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { !(y < x) }
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { StringOrder.compare(x, y) <= 0 }
   static func holds(for order: Int) -> Bool { order <= 0 }
 }
 enum GreaterThan: OrderingKernel {
   static let op = BinaryOperator.greater
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x > y }
-  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { y < x }
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { StringOrder.compare(x, y) > 0 }
   static func holds(for order: Int) -> Bool { order > 0 }
 }
 enum GreaterOrEqual: OrderingKernel {
   static let op = BinaryOperator.greaterEqual
   @inline(__always) static func ints(_ x: Int, _ y: Int) -> Bool { x >= y }
-  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { !(x < y) }
+  @inline(__always) static func strings(_ x: String, _ y: String) -> Bool { StringOrder.compare(x, y) >= 0 }
   static func holds(for order: Int) -> Bool { order >= 0 }
 }
 enum Equal: ComparisonKernel {

@@ -123,7 +123,7 @@ enum Operators {
     }
     switch (a, b) {
     case (.int(let x), .int(let y)): return x < y ? -1 : x == y ? 0 : 1
-    case (.string(let x), .string(let y)): return x < y ? -1 : x == y ? 0 : 1
+    case (.string(let x), .string(let y)): return StringOrder.compare(x, y)
     case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
     case (.list(let x), .list(let y)):
       for (p, q) in zip(x.items, y.items) {
