@@ -224,19 +224,28 @@ final class MethodCallSite {
     case .noArguments: return try lent(place, "", "", count: 0)
     case .oneLiteral: return try lent(place, firstLiteral, "", count: 1)
     case .twoLiterals: return try lent(place, firstLiteral, secondLiteral, count: 2)
-    case .oneEvaluated:
+    case .oneEvaluated, .twoEvaluated: return try callStringEvaluated(lending: place, interpreter, frame)
+    case .none: return try call(place.pointee, interpreter, frame)
+    }
+  }
+
+  /// The forms of `callString(lending:)` whose arguments are evaluated, out of line: the
+  /// pointers to their locals would give the literal forms a stack frame and a stack check.
+  @inline(never)
+  private func callStringEvaluated(
+    lending place: UnsafeMutablePointer<Value>, _ interpreter: Interpreter, _ frame: Frame
+  ) throws -> Value {
+    if stringForm == .oneEvaluated {
       var argument = try firstArgument(frame)
       if case .string(let text) = argument { return try lent(place, text, "", count: 1) }
       return try withUnsafeMutablePointer(to: &argument) { try runStringNative(place.pointee, $0, count: 1, interpreter) }
-    case .twoEvaluated:
-      var pair = (try firstArgument(frame), try secondArgument(frame))
-      if case .string(let first) = pair.0, case .string(let second) = pair.1 {
-        return try lent(place, first, second, count: 2)
-      }
-      return try withUnsafeMutablePointer(to: &pair) {
-        try $0.withMemoryRebound(to: Value.self, capacity: 2) { try runStringNative(place.pointee, $0, count: 2, interpreter) }
-      }
-    case .none: return try call(place.pointee, interpreter, frame)
+    }
+    var pair = (try firstArgument(frame), try secondArgument(frame))
+    if case .string(let first) = pair.0, case .string(let second) = pair.1 {
+      return try lent(place, first, second, count: 2)
+    }
+    return try withUnsafeMutablePointer(to: &pair) {
+      try $0.withMemoryRebound(to: Value.self, capacity: 2) { try runStringNative(place.pointee, $0, count: 2, interpreter) }
     }
   }
 
