@@ -55,6 +55,14 @@ final class GlobalCell {
     return .passUnretained(list)
   }
 
+  /// The value where the cell holds it, for a method call that borrows it in place
+  /// (`MethodCallSite.call(lending:)`); the caller must ensure nothing assigns the global
+  /// meanwhile.
+  @inline(__always)
+  func withValueInPlace<Result>(_ body: (UnsafeMutablePointer<Value>) throws -> Result) rethrows -> Result {
+    try withUnsafeMutablePointer(to: &value, body)
+  }
+
   /// The builtin in the cell, not retained, as `function(taking:)` gives a closure.
   @inline(__always)
   func builtin() -> Unmanaged<Builtin>? {

@@ -9,6 +9,10 @@
 /// call's number of arguments fits it, checked once here: no Arguments, no copies of the
 /// receiver's string or object and of the arguments out of their values.
 ///
+/// A receiver that nothing can store into during the call (an unboxed local; a global when
+/// the arguments only read) is lent to those forms where it is held (`call(lending:)`): no
+/// copy of it, no retain and release.
+///
 /// Compiled code holds the site itself: one reference, where a closure capturing each of
 /// these fields would unpack them all on every call.
 final class MethodCallSite {
@@ -22,26 +26,41 @@ final class MethodCallSite {
   /// The native bodies of the list, string and dict methods, for a call with positional
   /// arguments only: there is nothing to reorder or check, so they are run directly.
   private let listNative: Native?, stringNative: Native?, dictNative: Native?
-  /// The string method of as many string arguments as the call has, if there is one. Each
-  /// kind is held on its own: an enum of the three would be copied, and its closures
-  /// retained, on every call. `hasStringMethod` spares a call that has one the copy of
-  /// `stringNative`, whose closure has a context to retain and release.
-  private let hasStringMethod: Bool
-  private let stringNoArguments: ((String) throws -> Value)?
-  private let stringOneArgument: ((String, String) throws -> Value)?
-  private let stringTwoArguments: ((String, String, String) throws -> Value)?
-  /// The list and dict methods of as many arguments as the call has, if there are some.
+  /// The string method of as many string arguments as the call has, if there is one, and how
+  /// the call gets its arguments, both chosen once here. Each kind is held on its own, and
+  /// not as an optional: an enum or an optional is copied, and its closure retained, on
+  /// every call, where a plain `let` of the site is used where it is.
+  private let stringForm: StringForm
+  private let stringNoArguments: (String) throws -> Value
+  private let stringOneArgument: (String, String) throws -> Value
+  private let stringTwoArguments: (String, String, String) throws -> Value
+  /// The list and dict methods of as many arguments as the call has, if there are some. The
+  /// list methods are held as the string methods are, for calls on lent lists.
   private let hasListMethod: Bool, hasDictMethod: Bool
-  private let listNoArguments: ((ListObject) throws -> Value)?
-  private let listOneArgument: ((ListObject, Value) throws -> Value)?
+  private let listTakesArgument: Bool
+  private let listNoArguments: (ListObject) throws -> Value
+  private let listOneArgument: (ListObject, Value) throws -> Value
   private let dictOneArgument: ((DictObject, Value) throws -> Value)?
   private let dictTwoArguments: ((DictObject, Value, Value) throws -> Value)?
   /// The arguments written as string literals, which the string method reads where the site
-  /// holds them rather than from a copy.
-  private let firstLiteral: String?, secondLiteral: String?
+  /// holds them rather than from a copy; empty where the form does not use them.
+  private let firstLiteral: String, secondLiteral: String
   /// The first two arguments, held directly: read from `values`, their closures would be
   /// retained and released on every call.
   private let firstArgument: Evaluate, secondArgument: Evaluate
+
+  /// How a call passes its arguments to the site's string method. (`unused` serves the list
+  /// methods too.)
+  private enum StringForm {
+    /// The site has no string method of as many string arguments as the call has.
+    case none
+    case noArguments
+    case oneLiteral, oneEvaluated
+    case twoLiterals, twoEvaluated
+
+    /// The body of a form the site does not have, which is never called.
+    static var unused: RuntimeFailure { RuntimeFailure("internal error: a method form the call site does not have was called") }
+  }
 
   init(
     name: String, arguments values: [CompiledExpression], literals: [Value?], labels: [String?]?, at: SourceLocation,
@@ -69,24 +88,31 @@ final class MethodCallSite {
     listNative = native(listMethod)
     stringNative = native(stringMethod)
     dictNative = native(dictMethod)
-    let strings = body(stringMethod)?.onStrings ?? StringMethod()
-    stringNoArguments = values.count == 0 ? strings.noArguments : nil
-    stringOneArgument = values.count == 1 ? strings.oneArgument : nil
-    stringTwoArguments = values.count == 2 ? strings.twoArguments : nil
-    hasStringMethod = stringNoArguments != nil || stringOneArgument != nil || stringTwoArguments != nil
-    let list = body(listMethod)?.onList ?? ListMethod(), dict = body(dictMethod)?.onDict ?? DictMethod()
-    listNoArguments = values.count == 0 ? list.noArguments : nil
-    listOneArgument = values.count == 1 ? list.oneArgument : nil
-    dictOneArgument = values.count == 1 ? dict.oneArgument : nil
-    dictTwoArguments = values.count == 2 ? dict.twoArguments : nil
-    hasListMethod = listNoArguments != nil || listOneArgument != nil
-    hasDictMethod = dictOneArgument != nil || dictTwoArguments != nil
     func literal(_ index: Int) -> String? {
       guard index < literals.count, case .string(let text)? = literals[index] else { return nil }
       return text
     }
-    firstLiteral = literal(0)
-    secondLiteral = literal(1)
+    let strings = body(stringMethod)?.onStrings ?? StringMethod()
+    stringNoArguments = strings.noArguments ?? { _ in throw StringForm.unused }
+    stringOneArgument = strings.oneArgument ?? { _, _ in throw StringForm.unused }
+    stringTwoArguments = strings.twoArguments ?? { _, _, _ in throw StringForm.unused }
+    switch values.count {
+    case 0 where strings.noArguments != nil: stringForm = .noArguments
+    case 1 where strings.oneArgument != nil: stringForm = literal(0) != nil ? .oneLiteral : .oneEvaluated
+    case 2 where strings.twoArguments != nil:
+      stringForm = literal(0) != nil && literal(1) != nil ? .twoLiterals : .twoEvaluated
+    default: stringForm = .none
+    }
+    firstLiteral = literal(0) ?? ""
+    secondLiteral = literal(1) ?? ""
+    let list = body(listMethod)?.onList ?? ListMethod(), dict = body(dictMethod)?.onDict ?? DictMethod()
+    listNoArguments = list.noArguments ?? { _ in throw StringForm.unused }
+    listOneArgument = list.oneArgument ?? { _, _ in throw StringForm.unused }
+    listTakesArgument = values.count == 1
+    dictOneArgument = values.count == 1 ? dict.oneArgument : nil
+    dictTwoArguments = values.count == 2 ? dict.twoArguments : nil
+    hasListMethod = values.count == 0 ? list.noArguments != nil : values.count == 1 && list.oneArgument != nil
+    hasDictMethod = dictOneArgument != nil || dictTwoArguments != nil
     firstArgument = values.count >= 1 ? values[0].evaluate : { _ in .nil }
     secondArgument = values.count >= 2 ? values[1].evaluate : { _ in .nil }
   }
@@ -97,11 +123,11 @@ final class MethodCallSite {
     let method: Value?
     switch object {
     case .list(let list):
-      if hasListMethod { return try callList(list, object, interpreter, frame) }
+      if hasListMethod { return try callList(list, frame) }
       if let listNative { return try callNative(listNative, object, interpreter, frame) }
       method = listMethod
     case .string(let string):
-      if hasStringMethod { return try callString(string, object, interpreter, frame) }
+      if stringForm != .none { return try callString(string, object, interpreter, frame) }
       if let stringNative { return try callNative(stringNative, object, interpreter, frame) }
       method = stringMethod
     case .dict(let dict):
@@ -116,6 +142,19 @@ final class MethodCallSite {
     default: method = nil
     }
     return try callGeneral(method, object, interpreter, frame)
+  }
+
+  /// Calls the method on the receiver where `place` holds it, which nothing may store into
+  /// until the call returns: an unboxed local, which only its own function's assignments
+  /// change, and none runs during the call; or a global when the arguments only read. A
+  /// string or list method of the typed forms, which runs no seed code, has its arguments
+  /// evaluated first (the receiver cannot change meanwhile, so the order is not seen) and the
+  /// receiver lent to it; any other call copies the receiver first, as `call` is given it.
+  func call(lending place: UnsafeMutablePointer<Value>, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
+    // Tests of the case alone: a switch binding the value would copy it for the call.
+    if stringForm != .none, case .string = place.pointee { return try callString(lending: place, interpreter, frame) }
+    if hasListMethod, case .list = place.pointee { return try callList(lending: place, frame) }
+    return try call(place.pointee, interpreter, frame)
   }
 
   /// Calls the method as any function is called, its arguments evaluated onto the value stack.
@@ -152,44 +191,120 @@ final class MethodCallSite {
   /// Runs a string method on the receiver and the arguments where they are, when the arguments
   /// are strings; the general body runs on any other argument, to report it.
   private func callString(_ string: String, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
-    if let method = stringNoArguments {
-      do { return try method(string) } catch { throw located(error) }
-    }
-    if let method = stringOneArgument {
-      if let firstLiteral {
-        do { return try method(string, firstLiteral) } catch { throw located(error) }
-      }
+    switch stringForm {
+    case .noArguments:
+      do { return try stringNoArguments(string) } catch { throw located(error) }
+    case .oneLiteral:
+      do { return try stringOneArgument(string, firstLiteral) } catch { throw located(error) }
+    case .twoLiterals:
+      do { return try stringTwoArguments(string, firstLiteral, secondLiteral) } catch { throw located(error) }
+    case .oneEvaluated:
       var argument = try firstArgument(frame)
       if case .string(let text) = argument {
-        do { return try method(string, text) } catch { throw located(error) }
+        do { return try stringOneArgument(string, text) } catch { throw located(error) }
       }
       return try withUnsafeMutablePointer(to: &argument) { try runStringNative(receiver, $0, count: 1, interpreter) }
-    }
-    if let method = stringTwoArguments {
-      if let firstLiteral, let secondLiteral {
-        do { return try method(string, firstLiteral, secondLiteral) } catch { throw located(error) }
-      }
+    case .twoEvaluated:
       var pair = (try firstArgument(frame), try secondArgument(frame))
       if case .string(let first) = pair.0, case .string(let second) = pair.1 {
-        do { return try method(string, first, second) } catch { throw located(error) }
+        do { return try stringTwoArguments(string, first, second) } catch { throw located(error) }
       }
       return try withUnsafeMutablePointer(to: &pair) {
         try $0.withMemoryRebound(to: Value.self, capacity: 2) { try runStringNative(receiver, $0, count: 2, interpreter) }
       }
+    case .none: return try callGeneral(stringMethod, receiver, interpreter, frame)
     }
-    return try callGeneral(stringMethod, receiver, interpreter, frame)
+  }
+
+  /// `callString` on a string lent where `place` holds it (`call(lending:)`), its arguments
+  /// evaluated first. An argument that is not a string goes to the general body with a copy
+  /// of the receiver, to report it.
+  private func callString(lending place: UnsafeMutablePointer<Value>, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
+    switch stringForm {
+    case .noArguments: return try lent(place, "", "", count: 0)
+    case .oneLiteral: return try lent(place, firstLiteral, "", count: 1)
+    case .twoLiterals: return try lent(place, firstLiteral, secondLiteral, count: 2)
+    case .oneEvaluated, .twoEvaluated: return try callStringEvaluated(lending: place, interpreter, frame)
+    case .none: return try call(place.pointee, interpreter, frame)
+    }
+  }
+
+  /// The forms of `callString(lending:)` whose arguments are evaluated, out of line: the
+  /// pointers to their locals would give the literal forms a stack frame and a stack check.
+  @inline(never)
+  private func callStringEvaluated(
+    lending place: UnsafeMutablePointer<Value>, _ interpreter: Interpreter, _ frame: Frame
+  ) throws -> Value {
+    if stringForm == .oneEvaluated {
+      var argument = try firstArgument(frame)
+      if case .string(let text) = argument { return try lent(place, text, "", count: 1) }
+      return try withUnsafeMutablePointer(to: &argument) { try runStringNative(place.pointee, $0, count: 1, interpreter) }
+    }
+    var pair = (try firstArgument(frame), try secondArgument(frame))
+    if case .string(let first) = pair.0, case .string(let second) = pair.1 {
+      return try lent(place, first, second, count: 2)
+    }
+    return try withUnsafeMutablePointer(to: &pair) {
+      try $0.withMemoryRebound(to: Value.self, capacity: 2) { try runStringNative(place.pointee, $0, count: 2, interpreter) }
+    }
+  }
+
+  /// Runs the string method of `count` arguments on the string lent from `place`: moved out
+  /// of it, so that reading it costs no retain, and moved back whatever the method does. The
+  /// method runs no seed code, so nothing reads `place` meanwhile.
+  @inline(__always)
+  private func lent(_ place: UnsafeMutablePointer<Value>, _ first: String, _ second: String, count: Int) throws -> Value {
+    let receiver = place.move()
+    do {
+      let result = try runString(receiver, first, second, count: count)
+      place.initialize(to: receiver)
+      return result
+    } catch {
+      place.initialize(to: receiver)
+      throw located(error)
+    }
+  }
+
+  /// The site's string method on a receiver its caller found to be a string.
+  @inline(__always)
+  private func runString(_ receiver: Value, _ first: String, _ second: String, count: Int) throws -> Value {
+    guard case .string(let string) = receiver else { throw Receiver.failure(receiver, "strings") }
+    switch count {
+    case 0: return try stringNoArguments(string)
+    case 1: return try stringOneArgument(string, first)
+    default: return try stringTwoArguments(string, first, second)
+    }
   }
 
   /// Runs a list method on the list and the arguments evaluated, which it takes as they are.
-  private func callList(_ list: ListObject, _ receiver: Value, _ interpreter: Interpreter, _ frame: Frame) throws -> Value {
-    if let method = listNoArguments {
-      do { return try method(list) } catch { throw located(error) }
+  private func callList(_ list: ListObject, _ frame: Frame) throws -> Value {
+    let argument = listTakesArgument ? try firstArgument(frame) : .nil
+    do {
+      return listTakesArgument ? try listOneArgument(list, argument) : try listNoArguments(list)
+    } catch {
+      throw located(error)
     }
-    if let method = listOneArgument {
-      let argument = try firstArgument(frame)
-      do { return try method(list, argument) } catch { throw located(error) }
+  }
+
+  /// `callList` on a list lent where `place` holds it, as `lent` lends a string.
+  private func callList(lending place: UnsafeMutablePointer<Value>, _ frame: Frame) throws -> Value {
+    let argument = listTakesArgument ? try firstArgument(frame) : .nil
+    let receiver = place.move()
+    do {
+      let result = try runList(receiver, argument)
+      place.initialize(to: receiver)
+      return result
+    } catch {
+      place.initialize(to: receiver)
+      throw located(error)
     }
-    return try callGeneral(listMethod, receiver, interpreter, frame)
+  }
+
+  /// The site's list method on a receiver its caller found to be a list.
+  @inline(__always)
+  private func runList(_ receiver: Value, _ argument: Value) throws -> Value {
+    guard case .list(let list) = receiver else { throw Receiver.failure(receiver, "lists") }
+    return listTakesArgument ? try listOneArgument(list, argument) : try listNoArguments(list)
   }
 
   /// Runs a dict method on the dict and the arguments evaluated, which it takes as they are.

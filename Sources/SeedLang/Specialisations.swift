@@ -508,10 +508,24 @@ enum Specialisations {
     let receiver = emitter.operand(receiverExpr), item = emitter.expression(arguments[0].value)
     let other = emitter.methodCallSite("append", arguments, emitter.location(loc)), handle = emitter.handle
     if case .slot(let slot) = receiver {
+      // The list is not retained: the slot keeps it, and nothing the item runs can assign an
+      // unboxed local.
       return { frame in
         try handle.with { interpreter in
-          guard case .list(let list) = frame.slots[slot] else { return try other.call(frame.slots[slot], interpreter, frame) }
-          list.items.append(try item(frame))
+          guard let list = frame.list(at: slot) else { return try other.call(frame.slots[slot], interpreter, frame) }
+          let value = try item(frame)
+          list._withUnsafeGuaranteedRef { $0.items.append(value) }
+          return .nil
+        }
+      }
+    }
+    if case .global(let cell, let checked) = receiver, arguments[0].value.onlyReads {
+      // So is a global's, when the item only reads: it calls nothing that could assign it.
+      return { frame in
+        try handle.with { interpreter in
+          guard cell.isDefined, let list = cell.list() else { return try other.call(try checked(frame), interpreter, frame) }
+          let value = try item(frame)
+          list._withUnsafeGuaranteedRef { $0.items.append(value) }
           return .nil
         }
       }
@@ -542,13 +556,31 @@ enum Specialisations {
     return { _ in .list(ListObject(items)) }
   }
 
-  /// A receiver in a local or a global, as `xs.count_where(...)` has, is read in place.
+  /// A receiver in a local, a global or a constant, as `line.starts_with("a")` has, is read
+  /// where it is. An unboxed local is lent to the call (`MethodCallSite.call(lending:)`): only
+  /// its own function's assignments change it, and none runs during the call. So is a
+  /// defined global when the arguments only read: a function they called could assign it.
+  /// A constant is held by the closure, which passes it without a copy.
   private static func methodOnName(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
     guard case .methodCall(let receiverExpr, let name, let arguments, let loc) = expr else { return nil }
     let receiver = emitter.operand(receiverExpr)
     guard receiver.isInPlace else { return nil }
     let site = emitter.methodCallSite(name, arguments, emitter.location(loc)), handle = emitter.handle
-    return { frame in try handle.with { interpreter in try site.call(try receiver.value(in: frame), interpreter, frame) } }
+    switch receiver {
+    case .slot(let slot):
+      return { frame in try handle.with { interpreter in try site.call(lending: frame.slots + slot, interpreter, frame) } }
+    case .constant(let value):
+      return { frame in try handle.with { interpreter in try site.call(value, interpreter, frame) } }
+    case .global(let cell, let checked) where arguments.allSatisfy({ $0.value.onlyReads }):
+      return { frame in
+        try handle.with { interpreter in
+          guard cell.isDefined else { return try site.call(try checked(frame), interpreter, frame) }
+          return try cell.withValueInPlace { try site.call(lending: $0, interpreter, frame) }
+        }
+      }
+    default:
+      return { frame in try handle.with { interpreter in try site.call(try receiver.value(in: frame), interpreter, frame) } }
+    }
   }
 
   // MARK: - Statements

@@ -97,7 +97,8 @@ struct NativeMethod {
 /// A call site whose receiver and arguments turn out to be strings runs it on them where they
 /// are: the general body copies each string out of its value, a retain and a release each, and
 /// checks the number of arguments, which the site checked once when it chose the method. The
-/// general body runs every other call, with its errors.
+/// general body runs every other call, with its errors. It must run no seed code: a call site
+/// lends it a receiver that seed code could assign (`MethodCallSite.call(lending:)`).
 struct StringMethod {
   var noArguments: ((String) throws -> Value)? = nil
   var oneArgument: ((String, String) throws -> Value)? = nil
@@ -106,7 +107,8 @@ struct StringMethod {
 
 /// A list method whose arguments may be any value, by the number of arguments. A call site
 /// runs it on the list it found and the arguments it evaluated: nothing to check per call, no
-/// Arguments to build, no copy of an argument out of it, no retain of the list.
+/// Arguments to build, no copy of an argument out of it, no retain of the list. It must run no
+/// seed code, as a `StringMethod` must not.
 struct ListMethod {
   var noArguments: ((ListObject) throws -> Value)? = nil
   var oneArgument: ((ListObject, Value) throws -> Value)? = nil
