@@ -15,9 +15,11 @@ extension TextBytes {
     var search = TextSearch(separator.bytes)
     let inline = InlineString.isAvailable, ascii = bytes.isASCII
     var from = 0
-    while let at = find(&search, from: from) {
-      pieces.append(.string(text(from, at, inline: inline, ascii: ascii)))
-      from = at + separator.count
+    if let base = bytes.baseAddress {
+      while let at = find(&search, from: from) {
+        pieces.append(TextBytes.piece(base, from, at, inline: inline, ascii: ascii))
+        from = at + separator.count
+      }
     }
     pieces.append(.string(text(from, count, inline: inline, ascii: ascii)))
     return pieces
@@ -30,12 +32,10 @@ extension TextBytes {
     var pieces = TextBytes.pieces(atMost: count + 1)
     let inline = InlineString.isAvailable, ascii = bytes.isASCII
     var from = 0
-    while from <= count {
-      let rest = UnsafeRawPointer(bytes.baseAddress.map { $0 + from })
-      guard let rest, count > from, let found = memchr(rest, 0x0A, count - from) else { break }
-      let at = UnsafeRawPointer(found) - UnsafeRawPointer(rest) + from
-      let end = at > from && bytes[at - 1] == 0x0D ? at - 1 : at
-      pieces.append(.string(text(from, end, inline: inline, ascii: ascii)))
+    while let base = bytes.baseAddress, count > from, let found = memchr(base + from, 0x0A, count - from) {
+      let at = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+      let end = at > from && base[at - 1] == 0x0D ? at - 1 : at
+      pieces.append(TextBytes.piece(base, from, end, inline: inline, ascii: ascii))
       from = at + 1
     }
     pieces.append(.string(text(from, count, inline: inline, ascii: ascii)))
@@ -176,7 +176,7 @@ extension TextBytes {
         length = scalarLength
       }
       if space {
-        if wordStart >= 0 { words.append(.string(text(wordStart, offset, inline: inline, ascii: ascii))) }
+        if wordStart >= 0 { words.append(TextBytes.piece(base, wordStart, offset, inline: inline, ascii: ascii)) }
         wordStart = -1
       } else if wordStart < 0 {
         wordStart = offset
@@ -225,6 +225,15 @@ extension TextBytes {
     var pieces: [Value] = []
     pieces.reserveCapacity(Swift.min(most, 16))
     return pieces
+  }
+
+  /// A piece `from..<to` of the text at `base` that is not all of it, as `text(from, to,
+  /// inline:ascii:)` makes it, from the bytes alone: `ascii` says whether the whole text is.
+  /// `text` reads the string too (it may be the piece), which retained the whole text and
+  /// released it again, an atomic pair for each piece.
+  @inline(__always)
+  private static func piece(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int, inline: Bool, ascii: Bool) -> Value {
+    .string(string(base + from, to - from, inline: inline, isASCII: ascii))
   }
 
   /// Tab, line feed, vertical tab, form feed, carriage return and space.
