@@ -87,20 +87,33 @@ enum Subscripts {
     return result ?? nil
   }
 
+  /// The positions `low..<high` names in a container of `count` items, either bound left
+  /// open (nil), negative bounds counted from the end, both clamped to the container.
+  @inline(__always)
+  static func clamped(_ low: Int?, _ high: Int?, count: Int) -> Range<Int> {
+    // `count + bound` cannot overflow: the bound is negative and the count is not.
+    func resolve(_ bound: Int?, _ fallback: Int) -> Int {
+      guard let bound else { return fallback }
+      return Swift.min(Swift.max(bound < 0 ? count + bound : bound, 0), count)
+    }
+    let lower = resolve(low, 0)
+    return lower..<Swift.max(lower, resolve(high, count))
+  }
+
+  /// `list[low..<high]`: a new list of those items, each copied once.
+  @inline(__always)
+  static func slice(_ list: ListObject, _ low: Int?, _ high: Int?) -> Value {
+    let items = list.items.withUnsafeBufferPointer { stored in
+      Value.copies(of: UnsafeBufferPointer(rebasing: stored[clamped(low, high, count: stored.count)]))
+    }
+    return .list(ListObject(items))
+  }
+
   /// `container[low..<high]` with either bound left open.
   static func slice(_ container: Value, _ low: Int?, _ high: Int?) throws -> Value {
-    func clamp(_ count: Int) -> Range<Int> {
-      func resolve(_ bound: Int?, _ fallback: Int) -> Int {
-        guard let bound else { return fallback }
-        return Swift.min(Swift.max(bound < 0 ? count + bound : bound, 0), count)
-      }
-      let lower = resolve(low, 0)
-      return lower..<Swift.max(lower, resolve(high, count))
-    }
+    func clamp(_ count: Int) -> Range<Int> { clamped(low, high, count: count) }
     switch container {
-    case .list(let list):
-      let range = clamp(list.items.count)
-      return .list(ListObject(list.items.withUnsafeBufferPointer { Value.copies(of: UnsafeBufferPointer(rebasing: $0[range])) }))
+    case .list(let list): return slice(list, low, high)
     case .string(let string):
       let part = withASCIICharacters(string) { bytes in
         String(decoding: UnsafeBufferPointer(rebasing: bytes[clamp(bytes.count)]), as: UTF8.self)
