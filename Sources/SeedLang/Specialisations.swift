@@ -262,6 +262,11 @@ enum Specialisations {
     // retain and a release; reading an in-place index runs no code that could replace it.
     if case .slot(let listSlot) = object, index.isInPlace {
       return { frame in
+        if let list = frame.list(at: listSlot), let i = index.int(in: frame), i >= 0,
+          let item = list._withUnsafeGuaranteedRef({ i < $0.items.count ? $0.items[i] : nil })
+        {
+          return item
+        }
         let key = try index.value(in: frame)
         if case .int(let i) = key, i >= 0, let list = frame.list(at: listSlot),
           let item = list._withUnsafeGuaranteedRef({ i < $0.items.count ? $0.items[i] : nil })
@@ -275,7 +280,7 @@ enum Specialisations {
       return { frame in
         // A list in a global, as top-level code keeps it, is read where the cell holds it,
         // on the terms of the case above; the object is read first, as written.
-        if let list = object.list(in: frame), case .int(let i) = try index.value(in: frame), i >= 0,
+        if let list = object.list(in: frame), let i = index.int(in: frame), i >= 0,
           let item = list._withUnsafeGuaranteedRef({ i < $0.items.count ? $0.items[i] : nil })
         {
           return item
@@ -935,6 +940,7 @@ struct SliceBound {
   @inline(__always)
   func value(in frame: Frame) throws -> Int? {
     guard isPresent else { return nil }
+    if isInPlace, let bound = operand.int(in: frame) { return bound }
     return try Subscripts.bound(isInPlace ? try operand.value(in: frame) : try computed(frame))
   }
 
