@@ -18,10 +18,12 @@ enum Subscripts {
   /// The position `index` names in a container of `count` items, or an error.
   static func position(_ index: Int, count: Int, of kind: String) throws -> Int {
     let position = index < 0 ? count + index : index
-    guard position >= 0 && position < count else {
-      throw RuntimeFailure("index \(index) is out of range for a \(kind) of \(count) item\(count == 1 ? "" : "s")")
-    }
+    guard position >= 0 && position < count else { throw outOfRange(index, count: count, of: kind) }
     return position
+  }
+
+  static func outOfRange(_ index: Int, count: Int, of kind: String) -> RuntimeFailure {
+    RuntimeFailure("index \(index) is out of range for a \(kind) of \(count) item\(count == 1 ? "" : "s")")
   }
 
   static func get(_ container: Value, _ key: Value) throws -> Value {
@@ -40,8 +42,7 @@ enum Subscripts {
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[at..<at + 1]), as: UTF8.self)
       }
       if let byte { return .string(byte) }
-      let characters = Array(string)
-      return .string(String(characters[try position(i, count: characters.count, of: "string")]))
+      return .string(String(string[try characterIndex(i, in: string)]))
     case (.vector(let vector), .int(let i)):
       return .float(vector.items[try position(i, count: vector.items.count, of: "vector")])
     case (.range(let low, let high), .int(let i)):
@@ -70,6 +71,19 @@ enum Subscripts {
     default:
       throw RuntimeFailure("cannot assign to a subscript of \(container.aTypeName) with \(key.aTypeName)")
     }
+  }
+
+  /// Where the character at `index` starts, counting from the end for a negative index: the
+  /// text is walked by characters to it, from the nearer end, without an array of them.
+  private static func characterIndex(_ index: Int, in string: String) throws -> String.Index {
+    // No text has more characters than bytes: an index past that is out of range unwalked.
+    let bytes = string.utf8.count
+    let found =
+      index >= bytes || index < -bytes ? nil
+      : index >= 0 ? string.index(string.startIndex, offsetBy: index, limitedBy: string.endIndex)
+      : string.index(string.endIndex, offsetBy: index, limitedBy: string.startIndex)
+    guard let found, found != string.endIndex else { throw outOfRange(index, count: string.characterCount, of: "string") }
+    return found
   }
 
   /// `body` on the string's bytes when each of them is a character: ASCII text without a
@@ -119,8 +133,10 @@ enum Subscripts {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[clamp(bytes.count)]), as: UTF8.self)
       }
       if let part { return .string(part) }
-      let characters = Array(string)
-      return .string(String(characters[clamp(characters.count)]))
+      // Other text is walked by characters from its start, with no array of them made.
+      let range = clamp(string.characterCount)
+      let lower = string.index(string.startIndex, offsetBy: range.lowerBound)
+      return .string(String(string[lower..<string.index(lower, offsetBy: range.count)]))
     case .vector(let vector): return .vector(VectorObject(Array(vector.items[clamp(vector.items.count)])))
     case .range(let start, let end):
       let range = clamp(try count(low: start, high: end))
