@@ -68,6 +68,20 @@ enum Operand {
     }
   }
 
+  /// The int the operand holds when it is a local, a constant or a defined global holding an
+  /// int; nil for anything else, which the caller then reads the general way. The tag is
+  /// tested where the value is, without copying the value out, as indexing reads its key.
+  @inline(__always)
+  func int(in frame: Frame) -> Int? {
+    switch self {
+    case .slot(let slot): if case .int(let i) = frame.slots[slot] { return i }
+    case .constant(.int(let i)): return i
+    case .global(let cell, _): if cell.isDefined, case .int(let i) = cell.value { return i }
+    default: break
+    }
+    return nil
+  }
+
   /// The dict a local or a defined global holds, not retained, on the terms of
   /// `Frame.dict(at:)`; nil for anything else, and for an operand that is not one of those.
   @inline(__always)

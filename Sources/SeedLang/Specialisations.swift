@@ -30,6 +30,8 @@ enum Specialisations {
       "logical value", "a < b || (a == b && c > d), !a: the logical test's shapes used as a value, as comparators return them",
       logicalValue),
     expression("list element", "xs[i]", listElement),
+    expression("slice of a name", "xs[a..<b], xs[a...b], xs[a...], xs[..<b] with xs a local, global or capture", sliceOfName),
+    expression("count of a global", "xs.count with xs a global", countOfGlobal),
     expression("member of a local", "r.name with r an unboxed local, as a parameter", memberOfLocal),
     expression("interpolated local", "\"...\\(x)...\" with x a local", interpolatedLocal),
     expression("global call", "f(a, b) with f a global and no labels", globalCall),
@@ -261,6 +263,11 @@ enum Specialisations {
     // retain and a release; reading an in-place index runs no code that could replace it.
     if case .slot(let listSlot) = object, index.isInPlace {
       return { frame in
+        if let list = frame.list(at: listSlot), let i = index.int(in: frame), i >= 0,
+          let item = list._withUnsafeGuaranteedRef({ i < $0.items.count ? $0.items[i] : nil })
+        {
+          return item
+        }
         let key = try index.value(in: frame)
         if case .int(let i) = key, i >= 0, let list = frame.list(at: listSlot),
           let item = list._withUnsafeGuaranteedRef({ i < $0.items.count ? $0.items[i] : nil })
@@ -274,7 +281,7 @@ enum Specialisations {
       return { frame in
         // A list in a global, as top-level code keeps it, is read where the cell holds it,
         // on the terms of the case above; the object is read first, as written.
-        if let list = object.list(in: frame), case .int(let i) = try index.value(in: frame), i >= 0,
+        if let list = object.list(in: frame), let i = index.int(in: frame), i >= 0,
           let item = list._withUnsafeGuaranteedRef({ i < $0.items.count ? $0.items[i] : nil })
         {
           return item
@@ -301,6 +308,51 @@ enum Specialisations {
         return list.items[i]
       }
       return try slow(container, key)
+    }
+  }
+
+  /// `xs[a..<b]` with xs a name: the container is read where the variable holds it, and the
+  /// bounds in place where they are locals, constants or globals, instead of through a
+  /// closure each. Where reading the bounds runs no code, a list is sliced where its variable
+  /// holds it, neither retained nor released; otherwise it is read first, as the general path
+  /// reads it, and held while the bounds are computed, which may replace it.
+  private static func sliceOfName(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .slice(let objectExpr, let lowerExpr, let upperExpr, let closed, let loc) = expr else { return nil }
+    let object = emitter.operand(objectExpr)
+    guard object.isInPlace else { return nil }
+    let at = emitter.location(loc)
+    let lower = SliceBound(emitter, lowerExpr), upper = SliceBound(emitter, upperExpr)
+    if lower.isInPlace && upper.isInPlace {
+      return { frame in
+        if let list = object.list(in: frame) {
+          let (low, high) = try SliceBound.read(lower, upper, closed: closed, frame, at)
+          return list._withUnsafeGuaranteedRef { Subscripts.slice($0, low, high) }
+        }
+        let container = try object.value(in: frame)
+        let (low, high) = try SliceBound.read(lower, upper, closed: closed, frame, at)
+        return try Emitter.failing(at: at) { try Subscripts.slice(container, low, high) }
+      }
+    }
+    return { frame in
+      let container = try object.value(in: frame)
+      let (low, high) = try SliceBound.read(lower, upper, closed: closed, frame, at)
+      if case .list(let list) = container { return Subscripts.slice(list, low, high) }
+      return try Emitter.failing(at: at) { try Subscripts.slice(container, low, high) }
+    }
+  }
+
+  /// `xs.count` with xs a global, as top-level loops test it: a list's count is read where
+  /// the cell holds it, without a retain and a release. Every other value goes the general
+  /// way, a dict too, whose entry named "count" comes before its count. (A local's members
+  /// are `memberOfLocal`'s.)
+  private static func countOfGlobal(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
+    guard case .member(let objectExpr, "count", _) = expr, case .global(let cell, _) = emitter.operand(objectExpr) else {
+      return nil
+    }
+    let general = emitter.generalExpression(expr)
+    return { frame in
+      if cell.isDefined, let list = cell.list() { return .int(list._withUnsafeGuaranteedRef { $0.items.count }) }
+      return try general(frame)
     }
   }
 
@@ -912,6 +964,48 @@ extension Emitter {
       }
       return .computed(expression(expr))
     default: return .computed(expression(expr))
+    }
+  }
+}
+
+/// A bound of a slice as `sliceOfName` reads it: absent, in place (a local, constant, global
+/// or capture) or computed by its closure.
+struct SliceBound {
+  let isPresent: Bool
+  let isInPlace: Bool
+  let operand: Operand
+  let computed: Evaluate
+
+  init(_ emitter: Emitter, _ expr: ResolvedExpr?) {
+    guard let expr else {
+      (isPresent, isInPlace, operand, computed) = (false, true, .constant(.nil), { _ in .nil })
+      return
+    }
+    operand = emitter.operand(expr)
+    (isPresent, isInPlace, computed) = (true, operand.isInPlace, operand.evaluate)
+  }
+
+  @inline(__always)
+  func value(in frame: Frame) throws -> Int? {
+    guard isPresent else { return nil }
+    if isInPlace, let bound = operand.int(in: frame) { return bound }
+    return try Subscripts.bound(isInPlace ? try operand.value(in: frame) : try computed(frame))
+  }
+
+  /// Both bounds, in the order they are written, as `Subscripts.slice` takes them; a bound
+  /// that is not an int fails at the slice.
+  @inline(__always)
+  static func read(
+    _ lower: SliceBound, _ upper: SliceBound, closed: Bool, _ frame: Frame, _ at: SourceLocation
+  ) throws -> (Int?, Int?) {
+    do {
+      let low = try lower.value(in: frame)
+      var high = try upper.value(in: frame)
+      // A closed range ending at the last item (-1) or at Int.max runs to the end.
+      if closed, let h = high { high = h == -1 || h == Int.max ? nil : h + 1 }
+      return (low, high)
+    } catch let failure as RuntimeFailure {
+      throw Diagnostic(.runtime, failure.message, at: at)
     }
   }
 }

@@ -18,10 +18,12 @@ enum Subscripts {
   /// The position `index` names in a container of `count` items, or an error.
   static func position(_ index: Int, count: Int, of kind: String) throws -> Int {
     let position = index < 0 ? count + index : index
-    guard position >= 0 && position < count else {
-      throw RuntimeFailure("index \(index) is out of range for a \(kind) of \(count) item\(count == 1 ? "" : "s")")
-    }
+    guard position >= 0 && position < count else { throw outOfRange(index, count: count, of: kind) }
     return position
+  }
+
+  static func outOfRange(_ index: Int, count: Int, of kind: String) -> RuntimeFailure {
+    RuntimeFailure("index \(index) is out of range for a \(kind) of \(count) item\(count == 1 ? "" : "s")")
   }
 
   static func get(_ container: Value, _ key: Value) throws -> Value {
@@ -40,8 +42,7 @@ enum Subscripts {
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[at..<at + 1]), as: UTF8.self)
       }
       if let byte { return .string(byte) }
-      let characters = Array(string)
-      return .string(String(characters[try position(i, count: characters.count, of: "string")]))
+      return .string(String(string[try characterIndex(i, in: string)]))
     case (.vector(let vector), .int(let i)):
       return .float(vector.items[try position(i, count: vector.items.count, of: "vector")])
     case (.range(let low, let high), .int(let i)):
@@ -72,6 +73,19 @@ enum Subscripts {
     }
   }
 
+  /// Where the character at `index` starts, counting from the end for a negative index: the
+  /// text is walked by characters to it, from the nearer end, without an array of them.
+  private static func characterIndex(_ index: Int, in string: String) throws -> String.Index {
+    // No text has more characters than bytes: an index past that is out of range unwalked.
+    let bytes = string.utf8.count
+    let found =
+      index >= bytes || index < -bytes ? nil
+      : index >= 0 ? string.index(string.startIndex, offsetBy: index, limitedBy: string.endIndex)
+      : string.index(string.endIndex, offsetBy: index, limitedBy: string.startIndex)
+    guard let found, found != string.endIndex else { throw outOfRange(index, count: string.characterCount, of: "string") }
+    return found
+  }
+
   /// `body` on the string's bytes when each of them is a character: ASCII text without a
   /// carriage return ("\r\n" is one character). Such text is indexed and sliced by byte
   /// offsets, where other text is first split into its characters. Nil for other text.
@@ -87,27 +101,42 @@ enum Subscripts {
     return result ?? nil
   }
 
+  /// The positions `low..<high` names in a container of `count` items, either bound left
+  /// open (nil), negative bounds counted from the end, both clamped to the container.
+  @inline(__always)
+  static func clamped(_ low: Int?, _ high: Int?, count: Int) -> Range<Int> {
+    // `count + bound` cannot overflow: the bound is negative and the count is not.
+    func resolve(_ bound: Int?, _ fallback: Int) -> Int {
+      guard let bound else { return fallback }
+      return Swift.min(Swift.max(bound < 0 ? count + bound : bound, 0), count)
+    }
+    let lower = resolve(low, 0)
+    return lower..<Swift.max(lower, resolve(high, count))
+  }
+
+  /// `list[low..<high]`: a new list of those items, each copied once.
+  @inline(__always)
+  static func slice(_ list: ListObject, _ low: Int?, _ high: Int?) -> Value {
+    let items = list.items.withUnsafeBufferPointer { stored in
+      Value.copies(of: UnsafeBufferPointer(rebasing: stored[clamped(low, high, count: stored.count)]))
+    }
+    return .list(ListObject(items))
+  }
+
   /// `container[low..<high]` with either bound left open.
   static func slice(_ container: Value, _ low: Int?, _ high: Int?) throws -> Value {
-    func clamp(_ count: Int) -> Range<Int> {
-      func resolve(_ bound: Int?, _ fallback: Int) -> Int {
-        guard let bound else { return fallback }
-        return Swift.min(Swift.max(bound < 0 ? count + bound : bound, 0), count)
-      }
-      let lower = resolve(low, 0)
-      return lower..<Swift.max(lower, resolve(high, count))
-    }
+    func clamp(_ count: Int) -> Range<Int> { clamped(low, high, count: count) }
     switch container {
-    case .list(let list):
-      let range = clamp(list.items.count)
-      return .list(ListObject(list.items.withUnsafeBufferPointer { Value.copies(of: UnsafeBufferPointer(rebasing: $0[range])) }))
+    case .list(let list): return slice(list, low, high)
     case .string(let string):
       let part = withASCIICharacters(string) { bytes in
         String(decoding: UnsafeBufferPointer(rebasing: bytes[clamp(bytes.count)]), as: UTF8.self)
       }
       if let part { return .string(part) }
-      let characters = Array(string)
-      return .string(String(characters[clamp(characters.count)]))
+      // Other text is walked by characters from its start, with no array of them made.
+      let range = clamp(string.characterCount)
+      let lower = string.index(string.startIndex, offsetBy: range.lowerBound)
+      return .string(String(string[lower..<string.index(lower, offsetBy: range.count)]))
     case .vector(let vector): return .vector(VectorObject(Array(vector.items[clamp(vector.items.count)])))
     case .range(let start, let end):
       let range = clamp(try count(low: start, high: end))

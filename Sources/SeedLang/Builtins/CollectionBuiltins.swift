@@ -70,12 +70,10 @@ enum CollectionBuiltins {
       try args.expect(1)
       return append(try Receiver.list(receiver), args[0])
     }, onList: ListMethod(oneArgument: append))),
-    ("extend", .init { receiver, args in
+    ("extend", .init({ receiver, args in
       try args.expect(1)
-      let list = try Receiver.list(receiver)
-      list.items.append(contentsOf: try Iteration.items(of: args[0], for: "extend"))
-      return .nil
-    }),
+      return try extend(try Receiver.list(receiver), args[0])
+    }, onList: ListMethod(oneArgument: extend))),
     // xs.insert(item, index): index may be count, to append.
     ("insert", .init { receiver, args in
       try args.expect(2)
@@ -115,22 +113,21 @@ enum CollectionBuiltins {
       list.items = try Sorting.sortedItems(receiver, args)
       return .nil
     }),
-    ("reversed", .init { receiver, args in try args.expect(0); return .list(ListObject(try Receiver.list(receiver).items.reversed())) }),
+    ("reversed", .init({ receiver, args in try args.expect(0); return reversed(try Receiver.list(receiver)) },
+      onList: ListMethod(noArguments: reversed))),
     ("join", .init { receiver, args in
       try args.expect(0...1)
       let separator = args.positionalCount == 1 ? try args.string(0) : ""
       return .string(try Value.joined(try Receiver.list(receiver).items, separator: separator))
     }),
-    ("copy", .init { receiver, args in try args.expect(0); return .list(ListObject(try Receiver.list(receiver).items)) }),
-    ("sum", .init { receiver, args in try args.expect(0); return try MathBuiltins.total(of: receiver) }),
-    ("min", .init { receiver, args in
-      try args.expect(0)
-      return try MathBuiltins.extreme(of: try Receiver.list(receiver).items, wantsLess: true, function: "min")
-    }),
-    ("max", .init { receiver, args in
-      try args.expect(0)
-      return try MathBuiltins.extreme(of: try Receiver.list(receiver).items, wantsLess: false, function: "max")
-    }),
+    ("copy", .init({ receiver, args in try args.expect(0); return copy(try Receiver.list(receiver)) },
+      onList: ListMethod(noArguments: copy))),
+    ("sum", .init({ receiver, args in try args.expect(0); return try MathBuiltins.total(of: receiver) },
+      onList: ListMethod(noArguments: { list in try MathBuiltins.total(of: .list(list)) }))),
+    ("min", .init({ receiver, args in try args.expect(0); return try least(try Receiver.list(receiver)) },
+      onList: ListMethod(noArguments: least))),
+    ("max", .init({ receiver, args in try args.expect(0); return try greatest(try Receiver.list(receiver)) },
+      onList: ListMethod(noArguments: greatest))),
   ]
 
   static let dictMethods: [(String, NativeMethod)] = [
@@ -172,6 +169,25 @@ enum CollectionBuiltins {
   static func append(_ list: ListObject, _ item: Value) -> Value {
     list.items.append(item)
     return .nil
+  }
+
+  /// `xs.extend(other)`: the items of any sequence, appended in order.
+  static func extend(_ list: ListObject, _ other: Value) throws -> Value {
+    list.items.append(contentsOf: try Iteration.items(of: other, for: "extend"))
+    return .nil
+  }
+
+  static func reversed(_ list: ListObject) -> Value { .list(ListObject(list.items.reversed())) }
+
+  /// A shallow copy: the new list shares the items' storage until either list changes.
+  static func copy(_ list: ListObject) -> Value { .list(ListObject(list.items)) }
+
+  static func least(_ list: ListObject) throws -> Value {
+    try MathBuiltins.extreme(of: list.items, wantsLess: true, function: "min")
+  }
+
+  static func greatest(_ list: ListObject) throws -> Value {
+    try MathBuiltins.extreme(of: list.items, wantsLess: false, function: "max")
   }
 
   static func popLast(_ list: ListObject) throws -> Value {
