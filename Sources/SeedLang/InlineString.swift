@@ -8,7 +8,8 @@
 // little-endian, then a last byte holding flags and the length) and is what the standard
 // library itself builds; whether this process's library builds exactly that is checked once,
 // on strings it makes itself (`isAvailable`), and where it does not, callers go the public
-// way.
+// way. The same bits say whether a string is ASCII (`isFlaggedASCII`), which the public way
+// answers with a call of some hundred instructions, or by reading the bytes.
 
 enum InlineString {
   /// The most bytes an inline string holds.
@@ -48,8 +49,22 @@ enum InlineString {
     return (low, high | flags << 56)
   }
 
+  /// Whether `text` is flagged ASCII, read from its bits without a call or a look at its
+  /// bytes: an inline string keeps the flag in its last byte (0x40), a stored one in the top
+  /// bit of its first word, beside its count. Every string the standard library makes from
+  /// bytes it has validated is flagged when it is ASCII; one made by `init(validUTF8:isASCII:)`
+  /// may be ASCII unflagged, so false only says the bytes were not known to be ASCII. Only
+  /// where `isAvailable`.
+  @inline(__always)
+  static func isFlaggedASCII(_ text: String) -> Bool {
+    let (first, second) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+    // Inline (0x20 in the last byte): ASCII is 0x40 there; stored: the top bit of the count.
+    return second & 0x2000_0000_0000_0000 != 0 ? second & 0x4000_0000_0000_0000 != 0 : first >> 63 != 0
+  }
+
   /// Whether strings the standard library makes have exactly the bits `bits` gives, for
-  /// every length and with and without non-ASCII bytes.
+  /// every length and with and without non-ASCII bytes, and whether `isFlaggedASCII` reads
+  /// their flag right, inline and stored, made at run time and written as literals.
   static let isAvailable: Bool = {
     guard MemoryLayout<String>.size == 16 else { return false }
     let samples = ["", "a", "ab", "abc", "été", "abcdefg", "東京", "abcdefgh", "réponse", "abcdefghijklmno", "über größe", "東京は日本"]
@@ -62,6 +77,12 @@ enum InlineString {
         return bits(base, buffer.count)
       }
       guard let expected, unsafeBitCast(made, to: (UInt64, UInt64).self) == expected else { return false }
+    }
+    let stored = ["abcdefghijklmnop", "abcdefghijklmnoé", "é" + String(repeating: "abcdefgh", count: 40), String(repeating: "東京", count: 9)]
+    for sample in stored + samples {
+      let ascii = sample.utf8.allSatisfy { $0 < 0x80 }
+      let made = String(decoding: Array(sample.utf8), as: UTF8.self)
+      guard isFlaggedASCII(sample) == ascii, isFlaggedASCII(made) == ascii else { return false }
     }
     return true
   }()
