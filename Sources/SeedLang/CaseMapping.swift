@@ -23,6 +23,8 @@ final class CaseMapping: @unchecked Sendable {
   private let twoByteMappings: UnsafeMutablePointer<UInt16>
   /// Held while a text with scalars beyond ASCII is mapped: `parallel` may map on threads.
   private let lock = NSLock()
+  /// `InlineString.isAvailable`, read once here: each read of the global is a call.
+  private let inline = InlineString.isAvailable
 
   private static let long: UInt32 = 0x8000_0000
 
@@ -64,7 +66,8 @@ final class CaseMapping: @unchecked Sendable {
         // ASCII text the mapping leaves as it was ("ok".lower()) is that string again, with
         // no copy; up to 15 bytes the result is made inline, with no allocation.
         if changed == 0 { return text.string }
-        return TextBytes.string(target, count, inline: InlineString.isAvailable, isASCII: true)
+        if count <= InlineString.capacity && inline { return InlineString.make(target, count) }
+        return String(validUTF8: UnsafeBufferPointer(start: target, count: count), isASCII: true)
       }
       lock.lock()
       defer { lock.unlock() }
@@ -72,7 +75,8 @@ final class CaseMapping: @unchecked Sendable {
         fitted = false
         return ""
       }
-      return TextBytes.string(target, written, inline: InlineString.isAvailable, isASCII: false)
+      if written <= InlineString.capacity && inline { return InlineString.make(target, written) }
+      return String(validUTF8: UnsafeBufferPointer(start: target, count: written))
     }
     if fitted { return result }
     lock.lock()

@@ -57,14 +57,17 @@ extension String {
   }
 
   /// Whether every byte is known to be ASCII, from the string's flag, read from its bits
-  /// (`InlineString.isFlaggedASCII`). Where they cannot be read, a long string asks for the
-  /// flag and a short one is read, which costs less than asking (a call of a hundred
+  /// (`InlineString.isFlaggedASCII`) on 64-bit platforms. Elsewhere a long string asks for
+  /// the flag and a short one is read, which costs less than asking (a call of a hundred
   /// instructions). False for a string without contiguous UTF-8, and for one made ASCII
   /// without the flag, which is always safe for `init(validUTF8:isASCII:)`.
   @inline(__always)
   var isAllASCII: Bool {
-    if InlineString.isAvailable { return InlineString.isFlaggedASCII(self) }
-    return utf8.withContiguousStorageIfAvailable { bytes in bytes.count > 256 ? utf8Span.isKnownASCII : bytes.isASCII } ?? false
+    #if _pointerBitWidth(_64) && _endian(little)
+      return InlineString.isFlaggedASCII(self)
+    #else
+      return utf8.withContiguousStorageIfAvailable { bytes in bytes.count > 256 ? utf8Span.isKnownASCII : bytes.isASCII } ?? false
+    #endif
   }
 
   /// A string of at most `capacity` bytes that `write` puts at the address it is given, and
@@ -91,11 +94,8 @@ extension String {
       guard let target = buffer.baseAddress else { return x + y }
       let first = x.copyUTF8(to: target)
       let second = y.copyUTF8(to: target + first)
-      let inline = InlineString.isAvailable
-      if first + second <= InlineString.capacity && inline { return InlineString.make(target, first + second) }
-      // Where the flags cannot be read, `isAllASCII` reads bytes: the result's, once, instead.
-      let isASCII = inline ? x.isAllASCII && y.isAllASCII : UnsafeBufferPointer(start: target, count: first + second).isASCII
-      return String(validUTF8: UnsafeBufferPointer(start: target, count: first + second), isASCII: isASCII)
+      if first + second <= InlineString.capacity && InlineString.isAvailable { return InlineString.make(target, first + second) }
+      return String(validUTF8: UnsafeBufferPointer(start: target, count: first + second), isASCII: x.isAllASCII && y.isAllASCII)
     }
   }
 }
