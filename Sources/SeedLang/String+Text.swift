@@ -388,7 +388,9 @@ struct TextBuilder {
 
   /// The text, unchecked: every piece appended was a whole string, decimal digits or a
   /// literal, so the bytes are valid UTF-8.
-  /// Up to 15 bytes the string is made inline, with no allocation (`InlineString`).
+  /// Up to 15 bytes the string is made inline, with no allocation (`InlineString`). Inlined,
+  /// as it was before it had two ways: a call costs a tenth of making a string.
+  @inline(__always)
   var string: String {
     if count <= InlineString.capacity && InlineString.isAvailable { return InlineString.make(base, count) }
     return String(validUTF8: UnsafeBufferPointer(start: base, count: count), isASCII: highBits & 0x8080_8080_8080_8080 == 0)
