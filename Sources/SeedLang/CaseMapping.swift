@@ -23,6 +23,8 @@ final class CaseMapping: @unchecked Sendable {
   private let twoByteMappings: UnsafeMutablePointer<UInt16>
   /// Held while a text with scalars beyond ASCII is mapped: `parallel` may map on threads.
   private let lock = NSLock()
+  /// `InlineString.isAvailable`, read once here: each read of the global is a call.
+  private let inline = InlineString.isAvailable
 
   private static let long: UInt32 = 0x8000_0000
 
@@ -43,7 +45,8 @@ final class CaseMapping: @unchecked Sendable {
     if count > 256 && text.string.isAllASCII {
       return String(unsafeUninitializedCapacity: count) { out in
         guard let target = out.baseAddress else { return 0 }
-        let mapped = mapASCII(source, count, into: target)
+        var changed: UInt64 = 0
+        let mapped = mapASCII(source, count, into: target, changed: &changed)
         precondition(mapped == count, "a string flagged ASCII has a byte beyond ASCII")
         return count
       }
@@ -57,14 +60,22 @@ final class CaseMapping: @unchecked Sendable {
     var fitted = true
     let result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer -> String in
       guard let target = buffer.baseAddress else { return "" }
-      let asciiPrefix = mapASCII(source, count, into: target)
-      if asciiPrefix == count { return String(validUTF8: UnsafeBufferPointer(start: target, count: count), isASCII: true) }
+      var changed: UInt64 = 0
+      let asciiPrefix = mapASCII(source, count, into: target, changed: &changed)
+      if asciiPrefix == count {
+        // ASCII text the mapping leaves as it was ("ok".lower()) is that string again, with
+        // no copy; up to 15 bytes the result is made inline, with no allocation.
+        if changed == 0 { return text.string }
+        if count <= InlineString.capacity && inline { return InlineString.make(target, count) }
+        return String(validUTF8: UnsafeBufferPointer(start: target, count: count), isASCII: true)
+      }
       lock.lock()
       defer { lock.unlock() }
       guard let written = write(text, from: asciiPrefix, into: target, capacity: room) else {
         fitted = false
         return ""
       }
+      if written <= InlineString.capacity && inline { return InlineString.make(target, written) }
       return String(validUTF8: UnsafeBufferPointer(start: target, count: written))
     }
     if fitted { return result }
@@ -77,18 +88,27 @@ final class CaseMapping: @unchecked Sendable {
   /// Maps the ASCII bytes at the start of `count` bytes to `target`, 32 a step, and gives
   /// how many it mapped: `count` when all are ASCII, else a multiple of eight that ends at or
   /// before the first byte beyond ASCII. Each word of eight gets 0x20 flipped in the bytes
-  /// that are letters of the range, found by adding to every byte at once.
-  private func mapASCII(_ source: UnsafePointer<UInt8>, _ count: Int, into target: UnsafeMutablePointer<UInt8>) -> Int {
+  /// that are letters of the range, found by adding to every byte at once. The bits flipped
+  /// are or-ed into `changed`: 0 when the mapped bytes are the bytes.
+  private func mapASCII(
+    _ source: UnsafePointer<UInt8>, _ count: Int, into target: UnsafeMutablePointer<UInt8>, changed: inout UInt64
+  ) -> Int {
     let high: UInt64 = 0x8080_8080_8080_8080
     let ascii = self.ascii  // a local, which the stores below cannot change, so kept in registers
     @inline(__always) func load(_ offset: Int) -> UInt64 { UnsafeRawPointer(source + offset).loadUnaligned(as: UInt64.self) }
+    var flipped: UInt64 = 0  // a local, kept in a register, stored into `changed` once
+    defer { changed |= flipped }
     @inline(__always) func store(_ word: UInt64, _ offset: Int) {
-      UnsafeMutableRawPointer(target + offset).storeBytes(of: ascii.mapped(word), as: UInt64.self)
+      let flips = ascii.flips(word)
+      flipped |= flips
+      UnsafeMutableRawPointer(target + offset).storeBytes(of: word ^ flips, as: UInt64.self)
     }
     guard count >= 8 else {
       for offset in 0..<count {
         guard source[offset] < 0x80 else { return 0 }
-        target[offset] = ascii.mapped(source[offset])
+        let mapped = ascii.mapped(source[offset])
+        flipped |= UInt64(mapped ^ source[offset])
+        target[offset] = mapped
       }
       return count
     }
@@ -344,8 +364,12 @@ private struct ASCIILetters {
 
   /// Eight ASCII bytes mapped at once.
   @inline(__always)
-  func mapped(_ word: UInt64) -> UInt64 {
-    word ^ (((word &+ fromFirst) & ~(word &+ pastLast) & 0x8080_8080_8080_8080) >> 2)
+  func mapped(_ word: UInt64) -> UInt64 { word ^ flips(word) }
+
+  /// The bits that mapping eight ASCII bytes flips: 0x20 in each letter of the range.
+  @inline(__always)
+  func flips(_ word: UInt64) -> UInt64 {
+    ((word &+ fromFirst) & ~(word &+ pastLast) & 0x8080_8080_8080_8080) >> 2
   }
 
   /// One ASCII byte mapped.

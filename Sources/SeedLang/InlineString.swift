@@ -8,7 +8,8 @@
 // little-endian, then a last byte holding flags and the length) and is what the standard
 // library itself builds; whether this process's library builds exactly that is checked once,
 // on strings it makes itself (`isAvailable`), and where it does not, callers go the public
-// way.
+// way. The same kind of bits say whether a string is ASCII (`isFlaggedASCII`), which the
+// public way answers with a call of some hundred instructions, or by reading the bytes.
 
 enum InlineString {
   /// The most bytes an inline string holds.
@@ -46,6 +47,23 @@ enum InlineString {
     // Immortal (0x80) and small (0x20), ASCII (0x40) when it is, and the length.
     let flags: UInt64 = (ascii ? 0xE0 : 0xA0) | UInt64(length)
     return (low, high | flags << 56)
+  }
+
+  /// Whether `text` is flagged ASCII, read from its bits without a call or a look at its
+  /// bytes: an inline string keeps the flag in its last byte (0x40), a stored one in the top
+  /// bit of its first word, beside its count. Every string the standard library makes from
+  /// bytes it has validated is flagged when it is ASCII; one made by `init(validUTF8:isASCII:)`
+  /// may be ASCII unflagged, so false only says the bytes were not known to be ASCII.
+  ///
+  /// Unlike `make`, this needs no `isAvailable`, whose every read is a call: these bits are
+  /// the ones the standard library's inlinable code, compiled into this program, reads itself
+  /// (String's layout is fixed on 64-bit platforms). `StringFlagTests` checks them on strings
+  /// made every way the interpreter makes them.
+  @inline(__always)
+  static func isFlaggedASCII(_ text: String) -> Bool {
+    let (first, second) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+    // Inline (0x20 in the last byte): ASCII is 0x40 there; stored: the top bit of the count.
+    return second & 0x2000_0000_0000_0000 != 0 ? second & 0x4000_0000_0000_0000 != 0 : first >> 63 != 0
   }
 
   /// Whether strings the standard library makes have exactly the bits `bits` gives, for

@@ -13,7 +13,8 @@ extension String {
   /// and carriage returns found with `memchr`.
   var characterCount: Int {
     let counted: Int?? = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-      guard bytes.isASCII else { return TextBytes(bytes: bytes, string: self).standaloneCharacterCount(0, bytes.count) }
+      // The flag answers at once; a string made ASCII without it is counted the other way, as rightly.
+      guard isAllASCII else { return TextBytes(bytes: bytes, string: self).standaloneCharacterCount(0, bytes.count) }
       guard let start = bytes.baseAddress else { return 0 }
       return TextBytes.asciiCharacterCount(start, bytes.count)
     }
@@ -55,11 +56,18 @@ extension String {
     self = String(copying: UTF8Span(unchecked: Span(_unsafeElements: bytes), isKnownASCII: isASCII))
   }
 
-  /// Whether every byte is ASCII. A long string answers from its flag; a short one is read,
-  /// which costs less than asking for the flag (a call of a hundred instructions). False for
-  /// a string without contiguous UTF-8, which is always safe for `init(validUTF8:isASCII:)`.
+  /// Whether every byte is known to be ASCII, from the string's flag, read from its bits
+  /// (`InlineString.isFlaggedASCII`) on 64-bit platforms. Elsewhere a long string asks for
+  /// the flag and a short one is read, which costs less than asking (a call of a hundred
+  /// instructions). False for a string without contiguous UTF-8, and for one made ASCII
+  /// without the flag, which is always safe for `init(validUTF8:isASCII:)`.
+  @inline(__always)
   var isAllASCII: Bool {
-    utf8.withContiguousStorageIfAvailable { bytes in bytes.count > 256 ? utf8Span.isKnownASCII : bytes.isASCII } ?? false
+    #if _pointerBitWidth(_64) && _endian(little)
+      return InlineString.isFlaggedASCII(self)
+    #else
+      return utf8.withContiguousStorageIfAvailable { bytes in bytes.count > 256 ? utf8Span.isKnownASCII : bytes.isASCII } ?? false
+    #endif
   }
 
   /// A string of at most `capacity` bytes that `write` puts at the address it is given, and
@@ -82,12 +90,12 @@ extension String {
   static func concatenating(_ x: String, _ y: String) -> String {
     let length = x.utf8.count + y.utf8.count
     guard length <= TextBuilder.stackCapacity else { return x + y }
-    let isASCII = x.isAllASCII && y.isAllASCII
     return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextBuilder.stackCapacity) { buffer in
       guard let target = buffer.baseAddress else { return x + y }
       let first = x.copyUTF8(to: target)
       let second = y.copyUTF8(to: target + first)
-      return String(validUTF8: UnsafeBufferPointer(start: target, count: first + second), isASCII: isASCII)
+      if first + second <= InlineString.capacity && InlineString.isAvailable { return InlineString.make(target, first + second) }
+      return String(validUTF8: UnsafeBufferPointer(start: target, count: first + second), isASCII: x.isAllASCII && y.isAllASCII)
     }
   }
 }
@@ -255,8 +263,10 @@ struct TextBuilder {
     // Native strings lend their bytes; only a string without contiguous UTF-8 is copied.
     let appended: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
       guard let source = bytes.baseAddress else { return }
-      // A long string's flag answers at once; a short one is learnt while it is copied.
-      appendBytes(source, bytes.count, isASCII: bytes.count > TextBuilder.stackCapacity ? text.isAllASCII : nil)
+      // The flag answers at once when it says ASCII; otherwise a short piece is learnt from
+      // while it is copied, so that ASCII made without the flag still makes ASCII text.
+      let flagged = text.isAllASCII
+      appendBytes(source, bytes.count, isASCII: flagged ? true : bytes.count > TextBuilder.stackCapacity ? false : nil)
     }
     if appended == nil {
       var text = text
@@ -267,19 +277,21 @@ struct TextBuilder {
   }
 
   /// Appends `length` bytes of valid UTF-8. `isASCII` says whether they are all ASCII when
-  /// the caller knows; when nil, a piece of up to `stackCapacity` bytes is learnt from while
-  /// it is copied, a longer one read.
+  /// the caller knows, and then they are only copied; when nil, a piece of up to
+  /// `stackCapacity` bytes is learnt from while it is copied, a longer one read.
   @inline(__always)
   private mutating func appendBytes(_ source: UnsafePointer<UInt8>, _ length: Int, isASCII: Bool?) {
     if length > capacity &- count {
       guard makeRoom(for: length) else { return }
     }
-    if length <= TextBuilder.stackCapacity {
+    if let isASCII {
+      TextBuilder.copy(length, from: source, to: base + count)
+      if !isASCII { highBits |= 0x80 }
+    } else if length <= TextBuilder.stackCapacity {
       highBits |= TextBuilder.copyNotingHighBits(length, from: source, to: base + count)
     } else {
       (base + count).update(from: source, count: length)
-      let ascii = isASCII ?? UnsafeBufferPointer(start: source, count: length).isASCII
-      if !ascii { highBits |= 0x80 }
+      if !UnsafeBufferPointer(start: source, count: length).isASCII { highBits |= 0x80 }
     }
     count &+= length
   }
@@ -376,8 +388,12 @@ struct TextBuilder {
 
   /// The text, unchecked: every piece appended was a whole string, decimal digits or a
   /// literal, so the bytes are valid UTF-8.
+  /// Up to 15 bytes the string is made inline, with no allocation (`InlineString`). Inlined,
+  /// as it was before it had two ways: a call costs a tenth of making a string.
+  @inline(__always)
   var string: String {
-    String(validUTF8: UnsafeBufferPointer(start: base, count: count), isASCII: highBits & 0x8080_8080_8080_8080 == 0)
+    if count <= InlineString.capacity && InlineString.isAvailable { return InlineString.make(base, count) }
+    return String(validUTF8: UnsafeBufferPointer(start: base, count: count), isASCII: highBits & 0x8080_8080_8080_8080 == 0)
   }
 }
 

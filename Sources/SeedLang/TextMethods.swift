@@ -196,7 +196,10 @@ extension TextBytes {
     while start < count && TextBytes.isASCIIWhitespace(bytes[start]) { start += 1 }
     var end = count
     while end > start && TextBytes.isASCIIWhitespace(bytes[end - 1]) { end -= 1 }
-    if (start == count || bytes[start] < 0x80) && (end == start || bytes[end - 1] < 0x80) { return text(start, end) }
+    // A piece of an ASCII string is ASCII: its flag says so without a look at the bytes.
+    if (start == count || bytes[start] < 0x80) && (end == start || bytes[end - 1] < 0x80) {
+      return text(start, end, inline: InlineString.isAvailable, ascii: string.isAllASCII)
+    }
     var from = 0
     while from < count {
       let scalar = scalar(at: from)
