@@ -339,16 +339,15 @@ enum Specialisations {
   }
 
   /// A global function, the usual callee, is run from its cell without being retained (see
-  /// `GlobalCell.function`). Calls of one or two arguments evaluate them in the call's own
-  /// closure, saving a closure call per call; a builtin in the cell is called with its one
-  /// argument read in place.
+  /// `GlobalCallSite`), its arguments read or computed in place where they can be; a builtin
+  /// in the cell is called with its one argument read in place.
   private static func globalCall(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
     guard case .call(.name(let name, .global, let nameLoc), let arguments, let loc) = expr, Emitter.labels(arguments) == nil else {
       return nil
     }
     let operands = arguments.map { argumentOperand(emitter, $0.value) }
     let values = operands.map { CompiledExpression(evaluate: $0.evaluate) }
-    let at = emitter.location(loc), handle = emitter.handle, count = values.count
+    let at = emitter.location(loc), handle = emitter.handle
     let cell = emitter.cell(name), callee = emitter.variable(name, .global(name), nameLoc)
     let general: (Interpreter, Frame) throws -> Value = { interpreter, frame in
       if let builtin = cell.builtin() {
@@ -356,51 +355,18 @@ enum Specialisations {
       }
       return try Emitter.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, nil, frame, at)
     }
-    switch count {
-    case 0:
-      return { frame in try callGlobal(cell, count: 0, handle, frame, at: at, otherwise: general) { _ in } }
-    case 1:
-      // `f(n)` and `f(n - 1)`, the arguments of recursion, are read or computed in place.
-      switch operands[0] {
-      case .slot(let slot):
-        return { frame in
-          try callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
-            (base + 1).initialize(to: frame.slots[slot])
-          }
-        }
-      case .offset(let slot, let delta, let computed):
-        return { frame in
-          try callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
-            if case .int(let x) = frame.slots[slot], case (let sum, false) = x.addingReportingOverflow(delta) {
-              (base + 1).initialize(to: .int(sum))
-            } else {
-              (base + 1).initialize(to: try computed(frame))
-            }
-          }
-        }
-      default:
-        let a = values[0].evaluate
-        return { frame in
-          try callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
-            (base + 1).initialize(to: try a(frame))
-          }
-        }
-      }
-    case 2:
-      let a = values[0].evaluate, b = values[1].evaluate
-      return { frame in
-        try callGlobal(cell, count: 2, handle, frame, at: at, otherwise: general) { base in
-          (base + 1).initialize(to: try a(frame))
-          (base + 2).initialize(to: try b(frame))
-        }
-      }
+    func site<Arguments: CallArguments>(_ arguments: Arguments) -> Evaluate {
+      GlobalCallSite.compiled(cell: cell, arguments: arguments, handle: handle, at: at, general: general)
+    }
+    let each = operands.map(CallArgument.init)
+    switch each.count {
+    case 0: return site(NoArguments())
+    case 1: return site(OneArgument(first: each[0]))
+    case 2: return site(TwoArguments(first: each[0], second: each[1]))
+    case 3: return site(ThreeArguments(first: each[0], second: each[1], third: each[2]))
     default:
-      let bindArguments = argumentBinder(values)
-      return { frame in
-        try callGlobal(cell, count: count, handle, frame, at: at, otherwise: general) { base in
-          try bindArguments(base, frame)
-        }
-      }
+      let firstThree = ThreeArguments(first: each[0], second: each[1], third: each[2])
+      return site(ManyArguments(firstThree: firstThree, count: each.count, rest: argumentBinder(Array(values.dropFirst(3)))))
     }
   }
 
@@ -422,24 +388,6 @@ enum Specialisations {
           return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
         }
         return try Emitter.callWithStackArguments(interpreter, function, receiver: nil, values, nil, frame, at)
-      }
-    }
-  }
-
-  /// Calls the closure in a global's cell when it takes `count` arguments, which `bind`
-  /// evaluates into its frame; anything else goes the `otherwise` way.
-  @inline(__always)
-  private static func callGlobal(
-    _ cell: GlobalCell, count: Int, _ handle: InterpreterHandle, _ frame: Frame, at: SourceLocation,
-    otherwise: (Interpreter, Frame) throws -> Value, bind: (UnsafeMutablePointer<Value>) throws -> Void
-  ) throws -> Value {
-    try handle.with { interpreter in
-      guard let function = cell.function(taking: count) else { return try otherwise(interpreter, frame) }
-      return try function._withUnsafeGuaranteedRef { closure in
-        let base = try interpreter.pushFrame(closure, at: at)
-        defer { interpreter.popFrame(base, closure) }
-        try bind(base)
-        return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
       }
     }
   }
