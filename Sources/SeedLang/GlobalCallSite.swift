@@ -136,3 +136,42 @@ struct ManyArguments: CallArguments {
     try rest(base + 3, frame)
   }
 }
+
+/// A compiled call `f(a, b)` of any other callee with positional arguments (the `positional
+/// call` specialisation), held in one object as `GlobalCallSite` is, for the same reason.
+final class PositionalCallSite<Arguments: CallArguments> {
+  let callee: Evaluate
+  let arguments: Arguments
+  /// The arguments for any callee other than a closure taking `arguments.count`.
+  let values: [CompiledExpression]
+  let handle: InterpreterHandle
+  let at: SourceLocation
+
+  init(callee: @escaping Evaluate, arguments: Arguments, values: [CompiledExpression], handle: InterpreterHandle, at: SourceLocation) {
+    self.callee = callee
+    self.arguments = arguments
+    self.values = values
+    self.handle = handle
+    self.at = at
+  }
+
+  /// The call as compiled code.
+  static func compiled(
+    callee: @escaping Evaluate, arguments: Arguments, values: [CompiledExpression], handle: InterpreterHandle, at: SourceLocation
+  ) -> Evaluate {
+    let site = PositionalCallSite(callee: callee, arguments: arguments, values: values, handle: handle, at: at)
+    return { frame in try site.call(frame) }
+  }
+
+  @inline(__always)
+  func call(_ frame: Frame) throws -> Value {
+    try handle.with { interpreter in
+      // Held for the whole call: the call may replace the variable the callee came from.
+      let function = try callee(frame)
+      if case .closure(let closure) = function, closure.parameterCount == arguments.count {
+        return try interpreter.enter(closure, at: at) { base in try arguments.bind(into: base, from: frame) }
+      }
+      return try Emitter.callWithStackArguments(interpreter, function, receiver: nil, values, nil, frame, at)
+    }
+  }
+}

@@ -34,9 +34,14 @@ public final class Interpreter {
   /// Checked at every loop iteration and call; one relaxed load when nothing is pending.
   @inline(__always)
   func checkInterrupt(at location: SourceLocation?) throws {
-    if interruptFlag.load(ordering: .relaxed) {
-      throw Diagnostic(.runtime, "interrupted", at: location)
-    }
+    if interruptFlag.load(ordering: .relaxed) { throw Interpreter.interrupted(at: location) }
+  }
+
+  /// Kept out of line: made inline, the error's making took stack space and register spills
+  /// in every compiled call and loop.
+  @inline(never)
+  private static func interrupted(at location: SourceLocation?) -> Error {
+    Diagnostic(.runtime, "interrupted", at: location)
   }
 
   var globals: [String: GlobalCell] = [:]

@@ -375,20 +375,21 @@ enum Specialisations {
   private static func positionalCall(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
     guard case .call(let calleeExpr, let arguments, let loc) = expr, Emitter.labels(arguments) == nil else { return nil }
     let callee = emitter.expression(calleeExpr)
-    let values = arguments.map { CompiledExpression(evaluate: argumentOperand(emitter, $0.value).evaluate) }
-    let bindArguments = argumentBinder(values), count = values.count
+    let operands = arguments.map { argumentOperand(emitter, $0.value) }
+    let values = operands.map { CompiledExpression(evaluate: $0.evaluate) }
     let at = emitter.location(loc), handle = emitter.handle
-    return { frame in
-      try handle.with { interpreter in
-        let function = try callee(frame)
-        if case .closure(let closure) = function, closure.parameterCount == count {
-          let base = try interpreter.pushFrame(closure, at: at)
-          defer { interpreter.popFrame(base, closure) }
-          try bindArguments(base, frame)
-          return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
-        }
-        return try Emitter.callWithStackArguments(interpreter, function, receiver: nil, values, nil, frame, at)
-      }
+    func site<Arguments: CallArguments>(_ arguments: Arguments) -> Evaluate {
+      PositionalCallSite.compiled(callee: callee, arguments: arguments, values: values, handle: handle, at: at)
+    }
+    let each = operands.map(CallArgument.init)
+    switch each.count {
+    case 0: return site(NoArguments())
+    case 1: return site(OneArgument(first: each[0]))
+    case 2: return site(TwoArguments(first: each[0], second: each[1]))
+    case 3: return site(ThreeArguments(first: each[0], second: each[1], third: each[2]))
+    default:
+      let firstThree = ThreeArguments(first: each[0], second: each[1], third: each[2])
+      return site(ManyArguments(firstThree: firstThree, count: each.count, rest: argumentBinder(Array(values.dropFirst(3)))))
     }
   }
 
@@ -710,7 +711,10 @@ enum Specialisations {
       for branch in branches.reversed() {
         let test = branch.test, next = otherwise
         if let form = branch.form, form.isComparison, case .slot(let slot) = branch.result {
-          otherwise = { frame in try form.test(frame) ?? test(frame) ? frame.slots[slot] : try next(frame) }
+          // `if n < 2 { return n }`, the base case of recursion, held in one object: see
+          // `LocalTestReturn`.
+          let returning = LocalTestReturn(form: form, test: test, slot: slot, otherwise: next)
+          otherwise = { frame in try returning.value(frame) }
           continue
         }
         switch branch.result {
