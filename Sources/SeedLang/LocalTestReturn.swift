@@ -1,8 +1,7 @@
 /// A function body that begins `if local op k { return local }`, as recursion tests its base
 /// case, compiled by `Specialisations.returnedValue`: the test made in place and the local
-/// returned, or the rest of the body run. Its compiled closure captures only this object, so
-/// it is entered directly; capturing the test, the slot and the rest as separate values made
-/// it entered through a forwarder that copied them onto the machine stack on every call.
+/// returned, or the rest of the body run. It is `ReturningBranch` with both of its choices
+/// made when compiling, which the base case of every recursive call is worth.
 final class LocalTestReturn {
   let form: SlotConstant
   /// The test as written, for values other than ints.

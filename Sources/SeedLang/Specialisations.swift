@@ -708,21 +708,15 @@ enum Specialisations {
       } else {
         otherwise = returnedValue(emitter, statements.dropFirst())
       }
+      // Each branch is held in one object, which its closure captures alone (see
+      // `ReturningBranch`).
       for branch in branches.reversed() {
-        let test = branch.test, next = otherwise
         if let form = branch.form, form.isComparison, case .slot(let slot) = branch.result {
-          // `if n < 2 { return n }`, the base case of recursion, held in one object: see
-          // `LocalTestReturn`.
-          let returning = LocalTestReturn(form: form, test: test, slot: slot, otherwise: next)
+          let returning = LocalTestReturn(form: form, test: branch.test, slot: slot, otherwise: otherwise)
           otherwise = { frame in try returning.value(frame) }
-          continue
-        }
-        switch branch.result {
-        case .slot(let slot): otherwise = { frame in try test(frame) ? frame.slots[slot] : try next(frame) }
-        case .constant(let value): otherwise = { frame in try test(frame) ? value : try next(frame) }
-        case let result:
-          let body = result.evaluate
-          otherwise = { frame in try test(frame) ? try body(frame) : try next(frame) }
+        } else {
+          let returning = ReturningBranch(test: branch.test, form: branch.form, result: branch.result, otherwise: otherwise)
+          otherwise = { frame in try returning.value(frame) }
         }
       }
       return otherwise
