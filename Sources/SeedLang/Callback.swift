@@ -75,9 +75,9 @@ public struct Callback {
       throw error
     }
     Interpreter.takeBack(base + slot, count: 1)
-    // The item's slot is empty again: only the slots before it (the result's and the other
-    // parameters') and the locals after it are cleared.
-    Interpreter.clear(base, count: slot)
+    // The item's slot is empty again, and the result's slot 0 holds nil (see
+    // `Interpreter.popFrame`): only the other parameters' slots and the locals are cleared.
+    Interpreter.clear(base + 1, count: slot - 1)
     Interpreter.clear(base + slot + 1, count: function.slotCount - slot - 1)
     return result
   }

@@ -34,9 +34,14 @@ public final class Interpreter {
   /// Checked at every loop iteration and call; one relaxed load when nothing is pending.
   @inline(__always)
   func checkInterrupt(at location: SourceLocation?) throws {
-    if interruptFlag.load(ordering: .relaxed) {
-      throw Diagnostic(.runtime, "interrupted", at: location)
-    }
+    if interruptFlag.load(ordering: .relaxed) { throw Interpreter.interrupted(at: location) }
+  }
+
+  /// Kept out of line: made inline, the error's making took stack space and register spills
+  /// in every compiled call and loop.
+  @inline(never)
+  private static func interrupted(at location: SourceLocation?) -> Error {
+    Diagnostic(.runtime, "interrupted", at: location)
   }
 
   var globals: [String: GlobalCell] = [:]
@@ -311,21 +316,29 @@ public final class Interpreter {
   func pushFrame(_ closure: Closure, at location: SourceLocation?) throws -> UnsafeMutablePointer<Value> {
     try checkInterrupt(at: location)
     let base = top
-    guard depth < maxCallDepth, reserve(closure.slotCount) else {
-      let message = "stack overflow: more than \(maxCallDepth) nested calls (does a recursion lack its base case?)"
-      if location == nil { throw RuntimeFailure(message) }
-      throw Diagnostic(.runtime, message, at: location)
-    }
+    guard depth < maxCallDepth, reserve(closure.slotCount) else { throw stackOverflow(at: location) }
     top = base + closure.slotCount
-    depth += 1
+    // `depth` is below `maxCallDepth`, an Int, so neither step can overflow.
+    depth &+= 1
     return base
   }
 
+  /// Kept out of line, so that every compiled call does not carry the making of the message.
+  @inline(never)
+  private func stackOverflow(at location: SourceLocation?) -> Error {
+    let message = "stack overflow: more than \(maxCallDepth) nested calls (does a recursion lack its base case?)"
+    guard let location else { return RuntimeFailure(message) }
+    return Diagnostic(.runtime, message, at: location)
+  }
+
+  /// Releases a frame's slots. Slot 0 is not cleared: it holds nil whenever a body has
+  /// returned or thrown, since the `return` that fills it is followed by no code that could
+  /// fail before the body moves the value out (`Emitter.functionBody`).
   @inline(__always)
   func popFrame(_ base: UnsafeMutablePointer<Value>, _ closure: Closure) {
-    Interpreter.clear(base, count: closure.slotCount)
+    Interpreter.clear(base + 1, count: closure.slotCount &- 1)
     top = base
-    depth -= 1
+    depth &-= 1
   }
 
   /// Runs `body` with `count` slots reserved on the value stack, for arguments; they are

@@ -392,16 +392,15 @@ enum Specialisations {
   }
 
   /// A global function, the usual callee, is run from its cell without being retained (see
-  /// `GlobalCell.function`). Calls of one or two arguments evaluate them in the call's own
-  /// closure, saving a closure call per call; a builtin in the cell is called with its one
-  /// argument read in place.
+  /// `GlobalCallSite`), its arguments read or computed in place where they can be; a builtin
+  /// in the cell is called with its one argument read in place.
   private static func globalCall(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
     guard case .call(.name(let name, .global, let nameLoc), let arguments, let loc) = expr, Emitter.labels(arguments) == nil else {
       return nil
     }
     let operands = arguments.map { argumentOperand(emitter, $0.value) }
     let values = operands.map { CompiledExpression(evaluate: $0.evaluate) }
-    let at = emitter.location(loc), handle = emitter.handle, count = values.count
+    let at = emitter.location(loc), handle = emitter.handle
     let cell = emitter.cell(name), callee = emitter.variable(name, .global(name), nameLoc)
     let general: (Interpreter, Frame) throws -> Value = { interpreter, frame in
       if let builtin = cell.builtin() {
@@ -409,51 +408,18 @@ enum Specialisations {
       }
       return try Emitter.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, nil, frame, at)
     }
-    switch count {
-    case 0:
-      return { frame in try callGlobal(cell, count: 0, handle, frame, at: at, otherwise: general) { _ in } }
-    case 1:
-      // `f(n)` and `f(n - 1)`, the arguments of recursion, are read or computed in place.
-      switch operands[0] {
-      case .slot(let slot):
-        return { frame in
-          try callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
-            (base + 1).initialize(to: frame.slots[slot])
-          }
-        }
-      case .offset(let slot, let delta, let computed):
-        return { frame in
-          try callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
-            if case .int(let x) = frame.slots[slot], case (let sum, false) = x.addingReportingOverflow(delta) {
-              (base + 1).initialize(to: .int(sum))
-            } else {
-              (base + 1).initialize(to: try computed(frame))
-            }
-          }
-        }
-      default:
-        let a = values[0].evaluate
-        return { frame in
-          try callGlobal(cell, count: 1, handle, frame, at: at, otherwise: general) { base in
-            (base + 1).initialize(to: try a(frame))
-          }
-        }
-      }
-    case 2:
-      let a = values[0].evaluate, b = values[1].evaluate
-      return { frame in
-        try callGlobal(cell, count: 2, handle, frame, at: at, otherwise: general) { base in
-          (base + 1).initialize(to: try a(frame))
-          (base + 2).initialize(to: try b(frame))
-        }
-      }
+    func site<Arguments: CallArguments>(_ arguments: Arguments) -> Evaluate {
+      GlobalCallSite.compiled(cell: cell, arguments: arguments, handle: handle, at: at, general: general)
+    }
+    let each = operands.map(CallArgument.init)
+    switch each.count {
+    case 0: return site(NoArguments())
+    case 1: return site(OneArgument(first: each[0]))
+    case 2: return site(TwoArguments(first: each[0], second: each[1]))
+    case 3: return site(ThreeArguments(first: each[0], second: each[1], third: each[2]))
     default:
-      let bindArguments = argumentBinder(values)
-      return { frame in
-        try callGlobal(cell, count: count, handle, frame, at: at, otherwise: general) { base in
-          try bindArguments(base, frame)
-        }
-      }
+      let firstThree = ThreeArguments(first: each[0], second: each[1], third: each[2])
+      return site(ManyArguments(firstThree: firstThree, count: each.count, rest: argumentBinder(Array(values.dropFirst(3)))))
     }
   }
 
@@ -462,38 +428,21 @@ enum Specialisations {
   private static func positionalCall(_ emitter: Emitter, _ expr: ResolvedExpr) -> Evaluate? {
     guard case .call(let calleeExpr, let arguments, let loc) = expr, Emitter.labels(arguments) == nil else { return nil }
     let callee = emitter.expression(calleeExpr)
-    let values = arguments.map { CompiledExpression(evaluate: argumentOperand(emitter, $0.value).evaluate) }
-    let bindArguments = argumentBinder(values), count = values.count
+    let operands = arguments.map { argumentOperand(emitter, $0.value) }
+    let values = operands.map { CompiledExpression(evaluate: $0.evaluate) }
     let at = emitter.location(loc), handle = emitter.handle
-    return { frame in
-      try handle.with { interpreter in
-        let function = try callee(frame)
-        if case .closure(let closure) = function, closure.parameterCount == count {
-          let base = try interpreter.pushFrame(closure, at: at)
-          defer { interpreter.popFrame(base, closure) }
-          try bindArguments(base, frame)
-          return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
-        }
-        return try Emitter.callWithStackArguments(interpreter, function, receiver: nil, values, nil, frame, at)
-      }
+    func site<Arguments: CallArguments>(_ arguments: Arguments) -> Evaluate {
+      PositionalCallSite.compiled(callee: callee, arguments: arguments, values: values, handle: handle, at: at)
     }
-  }
-
-  /// Calls the closure in a global's cell when it takes `count` arguments, which `bind`
-  /// evaluates into its frame; anything else goes the `otherwise` way.
-  @inline(__always)
-  private static func callGlobal(
-    _ cell: GlobalCell, count: Int, _ handle: InterpreterHandle, _ frame: Frame, at: SourceLocation,
-    otherwise: (Interpreter, Frame) throws -> Value, bind: (UnsafeMutablePointer<Value>) throws -> Void
-  ) throws -> Value {
-    try handle.with { interpreter in
-      guard let function = cell.function(taking: count) else { return try otherwise(interpreter, frame) }
-      return try function._withUnsafeGuaranteedRef { closure in
-        let base = try interpreter.pushFrame(closure, at: at)
-        defer { interpreter.popFrame(base, closure) }
-        try bind(base)
-        return try interpreter.invoke(closure, frame: Frame(slots: base, closure: closure), at: at)
-      }
+    let each = operands.map(CallArgument.init)
+    switch each.count {
+    case 0: return site(NoArguments())
+    case 1: return site(OneArgument(first: each[0]))
+    case 2: return site(TwoArguments(first: each[0], second: each[1]))
+    case 3: return site(ThreeArguments(first: each[0], second: each[1], third: each[2]))
+    default:
+      let firstThree = ThreeArguments(first: each[0], second: each[1], third: each[2])
+      return site(ManyArguments(firstThree: firstThree, count: each.count, rest: argumentBinder(Array(values.dropFirst(3)))))
     }
   }
 
@@ -859,18 +808,15 @@ enum Specialisations {
       } else {
         otherwise = returnedValue(emitter, statements.dropFirst())
       }
+      // Each branch is held in one object, which its closure captures alone (see
+      // `ReturningBranch`).
       for branch in branches.reversed() {
-        let test = branch.test, next = otherwise
         if let form = branch.form, form.isComparison, case .slot(let slot) = branch.result {
-          otherwise = { frame in try form.test(frame) ?? test(frame) ? frame.slots[slot] : try next(frame) }
-          continue
-        }
-        switch branch.result {
-        case .slot(let slot): otherwise = { frame in try test(frame) ? frame.slots[slot] : try next(frame) }
-        case .constant(let value): otherwise = { frame in try test(frame) ? value : try next(frame) }
-        case let result:
-          let body = result.evaluate
-          otherwise = { frame in try test(frame) ? try body(frame) : try next(frame) }
+          let returning = LocalTestReturn(form: form, test: branch.test, slot: slot, otherwise: otherwise)
+          otherwise = { frame in try returning.value(frame) }
+        } else {
+          let returning = ReturningBranch(test: branch.test, form: branch.form, result: branch.result, otherwise: otherwise)
+          otherwise = { frame in try returning.value(frame) }
         }
       }
       return otherwise
