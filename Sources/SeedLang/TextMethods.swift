@@ -79,9 +79,8 @@ extension TextBytes {
   ) -> String {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextBuilder.stackCapacity) { buffer in
       guard let out = buffer.baseAddress else { return string }
-      var highBits: UInt64 = 0
-      let written = writeReplacing(&search, first: first, targetLength: targetLength, with: replacement, to: out, highBits: &highBits)
-      return TextBytes.string(out, written, inline: InlineString.isAvailable, isASCII: highBits & 0x8080_8080_8080_8080 == 0)
+      let written = writeReplacing(&search, first: first, targetLength: targetLength, with: replacement, to: out)
+      return TextBytes.string(out, written, inline: InlineString.isAvailable, isASCII: false)
     }
   }
 
@@ -121,28 +120,26 @@ extension TextBytes {
   }
 
   /// Writes the text with `replacement` instead of each match of `search`, the first of them
-  /// at `first`, to `out`, which has room for it, and gives the bytes written. The words the
-  /// pieces are moved in are or-ed into `highBits`, whose top bits then say whether the
-  /// result goes beyond ASCII, without a pass of its own over it.
+  /// at `first`, to `out`, which has room for it, and gives the bytes written. (Noting the
+  /// high bits of the words copied, for whether the result is ASCII, cost more than reading
+  /// the result, which stops at its first byte beyond ASCII.)
   private func writeReplacing(
     _ search: inout TextSearch, first: Int, targetLength: Int, with replacement: UnsafeBufferPointer<UInt8>,
-    to out: UnsafeMutablePointer<UInt8>, highBits: inout UInt64
+    to out: UnsafeMutablePointer<UInt8>
   ) -> Int {
     guard let source = bytes.baseAddress else { return 0 }
     var written = 0
     var read = 0
     var match: Int? = first
     while let at = match {
-      highBits |= TextBuilder.copyNotingHighBits(at - read, from: source + read, to: out + written)
+      TextBuilder.copy(at - read, from: source + read, to: out + written)
       written += at - read
-      if let piece = replacement.baseAddress {
-        highBits |= TextBuilder.copyNotingHighBits(replacement.count, from: piece, to: out + written)
-      }
+      if let piece = replacement.baseAddress { TextBuilder.copy(replacement.count, from: piece, to: out + written) }
       written += replacement.count
       read = at + targetLength
       match = inlinedFind(&search, from: read)
     }
-    highBits |= TextBuilder.copyNotingHighBits(count - read, from: source + read, to: out + written)
+    TextBuilder.copy(count - read, from: source + read, to: out + written)
     return written + count - read
   }
 

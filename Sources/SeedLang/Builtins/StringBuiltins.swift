@@ -44,7 +44,7 @@ enum StringBuiltins {
     // The position, in characters, of the first occurrence; nil when there is none.
     ("index_of", .onStrings { text, part in
       text.withTextBytes { text in
-        part.withUTF8Bytes { part in text.find(part).map { .int(CharacterCheckpoints.characterCount(text, to: $0)) } ?? .nil }
+        part.withTextBytes { part in text.find(part.bytes).map { .int(CharacterCheckpoints.characterCount(text, to: $0)) } ?? .nil }
       }
     }),
     // Lines end at "\n" and at "\r\n".
@@ -70,7 +70,8 @@ enum StringBuiltins {
   }
 
   static func contains(_ string: String, _ part: String) -> Bool {
-    string.withTextBytes { text in part.withUTF8Bytes { text.find($0) != nil } }
+    // withTextBytes, not withUTF8Bytes, for the needle: here its closure is inlined.
+    string.withTextBytes { text in part.withTextBytes { text.find($0.bytes) != nil } }
   }
 
   // format(x, digits): a number with a fixed count of decimals.
