@@ -63,9 +63,11 @@ struct TextBytes {
   /// The byte offset of the first occurrence of `needle` at or after `from` that begins and
   /// ends between characters, as a match of whole characters must. The empty text occurs at
   /// `from`. The search is linear in the length of the text (`TextSearch`).
-  func find(_ needle: TextBytes, from: Int = 0) -> Int? {
+  func find(_ needle: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
     guard needle.count > 0 else { return from }
-    var search = TextSearch(needle.bytes)
+    // A needle longer than the rest of the text is not looked for.
+    guard needle.count <= count - from else { return nil }
+    var search = TextSearch(needle, in: bytes)
     return find(&search, from: from)
   }
 
@@ -88,14 +90,35 @@ struct TextBytes {
   }
 
   /// Whether the text begins with `prefix`, in whole characters.
-  func hasPrefix(_ prefix: TextBytes) -> Bool {
-    prefix.count <= count && memcmp(start, prefix.start, prefix.count) == 0 && isCharacterBoundary(prefix.count)
+  func hasPrefix(_ prefix: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let other = prefix.baseAddress else { return true }
+    return prefix.count <= count && TextBytes.sameBytes(start, other, prefix.count) && isCharacterBoundary(prefix.count)
   }
 
   /// Whether the text ends with `suffix`, in whole characters.
-  func hasSuffix(_ suffix: TextBytes) -> Bool {
+  func hasSuffix(_ suffix: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let other = suffix.baseAddress else { return true }
     let from = count - suffix.count
-    return from >= 0 && memcmp(start + from, suffix.start, suffix.count) == 0 && isCharacterBoundary(from)
+    return from >= 0 && TextBytes.sameBytes(start + from, other, suffix.count) && isCharacterBoundary(from)
+  }
+
+  /// Whether the `count` bytes at `x` and `y` are the same. Up to 16 bytes, two overlapping
+  /// loads a side compare them in less time than a call of `memcmp` takes: most needles are
+  /// that short.
+  @inline(__always)
+  static func sameBytes(_ x: UnsafePointer<UInt8>, _ y: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    let a = UnsafeRawPointer(x), b = UnsafeRawPointer(y)
+    @inline(__always) func same<Word: FixedWidthInteger>(_: Word.Type, at offset: Int) -> Bool {
+      (a + offset).loadUnaligned(as: Word.self) == (b + offset).loadUnaligned(as: Word.self)
+    }
+    switch count {
+    case 8...16: return same(UInt64.self, at: 0) && same(UInt64.self, at: count &- 8)
+    case 4..<8: return same(UInt32.self, at: 0) && same(UInt32.self, at: count &- 4)
+    case 2..<4: return same(UInt16.self, at: 0) && same(UInt16.self, at: count &- 2)
+    case 1: return x[0] == y[0]
+    case 0: return true
+    default: return memcmp(x, y, count) == 0
+    }
   }
 
   // MARK: Characters
@@ -110,6 +133,19 @@ struct TextBytes {
     let before = bytes[offset - 1], after = bytes[offset]
     if before < 0x80 && after < 0x80 { return before != 0x0D || after != 0x0A }
     return isCharacterBoundaryBeyondASCII(offset)
+  }
+
+  /// The first character boundary at or after `offset`, or the end.
+  func characterBoundary(atOrAfter offset: Int) -> Int {
+    var at = offset
+    while at < count && (bytes[at] & 0xC0 == 0x80 || !isCharacterBoundary(at)) { at += 1 }
+    return Swift.min(at, count)
+  }
+
+  /// Whether the bytes are the string's own storage, which lasts as long as the string, and
+  /// not a copy made for the call.
+  var isStringStorage: Bool {
+    string.utf8.withContiguousStorageIfAvailable { $0.baseAddress == bytes.baseAddress } ?? false
   }
 
   private func isCharacterBoundaryBeyondASCII(_ offset: Int) -> Bool {
@@ -265,6 +301,15 @@ struct TextBytes {
 }
 
 extension String {
+  /// Runs `body` with the string's UTF-8 bytes read in place, for a string whose bytes are all
+  /// a method needs (a needle, a replacement): a `TextBytes` holds the string too, which
+  /// costs a retain and a release.
+  @inline(__always)
+  func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+    if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+    return try Array(utf8).withUnsafeBufferPointer(body)
+  }
+
   /// Runs `body` with the string's UTF-8 read in place (copied only for a string that does
   /// not keep its UTF-8 in one piece). Inlined, so that the body is not a closure called
   /// through a context: each string method reaches two or three strings this way.

@@ -45,34 +45,38 @@ extension TextBytes {
   /// The text with every occurrence of `target`, which is not empty, replaced, left to right;
   /// the receiver itself when there is none. The replacement's bytes are reached only when
   /// there is a match: most calls find nothing (cleaning each word of punctuation, say).
-  func replacing(_ target: TextBytes, with replacement: String) throws -> String {
-    var search = TextSearch(target.bytes)
+  func replacing(_ target: UnsafeBufferPointer<UInt8>, with replacement: String) throws -> String {
+    guard target.count <= count else { return string }
+    var search = TextSearch(target, in: bytes)
     guard let first = inlinedFind(&search, from: 0) else { return string }
-    return try replacement.withTextBytes { replacement in
+    return try replacement.withUTF8Bytes { replacementBytes in
       // A short result is written on the stack, with neither an array of matches nor a
       // heap buffer: the words and lines of a text are mostly short. Whether it is ASCII is
       // read from its bytes, which costs less than asking the text and the replacement.
-      if count <= TextBuilder.stackCapacity && replacement.count <= TextBuilder.stackCapacity {
-        let growth = Swift.max(replacement.count - target.count, 0)
+      if count <= TextBuilder.stackCapacity && replacementBytes.count <= TextBuilder.stackCapacity {
+        let growth = Swift.max(replacementBytes.count - target.count, 0)
         if count + (count / target.count) * growth <= TextBuilder.stackCapacity {
-          return replacingShort(&search, first: first, targetLength: target.count, with: replacement)
+          return replacingShort(&search, first: first, targetLength: target.count, with: replacementBytes)
         }
       }
       // A long result is ASCII when the text and the replacement are, and, when the target is
       // ASCII, exactly when the text is (there is a match, so a replacement that is not ASCII
       // makes a result that is not). Only a target beyond ASCII replaced by ASCII leaves the
       // result's bytes to be read.
-      let replacementIsASCII = replacement.string.isAllASCII
+      let replacementIsASCII = replacement.isAllASCII
       let isASCII = replacementIsASCII && string.isAllASCII
-      let mayBeASCII = replacementIsASCII && !isASCII && !target.bytes.isASCII
-      return try replacingLong(&search, first: first, targetLength: target.count, with: replacement, isASCII: isASCII, mayBeASCII: mayBeASCII)
+      let mayBeASCII = replacementIsASCII && !isASCII && !target.isASCII
+      return try replacingLong(
+        &search, first: first, targetLength: target.count, with: replacementBytes, isASCII: isASCII, mayBeASCII: mayBeASCII)
     }
   }
 
   /// `replacing` for a result of at most `TextBuilder.stackCapacity` bytes. A function of its
   /// own: the buffer is on the stack only where its allocation is inlined into a function
   /// (inside the closure above, it was on the heap).
-  private func replacingShort(_ search: inout TextSearch, first: Int, targetLength: Int, with replacement: TextBytes) -> String {
+  private func replacingShort(
+    _ search: inout TextSearch, first: Int, targetLength: Int, with replacement: UnsafeBufferPointer<UInt8>
+  ) -> String {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextBuilder.stackCapacity) { buffer in
       guard let out = buffer.baseAddress else { return string }
       let written = writeReplacing(&search, first: first, targetLength: targetLength, with: replacement, to: out)
@@ -84,7 +88,8 @@ extension TextBytes {
   /// result, which is written into a buffer of that length and copied once into a string,
   /// its bytes not checked again (the pieces between matches are valid UTF-8).
   private func replacingLong(
-    _ search: inout TextSearch, first: Int, targetLength: Int, with replacement: TextBytes, isASCII: Bool, mayBeASCII: Bool
+    _ search: inout TextSearch, first: Int, targetLength: Int, with replacement: UnsafeBufferPointer<UInt8>, isASCII: Bool,
+    mayBeASCII: Bool
   ) throws -> String {
     var matches: [Int] = [first]
     var from = first + targetLength
@@ -101,10 +106,11 @@ extension TextBytes {
     defer { out.deallocate() }
     var written = 0
     var read = 0
+    // Pieces between close matches are short: `TextBuilder.copy` moves those without a call.
     for at in matches {
-      (out + written).update(from: source + read, count: at - read)
+      TextBuilder.copy(at - read, from: source + read, to: out + written)
       written += at - read
-      if let piece = replacement.bytes.baseAddress { (out + written).update(from: piece, count: replacement.count) }
+      if let piece = replacement.baseAddress { TextBuilder.copy(replacement.count, from: piece, to: out + written) }
       written += replacement.count
       read = at + targetLength
     }
@@ -114,9 +120,12 @@ extension TextBytes {
   }
 
   /// Writes the text with `replacement` instead of each match of `search`, the first of them
-  /// at `first`, to `out`, which has room for it, and gives the bytes written.
+  /// at `first`, to `out`, which has room for it, and gives the bytes written. (Noting the
+  /// high bits of the words copied, for whether the result is ASCII, cost more than reading
+  /// the result, which stops at its first byte beyond ASCII.)
   private func writeReplacing(
-    _ search: inout TextSearch, first: Int, targetLength: Int, with replacement: TextBytes, to out: UnsafeMutablePointer<UInt8>
+    _ search: inout TextSearch, first: Int, targetLength: Int, with replacement: UnsafeBufferPointer<UInt8>,
+    to out: UnsafeMutablePointer<UInt8>
   ) -> Int {
     guard let source = bytes.baseAddress else { return 0 }
     var written = 0
@@ -125,7 +134,7 @@ extension TextBytes {
     while let at = match {
       TextBuilder.copy(at - read, from: source + read, to: out + written)
       written += at - read
-      if let piece = replacement.bytes.baseAddress { TextBuilder.copy(replacement.count, from: piece, to: out + written) }
+      if let piece = replacement.baseAddress { TextBuilder.copy(replacement.count, from: piece, to: out + written) }
       written += replacement.count
       read = at + targetLength
       match = inlinedFind(&search, from: read)

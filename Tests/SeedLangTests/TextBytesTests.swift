@@ -104,6 +104,28 @@ final class TextBytesTests: XCTestCase {
     }
   }
 
+  /// Texts past `TextSearch.sampledLength`, whose needles' anchors are chosen from samples of
+  /// the text, with several needles each, so that positions come from the points
+  /// `CharacterCheckpoints` keeps for the text, before and after the points already made.
+  func testVeryLongTextsAgreeWithCharacters() throws {
+    var numbers = Numbers(state: 0x10_F7E8_7E87)
+    for round in 0..<6 {
+      let text = randomText(&numbers, length: 14000 + numbers.next(4000))
+      XCTAssertGreaterThanOrEqual(text.utf8.count, TextSearch.sampledLength)
+      let scalars = Array(text.unicodeScalars)
+      for trial in 0..<4 {
+        let from = numbers.next(scalars.count)
+        let needle = String(String.UnicodeScalarView(scalars[from..<min(scalars.count, from + 1 + numbers.next(6))]))
+        let context = "round \(round), needle \(trial): \(needle.debugDescription)"
+        try text.withTextBytes { (bytes: TextBytes) throws -> Void in
+          try needle.withTextBytes { (part: TextBytes) throws -> Void in
+            try checkSearch(bytes, part, Array(text), Array(needle), context)
+          }
+        }
+      }
+    }
+  }
+
   /// Words of every length up to past the inline limit, in ASCII and beyond, are the strings
   /// Swift makes of the same bytes: equal, hashed alike, with the same characters and bytes.
   func testInlinePiecesAreTheStringsSwiftMakes() {
@@ -136,19 +158,20 @@ final class TextBytesTests: XCTestCase {
     text += String(repeating: "a", count: 39) + "b" + "ab" + String(repeating: "a", count: 40) + "b"
     let pieces = text.withTextBytes { bytes in needle.withTextBytes { strings(bytes.split($0)) } }
     XCTAssertEqual(pieces, [String(repeating: "a", count: 2960), String(repeating: "a", count: 39) + "bab", ""])
-    XCTAssertEqual(text.withTextBytes { bytes in needle.withTextBytes { bytes.find($0) } }, 2960)
+    XCTAssertEqual(text.withTextBytes { bytes in needle.withTextBytes { bytes.find($0.bytes) } }, 2960)
   }
 
   func checkSearch(
     _ bytes: TextBytes, _ part: TextBytes, _ characters: [Character], _ needle: [Character], _ context: String
   ) throws {
     let expected = referenceIndex(characters, needle)
-    XCTAssertEqual(bytes.find(part).map { bytes.characterCount(0, $0) }, expected, context)
-    XCTAssertEqual(bytes.hasPrefix(part), characters.starts(with: needle), context)
-    XCTAssertEqual(bytes.hasSuffix(part), characters.reversed().starts(with: needle.reversed()), context)
+    XCTAssertEqual(bytes.find(part.bytes).map { bytes.characterCount(0, $0) }, expected, context)
+    XCTAssertEqual(bytes.find(part.bytes).map { CharacterCheckpoints.characterCount(bytes, to: $0) }, expected, context)
+    XCTAssertEqual(bytes.hasPrefix(part.bytes), characters.starts(with: needle), context)
+    XCTAssertEqual(bytes.hasSuffix(part.bytes), characters.reversed().starts(with: needle.reversed()), context)
     let pieces = referenceSplit(characters, needle)
     XCTAssertEqual(strings(bytes.split(part)), pieces, context)
-    let replaced = try bytes.replacing(part, with: "<>")
+    let replaced = try bytes.replacing(part.bytes, with: "<>")
     XCTAssertEqual(replaced, pieces.joined(separator: "<>"), context)
   }
 

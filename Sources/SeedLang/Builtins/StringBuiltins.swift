@@ -36,14 +36,16 @@ enum StringBuiltins {
       let replacement = try args.string(1)
       return try replace(try Receiver.string(receiver), target, replacement)
     }, onStrings: StringMethod(twoArguments: replace))),
-    ("starts_with", .onStrings { text, prefix in .bool(text.withTextBytes { text in prefix.withTextBytes { text.hasPrefix($0) } }) }),
-    ("ends_with", .onStrings { text, suffix in .bool(text.withTextBytes { text in suffix.withTextBytes { text.hasSuffix($0) } }) }),
+    ("starts_with", .onStrings { text, prefix in .bool(text.withTextBytes { text in prefix.withUTF8Bytes { text.hasPrefix($0) } }) }),
+    ("ends_with", .onStrings { text, suffix in .bool(text.withTextBytes { text in suffix.withUTF8Bytes { text.hasSuffix($0) } }) }),
     // A string can only contain a string: the general body says so for any other argument.
     ("contains", .init({ receiver, args in try args.expect(1); return .bool(try CollectionBuiltins.contains(receiver, args[0])) },
       onStrings: StringMethod(oneArgument: { .bool(contains($0, $1)) }))),
     // The position, in characters, of the first occurrence; nil when there is none.
     ("index_of", .onStrings { text, part in
-      text.withTextBytes { text in part.withTextBytes { part in text.find(part).map { .int(text.characterCount(0, $0)) } ?? .nil } }
+      text.withTextBytes { text in
+        part.withTextBytes { part in text.find(part.bytes).map { .int(CharacterCheckpoints.characterCount(text, to: $0)) } ?? .nil }
+      }
     }),
     // Lines end at "\n" and at "\r\n".
     ("lines", .onString { .list(ListObject($0.withTextBytes { $0.lines() })) }),
@@ -64,11 +66,12 @@ enum StringBuiltins {
 
   static func replace(_ string: String, _ target: String, _ replacement: String) throws -> Value {
     guard !target.isEmpty else { throw emptyTarget }
-    return .string(try string.withTextBytes { text in try target.withTextBytes { try text.replacing($0, with: replacement) } })
+    return .string(try string.withTextBytes { text in try target.withUTF8Bytes { try text.replacing($0, with: replacement) } })
   }
 
   static func contains(_ string: String, _ part: String) -> Bool {
-    string.withTextBytes { text in part.withTextBytes { text.find($0) != nil } }
+    // withTextBytes, not withUTF8Bytes, for the needle: here its closure is inlined.
+    string.withTextBytes { text in part.withTextBytes { text.find($0.bytes) != nil } }
   }
 
   // format(x, digits): a number with a fixed count of decimals.
