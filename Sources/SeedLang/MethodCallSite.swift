@@ -249,14 +249,20 @@ final class MethodCallSite {
     }
   }
 
-  /// Runs the string method of `count` arguments on the string lent from `place`: moved out
-  /// of it, so that reading it costs no retain, and moved back whatever the method does. The
-  /// method runs no seed code, so nothing reads `place` meanwhile.
+  /// Runs the string method of `count` arguments on the string lent from `place`.
   @inline(__always)
   private func lent(_ place: UnsafeMutablePointer<Value>, _ first: String, _ second: String, count: Int) throws -> Value {
+    try lending(place) { receiver in try runString(receiver, first, second, count: count) }
+  }
+
+  /// Runs `method` on the value lent from `place`: moved out of it, so that reading it costs
+  /// no retain, and moved back whatever the method does. The method runs no seed code, so
+  /// nothing reads `place` meanwhile. Its errors are located at the site.
+  @inline(__always)
+  private func lending(_ place: UnsafeMutablePointer<Value>, _ method: (Value) throws -> Value) throws -> Value {
     let receiver = place.move()
     do {
-      let result = try runString(receiver, first, second, count: count)
+      let result = try method(receiver)
       place.initialize(to: receiver)
       return result
     } catch {
@@ -289,15 +295,7 @@ final class MethodCallSite {
   /// `callList` on a list lent where `place` holds it, as `lent` lends a string.
   private func callList(lending place: UnsafeMutablePointer<Value>, _ frame: Frame) throws -> Value {
     let argument = listTakesArgument ? try firstArgument(frame) : .nil
-    let receiver = place.move()
-    do {
-      let result = try runList(receiver, argument)
-      place.initialize(to: receiver)
-      return result
-    } catch {
-      place.initialize(to: receiver)
-      throw located(error)
-    }
+    return try lending(place) { receiver in try runList(receiver, argument) }
   }
 
   /// The site's list method on a receiver its caller found to be a list.

@@ -408,19 +408,13 @@ enum Specialisations {
       }
       return try Emitter.callWithStackArguments(interpreter, try callee(frame), receiver: nil, values, nil, frame, at)
     }
-    func site<Arguments: CallArguments>(_ arguments: Arguments) -> Evaluate {
-      GlobalCallSite.compiled(cell: cell, arguments: arguments, handle: handle, at: at, general: general)
+    struct Site: CallSiteMaker {
+      let cell: GlobalCell, handle: InterpreterHandle, at: SourceLocation, general: (Interpreter, Frame) throws -> Value
+      func site<Arguments: CallArguments>(_ arguments: Arguments) -> Evaluate {
+        GlobalCallSite.compiled(cell: cell, arguments: arguments, handle: handle, at: at, general: general)
+      }
     }
-    let each = operands.map(CallArgument.init)
-    switch each.count {
-    case 0: return site(NoArguments())
-    case 1: return site(OneArgument(first: each[0]))
-    case 2: return site(TwoArguments(first: each[0], second: each[1]))
-    case 3: return site(ThreeArguments(first: each[0], second: each[1], third: each[2]))
-    default:
-      let firstThree = ThreeArguments(first: each[0], second: each[1], third: each[2])
-      return site(ManyArguments(firstThree: firstThree, count: each.count, rest: argumentBinder(Array(values.dropFirst(3)))))
-    }
+    return callSite(Site(cell: cell, handle: handle, at: at, general: general), operands, values)
   }
 
   /// A closure called with as many positional arguments as it has parameters, the common
@@ -431,18 +425,32 @@ enum Specialisations {
     let operands = arguments.map { argumentOperand(emitter, $0.value) }
     let values = operands.map { CompiledExpression(evaluate: $0.evaluate) }
     let at = emitter.location(loc), handle = emitter.handle
-    func site<Arguments: CallArguments>(_ arguments: Arguments) -> Evaluate {
-      PositionalCallSite.compiled(callee: callee, arguments: arguments, values: values, handle: handle, at: at)
+    struct Site: CallSiteMaker {
+      let callee: Evaluate, values: [CompiledExpression], handle: InterpreterHandle, at: SourceLocation
+      func site<Arguments: CallArguments>(_ arguments: Arguments) -> Evaluate {
+        PositionalCallSite.compiled(callee: callee, arguments: arguments, values: values, handle: handle, at: at)
+      }
     }
+    return callSite(Site(callee: callee, values: values, handle: handle, at: at), operands, values)
+  }
+
+  /// Makes a call site from its arguments, typed by their count: `callSite` picks the type.
+  private protocol CallSiteMaker {
+    func site<Arguments: CallArguments>(_ arguments: Arguments) -> Evaluate
+  }
+
+  /// The call site `maker` makes for `operands`: up to three held one by one, the rest past
+  /// the third bound from `values`.
+  private static func callSite(_ maker: some CallSiteMaker, _ operands: [Operand], _ values: [CompiledExpression]) -> Evaluate {
     let each = operands.map(CallArgument.init)
     switch each.count {
-    case 0: return site(NoArguments())
-    case 1: return site(OneArgument(first: each[0]))
-    case 2: return site(TwoArguments(first: each[0], second: each[1]))
-    case 3: return site(ThreeArguments(first: each[0], second: each[1], third: each[2]))
+    case 0: return maker.site(NoArguments())
+    case 1: return maker.site(OneArgument(first: each[0]))
+    case 2: return maker.site(TwoArguments(first: each[0], second: each[1]))
+    case 3: return maker.site(ThreeArguments(first: each[0], second: each[1], third: each[2]))
     default:
       let firstThree = ThreeArguments(first: each[0], second: each[1], third: each[2])
-      return site(ManyArguments(firstThree: firstThree, count: each.count, rest: argumentBinder(Array(values.dropFirst(3)))))
+      return maker.site(ManyArguments(firstThree: firstThree, count: each.count, rest: argumentBinder(Array(values.dropFirst(3)))))
     }
   }
 
