@@ -285,24 +285,22 @@ final class MethodCallSite {
   /// Runs a list method on the list and the arguments evaluated, which it takes as they are.
   private func callList(_ list: ListObject, _ frame: Frame) throws -> Value {
     let argument = listTakesArgument ? try firstArgument(frame) : .nil
-    do {
-      return listTakesArgument ? try listOneArgument(list, argument) : try listNoArguments(list)
-    } catch {
-      throw located(error)
-    }
+    do { return try runList(list, argument) } catch { throw located(error) }
   }
 
   /// `callList` on a list lent where `place` holds it, as `lent` lends a string.
   private func callList(lending place: UnsafeMutablePointer<Value>, _ frame: Frame) throws -> Value {
     let argument = listTakesArgument ? try firstArgument(frame) : .nil
-    return try lending(place) { receiver in try runList(receiver, argument) }
+    return try lending(place) { receiver in
+      guard case .list(let list) = receiver else { throw Receiver.failure(receiver, "lists") }
+      return try runList(list, argument)
+    }
   }
 
-  /// The site's list method on a receiver its caller found to be a list.
+  /// The site's list method of as many arguments as the call has.
   @inline(__always)
-  private func runList(_ receiver: Value, _ argument: Value) throws -> Value {
-    guard case .list(let list) = receiver else { throw Receiver.failure(receiver, "lists") }
-    return listTakesArgument ? try listOneArgument(list, argument) : try listNoArguments(list)
+  private func runList(_ list: ListObject, _ argument: Value) throws -> Value {
+    listTakesArgument ? try listOneArgument(list, argument) : try listNoArguments(list)
   }
 
   /// Runs a dict method on the dict and the arguments evaluated, which it takes as they are.
