@@ -358,39 +358,27 @@ enum Sorting {
   /// are sorted once, and the items then sort as ints, without comparing two strings per pair.
   /// Nil when many are distinct, which is found after hashing a sixteenth of them at most.
   ///
-  /// The distinct strings are found in a table of their own, by the hash dicts use (ASCII
-  /// hashed eight bytes at a time, canonically equivalent strings alike, as `==` finds them
-  /// equal): Swift's `Dictionary` hashes each string with SipHash, which cost 375 instructions
-  /// a string, five times the rest of the numbering.
+  /// The distinct strings are numbered in a dict's entries (`DictEntries`), by the hash dicts
+  /// use (ASCII hashed eight bytes at a time, canonically equivalent strings alike, as `==`
+  /// finds them equal): Swift's `Dictionary` hashes each string with SipHash, which cost 375
+  /// instructions a string, five times the rest of the numbering.
   private static func fewStringRanks(_ strings: [String]) -> [Int]? {
     let limit = max(16, strings.count / 16)
-    var size = 64
-    while size < 2 * limit { size <<= 1 }
-    let mask = size - 1
-    // slots[slot]: the number of the distinct string there, or -1; at most half are taken.
-    var slots = [Int](repeating: -1, count: size)
-    var distinct: [String] = [], hashes: [Int] = []
+    var numbers = DictEntries()
+    var distinct: [String] = []
     var numbered: [Int] = []
     numbered.reserveCapacity(strings.count)
     for string in strings {
-      let hash = DictKey.hash(of: .string(string)) ?? 0
-      var slot = hash & mask
-      while true {
-        let number = slots[slot]
-        if number < 0 {
-          guard distinct.count < limit else { return nil }
-          slots[slot] = distinct.count
-          numbered.append(distinct.count)
-          distinct.append(string)
-          hashes.append(hash)
-          break
-        }
-        if hashes[number] == hash && distinct[number] == string {
-          numbered.append(number)
-          break
-        }
-        slot = (slot + 1) & mask
+      let key = Value.string(string)
+      let hash = DictKey.hash(of: key) ?? 0
+      if let position = numbers.position(of: key, hash: hash), let number = numbers.int(at: position) {
+        numbered.append(number)
+        continue
       }
+      guard distinct.count < limit else { return nil }
+      numbers.add(DictKey(unchecked: key), .int(distinct.count), hash: hash)
+      numbered.append(distinct.count)
+      distinct.append(string)
     }
     var rankOfNumber = [Int](repeating: 0, count: distinct.count)
     for (rank, number) in distinct.indices.sorted(by: { StringOrder.less(distinct[$0], distinct[$1]) }).enumerated() {
