@@ -19,9 +19,11 @@ let package = Package(
     // The language: no files, no network, no terminal; the host hands it builtins.
     // JSON text to and from a value tree; shared by the language and the LLM client.
     .target(name: "SeedJSON"),
+    // Which of sixteen bytes pass a test, as bits (PMOVMSKB), for SeedLang's text loops.
+    .target(name: "CByteMask"),
     .target(
       name: "SeedLang",
-      dependencies: ["SeedJSON"],
+      dependencies: ["SeedJSON", "CByteMask"],
       // Embedded as CoreLibrary+Source.swift by scripts/embed-core-library.
       exclude: ["Builtins/CoreLibrary.seed"]
     ),

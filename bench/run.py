@@ -1,7 +1,7 @@
 """Runs seednb's benchmarks side by side with their peers, in one run, and reports ratios.
 
-Usage: bench/run [suite ...]   (suites: interpreter, llm, cache, render, repl, remote, size,
-       all by default; and instructions, only when named)
+Usage: bench/run [suite ...]   (suites: interpreter, text, llm, cache, render, repl, remote,
+       size, all by default; and instructions, only when named)
 
 Whole processes are timed with hyperfine (median of several runs after a warm-up); a
 benchmark's peers run in the same hyperfine call, so that a ratio compares like with like
@@ -113,6 +113,38 @@ def interpreter_suite():
     rows.append((f"interpreter: programs slower than CPython (of {len(ratios)})", "", "", f"{slower}", "0", slower == 0))
     rows.append(("interpreter: geometric mean seed / CPython", "", "", f"{mean:.2f}", "≤ 0.5", mean <= 0.5))
     rows.append(("interpreter: geometric mean seed / Lua 5.4", "", "", f"{lua_mean:.2f}", "≤ 1.0 (aim)", lua_mean <= 1.0))
+
+
+def text_suite():
+    """Each program in bench/text/ (split, lines, replace, contains and index_of, starts_with
+    and ends_with, trim, upper and lower, each on every answer and on the whole text) run on
+    50,000 answers in French, German and Japanese (5.6 MB) and on the same answers spelt in
+    ASCII (5.4 MB): the time of its string operations beyond ASCII over their time in ASCII.
+
+    A program's operations take its time less that of generate.seed, which only makes the text,
+    timed on the same text in the same rounds. The programs import `_text`, which is
+    _accented.seed or _ascii.seed, copied as such into a folder of each kind."""
+    programs = sorted(path.stem for path in (BENCH / "text").glob("*.seed")
+                      if not path.stem.startswith("_") and path.stem != "generate")
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in ("ascii", "accented"):
+            target = Path(folder) / kind
+            target.mkdir()
+            for path in (BENCH / "text").glob("*.seed"):
+                if not path.stem.startswith("_"):
+                    shutil.copy(path, target)
+            shutil.copy(BENCH / "interpreter" / "_answers.seed", target)
+            shutil.copy(BENCH / "text" / f"_{kind}.seed", target / "_text.seed")
+        commands = [f"{SEEDNB} run {folder}/{kind}/{name}.seed"
+                    for name in ["generate"] + programs for kind in ("ascii", "accented")]
+        times = dict(zip([(name, kind) for name in ["generate"] + programs for kind in ("ascii", "accented")],
+                         interleaved_medians(commands, rounds=15)))
+    for name in programs:
+        ascii_time = times[(name, "ascii")] - times[("generate", "ascii")]
+        accented_time = times[(name, "accented")] - times[("generate", "accented")]
+        ratio = accented_time / ascii_time
+        rows.append((f"text beyond ASCII: {name} (time over the same text in ASCII)", f"{accented_time * 1000:.1f} ms",
+                     f"{ascii_time * 1000:.1f} ms", f"{ratio:.2f}", "≤ 1.5", ratio <= 1.5))
 
 
 class Loopback:
@@ -435,7 +467,7 @@ def instructions_suite():
     rows.append(("instructions: geometric mean seed / CPython", "", "", f"{mean:.2f}", "anchor", None))
 
 
-SUITES = {"interpreter": interpreter_suite, "llm": llm_suite, "cache": cache_suite, "render": render_suite,
+SUITES = {"interpreter": interpreter_suite, "text": text_suite, "llm": llm_suite, "cache": cache_suite, "render": render_suite,
           "repl": repl_suite, "remote": remote_suite,
           "size": size_suite, "instructions": instructions_suite}
 # Run only when asked for: valgrind takes minutes where the timings take seconds.

@@ -1,8 +1,9 @@
-import Foundation
+import CByteMask
+import Synchronization
 
 /// Upper- and lowercase as Swift's `uppercased()` and `lowercased()` give them: each scalar
 /// mapped on its own by Unicode's full case mapping (ß becomes SS, İ becomes i̇), with no
-/// context. ASCII is mapped 32 bytes at a time; other scalars through a table filled from
+/// context. ASCII is mapped sixteen bytes at a time; other scalars through tables filled from
 /// the Unicode properties a block of 256 scalars at a time, as texts need them, instead of
 /// asking the properties, which build a string per scalar, every time.
 final class CaseMapping: @unchecked Sendable {
@@ -11,30 +12,31 @@ final class CaseMapping: @unchecked Sendable {
 
   /// The ASCII letters that change: a to z for uppercase, A to Z for lowercase.
   private let ascii: ASCIILetters
-  private let mapping: (Unicode.Scalar) -> String
-  /// Per block of 256 scalars, each scalar's mapping: the scalar it becomes, or, with the
-  /// top bit set, the index in `longMappings` of the scalars it becomes. Blocks are plain
-  /// memory, read without reference counting or exclusivity checks, and live as long as the
-  /// process, as the two tables do.
-  private let blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>
-  @exclusivity(unchecked) private var longMappings: [[UInt8]] = []
-  /// For each scalar of two bytes in UTF-8 (below 0x800), the two bytes of its mapping, first
-  /// byte high, when that is two bytes too; 0 otherwise, or while its block is not filled.
-  private let twoByteMappings: UnsafeMutablePointer<UInt16>
-  /// Held while a text with scalars beyond ASCII is mapped: `parallel` may map on threads.
-  private let lock = NSLock()
+  private let mapping: @Sendable (Unicode.Scalar) -> String
+  /// Per block of 256 scalars, the address of its `Block` once filled, else 0. A block is
+  /// filled by whichever thread needs it first (`parallel` maps on threads), and never changes
+  /// after it is published here, so reading one takes no lock (and the class is Sendable).
+  private let blocks: UnsafeMutablePointer<Atomic<UInt>>
+  /// For each scalar of two bytes in UTF-8 (below U+0800), indexed by its value, the two bytes
+  /// of its mapping as one store writes them, when that is two bytes too; 0 otherwise, or
+  /// while its block is not filled. Written with its block, before the block is published.
+  private let pairs: UnsafeMutablePointer<Atomic<UInt16>>
+  /// For each chunk of 64 scalars of three bytes in UTF-8 (U+0800 to U+FFFF), indexed by the
+  /// low four bits of their lead byte and the low six of the next, whether each maps to itself
+  /// (CJK, most punctuation and symbols); false otherwise, or while its block is not filled.
+  private let unchangedChunks: UnsafeMutablePointer<Atomic<Bool>>
   /// `InlineString.isAvailable`, read once here: each read of the global is a call.
   private let inline = InlineString.isAvailable
 
-  private static let long: UInt32 = 0x8000_0000
-
-  private init(ascii: ClosedRange<UInt8>, mapping: @escaping (Unicode.Scalar) -> String) {
+  private init(ascii: ClosedRange<UInt8>, mapping: @escaping @Sendable (Unicode.Scalar) -> String) {
     self.ascii = ASCIILetters(ascii)
     self.mapping = mapping
     blocks = .allocate(capacity: 0x110000 >> 8)
-    blocks.initialize(repeating: nil, count: 0x110000 >> 8)
-    twoByteMappings = .allocate(capacity: 0x800)
-    twoByteMappings.initialize(repeating: 0, count: 0x800)
+    for block in 0..<0x110000 >> 8 { (blocks + block).initialize(to: Atomic(0)) }
+    pairs = .allocate(capacity: 0x800)
+    for scalar in 0..<0x800 { (pairs + scalar).initialize(to: Atomic(0)) }
+    unchangedChunks = .allocate(capacity: 0x10000 >> 6)
+    for chunk in 0..<0x10000 >> 6 { (unchangedChunks + chunk).initialize(to: Atomic(false)) }
   }
 
   func callAsFunction(_ text: TextBytes) -> String {
@@ -51,17 +53,17 @@ final class CaseMapping: @unchecked Sendable {
         return count
       }
     }
-    // Otherwise the bytes are mapped as ASCII as far as they are, which for ASCII text is the
-    // whole of it, learnt on the way instead of in a pass of its own; the rest is mapped
-    // scalar by scalar. Most text keeps its length, or nearly: one pass into a little more
-    // room than it has, and only when that is not enough, a first pass to measure. The
-    // mapping writes whole scalars, so the result is not checked again.
+    // Otherwise a string flagged ASCII is mapped as such as far as it is, which is the whole
+    // of it unless its flag is wrong; the rest, or a string not flagged, by `write`.
+    // Most text keeps its length, or nearly: one pass into a little more room than it has,
+    // and only when that is not enough, a first pass to measure. The mapping writes whole
+    // scalars, so the result is not checked again.
     let room = count + count / 8 + 16
     var fitted = true
     let result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer -> String in
       guard let target = buffer.baseAddress else { return "" }
       var changed: UInt64 = 0
-      let asciiPrefix = mapASCII(source, count, into: target, changed: &changed)
+      let asciiPrefix = text.string.isAllASCII ? mapASCII(source, count, into: target, changed: &changed) : 0
       if asciiPrefix == count {
         // ASCII text the mapping leaves as it was ("ok".lower()) is that string again, with
         // no copy; up to 15 bytes the result is made inline, with no allocation.
@@ -69,9 +71,7 @@ final class CaseMapping: @unchecked Sendable {
         if count <= InlineString.capacity && inline { return InlineString.make(target, count) }
         return String(validUTF8: UnsafeBufferPointer(start: target, count: count), isASCII: true)
       }
-      lock.lock()
-      defer { lock.unlock() }
-      guard let written = write(text, from: asciiPrefix, into: target, capacity: room) else {
+      guard let written = write(source, count, from: asciiPrefix, into: target, capacity: room) else {
         fitted = false
         return ""
       }
@@ -79,10 +79,8 @@ final class CaseMapping: @unchecked Sendable {
       return String(validUTF8: UnsafeBufferPointer(start: target, count: written))
     }
     if fitted { return result }
-    lock.lock()
-    defer { lock.unlock() }
-    let length = mappedLength(text)
-    return String.writingValidUTF8(capacity: length) { target in write(text, from: 0, into: target, capacity: length) ?? 0 }
+    let length = mappedLength(source, count)
+    return String.writingValidUTF8(capacity: length) { target in write(source, count, from: 0, into: target, capacity: length) ?? 0 }
   }
 
   /// Maps the ASCII bytes at the start of `count` bytes to `target`, 32 a step, and gives
@@ -144,212 +142,406 @@ final class CaseMapping: @unchecked Sendable {
     return count
   }
 
-  // The two passes below are straight loops over the bytes, one scalar or eight ASCII bytes
-  // a step: text beyond ASCII has a few ASCII bytes between its other scalars, and a call or
-  // a closure per run of them cost more than the mapping itself.
+  /// Writes the mapping of the `count` bytes at `source` at `target`, which has room for
+  /// `capacity` bytes, and gives its length; nil when it does not fit. The first `start`
+  /// bytes, ASCII, are mapped there already.
+  ///
+  /// Thirty-two bytes a step, then sixteen (`step`); the last few are mapped as the sixteen
+  /// that end the text, or, in a shorter text, copied into sixteen bytes of their own first,
+  /// so that a short text is mapped in steps too. Where fewer than sixteen bytes of room are
+  /// left, a scalar at a time.
+  private func write(
+    _ source: UnsafePointer<UInt8>, _ count: Int, from start: Int, into target: UnsafeMutablePointer<UInt8>,
+    capacity: Int
+  ) -> Int? {
+    let ascii = self.ascii
+    let pairs = self.pairs, unchangedChunks = self.unchangedChunks
+    var offset = start
+    var written = start
+    // Thirty-two bytes a step, as two of sixteen, while they are left to read and room to write.
+    // The scalars that map to others of their length straight from `pairs` or `unchangedChunks`
+    // are written here; any other scalar, and those after it, by `mapScalars`, out of line, so
+    // that this loop keeps its values in registers.
+    while offset <= count &- 32 && written <= capacity &- 32 {
+      let bytes = source + offset, mapped = target + written
+      ascii.mapped(ByteVector.load(bytes)).store(mapped)
+      ascii.mapped(ByteVector.load(bytes + 16)).store(mapped + 16)
+      // The bytes that begin a scalar beyond ASCII (11xxxxxx), one bit each.
+      var leads = Int(seednb_bytes_from(bytes, 0xC0)) | Int(seednb_bytes_from(bytes + 16, 0xC0)) &<< 16
+      while leads != 0 {
+        let index = leads.trailingZeroBitCount
+        guard index < 30 else { break }
+        let lead = bytes[index]
+        let chunk = Int(bytes[index &+ 1] & 0x3F)
+        if lead < 0xE0 {
+          let pair = pairs[Int(lead & 0x1F) &<< 6 | chunk].load(ordering: .relaxed)
+          guard pair != 0 else { break }
+          UnsafeMutableRawPointer(mapped + index).storeBytes(of: pair, as: UInt16.self)
+        } else {
+          guard lead < 0xF0 && unchangedChunks[Int(lead & 0x0F) &<< 6 | chunk].load(ordering: .relaxed) else { break }
+        }
+        leads &= leads &- 1
+      }
+      var read = 32, wrote = 32
+      if leads != 0 {
+        guard mapScalarsOutOfLine(leads, bytes, 32, into: mapped, room: capacity &- written, &read, &wrote) else { return nil }
+      }
+      offset &+= read
+      written &+= wrote
+    }
+    // Then sixteen.
+    while offset <= count &- 16 && written <= capacity &- 16 {
+      var read = 16, wrote = 16
+      guard step(source + offset, into: target + written, room: capacity &- written, ascii, &read, &wrote) else {
+        return nil
+      }
+      offset &+= read
+      written &+= wrote
+    }
+    var last = ByteVector()
+    while offset < count {
+      guard capacity &- written >= 16 else {
+        return writeScalars(source, count, from: offset, into: target, written: written, capacity: capacity)
+      }
+      // The last bytes: the sixteen that end the text, mapped over the sixteen that end at
+      // them in `target`, keeping the bytes there before them; or, in a text shorter than
+      // that, a copy of them in sixteen bytes of their own.
+      let left = count &- offset
+      let skipped = 16 &- left
+      var read = 16, wrote = 16
+      if count >= 16 && written >= skipped {
+        guard step(source + count - 16, skipping: skipped, into: target + written - skipped, room: capacity &- written &+ skipped, ascii, &read, &wrote)
+        else { return nil }
+        offset = count &- 16 &+ read
+        written = written &- skipped &+ wrote
+        continue
+      }
+      read = left
+      wrote = left
+      let fitted = withUnsafeMutableBytes(of: &last) { buffer -> Bool in
+        guard let bytes = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        bytes.update(from: source + offset, count: left)
+        return step(bytes, length: left, into: target + written, room: capacity &- written, ascii, &read, &wrote)
+      }
+      guard fitted else { return nil }
+      offset &+= read
+      written &+= wrote
+    }
+    return written
+  }
 
-  /// The UTF-8 length of the mapped text.
-  private func mappedLength(_ text: TextBytes) -> Int {
-    guard let base = text.bytes.baseAddress else { return 0 }
-    let count = text.count
+  /// Maps sixteen bytes at `bytes` to `target`, where sixteen can be written and `room` are
+  /// free: all sixteen as if they were ASCII, which leaves the bytes beyond ASCII as they are,
+  /// then the scalars beyond ASCII that begin in the first `length` (`mapScalars`). The first
+  /// `skipped` bytes of `target` are kept: a text's last step maps the sixteen bytes that end
+  /// it, over some mapped before. `read` and `written`, `length` when called, are set shorter
+  /// when the step ends early; false when a mapping does not fit.
+  @inline(__always)
+  private func step(
+    _ bytes: UnsafePointer<UInt8>, skipping skipped: Int = 0, length: Int = 16, into target: UnsafeMutablePointer<UInt8>,
+    room: Int, _ ascii: ASCIILetters, _ read: inout Int, _ written: inout Int
+  ) -> Bool {
+    let vector = ByteVector.load(bytes)
+    let mapped = ascii.mapped(vector)
+    if skipped > 0 {
+      // Two words a side, read little-endian, so that the kept bytes, first in memory, are the low ones.
+      let raw = UnsafeMutableRawPointer(target)
+      let (low, high) = unsafeBitCast(mapped, to: (UInt64, UInt64).self)
+      let keptLow = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+      let keptHigh = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+      let lowMask: UInt64 = skipped >= 8 ? ~0 : (1 &<< UInt64(skipped &* 8)) &- 1
+      let highMask: UInt64 = skipped > 8 ? (1 &<< UInt64((skipped &- 8) &* 8)) &- 1 : 0
+      let newLow = UInt64(littleEndian: low) & ~lowMask | keptLow & lowMask
+      let newHigh = UInt64(littleEndian: high) & ~highMask | keptHigh & highMask
+      raw.storeBytes(of: newLow.littleEndian, as: UInt64.self)
+      raw.storeBytes(of: newHigh.littleEndian, toByteOffset: 8, as: UInt64.self)
+    } else {
+      mapped.store(target)
+    }
+    // The bytes that begin a scalar beyond ASCII (11xxxxxx), one bit each, of those mapped.
+    let leads = Int(seednb_bytes_from(bytes, 0xC0)) & (1 &<< length &- 1) & ~(1 &<< skipped &- 1)
+    guard leads != 0 else { return true }
+    return mapScalars(leads, bytes, length, into: target, room: room, &read, &written)
+  }
+
+  /// Maps the scalars beyond ASCII that begin at the bytes of `bytes` flagged in `leads`, of
+  /// the first `length`, whose bytes were written to `target` as they are, and which has `room`
+  /// bytes free; sets `read` and `written` shorter when it ends early. False when a mapping
+  /// does not fit.
+  ///
+  /// Each scalar whose mapping has its length is written over its own bytes. Most scalars
+  /// beyond ASCII do (é to É), or map to themselves (’, 東), so text beyond ASCII is read and
+  /// written nearly at the pace of ASCII. It ends early before a scalar that ends past
+  /// `length`, and after a scalar whose mapping is longer or shorter (ß to SS), which moves
+  /// the rest of the text.
+  @inline(__always)
+  private func mapScalars(
+    _ leads: Int, _ bytes: UnsafePointer<UInt8>, _ length: Int, into target: UnsafeMutablePointer<UInt8>, room: Int,
+    _ read: inout Int, _ written: inout Int
+  ) -> Bool {
+    let pairs = self.pairs, unchangedChunks = self.unchangedChunks
+    var leads = leads
+    while leads != 0 {
+      let index = leads.trailingZeroBitCount
+      let lead = bytes[index]
+      // A scalar of two bytes that maps to another of two, straight from `pairs`; one of three
+      // bytes in a chunk of scalars that all map to themselves, left as it is.
+      if lead < 0xE0 {
+        if index &+ 2 <= length {
+          let pair = pairs[Int(lead & 0x1F) &<< 6 | Int(bytes[index &+ 1] & 0x3F)].load(ordering: .relaxed)
+          if pair != 0 {
+            UnsafeMutableRawPointer(target + index).storeBytes(of: pair, as: UInt16.self)
+            leads &= leads &- 1
+            continue
+          }
+        }
+      } else if lead < 0xF0 && index &+ 3 <= length
+        && unchangedChunks[Int(lead & 0x0F) &<< 6 | Int(bytes[index &+ 1] & 0x3F)].load(ordering: .relaxed)
+      {
+        leads &= leads &- 1
+        continue
+      }
+      switch mapScalar(at: bytes + index, length &- index, into: target + index, room: room &- index) {
+      case .inPlace:
+        leads &= leads &- 1
+      case .moved(let scalarRead, let scalarWritten):
+        read = index &+ scalarRead
+        written = index &+ scalarWritten
+        return true
+      case .endsLater:
+        read = index
+        written = index
+        return true
+      case .noRoom:
+        return false
+      }
+    }
+    return true
+  }
+
+  /// `mapScalars`, kept out of the loop that calls it.
+  @inline(never)
+  private func mapScalarsOutOfLine(
+    _ leads: Int, _ bytes: UnsafePointer<UInt8>, _ length: Int, into target: UnsafeMutablePointer<UInt8>, room: Int,
+    _ read: inout Int, _ written: inout Int
+  ) -> Bool {
+    mapScalars(leads, bytes, length, into: target, room: room, &read, &written)
+  }
+
+  /// What `mapScalar` did with a scalar.
+  private enum ScalarMapped {
+    /// Its mapping has its length, and is written over it.
+    case inPlace
+    /// Its mapping, written, is `written` bytes long where the scalar was `read`.
+    case moved(read: Int, written: Int)
+    /// It ends past the bytes given: nothing was written.
+    case endsLater
+    /// Its mapping does not fit the room.
+    case noRoom
+  }
+
+  /// Maps the scalar beyond ASCII at `bytes`, of which `available` bytes may be read, to
+  /// `target`, which has `room` bytes: the scalars of three and four bytes, and those of two
+  /// whose mapping is not two bytes long or whose block is not filled yet.
+  @inline(never)
+  private func mapScalar(at bytes: UnsafePointer<UInt8>, _ available: Int, into target: UnsafeMutablePointer<UInt8>, room: Int)
+    -> ScalarMapped
+  {
+    let length = bytes[0] < 0xE0 ? 2 : bytes[0] < 0xF0 ? 3 : 4
+    guard length <= available else { return .endsLater }
+    let (scalar, _) = TextBytes.decode(bytes)
+    let block = self.block(scalar)
+    let entry = block.entry(scalar)
+    if entry == scalar { return .inPlace }  // its bytes, written with the step's, stand
+    if entry & Block.long == 0 && CaseMapping.utf8Length(entry) == length {
+      CaseMapping.encode(entry, at: target)
+      return .inPlace
+    }
+    guard let written = writeMapping(entry, of: scalar, in: block, at: 0, into: target, capacity: room) else { return .noRoom }
+    return .moved(read: length, written: written)
+  }
+
+  /// Writes the mapping of the `count` bytes at `source` from `start`, a scalar at a time, each
+  /// checked against the room; gives the length written in all, or nil when it does not fit.
+  private func writeScalars(
+    _ source: UnsafePointer<UInt8>, _ count: Int, from start: Int, into target: UnsafeMutablePointer<UInt8>,
+    written alreadyWritten: Int, capacity: Int
+  ) -> Int? {
+    var offset = start
+    var written = alreadyWritten
+    while offset < count {
+      let (scalar, length) = TextBytes.decode(source + offset)
+      if scalar < 0x80 {
+        guard written < capacity else { return nil }
+        target[written] = ascii.mapped(UInt8(scalar))
+        written &+= 1
+      } else {
+        let block = self.block(scalar)
+        guard let end = writeMapping(block.entry(scalar), of: scalar, in: block, at: written, into: target, capacity: capacity)
+        else { return nil }
+        written = end
+      }
+      offset &+= length
+    }
+    return written
+  }
+
+  /// Writes the mapping `entry` of `scalar`, from `block`, at `written`; where the bytes
+  /// written end, or nil when they would pass `capacity`.
+  @inline(__always)
+  private func writeMapping(
+    _ entry: UInt32, of scalar: UInt32, in block: Block, at written: Int, into target: UnsafeMutablePointer<UInt8>,
+    capacity: Int
+  ) -> Int? {
+    guard entry & Block.long != 0 else {
+      let length = CaseMapping.utf8Length(entry)
+      guard written &+ length <= capacity else { return nil }
+      CaseMapping.encode(entry, at: target + written)
+      return written &+ length
+    }
+    let bytes = block.longMapping(scalar)
+    guard written &+ bytes.count <= capacity, let from = bytes.baseAddress else { return nil }
+    (target + written).update(from: from, count: bytes.count)
+    return written &+ bytes.count
+  }
+
+  /// The UTF-8 length of the mapping of the `count` bytes at `source`.
+  private func mappedLength(_ source: UnsafePointer<UInt8>, _ count: Int) -> Int {
     var length = 0
     var offset = 0
     while offset < count {
-      if offset + 8 <= count && UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-        offset += 8
-        length += 8
+      if offset &+ 8 <= count && UnsafeRawPointer(source + offset).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+        offset &+= 8
+        length &+= 8
         continue
       }
-      if base[offset] < 0x80 {
-        offset += 1
-        length += 1
-        continue
+      let (scalar, scalarLength) = TextBytes.decode(source + offset)
+      if scalar < 0x80 {
+        length &+= 1
+      } else {
+        let block = self.block(scalar)
+        let entry = block.entry(scalar)
+        length &+= entry & Block.long != 0 ? block.longMapping(scalar).count : CaseMapping.utf8Length(entry)
       }
-      let (scalar, scalarLength) = TextBytes.decode(base + offset)
-      let entry = self.entry(scalar)
-      length += entry & CaseMapping.long != 0 ? longMappings[Int(entry ^ CaseMapping.long)].count : CaseMapping.utf8Length(entry)
-      offset += scalarLength
+      offset &+= scalarLength
     }
     return length
   }
 
-  /// Writes the mapped text at `target`, which has room for `capacity` bytes, and gives its
-  /// length; nil when it does not fit. The first `start` bytes, ASCII, are mapped there already.
-  private func write(_ text: TextBytes, from start: Int, into target: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int? {
-    guard let base = text.bytes.baseAddress else { return 0 }
-    let count = text.count
-    let ascii = self.ascii
-    var written = start
-    var offset = start
-    while offset < count {
-      // Eight bytes of room, the most a step writes but for a long mapping, checked once a step.
-      guard written &+ 8 <= capacity else { return writeTail(text, from: offset, into: target, written: written, capacity: capacity) }
-      if offset &+ 8 <= count {
-        let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
-        let high = word & 0x8080_8080_8080_8080
-        if high == 0 {
-          // A run of ASCII words, each as long mapped: as many as the text and the room hold.
-          let last = Swift.min(count &- 8, offset &+ (capacity &- written) &- 8)
-          UnsafeMutableRawPointer(target + written).storeBytes(of: ascii.mapped(word), as: UInt64.self)
-          offset &+= 8
-          written &+= 8
-          while offset <= last {
-            let next = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
-            guard next & 0x8080_8080_8080_8080 == 0 else { break }
-            UnsafeMutableRawPointer(target + written).storeBytes(of: ascii.mapped(next), as: UInt64.self)
-            offset &+= 8
-            written &+= 8
-          }
-          continue
-        }
-        // The ASCII bytes before the first other one are mapped as a word too: the sums of
-        // `mapped` carry only towards later bytes, whose results are written over next.
-        // A scalar beyond ASCII follows them, mapped next without going round the loop when
-        // the room holds its four bytes.
-        let asciiBytes = high.trailingZeroBitCount >> 3
-        if asciiBytes > 0 {
-          UnsafeMutableRawPointer(target + written).storeBytes(of: ascii.mapped(word), as: UInt64.self)
-          offset &+= asciiBytes
-          written &+= asciiBytes
-          guard written &+ 4 <= capacity else { continue }
-        }
-      } else if base[offset] < 0x80 {
-        target[written] = ascii.mapped(base[offset])
-        offset &+= 1
-        written &+= 1
-        continue
-      }
-      // A scalar of two bytes that maps to one of two bytes, the most common kind beyond ASCII
-      // (accented Latin, Greek, Cyrillic), straight from its table once its block is known.
-      let lead = base[offset]
-      if lead & 0xE0 == 0xC0 {
-        let pair = twoByteMappings[Int(lead & 0x1F) << 6 | Int(base[offset + 1] & 0x3F)]
-        if pair != 0 {
-          target[written] = UInt8(truncatingIfNeeded: pair >> 8)
-          target[written + 1] = UInt8(truncatingIfNeeded: pair)
-          offset &+= 2
-          written &+= 2
-          continue
-        }
-      }
-      let (scalar, scalarLength) = TextBytes.decode(base + offset)
-      let entry = self.entry(scalar)
-      if entry & CaseMapping.long != 0 {
-        guard let end = writeLong(entry, into: target, at: written, capacity: capacity) else { return nil }
-        written = end
-      } else {
-        written += CaseMapping.encode(entry, at: target + written)
-      }
-      offset += scalarLength
-    }
-    return written
-  }
-
-  /// Writes the mapping of a scalar that maps to several (`ß` to `SS`) at `written`; where
-  /// the written bytes end, or nil when they would pass `capacity`.
+  /// The table of the block `scalar` is in, filled the first time.
   @inline(__always)
-  private func writeLong(_ entry: UInt32, into target: UnsafeMutablePointer<UInt8>, at written: Int, capacity: Int) -> Int? {
-    let bytes = longMappings[Int(entry ^ CaseMapping.long)]
-    guard written + bytes.count <= capacity else { return nil }
-    var end = written
-    for byte in bytes {
-      target[end] = byte
-      end += 1
-    }
-    return end
+  private func block(_ scalar: UInt32) -> Block {
+    let address = blocks[Int(scalar >> 8)].load(ordering: .acquiring)
+    if let base = UnsafeMutableRawPointer(bitPattern: address) { return Block(base) }
+    return filledBlock(Int(scalar >> 8))
   }
 
-  /// The end of `write`, where fewer than eight bytes of room are left: one scalar at a time,
-  /// each checked against the room.
-  private func writeTail(
-    _ text: TextBytes, from start: Int, into target: UnsafeMutablePointer<UInt8>, written alreadyWritten: Int, capacity: Int
-  ) -> Int? {
-    guard let base = text.bytes.baseAddress else { return alreadyWritten }
-    var offset = start, written = alreadyWritten
-    while offset < text.count {
-      let (scalar, scalarLength) = TextBytes.decode(base + offset)
-      if scalar < 0x80 {
-        guard written < capacity else { return nil }
-        target[written] = ascii.mapped(UInt8(scalar))
-        written += 1
-      } else {
-        let entry = self.entry(scalar)
-        if entry & CaseMapping.long != 0 {
-          guard let end = writeLong(entry, into: target, at: written, capacity: capacity) else { return nil }
-          written = end
-        } else {
-          guard written + CaseMapping.utf8Length(entry) <= capacity else { return nil }
-          written += CaseMapping.encode(entry, at: target + written)
-        }
-      }
-      offset += scalarLength
-    }
-    return written
-  }
-
-  /// The table's entry for `scalar`, filling its block the first time.
-  @inline(__always)
-  private func entry(_ scalar: UInt32) -> UInt32 {
-    let block = Int(scalar >> 8)
-    if let entries = blocks[block] { return entries[Int(scalar & 0xFF)] }
-    return filledBlock(block)[Int(scalar & 0xFF)]
-  }
-
-  /// The entries of a block, worked out from the Unicode properties.
+  /// The table of a block, worked out from the Unicode properties and published. Two threads
+  /// may work out the same block at once; the table published first is kept.
   @inline(never)
-  private func filledBlock(_ block: Int) -> UnsafeMutablePointer<UInt32> {
-    let entries = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
-    entries.initialize(repeating: 0, count: 256)
-    for index in 0..<256 {
-      let value = UInt32(block << 8 | index)
+  private func filledBlock(_ index: Int) -> Block {
+    let block = Block.allocate()
+    var unchanged = [true, true, true, true]
+    for low in 0..<256 {
+      let value = UInt32(index << 8 | low)
       guard let scalar = Unicode.Scalar(value) else { continue }  // surrogates do not occur
-      let mapped = mapping(scalar).unicodeScalars
-      if mapped.count == 1, let single = mapped.first {
-        entries[index] = single.value
-        if (0x80..<0x800).contains(value) && (0x80..<0x800).contains(single.value) {
-          twoByteMappings[Int(value)] = UInt16(0xC0 | single.value >> 6) << 8 | UInt16(0x80 | single.value & 0x3F)
-        }
-      } else {
-        entries[index] = CaseMapping.long | UInt32(longMappings.count)
-        longMappings.append(Array(String(mapped).utf8))
+      let mapped = Array(mapping(scalar).unicodeScalars)
+      block.set(value, to: mapped)
+      if mapped != [scalar] { unchanged[low >> 6] = false }
+      if (0x80..<0x800).contains(value), mapped.count == 1, let single = mapped.first?.value, (0x80..<0x800).contains(single) {
+        // In the order of the text, whatever the order of a UInt16's bytes.
+        let pair = UInt16(littleEndian: UInt16(0xC0 | single >> 6) | UInt16(0x80 | single & 0x3F) << 8)
+        pairs[Int(value)].store(pair, ordering: .relaxed)
       }
     }
-    blocks[block] = entries
-    return entries
+    if (0x8..<0x100).contains(index) {
+      for quarter in 0..<4 where unchanged[quarter] { unchangedChunks[index << 2 | quarter].store(true, ordering: .relaxed) }
+    }
+    let published = blocks[index].compareExchange(
+      expected: 0, desired: UInt(bitPattern: block.base), ordering: .acquiringAndReleasing)
+    guard published.exchanged else {
+      block.base.deallocate()
+      return Block(UnsafeMutableRawPointer(bitPattern: published.original) ?? block.base)
+    }
+    return block
   }
 
   static func utf8Length(_ scalar: UInt32) -> Int {
     scalar < 0x80 ? 1 : scalar < 0x800 ? 2 : scalar < 0x10000 ? 3 : 4
   }
 
-  /// Writes `scalar` in UTF-8 and gives the bytes it took.
+  /// Writes `scalar` in UTF-8.
   @inline(__always)
-  private static func encode(_ scalar: UInt32, at target: UnsafeMutablePointer<UInt8>) -> Int {
+  private static func encode(_ scalar: UInt32, at target: UnsafeMutablePointer<UInt8>) {
     switch utf8Length(scalar) {
     case 1:
       target[0] = UInt8(scalar)
-      return 1
     case 2:
       target[0] = UInt8(0xC0 | scalar >> 6)
       target[1] = UInt8(0x80 | scalar & 0x3F)
-      return 2
     case 3:
       target[0] = UInt8(0xE0 | scalar >> 12)
       target[1] = UInt8(0x80 | scalar >> 6 & 0x3F)
       target[2] = UInt8(0x80 | scalar & 0x3F)
-      return 3
     default:
       target[0] = UInt8(0xF0 | scalar >> 18)
       target[1] = UInt8(0x80 | scalar >> 12 & 0x3F)
       target[2] = UInt8(0x80 | scalar >> 6 & 0x3F)
       target[3] = UInt8(0x80 | scalar & 0x3F)
-      return 4
     }
+  }
+}
+
+/// The mappings of a block of 256 scalars, in one allocation that lives as long as the
+/// process: per scalar, the scalar it maps to, or `long` when it maps to several, whose UTF-8
+/// is then kept apart (at most three scalars, twelve bytes, in Unicode's full case mapping).
+private struct Block {
+  static let long: UInt32 = 0x8000_0000
+  private static let entriesSize = 256 * 4
+  private static let longSize = 16
+
+  let base: UnsafeMutableRawPointer
+
+  init(_ base: UnsafeMutableRawPointer) { self.base = base }
+
+  static func allocate() -> Block {
+    let size = entriesSize + 256 * longSize
+    let base = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+    base.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+    return Block(base)
+  }
+
+  @inline(__always)
+  func entry(_ scalar: UInt32) -> UInt32 {
+    base.load(fromByteOffset: Int(scalar & 0xFF) &* 4, as: UInt32.self)
+  }
+
+  /// The UTF-8 of a scalar that maps to several.
+  func longMapping(_ scalar: UInt32) -> UnsafeBufferPointer<UInt8> {
+    let at = (base + Block.entriesSize + Int(scalar & 0xFF) * Block.longSize)
+      .assumingMemoryBound(to: UInt8.self)
+    return UnsafeBufferPointer(start: at + 1, count: Int(at[0]))
+  }
+
+  func set(_ scalar: UInt32, to mapped: [Unicode.Scalar]) {
+    let low = Int(scalar & 0xFF)
+    if mapped.count == 1, let single = mapped.first?.value {
+      base.storeBytes(of: single, toByteOffset: low * 4, as: UInt32.self)
+      return
+    }
+    let utf8 = Array(String(String.UnicodeScalarView(mapped)).utf8)
+    precondition(utf8.count < Block.longSize, "a case mapping of more than 15 bytes")
+    base.storeBytes(of: Block.long, toByteOffset: low * 4, as: UInt32.self)
+    let at = base + Block.entriesSize + low * Block.longSize
+    at.storeBytes(of: UInt8(utf8.count), as: UInt8.self)
+    for (index, byte) in utf8.enumerated() { at.storeBytes(of: byte, toByteOffset: 1 + index, as: UInt8.self) }
   }
 }
 
 /// The ASCII letters a case mapping changes, a range of 26 whose bytes get 0x20 flipped.
 private struct ASCIILetters {
+  /// The range's first letter in every lane.
+  private let first: ByteVector
   /// Added to every byte of a word, these carry into the top bit of the bytes at or above the
   /// range's first letter, and of the bytes above its last.
   private let fromFirst: UInt64
@@ -358,6 +550,7 @@ private struct ASCIILetters {
 
   init(_ letters: ClosedRange<UInt8>) {
     self.letters = letters
+    first = ByteVector(repeating: letters.lowerBound)
     fromFirst = 0x0101_0101_0101_0101 &* UInt64(0x80 &- letters.lowerBound)
     pastLast = 0x0101_0101_0101_0101 &* UInt64(0x7F &- letters.upperBound)
   }
@@ -365,6 +558,13 @@ private struct ASCIILetters {
   /// Eight ASCII bytes mapped at once.
   @inline(__always)
   func mapped(_ word: UInt64) -> UInt64 { word ^ flips(word) }
+
+  /// Sixteen bytes mapped at once, those beyond ASCII left as they are: only the bytes that
+  /// are letters of the range are less than 26 past its first.
+  @inline(__always)
+  func mapped(_ bytes: ByteVector) -> ByteVector {
+    bytes ^ (((bytes &- first) .< ByteVector(repeating: 26)).bytes & ByteVector(repeating: 0x20))
+  }
 
   /// The bits that mapping eight ASCII bytes flips: 0x20 in each letter of the range.
   @inline(__always)

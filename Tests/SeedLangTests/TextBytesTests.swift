@@ -224,6 +224,39 @@ final class TextBytesTests: XCTestCase {
     }
   }
 
+  /// Texts whose every scalar stands alone, the kind counted and case-mapped eight bytes at a
+  /// time: of every length past the 255 words a count sums in one go, with "\r\n" and lone
+  /// carriage returns, and mappings that grow (ß), shrink (ı, ſ to one byte) or change their
+  /// byte count (ȿ) at every position of a word.
+  func testStandaloneTextsCountAndMapAsSwiftDoes() {
+    let alphabet = [
+      "a", "Z", " ", "\r", "\n", "\r\n", "é", "É", "п", "Ω", "ΐ", "ß", "ı", "ſ", "ȿ", "’", "«", "東", "京", "の", "한", "ｱ", "Ⅻ",
+    ]
+    var numbers = Numbers(state: 0x57A4_D0_A1)
+    for round in 0..<400 {
+      let length = round < 300 ? numbers.next(40) : 600 + numbers.next(1200)
+      var text = ""
+      for _ in 0..<length { text += alphabet[numbers.next(alphabet.count)] }
+      let context = "round \(round): \(text.prefix(60).debugDescription)"
+      text.withTextBytes { bytes in
+        XCTAssertEqual(bytes.standaloneCharacterCount(0, bytes.count), text.count, context)
+        XCTAssertEqual(Array(CaseMapping.upper(bytes).utf8), Array(text.uppercased().utf8), context)
+        XCTAssertEqual(Array(CaseMapping.lower(bytes).utf8), Array(text.lowercased().utf8), context)
+      }
+    }
+    // Only bytes that continue a scalar but one in three, for more than 255 words.
+    let ideographs = String(repeating: "東京", count: 2000)
+    ideographs.withTextBytes { XCTAssertEqual($0.standaloneCharacterCount(0, $0.count), 4000) }
+    // A scalar that may join a neighbour anywhere in a long text is left to Swift.
+    for at in [0, 3, 4, 1020, 1498] {
+      var scalars = Array(String(repeating: "é", count: 1500).unicodeScalars)
+      scalars.insert("\u{301}", at: at + 1)
+      let text = String(String.UnicodeScalarView(scalars))
+      text.withTextBytes { XCTAssertNil($0.standaloneCharacterCount(0, $0.count), "U+0301 after scalar \(at)") }
+      XCTAssertEqual(text.characterCount, text.count)
+    }
+  }
+
   /// The scalars said to stand alone never join a neighbour: "a" finds a combining mark, a
   /// spacing mark, a joiner or a prepended mark; Hangul syllables find conjoining jamo.
   func testStandaloneScalarsAreCharactersOfTheirOwn() {
