@@ -17,14 +17,13 @@ final class CaseMapping: @unchecked Sendable {
   /// filled by whichever thread needs it first (`parallel` maps on threads), and never changes
   /// after it is published here, so reading one takes no lock (and the class is Sendable).
   private let blocks: UnsafeMutablePointer<Atomic<UInt>>
-  /// For each scalar of two bytes in UTF-8 (below U+0800), indexed by its value, the two bytes
-  /// of its mapping as one store writes them, when that is two bytes too; 0 otherwise, or
-  /// while its block is not filled. Written with its block, before the block is published.
-  private let pairs: UnsafeMutablePointer<Atomic<UInt16>>
-  /// For each chunk of 64 scalars of three bytes in UTF-8 (U+0800 to U+FFFF), indexed by the
-  /// low four bits of their lead byte and the low six of the next, whether each maps to itself
-  /// (CJK, most punctuation and symbols); false otherwise, or while its block is not filled.
-  private let unchangedChunks: UnsafeMutablePointer<Atomic<Bool>>
+  /// What a scalar beyond ASCII maps to, when its first two bytes tell, indexed by them
+  /// (`quickIndex`): for a scalar of two bytes that maps to one of two, those two bytes as one
+  /// store writes them; for a scalar of three bytes in a chunk of 64 that all map to themselves
+  /// (CJK, most punctuation and symbols), `unchanged`; 0 otherwise, or while its block is not
+  /// filled. Written with its block, before the block is published.
+  private let quickMappings: UnsafeMutablePointer<Atomic<UInt16>>
+  private static let unchanged: UInt16 = 1
   /// `InlineString.isAvailable`, read once here: each read of the global is a call.
   private let inline = InlineString.isAvailable
 
@@ -33,10 +32,8 @@ final class CaseMapping: @unchecked Sendable {
     self.mapping = mapping
     blocks = .allocate(capacity: 0x110000 >> 8)
     for block in 0..<0x110000 >> 8 { (blocks + block).initialize(to: Atomic(0)) }
-    pairs = .allocate(capacity: 0x800)
-    for scalar in 0..<0x800 { (pairs + scalar).initialize(to: Atomic(0)) }
-    unchangedChunks = .allocate(capacity: 0x10000 >> 6)
-    for chunk in 0..<0x10000 >> 6 { (unchangedChunks + chunk).initialize(to: Atomic(false)) }
+    quickMappings = .allocate(capacity: 0x4000)
+    for index in 0..<0x4000 { (quickMappings + index).initialize(to: Atomic(0)) }
   }
 
   func callAsFunction(_ text: TextBytes) -> String {
@@ -146,7 +143,7 @@ final class CaseMapping: @unchecked Sendable {
   /// `capacity` bytes, and gives its length; nil when it does not fit. The first `start`
   /// bytes, ASCII, are mapped there already.
   ///
-  /// Thirty-two bytes a step, then sixteen (`step`); the last few are mapped as the sixteen
+  /// Sixty-four bytes a step, then sixteen (`step`); the last few are mapped as the sixteen
   /// that end the text, or, in a shorter text, copied into sixteen bytes of their own first,
   /// so that a short text is mapped in steps too. Where fewer than sixteen bytes of room are
   /// left, a scalar at a time.
@@ -155,39 +152,51 @@ final class CaseMapping: @unchecked Sendable {
     capacity: Int
   ) -> Int? {
     let ascii = self.ascii
-    let pairs = self.pairs, unchangedChunks = self.unchangedChunks
+    let quickMappings = self.quickMappings
     var offset = start
     var written = start
-    // Thirty-two bytes a step, as two of sixteen, while they are left to read and room to write.
-    // The scalars that map to others of their length straight from `pairs` or `unchangedChunks`
-    // are written here; any other scalar, and those after it, by `mapScalars`, out of line, so
-    // that this loop keeps its values in registers.
-    while offset <= count &- 32 && written <= capacity &- 32 {
+    // Sixty-four bytes a step, as four of sixteen, while they are left to read and room to write.
+    // The scalars whose mappings `quickMappings` holds are written here; any other scalar, and
+    // those after it, by `mapScalars`, out of line, so that this loop keeps its values in
+    // registers.
+    while offset <= count &- 64 && written <= capacity &- 64 {
       let bytes = source + offset, mapped = target + written
       ascii.mapped(ByteVector.load(bytes)).store(mapped)
       ascii.mapped(ByteVector.load(bytes + 16)).store(mapped + 16)
+      ascii.mapped(ByteVector.load(bytes + 32)).store(mapped + 32)
+      ascii.mapped(ByteVector.load(bytes + 48)).store(mapped + 48)
       // The bytes that begin a scalar beyond ASCII (11xxxxxx), one bit each.
-      var leads = Int(seednb_bytes_from(bytes, 0xC0)) | Int(seednb_bytes_from(bytes + 16, 0xC0)) &<< 16
-      while leads != 0 {
-        let index = leads.trailingZeroBitCount
-        guard index < 30 else { break }
-        let lead = bytes[index]
-        let chunk = Int(bytes[index &+ 1] & 0x3F)
-        if lead < 0xE0 {
-          let pair = pairs[Int(lead & 0x1F) &<< 6 | chunk].load(ordering: .relaxed)
-          guard pair != 0 else { break }
-          UnsafeMutableRawPointer(mapped + index).storeBytes(of: pair, as: UInt16.self)
-        } else {
-          guard lead < 0xF0 && unchangedChunks[Int(lead & 0x0F) &<< 6 | chunk].load(ordering: .relaxed) else { break }
-        }
-        leads &= leads &- 1
-      }
-      var read = 32, wrote = 32
+      var leads = UInt64(seednb_bytes_from(bytes, 0xC0)) | UInt64(seednb_bytes_from(bytes + 16, 0xC0)) &<< 16
+        | UInt64(seednb_bytes_from(bytes + 32, 0xC0)) &<< 32 | UInt64(seednb_bytes_from(bytes + 48, 0xC0)) &<< 48
+      CaseMapping.mapQuickly(&leads, bytes, into: mapped, quickMappings)
+      var read = 64, wrote = 64
       if leads != 0 {
-        guard mapScalarsOutOfLine(leads, bytes, 32, into: mapped, room: capacity &- written, &read, &wrote) else { return nil }
+        guard mapScalarsOutOfLine(leads, bytes, 64, into: mapped, room: capacity &- written, &read, &wrote) else { return nil }
       }
       offset &+= read
       written &+= wrote
+    }
+    // More than sixteen bytes left of a text of sixty-four or more: the sixty-four that end
+    // the text, mapped over the bytes that end at them in `target`, keeping those before.
+    let left = count &- offset
+    let skipped = 64 &- left
+    if left > 16 && count >= 64 && written >= skipped && written &+ left <= capacity {
+      let bytes = source + count - 64, mapped = target + written - skipped
+      for quarter in 0..<4 where skipped < quarter &* 16 &+ 16 {
+        let at = quarter &* 16
+        CaseMapping.store(ascii.mapped(ByteVector.load(bytes + at)), mapped + at, keeping: Swift.max(skipped &- at, 0))
+      }
+      var leads = (UInt64(seednb_bytes_from(bytes, 0xC0)) | UInt64(seednb_bytes_from(bytes + 16, 0xC0)) &<< 16
+        | UInt64(seednb_bytes_from(bytes + 32, 0xC0)) &<< 32 | UInt64(seednb_bytes_from(bytes + 48, 0xC0)) &<< 48)
+        & ~(1 &<< UInt64(skipped) &- 1)
+      CaseMapping.mapQuickly(&leads, bytes, into: mapped, quickMappings)
+      var read = 64, wrote = 64
+      if leads != 0 {
+        guard mapScalarsOutOfLine(leads, bytes, 64, into: mapped, room: capacity &- written &+ skipped, &read, &wrote)
+        else { return nil }
+      }
+      offset = count &- 64 &+ read
+      written = written &- skipped &+ wrote
     }
     // Then sixteen.
     while offset <= count &- 16 && written <= capacity &- 16 {
@@ -198,7 +207,6 @@ final class CaseMapping: @unchecked Sendable {
       offset &+= read
       written &+= wrote
     }
-    var last = ByteVector()
     while offset < count {
       guard capacity &- written >= 16 else {
         return writeScalars(source, count, from: offset, into: target, written: written, capacity: capacity)
@@ -218,16 +226,28 @@ final class CaseMapping: @unchecked Sendable {
       }
       read = left
       wrote = left
-      let fitted = withUnsafeMutableBytes(of: &last) { buffer -> Bool in
-        guard let bytes = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
-        bytes.update(from: source + offset, count: left)
-        return step(bytes, length: left, into: target + written, room: capacity &- written, ascii, &read, &wrote)
+      guard stepCopying(source + offset, left, into: target + written, room: capacity &- written, &read, &wrote) else {
+        return nil
       }
-      guard fitted else { return nil }
       offset &+= read
       written &+= wrote
     }
     return written
+  }
+
+  /// `step` on a copy of the `length` bytes at `bytes`, fewer than sixteen, in sixteen bytes
+  /// of its own; out of line, so that `write` keeps no buffer on its stack.
+  @inline(never)
+  private func stepCopying(
+    _ bytes: UnsafePointer<UInt8>, _ length: Int, into target: UnsafeMutablePointer<UInt8>, room: Int,
+    _ read: inout Int, _ written: inout Int
+  ) -> Bool {
+    var copy = ByteVector()
+    return withUnsafeMutableBytes(of: &copy) { buffer -> Bool in
+      guard let copied = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+      copied.update(from: bytes, count: length)
+      return step(copied, length: length, into: target, room: room, ascii, &read, &written)
+    }
   }
 
   /// Maps sixteen bytes at `bytes` to `target`, where sixteen can be written and `room` are
@@ -241,27 +261,51 @@ final class CaseMapping: @unchecked Sendable {
     _ bytes: UnsafePointer<UInt8>, skipping skipped: Int = 0, length: Int = 16, into target: UnsafeMutablePointer<UInt8>,
     room: Int, _ ascii: ASCIILetters, _ read: inout Int, _ written: inout Int
   ) -> Bool {
-    let vector = ByteVector.load(bytes)
-    let mapped = ascii.mapped(vector)
-    if skipped > 0 {
-      // Two words a side, read little-endian, so that the kept bytes, first in memory, are the low ones.
-      let raw = UnsafeMutableRawPointer(target)
-      let (low, high) = unsafeBitCast(mapped, to: (UInt64, UInt64).self)
-      let keptLow = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
-      let keptHigh = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-      let lowMask: UInt64 = skipped >= 8 ? ~0 : (1 &<< UInt64(skipped &* 8)) &- 1
-      let highMask: UInt64 = skipped > 8 ? (1 &<< UInt64((skipped &- 8) &* 8)) &- 1 : 0
-      let newLow = UInt64(littleEndian: low) & ~lowMask | keptLow & lowMask
-      let newHigh = UInt64(littleEndian: high) & ~highMask | keptHigh & highMask
-      raw.storeBytes(of: newLow.littleEndian, as: UInt64.self)
-      raw.storeBytes(of: newHigh.littleEndian, toByteOffset: 8, as: UInt64.self)
-    } else {
-      mapped.store(target)
-    }
+    CaseMapping.store(ascii.mapped(ByteVector.load(bytes)), target, keeping: skipped)
     // The bytes that begin a scalar beyond ASCII (11xxxxxx), one bit each, of those mapped.
-    let leads = Int(seednb_bytes_from(bytes, 0xC0)) & (1 &<< length &- 1) & ~(1 &<< skipped &- 1)
+    let leads = UInt64(seednb_bytes_from(bytes, 0xC0)) & (1 &<< UInt64(length) &- 1) & ~(1 &<< UInt64(skipped) &- 1)
     guard leads != 0 else { return true }
     return mapScalars(leads, bytes, length, into: target, room: room, &read, &written)
+  }
+
+  /// Maps the scalars flagged in `leads`, of the sixty-four bytes at `bytes` written to `target`
+  /// as they are, whose mappings `quickMappings` holds, in order, up to the first whose mapping
+  /// it does not hold or that ends past the sixty-four; leaves that one and those after it
+  /// flagged.
+  @inline(__always)
+  private static func mapQuickly(
+    _ leads: inout UInt64, _ bytes: UnsafePointer<UInt8>, into target: UnsafeMutablePointer<UInt8>,
+    _ quickMappings: UnsafeMutablePointer<Atomic<UInt16>>
+  ) {
+    // The scalars that begin in the last two bytes may end past them: left to `mapScalars`.
+    let last = leads & 0xC000_0000_0000_0000
+    var first = leads & 0x3FFF_FFFF_FFFF_FFFF
+    while first != 0 {
+      let index = first.trailingZeroBitCount
+      let quick = quickMappings[quickIndex(bytes + index)].load(ordering: .relaxed)
+      guard quick != 0 else { break }
+      if quick != unchanged { UnsafeMutableRawPointer(target + index).storeBytes(of: quick, as: UInt16.self) }
+      first &= first &- 1
+    }
+    leads = first | last
+  }
+
+  /// Stores `mapped` at `target` but for its first `kept` bytes, fewer than sixteen, which keep
+  /// the bytes there.
+  @inline(__always)
+  private static func store(_ mapped: ByteVector, _ target: UnsafeMutablePointer<UInt8>, keeping kept: Int) {
+    guard kept > 0 else { return mapped.store(target) }
+    // Two words a side, read little-endian, so that the kept bytes, first in memory, are the low ones.
+    let raw = UnsafeMutableRawPointer(target)
+    let (low, high) = unsafeBitCast(mapped, to: (UInt64, UInt64).self)
+    let keptLow = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+    let keptHigh = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    let lowMask: UInt64 = kept >= 8 ? ~0 : (1 &<< UInt64(kept &* 8)) &- 1
+    let highMask: UInt64 = kept > 8 ? (1 &<< UInt64((kept &- 8) &* 8)) &- 1 : 0
+    let newLow = UInt64(littleEndian: low) & ~lowMask | keptLow & lowMask
+    let newHigh = UInt64(littleEndian: high) & ~highMask | keptHigh & highMask
+    raw.storeBytes(of: newLow.littleEndian, as: UInt64.self)
+    raw.storeBytes(of: newHigh.littleEndian, toByteOffset: 8, as: UInt64.self)
   }
 
   /// Maps the scalars beyond ASCII that begin at the bytes of `bytes` flagged in `leads`, of
@@ -276,30 +320,21 @@ final class CaseMapping: @unchecked Sendable {
   /// the rest of the text.
   @inline(__always)
   private func mapScalars(
-    _ leads: Int, _ bytes: UnsafePointer<UInt8>, _ length: Int, into target: UnsafeMutablePointer<UInt8>, room: Int,
+    _ leads: UInt64, _ bytes: UnsafePointer<UInt8>, _ length: Int, into target: UnsafeMutablePointer<UInt8>, room: Int,
     _ read: inout Int, _ written: inout Int
   ) -> Bool {
-    let pairs = self.pairs, unchangedChunks = self.unchangedChunks
+    let quickMappings = self.quickMappings
     var leads = leads
     while leads != 0 {
       let index = leads.trailingZeroBitCount
-      let lead = bytes[index]
-      // A scalar of two bytes that maps to another of two, straight from `pairs`; one of three
-      // bytes in a chunk of scalars that all map to themselves, left as it is.
-      if lead < 0xE0 {
-        if index &+ 2 <= length {
-          let pair = pairs[Int(lead & 0x1F) &<< 6 | Int(bytes[index &+ 1] & 0x3F)].load(ordering: .relaxed)
-          if pair != 0 {
-            UnsafeMutableRawPointer(target + index).storeBytes(of: pair, as: UInt16.self)
-            leads &= leads &- 1
-            continue
-          }
+      // A scalar whose mapping `quickMappings` holds, when it ends in the bytes given.
+      if index &+ (bytes[index] < 0xE0 ? 2 : 3) <= length {
+        let quick = quickMappings[CaseMapping.quickIndex(bytes + index)].load(ordering: .relaxed)
+        if quick != 0 {
+          if quick != CaseMapping.unchanged { UnsafeMutableRawPointer(target + index).storeBytes(of: quick, as: UInt16.self) }
+          leads &= leads &- 1
+          continue
         }
-      } else if lead < 0xF0 && index &+ 3 <= length
-        && unchangedChunks[Int(lead & 0x0F) &<< 6 | Int(bytes[index &+ 1] & 0x3F)].load(ordering: .relaxed)
-      {
-        leads &= leads &- 1
-        continue
       }
       switch mapScalar(at: bytes + index, length &- index, into: target + index, room: room &- index) {
       case .inPlace:
@@ -322,7 +357,7 @@ final class CaseMapping: @unchecked Sendable {
   /// `mapScalars`, kept out of the loop that calls it.
   @inline(never)
   private func mapScalarsOutOfLine(
-    _ leads: Int, _ bytes: UnsafePointer<UInt8>, _ length: Int, into target: UnsafeMutablePointer<UInt8>, room: Int,
+    _ leads: UInt64, _ bytes: UnsafePointer<UInt8>, _ length: Int, into target: UnsafeMutablePointer<UInt8>, room: Int,
     _ read: inout Int, _ written: inout Int
   ) -> Bool {
     mapScalars(leads, bytes, length, into: target, room: room, &read, &written)
@@ -451,11 +486,14 @@ final class CaseMapping: @unchecked Sendable {
       if (0x80..<0x800).contains(value), mapped.count == 1, let single = mapped.first?.value, (0x80..<0x800).contains(single) {
         // In the order of the text, whatever the order of a UInt16's bytes.
         let pair = UInt16(littleEndian: UInt16(0xC0 | single >> 6) | UInt16(0x80 | single & 0x3F) << 8)
-        pairs[Int(value)].store(pair, ordering: .relaxed)
+        quickMappings[Int(value >> 6 | (value & 0x3F) << 8)].store(pair, ordering: .relaxed)
       }
     }
     if (0x8..<0x100).contains(index) {
-      for quarter in 0..<4 where unchanged[quarter] { unchangedChunks[index << 2 | quarter].store(true, ordering: .relaxed) }
+      for quarter in 0..<4 where unchanged[quarter] {
+        let chunk = index << 2 | quarter
+        quickMappings[0x20 | chunk >> 6 | (chunk & 0x3F) << 8].store(CaseMapping.unchanged, ordering: .relaxed)
+      }
     }
     let published = blocks[index].compareExchange(
       expected: 0, desired: UInt(bitPattern: block.base), ordering: .acquiringAndReleasing)
@@ -464,6 +502,14 @@ final class CaseMapping: @unchecked Sendable {
       return Block(UnsafeMutableRawPointer(bitPattern: published.original) ?? block.base)
     }
     return block
+  }
+
+  /// The index in `quickMappings` of the scalar beyond ASCII whose first two bytes are at
+  /// `bytes`: the low six bits of each, which tell scalars of two bytes (lead bytes C2 to DF)
+  /// from those of three (E0 to EF) and from those of four (F0 to F4, never held).
+  @inline(__always)
+  private static func quickIndex(_ bytes: UnsafePointer<UInt8>) -> Int {
+    Int(UInt16(littleEndian: UnsafeRawPointer(bytes).loadUnaligned(as: UInt16.self)) & 0x3F3F)
   }
 
   static func utf8Length(_ scalar: UInt32) -> Int {

@@ -184,76 +184,88 @@ struct TextBytes {
   /// is one character but "\r\n", which is one; nil when a scalar may join its neighbours.
   ///
   /// Such a text has a character for each byte that begins a scalar (each byte but those that
-  /// continue one, 10xxxxxx), less one for each "\r\n". The bytes are read thirty-two at a
-  /// time, wherever scalars begin: the bytes that begin one are summed in the lanes of a
+  /// continue one, 10xxxxxx), less one for each "\r\n". The bytes are read sixty-four at a
+  /// time, wherever scalars begin: those that begin a scalar are summed in the lanes of a
   /// vector, and the few that need a closer look (`stops`) are looked at one by one: carriage
   /// returns, and the bytes from 0xCC up, which begin the only scalars that may join a
-  /// neighbour. The last step reads the sixteen bytes that end the text, and counts those not
-  /// counted yet. Latin, Greek, Cyrillic and CJK text costs under an instruction a byte.
+  /// neighbour. The last step reads the bytes that end the text, and counts, as bits, those
+  /// not counted yet. Latin, Greek, Cyrillic and CJK text costs under an instruction a byte.
   func standaloneCharacterCount(_ from: Int, _ to: Int) -> Int? {
     let base = start
     guard to &- from >= 16 else { return TextBytes.standaloneCharacterCount(base + from, to &- from) }
     var scalars = 0
     var lineBreaks = 0  // "\r\n" pairs
+    var offset = from
+    // Sixty-four bytes a step while they last, the bytes that begin a scalar summed in the
+    // lanes of a vector, at most 255 to a lane.
     var lanes = SIMD16<Int8>()
     var steps = 0
-    var offset = from
-    // Thirty-two bytes a step while they last, then sixteen.
-    while offset <= to &- 32 {
-      let stops = TextBytes.stops(base + offset) | TextBytes.stops(base + offset + 16) &<< 16
-      if stops != 0 {
-        guard let found = TextBytes.lineBreaks(atStops: stops, base + offset, to &- offset) else { return nil }
-        lineBreaks &+= found
+    while offset <= to &- 64 {
+      let bytes = base + offset
+      guard TextBytes.addLineBreaks(atStopsOf: bytes, ~0, base + to, &lineBreaks) else { return nil }
+      for quarter in stride(from: 0, to: 64, by: 16) {
+        let signed = UnsafeRawPointer(bytes + quarter).loadUnaligned(as: SIMD16<Int8>.self)
+        lanes &-= unsafeBitCast(signed .> SIMD16<Int8>(repeating: -65), to: SIMD16<Int8>.self)
       }
-      lanes &-= TextBytes.scalarsBegun(base + offset) &+ TextBytes.scalarsBegun(base + offset + 16)
-      offset &+= 32
-      steps &+= 2
-      // At most 254 steps a sum, so that no lane passes 255.
-      if steps == 254 {
-        scalars &+= TextBytes.sum(lanes)
+      offset &+= 64
+      steps &+= 1
+      if steps == 63 || offset > to &- 64 {
+        let (low, high) = unsafeBitCast(lanes, to: (UInt64, UInt64).self)
+        let sums = (low & 0x00FF_00FF_00FF_00FF) &+ (low >> 8 & 0x00FF_00FF_00FF_00FF)
+          &+ (high & 0x00FF_00FF_00FF_00FF) &+ (high >> 8 & 0x00FF_00FF_00FF_00FF)
+        scalars &+= Int(truncatingIfNeeded: (sums &* 0x0001_0001_0001_0001) >> 48)
         lanes = SIMD16<Int8>()
         steps = 0
       }
     }
-    // The last sixteen bytes or fewer: the sixteen that end the text, those counted before masked out.
-    var at = offset
-    while at < to {
-      let counted = at <= to &- 16 ? 0 : 16 &- (to &- at)
-      at = Swift.min(at, to &- 16)
-      let stops = TextBytes.stops(base + at) & 0xFFFF &<< counted
+    // Then, of a text of sixty-four or more, the sixty-four that end it, as bits, those
+    // counted before masked out; else sixteen at a time, the last sixteen likewise.
+    if offset < to && to &- from >= 64 {
+      let counted = ~(1 &<< UInt64(64 &- (to &- offset)) &- 1)
+      guard TextBytes.addLineBreaks(atStopsOf: base + to - 64, counted, base + to, &lineBreaks) else { return nil }
+      scalars &+= (TextBytes.scalarStarts(base + to - 64) & counted).nonzeroBitCount
+      offset = to
+    }
+    while offset < to {
+      let at = Swift.min(offset, to &- 16)
+      let counted: UInt64 = 0xFFFF &<< UInt64(offset &- at)
+      let stops = TextBytes.stops(base + at) & counted
       if stops != 0 {
         guard let found = TextBytes.lineBreaks(atStops: stops, base + at, to &- at) else { return nil }
         lineBreaks &+= found
       }
-      let counting = ByteVector.lanes .>= ByteVector(repeating: UInt8(truncatingIfNeeded: counted))
-      lanes &-= TextBytes.scalarsBegun(base + at) & unsafeBitCast(counting.bytes, to: SIMD16<Int8>.self)
-      at &+= 16
+      scalars &+= (UInt64(seednb_scalar_starts(base + at)) & counted).nonzeroBitCount
+      offset = at &+ 16
     }
-    return scalars &+ TextBytes.sum(lanes) &- lineBreaks
+    return scalars &- lineBreaks
+  }
+
+  /// Adds to `lineBreaks` the "\r\n" pairs among the sixty-four bytes at `bytes` flagged in
+  /// `counted`; false when one of them begins a scalar that may join its neighbour. The text
+  /// ends at `end`.
+  @inline(__always)
+  private static func addLineBreaks(
+    atStopsOf bytes: UnsafePointer<UInt8>, _ counted: UInt64, _ end: UnsafePointer<UInt8>, _ lineBreaks: inout Int
+  ) -> Bool {
+    let stops = (stops(bytes) | stops(bytes + 16) &<< 16 | stops(bytes + 32) &<< 32 | stops(bytes + 48) &<< 48) & counted
+    guard stops != 0 else { return true }
+    guard let found = TextBytes.lineBreaks(atStops: stops, bytes, end - bytes) else { return false }
+    lineBreaks &+= found
+    return true
+  }
+
+  /// The bytes of the sixty-four at `bytes` that begin a scalar, one bit each.
+  @inline(__always)
+  private static func scalarStarts(_ bytes: UnsafePointer<UInt8>) -> UInt64 {
+    UInt64(seednb_scalar_starts(bytes)) | UInt64(seednb_scalar_starts(bytes + 16)) &<< 16
+      | UInt64(seednb_scalar_starts(bytes + 32)) &<< 32 | UInt64(seednb_scalar_starts(bytes + 48)) &<< 48
   }
 
   /// The bytes of the sixteen at `bytes` that need a closer look when characters are counted,
   /// one bit each: carriage returns, and the bytes from 0xCC up.
   @inline(__always)
-  private static func stops(_ bytes: UnsafePointer<UInt8>) -> Int {
-    Int(seednb_bytes_from(bytes, 0xCC) | seednb_bytes_equal(bytes, 0x0D))
-  }
-
-  /// -1 in the lanes of the sixteen bytes at `bytes` that begin a scalar, 0 in those that
-  /// continue one (10xxxxxx, below -64 as signed bytes).
-  @inline(__always)
-  private static func scalarsBegun(_ bytes: UnsafePointer<UInt8>) -> SIMD16<Int8> {
-    let signed = UnsafeRawPointer(bytes).loadUnaligned(as: SIMD16<Int8>.self)
-    return unsafeBitCast(signed .> SIMD16<Int8>(repeating: -65), to: SIMD16<Int8>.self)
-  }
-
-  /// The sum of the lanes of `lanes`, each read as a byte from 0 to 255.
-  @inline(__always)
-  private static func sum(_ lanes: SIMD16<Int8>) -> Int {
-    let (low, high) = unsafeBitCast(lanes, to: (UInt64, UInt64).self)
-    let sums = (low & 0x00FF_00FF_00FF_00FF) &+ (low >> 8 & 0x00FF_00FF_00FF_00FF)
-      &+ (high & 0x00FF_00FF_00FF_00FF) &+ (high >> 8 & 0x00FF_00FF_00FF_00FF)
-    return Int(truncatingIfNeeded: (sums &* 0x0001_0001_0001_0001) >> 48)
+  private static func stops(_ bytes: UnsafePointer<UInt8>) -> UInt64 {
+    UInt64(seednb_bytes_from(bytes, 0xCC) | seednb_bytes_equal(bytes, 0x0D))
   }
 
   /// `standaloneCharacterCount` of the `length` bytes at `start`, fewer than sixteen, a byte at a time.
@@ -272,14 +284,14 @@ struct TextBytes {
     return characters
   }
 
-  /// The "\r\n" pairs that begin at the bytes flagged in `stops`, one bit each, of the sixteen
+  /// The "\r\n" pairs that begin at the bytes flagged in `stops`, one bit each, of those
   /// at `bytes`, of which `available` may be read; nil when a flagged byte begins a scalar that
   /// does not stand alone. A stop that is not a carriage return begins a scalar from U+0300 up:
   /// its lead byte tells for most whether it stands alone, as every scalar from U+0380 to
   /// U+047F (Greek, Cyrillic) and from U+4000 to U+9FFF (CJK ideographs) does. Kept out of
   /// line: most steps have no stop.
   @inline(never)
-  private static func lineBreaks(atStops stops: Int, _ bytes: UnsafePointer<UInt8>, _ available: Int) -> Int? {
+  private static func lineBreaks(atStops stops: UInt64, _ bytes: UnsafePointer<UInt8>, _ available: Int) -> Int? {
     let standalone = StandaloneScalars.bits
     var stops = stops
     var pairs = 0
@@ -289,6 +301,9 @@ struct TextBytes {
       switch stop[0] {
       case 0x0D: if index &+ 1 < available && stop[1] == 0x0A { pairs &+= 1 }
       case 0xCE...0xD1, 0xE4...0xE9: break
+      // U+3040 to U+307F and U+30C0 to U+3FFF (kana, bopomofo, CJK): all but the combining
+      // marks U+302A to U+302F and U+3099, U+309A, whose second bytes are 0x80 and 0x82.
+      case 0xE3 where index &+ 1 < available && stop[1] != 0x80 && stop[1] != 0x82: break
       default: guard StandaloneScalars.contains(TextBytes.decode(stop).value, in: standalone) else { return nil }
       }
       stops &= stops &- 1

@@ -37,4 +37,17 @@ static inline uint32_t seednb_bytes_equal(const uint8_t *bytes, uint8_t value) {
 #endif
 }
 
+/// The bytes of the sixteen at `bytes` that begin a UTF-8 scalar (all but 10xxxxxx), one bit
+/// each, the first byte's lowest.
+static inline uint32_t seednb_scalar_starts(const uint8_t *bytes) {
+#if defined(__SSE2__)
+  __m128i v = _mm_loadu_si128((const __m128i *)bytes);
+  return (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-65)));
+#else
+  uint32_t mask = 0;
+  for (int i = 0; i < 16; i++) mask |= (uint32_t)((bytes[i] & 0xC0) != 0x80) << i;
+  return mask;
+#endif
+}
+
 #endif
