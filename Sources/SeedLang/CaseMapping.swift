@@ -3,9 +3,10 @@ import Synchronization
 
 /// Upper- and lowercase as Swift's `uppercased()` and `lowercased()` give them: each scalar
 /// mapped on its own by Unicode's full case mapping (ß becomes SS, İ becomes i̇), with no
-/// context. ASCII is mapped sixteen bytes at a time; other scalars through tables filled from
-/// the Unicode properties a block of 256 scalars at a time, as texts need them, instead of
-/// asking the properties, which build a string per scalar, every time.
+/// context. Text is mapped as if it were ASCII, up to sixty-four bytes at a time, and each
+/// scalar beyond ASCII then written over its own bytes, from tables filled from the Unicode
+/// properties a block of 256 scalars at a time, as texts need them, instead of asking the
+/// properties, which build a string per scalar, every time.
 final class CaseMapping: @unchecked Sendable {
   static let upper = CaseMapping(ascii: 0x61...0x7A) { $0.properties.uppercaseMapping }
   static let lower = CaseMapping(ascii: 0x41...0x5A) { $0.properties.lowercaseMapping }
@@ -17,13 +18,13 @@ final class CaseMapping: @unchecked Sendable {
   /// filled by whichever thread needs it first (`parallel` maps on threads), and never changes
   /// after it is published here, so reading one takes no lock (and the class is Sendable).
   private let blocks: UnsafeMutablePointer<Atomic<UInt>>
-  /// What a scalar beyond ASCII maps to, when its first two bytes tell, indexed by them
-  /// (`quickIndex`): for a scalar of two bytes that maps to one of two, those two bytes as one
-  /// store writes them; for a scalar of three bytes in a chunk of 64 that all map to themselves
-  /// (CJK, most punctuation and symbols), `unchanged`; 0 otherwise, or while its block is not
+  /// The first two bytes of what a scalar beyond ASCII maps to, when its own first two bytes
+  /// tell and the mapping is as long, indexed by them (`quickIndex`), as one store writes them:
+  /// for a scalar of two bytes that maps to one of two, the mapping; for a scalar of three
+  /// bytes in a chunk of 64 that all map to themselves (CJK, most punctuation and symbols), its
+  /// own first two, its third being left as it is; 0 otherwise, or while its block is not
   /// filled. Written with its block, before the block is published.
   private let quickMappings: UnsafeMutablePointer<Atomic<UInt16>>
-  private static let unchanged: UInt16 = 1
   /// `InlineString.isAvailable`, read once here: each read of the global is a call.
   private let inline = InlineString.isAvailable
 
@@ -73,7 +74,11 @@ final class CaseMapping: @unchecked Sendable {
         return ""
       }
       if written <= InlineString.capacity && inline { return InlineString.make(target, written) }
-      return String(validUTF8: UnsafeBufferPointer(start: target, count: written))
+      // Text with a scalar beyond ASCII in its first sixteen bytes keeps one but in rare
+      // mappings (ſ to S): its result is not read again for the flag. One left unflagged
+      // though ASCII is only slower to read, never wrong.
+      let result = UnsafeBufferPointer(start: target, count: written)
+      return String(validUTF8: result, isASCII: count >= 16 && seednb_bytes_from(source, 0x80) != 0 ? false : result.isASCII)
     }
     if fitted { return result }
     let length = mappedLength(source, count)
@@ -284,7 +289,7 @@ final class CaseMapping: @unchecked Sendable {
       let index = first.trailingZeroBitCount
       let quick = quickMappings[quickIndex(bytes + index)].load(ordering: .relaxed)
       guard quick != 0 else { break }
-      if quick != unchanged { UnsafeMutableRawPointer(target + index).storeBytes(of: quick, as: UInt16.self) }
+      UnsafeMutableRawPointer(target + index).storeBytes(of: quick, as: UInt16.self)
       first &= first &- 1
     }
     leads = first | last
@@ -331,7 +336,7 @@ final class CaseMapping: @unchecked Sendable {
       if index &+ (bytes[index] < 0xE0 ? 2 : 3) <= length {
         let quick = quickMappings[CaseMapping.quickIndex(bytes + index)].load(ordering: .relaxed)
         if quick != 0 {
-          if quick != CaseMapping.unchanged { UnsafeMutableRawPointer(target + index).storeBytes(of: quick, as: UInt16.self) }
+          UnsafeMutableRawPointer(target + index).storeBytes(of: quick, as: UInt16.self)
           leads &= leads &- 1
           continue
         }
@@ -492,7 +497,8 @@ final class CaseMapping: @unchecked Sendable {
     if (0x8..<0x100).contains(index) {
       for quarter in 0..<4 where unchanged[quarter] {
         let chunk = index << 2 | quarter
-        quickMappings[0x20 | chunk >> 6 | (chunk & 0x3F) << 8].store(CaseMapping.unchanged, ordering: .relaxed)
+        let firstTwo = UInt16(littleEndian: UInt16(0xE0 | chunk >> 6) | UInt16(0x80 | chunk & 0x3F) << 8)
+        quickMappings[0x20 | chunk >> 6 | (chunk & 0x3F) << 8].store(firstTwo, ordering: .relaxed)
       }
     }
     let published = blocks[index].compareExchange(
