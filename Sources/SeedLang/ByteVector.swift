@@ -4,10 +4,6 @@
 typealias ByteVector = SIMD16<UInt8>
 
 extension SIMD16<UInt8> {
-  /// Each lane's index.
-  @inline(__always)
-  static var lanes: ByteVector { ByteVector(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) }
-
   @inline(__always)
   static func load(_ bytes: UnsafePointer<UInt8>) -> ByteVector {
     UnsafeRawPointer(bytes).loadUnaligned(as: ByteVector.self)
