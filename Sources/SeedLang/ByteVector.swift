@@ -20,3 +20,10 @@ extension SIMDMask<SIMD16<Int8>> {
   @inline(__always)
   var bytes: ByteVector { unsafeBitCast(self, to: ByteVector.self) }
 }
+
+/// The bits `bits` gives for each sixteen of the sixty-four bytes at `bytes`, as one word, the
+/// first byte's lowest.
+@inline(__always)
+func sixtyFourBits(_ bytes: UnsafePointer<UInt8>, _ bits: (UnsafePointer<UInt8>) -> UInt32) -> UInt64 {
+  UInt64(bits(bytes)) | UInt64(bits(bytes + 16)) &<< 16 | UInt64(bits(bytes + 32)) &<< 32 | UInt64(bits(bytes + 48)) &<< 48
+}

@@ -148,10 +148,10 @@ final class CaseMapping: @unchecked Sendable {
   /// `capacity` bytes, and gives its length; nil when it does not fit. The first `start`
   /// bytes, ASCII, are mapped there already.
   ///
-  /// Sixty-four bytes a step, then sixteen (`step`); the last few are mapped as the sixteen
-  /// that end the text, or, in a shorter text, copied into sixteen bytes of their own first,
-  /// so that a short text is mapped in steps too. Where fewer than sixteen bytes of room are
-  /// left, a scalar at a time.
+  /// Sixty-four bytes a step, then sixteen (`step`); the last bytes are mapped as the
+  /// sixty-four or the sixteen that end the text, or, in a text shorter than sixteen, copied
+  /// into sixteen bytes of their own first, so that a short text is mapped in steps too. Where
+  /// fewer than sixteen bytes of room are left, a scalar at a time.
   private func write(
     _ source: UnsafePointer<UInt8>, _ count: Int, from start: Int, into target: UnsafeMutablePointer<UInt8>,
     capacity: Int
@@ -170,9 +170,7 @@ final class CaseMapping: @unchecked Sendable {
       ascii.mapped(ByteVector.load(bytes + 16)).store(mapped + 16)
       ascii.mapped(ByteVector.load(bytes + 32)).store(mapped + 32)
       ascii.mapped(ByteVector.load(bytes + 48)).store(mapped + 48)
-      // The bytes that begin a scalar beyond ASCII (11xxxxxx), one bit each.
-      var leads = UInt64(seednb_bytes_from(bytes, 0xC0)) | UInt64(seednb_bytes_from(bytes + 16, 0xC0)) &<< 16
-        | UInt64(seednb_bytes_from(bytes + 32, 0xC0)) &<< 32 | UInt64(seednb_bytes_from(bytes + 48, 0xC0)) &<< 48
+      var leads = CaseMapping.leads(bytes)
       CaseMapping.mapQuickly(&leads, bytes, into: mapped, quickMappings)
       var read = 64, wrote = 64
       if leads != 0 {
@@ -191,9 +189,7 @@ final class CaseMapping: @unchecked Sendable {
         let at = quarter &* 16
         CaseMapping.store(ascii.mapped(ByteVector.load(bytes + at)), mapped + at, keeping: Swift.max(skipped &- at, 0))
       }
-      var leads = (UInt64(seednb_bytes_from(bytes, 0xC0)) | UInt64(seednb_bytes_from(bytes + 16, 0xC0)) &<< 16
-        | UInt64(seednb_bytes_from(bytes + 32, 0xC0)) &<< 32 | UInt64(seednb_bytes_from(bytes + 48, 0xC0)) &<< 48)
-        & ~(1 &<< UInt64(skipped) &- 1)
+      var leads = CaseMapping.leads(bytes) & ~(1 &<< UInt64(skipped) &- 1)
       CaseMapping.mapQuickly(&leads, bytes, into: mapped, quickMappings)
       var read = 64, wrote = 64
       if leads != 0 {
@@ -271,6 +267,12 @@ final class CaseMapping: @unchecked Sendable {
     let leads = UInt64(seednb_bytes_from(bytes, 0xC0)) & (1 &<< UInt64(length) &- 1) & ~(1 &<< UInt64(skipped) &- 1)
     guard leads != 0 else { return true }
     return mapScalars(leads, bytes, length, into: target, room: room, &read, &written)
+  }
+
+  /// The bytes of the sixty-four at `bytes` that begin a scalar beyond ASCII (11xxxxxx), one bit each.
+  @inline(__always)
+  private static func leads(_ bytes: UnsafePointer<UInt8>) -> UInt64 {
+    sixtyFourBits(bytes) { seednb_bytes_from($0, 0xC0) }
   }
 
   /// Maps the scalars flagged in `leads`, of the sixty-four bytes at `bytes` written to `target`
@@ -381,8 +383,9 @@ final class CaseMapping: @unchecked Sendable {
   }
 
   /// Maps the scalar beyond ASCII at `bytes`, of which `available` bytes may be read, to
-  /// `target`, which has `room` bytes: the scalars of three and four bytes, and those of two
-  /// whose mapping is not two bytes long or whose block is not filled yet.
+  /// `target`, which has `room` bytes: a scalar whose mapping `quickMappings` does not hold
+  /// (one of four bytes, one whose mapping is longer or shorter, one whose block is not filled
+  /// yet) or that ends past the bytes given.
   @inline(never)
   private func mapScalar(at bytes: UnsafePointer<UInt8>, _ available: Int, into target: UnsafeMutablePointer<UInt8>, room: Int)
     -> ScalarMapped

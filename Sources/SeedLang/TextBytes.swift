@@ -202,7 +202,7 @@ struct TextBytes {
     var steps = 0
     while offset <= to &- 64 {
       let bytes = base + offset
-      guard TextBytes.addLineBreaks(atStopsOf: bytes, ~0, base + to, &lineBreaks) else { return nil }
+      guard TextBytes.addLineBreaks(atStops: TextBytes.stops(bytes), bytes, base + to, &lineBreaks) else { return nil }
       for quarter in stride(from: 0, to: 64, by: 16) {
         let signed = UnsafeRawPointer(bytes + quarter).loadUnaligned(as: SIMD16<Int8>.self)
         lanes &-= unsafeBitCast(signed .> SIMD16<Int8>(repeating: -65), to: SIMD16<Int8>.self)
@@ -222,50 +222,40 @@ struct TextBytes {
     // counted before masked out; else sixteen at a time, the last sixteen likewise.
     if offset < to && to &- from >= 64 {
       let counted = ~(1 &<< UInt64(64 &- (to &- offset)) &- 1)
-      guard TextBytes.addLineBreaks(atStopsOf: base + to - 64, counted, base + to, &lineBreaks) else { return nil }
-      scalars &+= (TextBytes.scalarStarts(base + to - 64) & counted).nonzeroBitCount
+      let bytes = base + to - 64
+      guard TextBytes.addLineBreaks(atStops: TextBytes.stops(bytes) & counted, bytes, base + to, &lineBreaks) else { return nil }
+      scalars &+= (sixtyFourBits(bytes, seednb_scalar_starts) & counted).nonzeroBitCount
       offset = to
     }
     while offset < to {
       let at = Swift.min(offset, to &- 16)
       let counted: UInt64 = 0xFFFF &<< UInt64(offset &- at)
-      let stops = TextBytes.stops(base + at) & counted
-      if stops != 0 {
-        guard let found = TextBytes.lineBreaks(atStops: stops, base + at, to &- at) else { return nil }
-        lineBreaks &+= found
-      }
+      let stops = UInt64(seednb_bytes_from(base + at, 0xCC) | seednb_bytes_equal(base + at, 0x0D)) & counted
+      guard TextBytes.addLineBreaks(atStops: stops, base + at, base + to, &lineBreaks) else { return nil }
       scalars &+= (UInt64(seednb_scalar_starts(base + at)) & counted).nonzeroBitCount
       offset = at &+ 16
     }
     return scalars &- lineBreaks
   }
 
-  /// Adds to `lineBreaks` the "\r\n" pairs among the sixty-four bytes at `bytes` flagged in
-  /// `counted`; false when one of them begins a scalar that may join its neighbour. The text
+  /// Adds to `lineBreaks` the "\r\n" pairs that begin at the bytes of `bytes` flagged in
+  /// `stops`; false when one of them begins a scalar that may join its neighbour. The text
   /// ends at `end`.
   @inline(__always)
   private static func addLineBreaks(
-    atStopsOf bytes: UnsafePointer<UInt8>, _ counted: UInt64, _ end: UnsafePointer<UInt8>, _ lineBreaks: inout Int
+    atStops stops: UInt64, _ bytes: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ lineBreaks: inout Int
   ) -> Bool {
-    let stops = (stops(bytes) | stops(bytes + 16) &<< 16 | stops(bytes + 32) &<< 32 | stops(bytes + 48) &<< 48) & counted
     guard stops != 0 else { return true }
     guard let found = TextBytes.lineBreaks(atStops: stops, bytes, end - bytes) else { return false }
     lineBreaks &+= found
     return true
   }
 
-  /// The bytes of the sixty-four at `bytes` that begin a scalar, one bit each.
-  @inline(__always)
-  private static func scalarStarts(_ bytes: UnsafePointer<UInt8>) -> UInt64 {
-    UInt64(seednb_scalar_starts(bytes)) | UInt64(seednb_scalar_starts(bytes + 16)) &<< 16
-      | UInt64(seednb_scalar_starts(bytes + 32)) &<< 32 | UInt64(seednb_scalar_starts(bytes + 48)) &<< 48
-  }
-
-  /// The bytes of the sixteen at `bytes` that need a closer look when characters are counted,
-  /// one bit each: carriage returns, and the bytes from 0xCC up.
+  /// The bytes of the sixty-four at `bytes` that need a closer look when characters are
+  /// counted, one bit each: carriage returns, and the bytes from 0xCC up.
   @inline(__always)
   private static func stops(_ bytes: UnsafePointer<UInt8>) -> UInt64 {
-    UInt64(seednb_bytes_from(bytes, 0xCC) | seednb_bytes_equal(bytes, 0x0D))
+    sixtyFourBits(bytes) { seednb_bytes_from($0, 0xCC) | seednb_bytes_equal($0, 0x0D) }
   }
 
   /// `standaloneCharacterCount` of the `length` bytes at `start`, fewer than sixteen, a byte at a time.
